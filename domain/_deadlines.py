@@ -1,0 +1,39 @@
+"""The timers a trajectory asks for, derived from its state alone.
+
+The workflow sleeps until the earliest of these, or until a command changes the state (and so
+perhaps the deadlines: an extension moves the end of learning). That is the updatable timer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ._state import Trajectory
+from ._values import DeadlineKind, Value
+
+
+class Deadline(Value):
+    kind: DeadlineKind
+    at: datetime
+
+
+def deadlines(state: Trajectory | None) -> list[Deadline]:
+    """Every deadline that is pending now, earliest first."""
+    if state is None or state.closed:
+        return []
+    found: list[Deadline] = []
+    if state.learning_in_progress:
+        if state.next_evaluation_at is not None:
+            found.append(Deadline(kind=DeadlineKind.EVALUATION, at=state.next_evaluation_at))
+        if state.learning_ends_at is not None:
+            found.append(Deadline(kind=DeadlineKind.LEARNING_END, at=state.learning_ends_at))
+    if state.regular_job is not None and not state.follow_up_pending and state.follow_up_at:
+        found.append(Deadline(kind=DeadlineKind.FOLLOW_UP, at=state.follow_up_at))
+    # Ties: the learning period ends after its last evaluation is asked for.
+    order = list(DeadlineKind)
+    return sorted(found, key=lambda d: (d.at, order.index(d.kind)))
+
+
+def next_deadline(state: Trajectory | None) -> Deadline | None:
+    pending = deadlines(state)
+    return pending[0] if pending else None

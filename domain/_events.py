@@ -1,0 +1,214 @@
+"""Events: what was decided, in the past tense. They live for years.
+
+Each event carries its envelope: the trajectory (stream) it belongs to, its version in that
+stream (1, 2, 3, ...), when it happened, who decided it, and the schema version of its shape.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from ._values import (
+    Barrier,
+    CalamityKind,
+    Commitment,
+    EvaluationVerdict,
+    FutureJob,
+    NonEmpty,
+    OpaqueId,
+    OutcomeType,
+    PersonalData,
+    PlannedPlacement,
+    Preconditions,
+    Programme,
+    Route,
+    Training,
+    Value,
+)
+
+
+class EscalationReason(StrEnum):
+    """Why the work coach is called in."""
+
+    CALAMITY = "calamity"
+    EVALUATION_MISSED = "evaluation-missed"
+    OUTCOME_NEEDED = "outcome-needed"
+    FOLLOW_UP_DUE = "follow-up-due"
+    SMALL_CONTRACT = "small-contract"
+
+
+class Event(Value):
+    trajectory_id: OpaqueId
+    version: int = Field(ge=1)
+    occurred_at: datetime
+    actor: OpaqueId
+    schema_version: int = 1
+
+
+class TrajectoryStarted(Event):
+    type: Literal["TrajectoryStarted"] = "TrajectoryStarted"
+    route: Route
+    programme: Programme
+    coach_id: OpaqueId
+    future_job: FutureJob
+
+
+class PossibilitiesMapped(Event):
+    type: Literal["PossibilitiesMapped"] = "PossibilitiesMapped"
+    profile_skills: tuple[NonEmpty, ...]
+    preconditions: Preconditions
+
+
+class AgreementEstablished(Event):
+    type: Literal["AgreementEstablished"] = "AgreementEstablished"
+    commitment: Commitment
+    duration_weeks: int
+    placements: tuple[PlannedPlacement, ...]
+    training: tuple[Training, ...]
+    budget_eur: int
+
+
+class CandidateMatched(Event):
+    type: Literal["CandidateMatched"] = "CandidateMatched"
+    candidate_ref: OpaqueId
+    personal: PersonalData
+    skills: tuple[NonEmpty, ...]
+    language_level: NonEmpty | None
+    barriers: tuple[Barrier, ...]
+
+
+class LearningStarted(Event):
+    type: Literal["LearningStarted"] = "LearningStarted"
+    benefits_retained: bool
+    ends_at: datetime
+    first_evaluation_at: datetime
+
+
+class PlacementStarted(Event):
+    type: Literal["PlacementStarted"] = "PlacementStarted"
+    number: int
+    name: NonEmpty
+    hours_per_week: int
+
+
+class EvaluationDue(Event):
+    type: Literal["EvaluationDue"] = "EvaluationDue"
+    due_at: datetime
+    next_evaluation_at: datetime
+
+
+class EvaluationRecorded(Event):
+    type: Literal["EvaluationRecorded"] = "EvaluationRecorded"
+    verdict: EvaluationVerdict
+    employer_present: bool
+    summary: NonEmpty | None
+
+
+class CalamityRecorded(Event):
+    type: Literal["CalamityRecorded"] = "CalamityRecorded"
+    number: int
+    calamity_kind: CalamityKind
+    summary: NonEmpty | None
+
+
+class CalamityResolved(Event):
+    type: Literal["CalamityResolved"] = "CalamityResolved"
+    number: int
+
+
+class BarrierResolved(Event):
+    type: Literal["BarrierResolved"] = "BarrierResolved"
+    barrier: Barrier
+
+
+class EscalationRaised(Event):
+    type: Literal["EscalationRaised"] = "EscalationRaised"
+    reason: EscalationReason
+    message: NonEmpty
+
+
+class LearningExtended(Event):
+    type: Literal["LearningExtended"] = "LearningExtended"
+    weeks: int
+    reason: NonEmpty
+    ends_at: datetime
+    next_evaluation_at: datetime
+
+
+class LearningPeriodEnded(Event):
+    type: Literal["LearningPeriodEnded"] = "LearningPeriodEnded"
+
+
+class ProposedToOtherEmployer(Event):
+    type: Literal["ProposedToOtherEmployer"] = "ProposedToOtherEmployer"
+    employer_id: OpaqueId
+    reason: NonEmpty
+
+
+class RegularJobStarted(Event):
+    type: Literal["RegularJobStarted"] = "RegularJobStarted"
+    employer_id: OpaqueId
+    contract_hours_per_week: int
+    start_date: date
+    wage_cost_subsidy_pct: int | None
+    benefit_ended: bool
+    follow_up_at: datetime
+
+
+class FollowUpDue(Event):
+    type: Literal["FollowUpDue"] = "FollowUpDue"
+
+
+class FollowUpRecorded(Event):
+    type: Literal["FollowUpRecorded"] = "FollowUpRecorded"
+    still_employed: bool
+    benefit_ended: bool
+
+
+class FollowOnEducationStarted(Event):
+    type: Literal["FollowOnEducationStarted"] = "FollowOnEducationStarted"
+    institute: NonEmpty
+    course: NonEmpty
+
+
+class TrajectoryClosed(Event):
+    type: Literal["TrajectoryClosed"] = "TrajectoryClosed"
+    reason: NonEmpty
+    outcome_type: OutcomeType
+    lasting_placement: bool | None = None
+    explanation: NonEmpty | None = None
+
+
+AnyEvent = Annotated[
+    TrajectoryStarted
+    | PossibilitiesMapped
+    | AgreementEstablished
+    | CandidateMatched
+    | LearningStarted
+    | PlacementStarted
+    | EvaluationDue
+    | EvaluationRecorded
+    | CalamityRecorded
+    | CalamityResolved
+    | BarrierResolved
+    | EscalationRaised
+    | LearningExtended
+    | LearningPeriodEnded
+    | ProposedToOtherEmployer
+    | RegularJobStarted
+    | FollowUpDue
+    | FollowUpRecorded
+    | FollowOnEducationStarted
+    | TrajectoryClosed,
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+EVENT_TYPES: frozenset[str] = frozenset(
+    cls.model_fields["type"].default
+    for cls in Event.__subclasses__()  # every concrete event derives from Event directly
+)

@@ -1,0 +1,40 @@
+"""The programmes a trajectory can follow, and the clock each one runs on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ._values import Programme
+
+PROGRAMMES: dict[str, Programme] = {
+    p.programme_id: p
+    for p in (
+        Programme(
+            programme_id="standard",
+            name="Nieuwe Banen standard (evaluation every 6 weeks, follow-up after 6 months)",
+        ),
+        Programme(
+            programme_id="werkfit",
+            name="Werkfit (12 weeks of modules, evaluation every 2 weeks)",
+            evaluation_every_weeks=2,
+            follow_up_after_weeks=26,
+            max_learning_weeks=26,
+        ),
+        Programme(
+            programme_id="demo",
+            name="Demo: a 'week' lasts 10 seconds, so a person sees the timers fire",
+            week=timedelta(seconds=10),
+            evaluation_every_weeks=3,
+            follow_up_after_weeks=6,
+        ),
+    )
+}
+
+
+def programme(programme_id: str) -> Programme:
+    """The programme with this id; `KeyError` names the ones that exist."""
+    try:
+        return PROGRAMMES[programme_id]
+    except KeyError:
+        known = ", ".join(sorted(PROGRAMMES))
+        raise KeyError(f"unknown programme {programme_id!r}; known: {known}") from None

@@ -1,0 +1,304 @@
+"""The trajectory's state: only ever the fold of its events (`evolve`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from ._events import (
+    AgreementEstablished,
+    AnyEvent,
+    BarrierResolved,
+    CalamityRecorded,
+    CalamityResolved,
+    CandidateMatched,
+    EscalationRaised,
+    EscalationReason,
+    EvaluationDue,
+    EvaluationRecorded,
+    Event,
+    FollowOnEducationStarted,
+    FollowUpDue,
+    FollowUpRecorded,
+    LearningExtended,
+    LearningPeriodEnded,
+    LearningStarted,
+    PlacementStarted,
+    PossibilitiesMapped,
+    ProposedToOtherEmployer,
+    RegularJobStarted,
+    TrajectoryClosed,
+    TrajectoryStarted,
+)
+from ._values import (
+    Barrier,
+    CalamityKind,
+    Commitment,
+    EvaluationVerdict,
+    FutureJob,
+    OutcomeType,
+    PersonalData,
+    PlannedPlacement,
+    Preconditions,
+    Programme,
+    Route,
+    Step,
+    Training,
+    Value,
+)
+
+
+class Agreement(Value):
+    commitment: Commitment
+    duration_weeks: int
+    placements: tuple[PlannedPlacement, ...]
+    training: tuple[Training, ...]
+    budget_eur: int
+
+
+class Candidate(Value):
+    candidate_ref: str
+    personal: PersonalData
+    skills: tuple[str, ...]
+    language_level: str | None
+
+
+class Placement(Value):
+    number: int
+    name: str
+    hours_per_week: int
+    started_at: datetime
+
+
+class Evaluation(Value):
+    at: datetime
+    verdict: EvaluationVerdict
+    employer_present: bool
+
+
+class Calamity(Value):
+    number: int
+    kind: CalamityKind
+    recorded_at: datetime
+    resolved_at: datetime | None = None
+
+
+class Escalation(Value):
+    at: datetime
+    reason: EscalationReason
+    message: str
+
+
+class RegularJob(Value):
+    employer_id: str
+    contract_hours_per_week: int
+    start_date: date
+    wage_cost_subsidy_pct: int | None
+    benefit_ended: bool
+
+
+class Trajectory(Value):
+    """Where one candidate's trajectory stands. Build it with `fold`, never by hand."""
+
+    trajectory_id: str
+    version: int
+    started_at: datetime
+    updated_at: datetime
+    route: Route
+    programme: Programme
+    coach_id: str
+    future_job: FutureJob
+    employer_id: str
+    profile_skills: tuple[str, ...] = ()
+    preconditions: Preconditions | None = None
+    agreement: Agreement | None = None
+    candidate: Candidate | None = None
+    open_barriers: tuple[Barrier, ...] = ()
+    learning_started_at: datetime | None = None
+    learning_ends_at: datetime | None = None
+    learning_weeks: int = 0
+    learning_ended: bool = False
+    benefits_retained: bool = False
+    next_evaluation_at: datetime | None = None
+    evaluation_pending_since: datetime | None = None
+    evaluations: tuple[Evaluation, ...] = ()
+    placements: tuple[Placement, ...] = ()
+    calamities: tuple[Calamity, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    regular_job: RegularJob | None = None
+    follow_up_at: datetime | None = None
+    follow_up_pending: bool = False
+    closed_at: datetime | None = None
+    closure_reason: str | None = None
+    outcome_type: OutcomeType | None = None
+    lasting_placement: bool | None = None
+
+    @property
+    def step(self) -> Step:
+        if self.closed_at is not None:
+            return Step.CLOSED
+        if self.regular_job is not None or self.learning_ended:
+            return Step.OUTCOME
+        if self.learning_started_at is not None:
+            return Step.LEARNING_IN
+        if self.agreement is not None or self.candidate is not None:
+            return Step.AGREEMENT_OR_MATCH
+        if self.preconditions is not None:
+            return Step.POSSIBILITIES_MAPPED
+        return Step.FUTURE_JOB_IN_VIEW
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def learning_in_progress(self) -> bool:
+        """Learning has started and neither its end nor a job has come yet."""
+        return (
+            self.learning_started_at is not None
+            and not self.learning_ended
+            and self.regular_job is None
+            and not self.closed
+        )
+
+    @property
+    def open_calamities(self) -> tuple[Calamity, ...]:
+        return tuple(c for c in self.calamities if c.resolved_at is None)
+
+    @property
+    def current_placement(self) -> Placement | None:
+        return self.placements[-1] if self.placements else None
+
+
+def evolve(state: Trajectory | None, event: AnyEvent) -> Trajectory:
+    """Apply one event. Pure; events were validated by `decide`, so this never refuses."""
+    if isinstance(event, TrajectoryStarted):
+        return Trajectory(
+            trajectory_id=event.trajectory_id,
+            version=event.version,
+            started_at=event.occurred_at,
+            updated_at=event.occurred_at,
+            route=event.route,
+            programme=event.programme,
+            coach_id=event.coach_id,
+            future_job=event.future_job,
+            employer_id=event.future_job.employer_id,
+        )
+    if state is None:
+        raise ValueError(f"{event.type} cannot come before TrajectoryStarted")
+    changes = _changes(state, event)
+    return state.model_copy(
+        update={**changes, "version": event.version, "updated_at": event.occurred_at}
+    )
+
+
+def _changes(s: Trajectory, e: Event) -> dict[str, object]:  # noqa: PLR0911 - one case per event
+    at = e.occurred_at
+    match e:
+        case PossibilitiesMapped():
+            return {"profile_skills": e.profile_skills, "preconditions": e.preconditions}
+        case AgreementEstablished():
+            return {
+                "agreement": Agreement(
+                    commitment=e.commitment,
+                    duration_weeks=e.duration_weeks,
+                    placements=e.placements,
+                    training=e.training,
+                    budget_eur=e.budget_eur,
+                ),
+                "learning_weeks": e.duration_weeks,
+            }
+        case CandidateMatched():
+            return {
+                "candidate": Candidate(
+                    candidate_ref=e.candidate_ref,
+                    personal=e.personal,
+                    skills=e.skills,
+                    language_level=e.language_level,
+                ),
+                "open_barriers": e.barriers,
+            }
+        case LearningStarted():
+            return {
+                "learning_started_at": at,
+                "learning_ends_at": e.ends_at,
+                "benefits_retained": e.benefits_retained,
+                "next_evaluation_at": e.first_evaluation_at,
+            }
+        case PlacementStarted():
+            placement = Placement(
+                number=e.number, name=e.name, hours_per_week=e.hours_per_week, started_at=at
+            )
+            return {"placements": (*s.placements, placement)}
+        case EvaluationDue():
+            return {
+                "next_evaluation_at": e.next_evaluation_at,
+                "evaluation_pending_since": s.evaluation_pending_since or e.due_at,
+            }
+        case EvaluationRecorded():
+            evaluation = Evaluation(at=at, verdict=e.verdict, employer_present=e.employer_present)
+            return {"evaluations": (*s.evaluations, evaluation), "evaluation_pending_since": None}
+        case CalamityRecorded():
+            calamity = Calamity(number=e.number, kind=e.calamity_kind, recorded_at=at)
+            return {"calamities": (*s.calamities, calamity)}
+        case CalamityResolved():
+            return {
+                "calamities": tuple(
+                    c.model_copy(update={"resolved_at": at}) if c.number == e.number else c
+                    for c in s.calamities
+                )
+            }
+        case BarrierResolved():
+            return {"open_barriers": tuple(b for b in s.open_barriers if b != e.barrier)}
+        case EscalationRaised():
+            escalation = Escalation(at=at, reason=e.reason, message=e.message)
+            return {"escalations": (*s.escalations, escalation)}
+        case LearningExtended():
+            return {
+                "learning_ends_at": e.ends_at,
+                "learning_weeks": s.learning_weeks + e.weeks,
+                "learning_ended": False,
+                "next_evaluation_at": e.next_evaluation_at,
+            }
+        case LearningPeriodEnded():
+            return {"learning_ended": True, "next_evaluation_at": None}
+        case ProposedToOtherEmployer():
+            return {"employer_id": e.employer_id}
+        case RegularJobStarted():
+            job = RegularJob(
+                employer_id=e.employer_id,
+                contract_hours_per_week=e.contract_hours_per_week,
+                start_date=e.start_date,
+                wage_cost_subsidy_pct=e.wage_cost_subsidy_pct,
+                benefit_ended=e.benefit_ended,
+            )
+            return {
+                "regular_job": job,
+                "employer_id": e.employer_id,
+                "follow_up_at": e.follow_up_at,
+                "next_evaluation_at": None,
+                "evaluation_pending_since": None,
+            }
+        case FollowUpDue():
+            return {"follow_up_pending": True}
+        case FollowUpRecorded():
+            return {"follow_up_pending": False, "lasting_placement": e.still_employed}
+        case FollowOnEducationStarted():
+            return {"next_evaluation_at": None, "evaluation_pending_since": None}
+        case TrajectoryClosed():
+            return {
+                "closed_at": at,
+                "closure_reason": e.reason,
+                "outcome_type": e.outcome_type,
+                "lasting_placement": e.lasting_placement,
+                "next_evaluation_at": None,
+                "evaluation_pending_since": None,
+            }
+    raise TypeError(f"unknown event type {type(e).__name__}")
+
+
+def fold(events: Iterable[AnyEvent], state: Trajectory | None = None) -> Trajectory | None:
+    """The state after `events`, starting from `state` (nothing, by default)."""
+    for event in events:
+        state = evolve(state, event)
+    return state
