@@ -1,0 +1,17 @@
+"""All I/O of the trajectories: the PostgreSQL event store and the activities that write it."""
+
+from .event_store import EventConflict, EventGap, EventStoreError, PostgresEventStore
+from .migrations import MIGRATIONS, migrate
+from .trajectory_events import AppendEvents, AppendResult, TrajectoryEventActivities
+
+__all__ = [
+    "MIGRATIONS",
+    "AppendEvents",
+    "AppendResult",
+    "EventConflict",
+    "EventGap",
+    "EventStoreError",
+    "PostgresEventStore",
+    "TrajectoryEventActivities",
+    "migrate",
+]

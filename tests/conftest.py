@@ -1,0 +1,88 @@
+"""Shared fixtures: real servers, started once per session, fresh ids per test.
+
+- `pg_url`: embedded PostgreSQL in a temporary folder (or NBM_DATABASE_URL if set);
+  `database_url` gives each test a database of its own.
+- `ts_env`: the time-skipping Temporal test server (two years in seconds).
+- `dev_env`: the Temporal CLI dev server, for what the test server does not do faithfully.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from activities import PostgresEventStore
+from nbm.logs import configure_logging
+from nbm.servers import embedded_postgres_url, temporal_cli, temporal_test_server
+from nbm.temporal import DATA_CONVERTER
+
+configure_logging("json", "info")
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    external = os.environ.get("NBM_DATABASE_URL")
+    if external:
+        return external
+    return embedded_postgres_url(Path(tmp_path_factory.mktemp("pg")) / "data")
+
+
+@pytest.fixture
+async def database_url(pg_url: str) -> AsyncIterator[str]:
+    """A new, empty database for this test, dropped afterwards."""
+    name = f"nbm_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_url)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield with_database(pg_url, name)
+    admin = await asyncpg.connect(pg_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[PostgresEventStore]:
+    store = await PostgresEventStore.connect(database_url, max_size=4)
+    yield store
+    await store.close()
+
+
+@pytest.fixture(scope="session")
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        data_converter=DATA_CONVERTER,
+        dev_server_existing_path=str(temporal_cli()),
+        ui=False,
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"tq-{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,114 @@
+"""Valid commands with sensible defaults, for tests of every layer.
+
+The candidate is fictional; its name and BSN are distinctive so that a test can grep logs and
+dumps for them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import domain as d
+
+CANDIDATE_NAME = "Fenna Zwanenburg-Oosterhout"
+CANDIDATE_BSN = "111222333"  # passes the eleven-test; fictional
+COACH = "coach-anna"
+EMPLOYER = "employer-zorgcentrum"
+
+
+def new_id() -> str:
+    return f"traj-{uuid.uuid4().hex[:12]}"
+
+
+def start(
+    now: datetime,
+    *,
+    trajectory_id: str | None = None,
+    programme: str = "standard",
+    route: d.Route = d.Route.SMALL_SCALE_GROWTH,
+    months_ahead: int = 12,
+    **job: Any,
+) -> d.StartTrajectory:
+    expected: date = (now + timedelta(days=30 * months_ahead)).date()
+    future_job = d.FutureJob(
+        employer_id=job.pop("employer_id", EMPLOYER),
+        function=job.pop("function", "Helpende zorg en welzijn"),
+        expected_date=job.pop("expected_date", expected),
+        number_of_jobs=job.pop("number_of_jobs", 2),
+        required_skills=job.pop("required_skills", ("ADL care", "communication")),
+    )
+    return d.StartTrajectory(
+        actor=COACH,
+        trajectory_id=trajectory_id or new_id(),
+        route=route,
+        programme=d.programme(programme),
+        coach_id=COACH,
+        future_job=future_job,
+    )
+
+
+def map_possibilities(guarantee_possible: bool = True) -> d.MapPossibilities:
+    return d.MapPossibilities(
+        actor=COACH,
+        profile_skills=("ADL care", "reliability"),
+        preconditions=d.Preconditions(
+            employer_role="workplace and daily coordinator",
+            werkbedrijf_role="work coach and budget",
+            guarantee_possible=guarantee_possible,
+            learning_location="at the employer",
+            training_institute="ROC Flevoland",
+        ),
+    )
+
+
+def establish_agreement(
+    weeks: int = 52, commitment: d.Commitment = d.Commitment.INTENTION_TO_HIRE
+) -> d.EstablishAgreement:
+    return d.EstablishAgreement(
+        actor=COACH,
+        commitment=commitment,
+        duration_weeks=weeks,
+        placements=(
+            d.PlannedPlacement(name="introduction", weeks=min(4, weeks), hours_per_week=16),
+        ),
+        training=(d.Training(institute="ROC Flevoland", course="mbo 2 Helpende Z&W"),),
+        budget_eur=5000,
+    )
+
+
+def match(**overrides: Any) -> d.MatchCandidate:
+    fields: dict[str, Any] = {
+        "actor": COACH,
+        "candidate_ref": "cand-0001",
+        "personal": d.PersonalData(name=CANDIDATE_NAME, bsn=CANDIDATE_BSN),
+        "skills": ("care",),
+        "motivation_screen_passed": True,
+        "language_level": "A2",
+        "barriers": (d.Barrier.CHILDCARE, d.Barrier.MOBILITY),
+    }
+    fields.update(overrides)
+    return d.MatchCandidate(**fields)
+
+
+def start_learning() -> d.StartLearning:
+    return d.StartLearning(actor=COACH)
+
+
+def regular_job(hours: int | None = 32, **overrides: Any) -> d.RecordRegularJob:
+    fields: dict[str, Any] = {
+        "actor": COACH,
+        "employer_id": EMPLOYER,
+        "contract_hours_per_week": hours,
+        "start_date": date(2027, 1, 1),
+        "wage_cost_subsidy_pct": None,
+        "benefit_ended": True,
+    }
+    fields.update(overrides)
+    return d.RecordRegularJob(**fields)
+
+
+def ready_to_learn(now: datetime, **kw: Any) -> list[d.AnyCommand]:
+    """The commands of steps 1 to 4, in order."""
+    return [start(now, **kw), map_possibilities(), establish_agreement(), match()]

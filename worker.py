@@ -1,0 +1,48 @@
+"""Composition root of the worker: settings, logging, the event store, Temporal. Nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities import PostgresEventStore, TrajectoryEventActivities
+from nbm.logs import configure_logging, get_logger
+from nbm.settings import load_settings
+from nbm.temporal import connect
+from workflows import TrajectoryWorkflow
+
+
+def build_worker(client: Client, store: PostgresEventStore, task_queue: str) -> Worker:
+    """The worker for every trajectory workflow and its activities."""
+    activities = TrajectoryEventActivities(store)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[TrajectoryWorkflow],
+        activities=[activities.append_events],
+    )
+
+
+async def main() -> None:
+    settings = load_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    log = get_logger("nbm.worker")
+    store = await PostgresEventStore.connect(settings.resolved_database_url())
+    client = await connect(settings)
+    worker = build_worker(client, store, settings.task_queue)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("worker started", task_queue=settings.task_queue)
+    async with worker:
+        await stop.wait()
+    log.info("worker stopping")
+    await store.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,19 @@
+"""Temporal workflows: thin, deterministic shells around the domain."""
+
+from .messages import (
+    WORKFLOW_TYPE,
+    CoachRequest,
+    CommandResult,
+    TrajectoryInput,
+    TrajectoryResult,
+)
+from .trajectory import TrajectoryWorkflow
+
+__all__ = [
+    "WORKFLOW_TYPE",
+    "CoachRequest",
+    "CommandResult",
+    "TrajectoryInput",
+    "TrajectoryResult",
+    "TrajectoryWorkflow",
+]

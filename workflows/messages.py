@@ -1,0 +1,54 @@
+"""What goes in and out of the trajectory workflow: its input, updates, queries and result."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from domain import AnyEvent, CoachCommand, StartTrajectory, Step, Trajectory
+
+WORKFLOW_TYPE = "Trajectory"
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TrajectoryInput(_Message):
+    """Either a new trajectory (`start`) or one carried over by continue-as-new (`state`)."""
+
+    start: StartTrajectory | None = None
+    state: Trajectory | None = None
+    continue_as_new_after: int | None = None
+    """Force continue-as-new after this many events in a run (tests); otherwise the server
+    suggests when."""
+
+
+class CoachRequest(_Message):
+    """One coach command for the `execute` update."""
+
+    command: CoachCommand
+
+
+class CommandResult(_Message):
+    """What a coach gets back once the command's events are stored."""
+
+    trajectory_id: str
+    version: int
+    step: Step
+    event_types: list[str]
+
+
+class TrajectoryResult(_Message):
+    trajectory_id: str
+    version: int
+    outcome_type: str | None
+    closure_reason: str | None
+
+
+def result_of(state: Trajectory, events: list[AnyEvent]) -> CommandResult:
+    return CommandResult(
+        trajectory_id=state.trajectory_id,
+        version=state.version,
+        step=state.step,
+        event_types=[e.type for e in events],
+    )

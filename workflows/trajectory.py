@@ -1,0 +1,189 @@
+"""One durable workflow per trajectory: a thin, deterministic shell around the domain.
+
+Coach commands arrive as the `execute` update. Its validator runs `decide`, so a command the
+domain refuses is rejected before anything reaches history, and the coach reads why. An
+accepted command is acknowledged only once its events are stored in PostgreSQL. The timers
+the domain asks for (evaluations, the end of learning, the follow-up) are durable timers,
+re-read from the state after every change: an extension moves the end of learning at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.trajectory_events import AppendEvents, TrajectoryEventActivities
+    from domain import (
+        SYSTEM_ACTOR,
+        AnyCommand,
+        AnyEvent,
+        DomainError,
+        ReachDeadline,
+        Trajectory,
+        decide,
+        evolve,
+        next_deadline,
+    )
+
+    from .messages import (
+        WORKFLOW_TYPE,
+        CoachRequest,
+        CommandResult,
+        TrajectoryInput,
+        TrajectoryResult,
+        result_of,
+    )
+
+APPEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+    # No attempt limit: a coach's command waits for the database to come back rather than
+    # being lost. Conflicts are non-retryable errors raised by the activity itself.
+)
+
+
+def _domain_failure(err: DomainError) -> ApplicationError:
+    return ApplicationError(err.message, type=err.code, non_retryable=True)
+
+
+@workflow.defn(name=WORKFLOW_TYPE)
+class TrajectoryWorkflow:
+    @workflow.init
+    def __init__(self, input: TrajectoryInput) -> None:
+        self._state: Trajectory | None = input.state
+        self._run_events: list[AnyEvent] = []
+        self._lock = asyncio.Lock()
+        self._changed = False
+
+    @workflow.run
+    async def run(self, input: TrajectoryInput) -> TrajectoryResult:
+        if self._state is None:
+            if input.start is None:
+                raise ApplicationError("a new trajectory needs a start command", non_retryable=True)
+            await self._apply(input.start)
+        while not self._state_now.closed:
+            if self._should_continue_as_new(input):
+                # Handlers may still be awaiting their appends; let them finish first so no
+                # coach's command is cut off by the new run.
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(
+                    TrajectoryInput(
+                        state=self._state_now, continue_as_new_after=input.continue_as_new_after
+                    )
+                )
+            await self._wait_for_change_or_deadline(input)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        state = self._state_now
+        return TrajectoryResult(
+            trajectory_id=state.trajectory_id,
+            version=state.version,
+            outcome_type=state.outcome_type,
+            closure_reason=state.closure_reason,
+        )
+
+    async def _wait_for_change_or_deadline(self, input: TrajectoryInput) -> None:
+        self._changed = False
+        deadline = next_deadline(self._state)
+
+        def woken() -> bool:
+            return self._changed or self._should_continue_as_new(input)
+
+        if deadline is None:
+            await workflow.wait_condition(woken)
+            return
+        remaining = deadline.at - workflow.now()
+        if remaining > timedelta(0):
+            try:
+                await workflow.wait_condition(
+                    woken, timeout=remaining, timeout_summary=f"{deadline.kind} due"
+                )
+                return  # a command changed the state: the deadlines are read again
+            except asyncio.TimeoutError:
+                pass
+        try:
+            await self._apply(
+                ReachDeadline(actor=SYSTEM_ACTOR, deadline=deadline.kind, due_at=deadline.at)
+            )
+        except ApplicationError:
+            # A command taken while we waited for the lock made this deadline moot (a job
+            # was recorded, the period extended). The loop reads the deadlines afresh.
+            workflow.logger.info("deadline no longer due", extra={"deadline": deadline.kind})
+
+    @workflow.update
+    async def execute(self, request: CoachRequest) -> CommandResult:
+        """Apply one coach command; returns once its events are stored."""
+        events = await self._apply(request.command)
+        return result_of(self._state_now, events)
+
+    @execute.validator
+    def _validate_execute(self, request: CoachRequest) -> None:
+        # Runs before the update enters history: a refused command leaves no trace.
+        if self._state is None:
+            raise ApplicationError(
+                "the trajectory is still starting; try again", type="starting", non_retryable=True
+            )
+        try:
+            decide(self._state, request.command, workflow.now())
+        except DomainError as err:
+            raise _domain_failure(err) from None
+
+    @workflow.update
+    async def stored(self) -> CommandResult:
+        """Wait until the start of the trajectory is stored (a coach's acknowledgement)."""
+        await workflow.wait_condition(lambda: self._state is not None)
+        return result_of(self._state_now, self._run_events[:1])
+
+    @workflow.query
+    def state(self) -> Trajectory | None:
+        return self._state
+
+    @workflow.query
+    def run_events(self) -> list[AnyEvent]:
+        """The events decided in this run (earlier runs handed over only their state)."""
+        return self._run_events
+
+    async def _apply(self, command: AnyCommand) -> list[AnyEvent]:
+        # One command at a time: decide, store and evolve must not interleave, or two
+        # commands could claim the same version.
+        async with self._lock:
+            try:
+                events = decide(self._state, command, workflow.now())
+            except DomainError as err:
+                raise _domain_failure(err) from None
+            if not events:
+                return events
+            # Safe to await while holding the lock: other handlers queue on it, and the state
+            # is evolved only after the events are stored, so the acknowledgement is honest.
+            await workflow.execute_activity_method(
+                TrajectoryEventActivities.append_events,
+                AppendEvents(trajectory_id=events[0].trajectory_id, events=events),
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=APPEND_RETRY,
+            )
+            state = self._state
+            for event in events:
+                state = evolve(state, event)
+            self._state = state
+            self._run_events.extend(events)
+            self._changed = True
+        workflow.logger.info(
+            "trajectory changed",
+            extra={"version": self._state_now.version, "events": [e.type for e in events]},
+        )
+        return events
+
+    def _should_continue_as_new(self, input: TrajectoryInput) -> bool:
+        if input.continue_as_new_after is not None:
+            return len(self._run_events) >= input.continue_as_new_after
+        return workflow.info().is_continue_as_new_suggested()
+
+    @property
+    def _state_now(self) -> Trajectory:
+        assert self._state is not None, "the start is applied before anything else"
+        return self._state
