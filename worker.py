@@ -7,12 +7,26 @@ import signal
 
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import PostgresEventStore, TrajectoryEventActivities
 from nbm.logs import configure_logging, get_logger
 from nbm.settings import load_settings
 from nbm.temporal import connect
 from workflows import TrajectoryWorkflow
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox, with the pure modules passed through.
+
+    The domain and the message models are deterministic and side-effect free; importing them
+    once (not per workflow run) keeps one class per model, which pydantic needs, and saves memory.
+    """
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            "domain", "workflows.messages", "activities.trajectory_events", "pydantic"
+        )
+    )
 
 
 def build_worker(client: Client, store: PostgresEventStore, task_queue: str) -> Worker:
@@ -23,6 +37,7 @@ def build_worker(client: Client, store: PostgresEventStore, task_queue: str) -> 
         task_queue=task_queue,
         workflows=[TrajectoryWorkflow],
         activities=[activities.append_events],
+        workflow_runner=workflow_runner(),
     )
 
 

@@ -1,0 +1,134 @@
+"""The client side of a trajectory: start it, send it a coach's command, read it.
+
+The CLI, the demo and the tests go through these functions; each turns Temporal's errors
+into `ServiceError`s with one line a coach can read.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+import domain as d
+from workflows import (
+    WORKFLOW_TYPE,
+    CoachRequest,
+    CommandResult,
+    TrajectoryInput,
+    TrajectoryWorkflow,
+)
+
+
+class ServiceError(Exception):
+    """A request that could not be carried out; the message is one line for people."""
+
+    def __init__(self, message: str, *, code: str = "error") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class UnknownTrajectory(ServiceError):
+    def __init__(self, trajectory_id: str) -> None:
+        super().__init__(f"no trajectory with id {trajectory_id}", code="unknown-trajectory")
+
+
+class CommandRefused(ServiceError):
+    """The domain refused the command; `code` is the domain error's code."""
+
+
+async def start_trajectory(
+    client: Client, task_queue: str, command: d.StartTrajectory
+) -> CommandResult:
+    """Start a trajectory and return once its first event is stored."""
+    # The workflow runs the same check; doing it here first gives the coach the reason
+    # without starting a workflow that would fail at once.
+    try:
+        d.decide(None, command, datetime.now(UTC))
+    except d.DomainError as err:
+        raise CommandRefused(err.message, code=err.code) from None
+    try:
+        handle = await client.start_workflow(
+            TrajectoryWorkflow.run,
+            TrajectoryInput(start=command),
+            id=command.trajectory_id,
+            task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        raise CommandRefused(
+            f"trajectory {command.trajectory_id} already exists", code="trajectory-already-started"
+        ) from None
+    return await _update(handle, command.trajectory_id, TrajectoryWorkflow.stored)
+
+
+async def send(client: Client, trajectory_id: str, command: d.CoachCommand) -> CommandResult:
+    """Send one coach command; returns once its events are stored."""
+    handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
+    return await _update(handle, trajectory_id, TrajectoryWorkflow.execute, CoachRequest(command=command))
+
+
+async def state(client: Client, trajectory_id: str) -> d.Trajectory:
+    handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
+    try:
+        found = await handle.query(TrajectoryWorkflow.state)
+    except RPCError as err:
+        raise _rpc_error(err, trajectory_id) from None
+    if found is None:
+        raise ServiceError(f"trajectory {trajectory_id} is still starting; try again")
+    return found
+
+
+async def run_events(client: Client, trajectory_id: str) -> list[d.AnyEvent]:
+    handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
+    try:
+        return await handle.query(TrajectoryWorkflow.run_events)
+    except RPCError as err:
+        raise _rpc_error(err, trajectory_id) from None
+
+
+async def list_trajectories(
+    client: Client, *, include_closed: bool = False, limit: int = 100
+) -> list[tuple[str, WorkflowExecutionStatus | None, datetime]]:
+    """(trajectory id, status, start time) of the trajectories, newest first."""
+    query = f"WorkflowType = '{WORKFLOW_TYPE}'"
+    if not include_closed:
+        query += " AND ExecutionStatus = 'Running'"
+    found: list[tuple[str, WorkflowExecutionStatus | None, datetime]] = []
+    async for execution in client.list_workflows(query, limit=limit):
+        found.append((execution.id, execution.status, execution.start_time))
+    return found
+
+
+async def _update(
+    handle: WorkflowHandle, trajectory_id: str, update: object, *args: object
+) -> CommandResult:
+    try:
+        result: CommandResult = await handle.execute_update(update, *args)  # type: ignore[call-overload]
+    except WorkflowUpdateFailedError as err:
+        cause = err.cause
+        if isinstance(cause, ApplicationError):
+            raise CommandRefused(cause.message, code=cause.type or "error") from None
+        raise ServiceError(f"the command failed: {cause}") from None
+    except RPCError as err:
+        raise _rpc_error(err, trajectory_id) from None
+    return result
+
+
+def _rpc_error(err: RPCError, trajectory_id: str) -> ServiceError:
+    if err.status == RPCStatusCode.NOT_FOUND:
+        return UnknownTrajectory(trajectory_id)
+    if "workflow execution already completed" in err.message.lower():
+        return CommandRefused(
+            f"trajectory {trajectory_id} is closed; nothing more can be recorded",
+            code="trajectory-closed",
+        )
+    return ServiceError(f"Temporal refused the request: {err.message}")

@@ -1,0 +1,293 @@
+"""The embedded stack behind `make run`: PostgreSQL, the Temporal dev server, the worker, a demo.
+
+`python -m nbm.stack run` starts each server whose address is not set in the environment
+(TEMPORAL_ADDRESS, NBM_DATABASE_URL), writes `<data dir>/stack.json` so the CLI and the worker
+find them, starts `worker.py`, runs `starter.py` once and keeps running until Ctrl-C or
+SIGTERM. Then it stops everything it started, the worker first, and exits 0. The data stays
+in the data dir, so the next run carries on with the same trajectories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import signal
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
+from temporalio.client import Client
+
+from nbm.logs import configure_logging, get_logger
+from nbm.processes import Child, free_port, port_free, stop_postgres, tail
+from nbm.servers import embedded_postgres_url, temporal_cli
+from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
+
+APP_DATABASE = "nbm"
+DEFAULT_PORTS = (7233, 8233)  # the Temporal CLI's own defaults: gRPC and Web UI
+START_TIMEOUT = 60.0  # seconds; a first start on a busy two-core machine stays far below
+POLL = 0.25
+
+log = get_logger("nbm.stack")
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+class StackError(Exception):
+    """The stack cannot start or a process it depends on died; the message says why."""
+
+
+class Stack:
+    """The servers, the worker and the demo of one data dir, and how to stop them."""
+
+    def __init__(self, settings: Settings, stop: asyncio.Event) -> None:
+        self.settings, self.stop_requested = settings, stop
+        self.data_dir = settings.data_dir.resolve()
+        self.children: dict[str, Child] = {}
+        self.postgres: Any = None  # embedded_postgres.PostgresServer, once started
+        self.logs: dict[str, Path] = {
+            "temporal": self.data_dir / "temporal" / "server.log",
+            "worker": self.data_dir / "logs" / "worker.log",
+        }
+        self.info: dict[str, Any] = {"pid": os.getpid(), "ui_url": None, "processes": {}}
+        self.env = dict(os.environ, NBM_DATA_DIR=str(self.data_dir))
+        # The venv's bin/ first, so the demo's `nbm` calls find the CLI of this install.
+        bindir = str(Path(sys.executable).parent)
+        self.env["PATH"] = os.pathsep.join([bindir, self.env.get("PATH", "")])
+
+    def check(self) -> None:
+        """Raise if a process the stack needs has died."""
+        for name in ("temporal", "worker"):
+            child = self.children.get(name)
+            if child is not None and not child.running:
+                raise StackError(
+                    f"{name} exited with code {child.proc.returncode}; the end of "
+                    f"{self.logs[name]}:\n{tail(self.logs[name])}"
+                )
+
+    async def watch(self, until: Child | None = None) -> None:
+        """Wait until a stop is requested or `until` exits; raise if a server dies first."""
+        while not self.stop_requested.is_set() and (until is None or until.running):
+            self.check()
+            await asyncio.sleep(POLL)
+
+    async def start_postgres(self) -> str:
+        from embedded_postgres import get_server  # only the embedded stack needs it
+
+        pgdata = self.data_dir / "postgres"
+        url = await asyncio.to_thread(embedded_postgres_url, pgdata)
+        self.postgres = get_server(pgdata)  # the handle embedded_postgres_url just made
+        self.info["processes"]["postgres"] = self.postgres.get_pid()
+        admin = await asyncpg.connect(with_database(url, "postgres"))
+        try:
+            exists = await admin.fetchval(
+                "SELECT 1 FROM pg_database WHERE datname=$1", APP_DATABASE
+            )
+            if not exists:
+                await admin.execute(f'CREATE DATABASE "{APP_DATABASE}"')
+                log.info("database created", database=APP_DATABASE)
+        finally:
+            await admin.close()
+        return with_database(url, APP_DATABASE)
+
+    async def start_temporal(self) -> str:
+        grpc, ui = (p if port_free(p) else free_port() for p in DEFAULT_PORTS)
+        db_file = self.data_dir / "temporal" / "temporal.sqlite"
+        args = [
+            str(temporal_cli()), "server", "start-dev", "--db-filename", str(db_file),
+            "--ip", "127.0.0.1", "--port", str(grpc), "--ui-port", str(ui),
+            "--log-level", "warn", "--ui-disable-news-fetch",
+        ]  # fmt: skip
+        if self.settings.temporal_namespace != "default":
+            args += ["--namespace", self.settings.temporal_namespace]
+        child = await Child.spawn("temporal", args, self.env, self.logs["temporal"], signal.SIGTERM)
+        self.children["temporal"] = child
+        self.info["processes"]["temporal"] = child.proc.pid
+        self.info["ui_url"] = f"http://127.0.0.1:{ui}"
+        return f"127.0.0.1:{grpc}"
+
+    async def connect(self, address: str) -> Client:
+        """A client once the server answers for the namespace; a clear error if it never does."""
+        deadline = time.monotonic() + START_TIMEOUT
+        namespace = self.settings.temporal_namespace
+        while True:
+            self.check()
+            try:
+                client = await asyncio.wait_for(Client.connect(address, namespace=namespace), 5)
+                await client.workflow_service.describe_namespace(
+                    DescribeNamespaceRequest(namespace=namespace)
+                )
+                return client
+            except Exception as err:
+                if time.monotonic() > deadline or self.stop_requested.is_set():
+                    raise StackError(f"Temporal at {address} does not answer: {err}") from err
+            await asyncio.sleep(POLL)
+
+    async def start_worker(self, client: Client) -> None:
+        child = await Child.spawn(
+            "worker", [sys.executable, "worker.py"], self.env, self.logs["worker"], signal.SIGINT
+        )
+        self.children["worker"] = child
+        self.info["processes"]["worker"] = child.proc.pid
+        # Ready means polling: the demo's first workflow task then runs at once.
+        request = DescribeTaskQueueRequest(
+            namespace=self.settings.temporal_namespace,
+            task_queue=TaskQueue(name=self.settings.task_queue),
+            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self.stop_requested.is_set():
+            self.check()
+            if (await client.workflow_service.describe_task_queue(request)).pollers:
+                return
+            if time.monotonic() > deadline:
+                raise StackError(f"the worker does not poll; see {self.logs['worker']}")
+            await asyncio.sleep(POLL)
+
+    async def run_demo(self) -> None:
+        if not (PROJECT_ROOT / "starter.py").exists():
+            print("starter.py does not exist yet: no demo trajectories.", flush=True)
+            return
+        print("\nRunning the demo (starter.py) ...\n", flush=True)
+        demo = await Child.spawn(
+            "demo", [sys.executable, "starter.py"], self.env, None, signal.SIGINT
+        )
+        self.children["demo"] = demo
+        await self.watch(until=demo)
+        if not demo.running and demo.proc.returncode != 0:
+            log.warning("demo failed; the stack keeps running", returncode=demo.proc.returncode)
+
+    async def start(self, demo: bool) -> None:
+        started = time.monotonic()
+        database_url = self.settings.database_url or await self.start_postgres()
+        address = self.settings.temporal_address or await self.start_temporal()
+        self.env.update(TEMPORAL_ADDRESS=address, NBM_DATABASE_URL=database_url)
+        self.info.update(temporal_address=address, database_url=database_url)
+        client = await self.connect(address)
+        await self.start_worker(client)
+        stack_file = self.settings.stack_file()
+        tmp = stack_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.info, indent=2))
+        tmp.replace(stack_file)  # readers never see half a file
+        seconds = round(time.monotonic() - started, 1)
+        log.info("stack ready", seconds=seconds)
+        ui = f"; Web UI at {self.info['ui_url']}" if self.info["ui_url"] else ""
+        print(f"\nStack ready in {seconds} s{ui}", flush=True)
+        if demo and not self.stop_requested.is_set():
+            await self.run_demo()
+
+    async def shutdown(self) -> None:
+        """Stop, in order, whatever was started: demo, worker, Temporal, PostgreSQL."""
+        self.settings.stack_file().unlink(missing_ok=True)
+        for name in ("demo", "worker", "temporal"):
+            if name in self.children:
+                await self.children[name].stop()
+        if self.postgres is not None:
+            await asyncio.to_thread(stop_postgres, self.postgres)
+
+
+def banner(info: dict[str, Any], data_dir: Path) -> str:
+    lines = [
+        "",
+        "The Nieuwe Banen stack is running.",
+        f"  Web UI (Temporal):  {info['ui_url'] or '(external server: see its own UI)'}",
+        f"  Temporal address:   {info['temporal_address']}",
+        f"  Data and logs:      {data_dir}",
+        "",
+        "Try, in another terminal:",
+        "  .venv/bin/nbm trajectory list",
+        "  .venv/bin/nbm trajectory show <ID>",
+        "  .venv/bin/nbm --help",
+        "",
+        "Press Ctrl-C to stop everything (the data stays for the next `make run`).",
+    ]
+    return "\n".join(lines)
+
+
+def running_pid(stack_file: Path) -> int | None:
+    """The pid in an existing stack.json, if that process is a live stack."""
+    try:
+        pid = int(json.loads(stack_file.read_text())["pid"])
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    with contextlib.suppress(OSError):  # a reused pid is not a stack
+        if b"nbm.stack" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return None
+    return pid
+
+
+async def run(settings: Settings, *, demo: bool = True) -> int:
+    """Start the stack, run until Ctrl-C or SIGTERM, stop it; the process's exit code."""
+    data_dir = settings.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    lock = (data_dir / "stack.lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held until this process ends
+    except BlockingIOError:
+        pid = running_pid(settings.stack_file())
+        print(f"A stack is already running on {data_dir} (pid {pid}).", file=sys.stderr)
+        return 1
+    if (pid := running_pid(settings.stack_file())) is not None:
+        print(f"A stack is already running (pid {pid}).", file=sys.stderr)
+        return 1
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGHUP: the terminal closed
+        loop.add_signal_handler(sig, stop.set)
+    stack = Stack(settings, stop)
+    code = 0
+    try:
+        await stack.start(demo)
+        if not stop.is_set():
+            print(banner(stack.info, data_dir), flush=True)
+            await stack.watch()
+    except (StackError, ConfigError) as err:
+        if not stop.is_set():  # a failure, not the Ctrl-C that cut a start short
+            print(f"\nThe stack stops: {err}", file=sys.stderr)
+            code = 1
+    finally:
+        print("\nStopping ...", flush=True)
+        await stack.shutdown()
+        lock.close()
+    print("Stopped.", flush=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m nbm.stack", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_cmd = commands.add_parser("run", help="start the stack, run the demo, wait for Ctrl-C")
+    run_cmd.add_argument(
+        "--no-demo", action="store_true", help="skip starter.py (also: NBM_DEMO=0)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as err:
+        print(err, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_format, settings.log_level)
+    # The library narrates every pg_ctl call at INFO; its warnings and errors still show.
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    demo = not args.no_demo and os.environ.get("NBM_DEMO", "1") != "0"
+    return asyncio.run(run(settings, demo=demo))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
