@@ -32,7 +32,7 @@ from temporalio.client import Client
 
 from nbm.logs import configure_logging, get_logger
 from nbm.processes import Child, free_port, port_free, stop_postgres, tail
-from nbm.servers import embedded_postgres_url, temporal_cli
+from nbm.servers import MissingServerBinary, embedded_postgres_url, temporal_cli
 from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
 
 APP_DATABASE = "nbm"
@@ -256,7 +256,7 @@ async def run(settings: Settings, *, demo: bool = True) -> int:
         if not stop.is_set():
             print(banner(stack.info, data_dir), flush=True)
             await stack.watch()
-    except (StackError, ConfigError) as err:
+    except (StackError, ConfigError, MissingServerBinary) as err:
         if not stop.is_set():  # a failure, not the Ctrl-C that cut a start short
             print(f"\nThe stack stops: {err}", file=sys.stderr)
             code = 1

