@@ -46,13 +46,21 @@ class CommandRefused(ServiceError):
 
 
 async def start_trajectory(
-    client: Client, task_queue: str, command: d.StartTrajectory
+    client: Client,
+    task_queue: str,
+    command: d.StartTrajectory,
+    *,
+    now: datetime | None = None,
 ) -> CommandResult:
-    """Start a trajectory and return once its first event is stored."""
-    # The workflow runs the same check; doing it here first gives the coach the reason
-    # without starting a workflow that would fail at once.
+    """Start a trajectory and return once its first event is stored.
+
+    `now` is the time the start is checked against here (default: this machine's clock; a
+    test on the time-skipping server passes the server's time).
+    """
+    # The workflow runs the same check at its own time; doing it here first gives the coach
+    # the reason without starting a workflow that would fail at once.
     try:
-        d.decide(None, command, datetime.now(UTC))
+        d.decide(None, command, now or datetime.now(UTC))
     except d.DomainError as err:
         raise CommandRefused(err.message, code=err.code) from None
     try:
@@ -119,16 +127,25 @@ async def _update(
             raise CommandRefused(cause.message, code=cause.type or "error") from None
         raise ServiceError(f"the command failed: {cause}") from None
     except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND and await _has_ended(handle):
+            raise CommandRefused(
+                f"trajectory {trajectory_id} is closed; nothing more can be recorded",
+                code="trajectory-closed",
+            ) from None
         raise _rpc_error(err, trajectory_id) from None
     return result
+
+
+async def _has_ended(handle: WorkflowHandle) -> bool:
+    """Whether the workflow exists but has finished (updates then answer NOT_FOUND too)."""
+    try:
+        description = await handle.describe()
+    except RPCError:
+        return False
+    return description.status not in (None, WorkflowExecutionStatus.RUNNING)
 
 
 def _rpc_error(err: RPCError, trajectory_id: str) -> ServiceError:
     if err.status == RPCStatusCode.NOT_FOUND:
         return UnknownTrajectory(trajectory_id)
-    if "workflow execution already completed" in err.message.lower():
-        return CommandRefused(
-            f"trajectory {trajectory_id} is closed; nothing more can be recorded",
-            code="trajectory-closed",
-        )
     return ServiceError(f"Temporal refused the request: {err.message}")

@@ -1,0 +1,35 @@
+"""Driving a trajectory through the time-skipping server, step by step."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+import domain as d
+from nbm import service
+from tests import factories as f
+from workflows import TrajectoryWorkflow
+
+
+async def start_ready_to_learn(
+    env: WorkflowEnvironment, task_queue: str, **start_kw: object
+) -> tuple[str, WorkflowHandle]:
+    """A trajectory through steps 1 to 4 and into learning; its id and handle."""
+    now = await env.get_current_time()
+    start, *commands = f.ready_to_learn(now, **start_kw)
+    assert isinstance(start, d.StartTrajectory)
+    await service.start_trajectory(env.client, task_queue, start, now=now)
+    for command in commands:
+        await service.send(env.client, start.trajectory_id, command)  # type: ignore[arg-type]
+    await service.send(env.client, start.trajectory_id, f.start_learning())
+    handle = env.client.get_workflow_handle_for(TrajectoryWorkflow.run, start.trajectory_id)
+    return start.trajectory_id, handle
+
+
+async def advance_to(env: WorkflowEnvironment, trajectory_id: str, kind: d.DeadlineKind) -> None:
+    """Skip time until the trajectory's next deadline of `kind` has been handled."""
+    state = await service.state(env.client, trajectory_id)
+    due = next(x for x in d.deadlines(state) if x.kind is kind)
+    await env.sleep(due.at - await env.get_current_time() + timedelta(seconds=1))
