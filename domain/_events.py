@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from ._values import (
     Barrier,
@@ -207,7 +207,10 @@ AnyEvent = Annotated[
     Field(discriminator="type"),
 ]
 
-EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+# The union is the outermost validator when events are loaded, so it hides inputs itself.
+EVENT_ADAPTER: TypeAdapter[AnyEvent] = TypeAdapter(
+    AnyEvent, config=ConfigDict(hide_input_in_errors=True)
+)
 EVENT_TYPES: frozenset[str] = frozenset(
     cls.model_fields["type"].default
     for cls in Event.__subclasses__()  # every concrete event derives from Event directly

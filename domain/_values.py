@@ -10,9 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 
 class Value(BaseModel):
-    """Base of every domain model: immutable and strict about unknown fields."""
+    """Base of every domain model: immutable and strict about unknown fields.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Validation errors do not echo the input: pydantic's `input_value` would otherwise put a
+    mistyped BSN or a name into a log line. Only the outermost model's setting counts, so it
+    is set here, on every model that can hold `PersonalData`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -1,0 +1,225 @@
+"""Hypothesis strategies for commands: mostly well-formed, often against the rules.
+
+Arguments are drawn from small pools around the boundaries that `decide` checks (hours 0..41,
+weeks up to past the maximum, a proposal to the intended employer itself), so that random
+runs hit both sides of every rule. The personal data is always the factories' fictional
+candidate, so that a run can look for it where it must not be.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from hypothesis import strategies as st
+
+import domain as d
+from tests import factories as f
+
+ACTORS = st.sampled_from([f.COACH, "coach-bram", "acct-mgr-7"])
+EMPLOYERS = st.sampled_from([f.EMPLOYER, "employer-b", "employer-c"])
+TEXT = st.sampled_from(["needs more practice", "no vacancy after all", "see the file"])
+SKILLS = st.lists(st.sampled_from(["ADL care", "forklift", "cooking", "Dutch B1"]), min_size=1)
+WEEKS = st.integers(1, 104)
+
+map_possibilities = st.builds(
+    d.MapPossibilities,
+    actor=ACTORS,
+    profile_skills=SKILLS.map(tuple),
+    preconditions=st.builds(
+        d.Preconditions,
+        employer_role=TEXT,
+        werkbedrijf_role=TEXT,
+        guarantee_possible=st.booleans(),
+        learning_location=TEXT,
+        training_institute=st.none() | TEXT,
+    ),
+)
+
+establish_agreement = st.builds(
+    d.EstablishAgreement,
+    actor=ACTORS,
+    commitment=st.sampled_from(d.Commitment),
+    duration_weeks=WEEKS,
+    placements=st.lists(
+        st.builds(
+            d.PlannedPlacement,
+            name=TEXT,
+            weeks=st.integers(1, 40),
+            hours_per_week=st.integers(1, 40),
+        ),
+        min_size=1,
+        max_size=3,
+    ).map(tuple),
+    training=st.lists(
+        st.builds(d.Training, institute=TEXT, course=TEXT, paid_by_employer=st.booleans()),
+        max_size=2,
+    ).map(tuple),
+    budget_eur=st.integers(0, 20_000),
+)
+
+match_candidate = st.builds(
+    d.MatchCandidate,
+    actor=ACTORS,
+    candidate_ref=st.sampled_from(["cand-0001", "cand-0002"]),
+    personal=st.just(d.PersonalData(name=f.CANDIDATE_NAME, bsn=f.CANDIDATE_BSN)),
+    skills=st.lists(st.sampled_from(["care", "driving"]), max_size=2).map(tuple),
+    # Mostly passed: a failed screen is one refusal, not the story of most runs.
+    motivation_screen_passed=st.sampled_from([True, True, True, False]),
+    language_level=st.none() | st.sampled_from(["A2", "B1"]),
+    barriers=st.lists(st.sampled_from(d.Barrier), max_size=4).map(tuple),
+)
+
+start_learning = st.builds(d.StartLearning, actor=ACTORS, benefits_retained=st.booleans())
+
+start_placement = st.builds(
+    d.StartPlacement, actor=ACTORS, name=TEXT, hours_per_week=st.integers(1, 40)
+)
+
+record_evaluation = st.builds(
+    d.RecordEvaluation,
+    actor=ACTORS,
+    verdict=st.sampled_from(d.EvaluationVerdict),
+    employer_present=st.booleans(),
+    summary=st.none() | TEXT,
+)
+
+record_calamity = st.builds(
+    d.RecordCalamity,
+    actor=ACTORS,
+    calamity_kind=st.sampled_from(d.CalamityKind),
+    summary=st.none() | TEXT,
+)
+
+resolve_calamity = st.builds(d.ResolveCalamity, actor=ACTORS, number=st.integers(1, 4))
+
+resolve_barrier = st.builds(d.ResolveBarrier, actor=ACTORS, barrier=st.sampled_from(d.Barrier))
+
+extend_learning = st.builds(d.ExtendLearning, actor=ACTORS, weeks=WEEKS, reason=TEXT)
+
+propose_other_employer = st.builds(
+    d.ProposeOtherEmployer, actor=ACTORS, employer_id=EMPLOYERS, reason=TEXT
+)
+
+record_regular_job = st.builds(
+    d.RecordRegularJob,
+    actor=ACTORS,
+    employer_id=EMPLOYERS,
+    # The command lets any number through; the rule (1..40, and stated at all) is decide's.
+    contract_hours_per_week=st.none() | st.integers(-1, 41),
+    start_date=st.dates(date(2026, 1, 1), date(2030, 12, 31)),
+    wage_cost_subsidy_pct=st.none() | st.integers(1, 99),
+    benefit_ended=st.booleans(),
+)
+
+record_follow_on_education = st.builds(
+    d.RecordFollowOnEducation, actor=ACTORS, institute=TEXT, course=TEXT
+)
+
+record_follow_up = st.builds(
+    d.RecordFollowUp, actor=ACTORS, still_employed=st.booleans(), benefit_ended=st.booleans()
+)
+
+end_trajectory = st.builds(
+    d.EndTrajectory,
+    actor=ACTORS,
+    reason=st.sampled_from(d.ClosureReason),
+    explanation=st.none() | TEXT,
+)
+
+coach_commands = st.one_of(
+    map_possibilities,
+    establish_agreement,
+    match_candidate,
+    start_learning,
+    start_placement,
+    record_evaluation,
+    record_calamity,
+    resolve_calamity,
+    resolve_barrier,
+    extend_learning,
+    propose_other_employer,
+    record_regular_job,
+    record_follow_on_education,
+    record_follow_up,
+    end_trajectory,
+)
+"""Any coach command, valid or not for the trajectory it is sent to."""
+
+time_steps = st.one_of(
+    st.integers(0, 48).map(lambda h: timedelta(hours=h)),
+    st.integers(1, 20).map(lambda w: timedelta(weeks=w)),
+)
+"""How far the clock moves between two commands: hours, or weeks at a time."""
+
+
+def start_trajectory(now: datetime, trajectory_id: str) -> st.SearchStrategy[d.StartTrajectory]:
+    """A start whose expected date lies from a month ago to more than two years ahead."""
+    return st.builds(
+        d.StartTrajectory,
+        actor=ACTORS,
+        trajectory_id=st.just(trajectory_id),
+        route=st.sampled_from(d.Route),
+        programme=st.sampled_from(sorted(d.PROGRAMMES.values(), key=lambda p: p.programme_id)),
+        coach_id=ACTORS,
+        future_job=st.builds(
+            d.FutureJob,
+            employer_id=st.just(f.EMPLOYER),
+            function=TEXT,
+            expected_date=st.integers(-31, 800).map(lambda n: now.date() + timedelta(days=n)),
+            number_of_jobs=st.integers(1, 20),
+            required_skills=SKILLS.map(tuple),
+        ),
+    )
+
+
+def happy_path(now: datetime, trajectory_id: str, weeks: int = 12) -> list[d.AnyCommand]:
+    """Steps 1 to 5 done right, so that short random runs still reach the late steps."""
+    return [
+        f.start(now, trajectory_id=trajectory_id),
+        f.map_possibilities(),
+        f.establish_agreement(weeks=weeks),
+        f.match(),
+        f.start_learning(),
+    ]
+
+
+FIRE = None
+"""In a script: instead of a command, let the earliest pending timer fire."""
+
+Script = list[tuple[timedelta, d.AnyCommand | None]]
+
+scripts: st.SearchStrategy[Script] = st.lists(
+    st.tuples(time_steps, st.one_of(st.just(FIRE), coach_commands)), max_size=30
+)
+"""A run of commands, each after a pause; `FIRE` stands for the trajectory's own timer."""
+
+
+def play(
+    start: datetime, trajectory_id: str, prefix: int, script: Script
+) -> tuple[list[d.AnyEvent], list[d.DomainError]]:
+    """The events the happy path's first `prefix` commands and then `script` are accepted with.
+
+    Refusals are returned, not raised: a random script is expected to break rules.
+    """
+    now, state = start, None
+    events: list[d.AnyEvent] = []
+    refused: list[d.DomainError] = []
+    steps: Script = [(timedelta(0), c) for c in happy_path(start, trajectory_id)[:prefix]]
+    for pause, command in steps + script:
+        now += pause
+        if command is FIRE:
+            pending = d.next_deadline(state)
+            if pending is None:
+                continue
+            now = max(now, pending.at)
+            command = d.ReachDeadline(
+                actor=d.SYSTEM_ACTOR, deadline=pending.kind, due_at=pending.at
+            )
+        try:
+            new = d.decide(state, command, now)
+        except d.DomainError as err:
+            refused.append(err)
+            continue
+        events.extend(new)
+        state = d.fold(new, state)
+    return events, refused

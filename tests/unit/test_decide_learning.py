@@ -1,0 +1,270 @@
+"""Step 5, learning in: placements, evaluations, calamities, barriers, extensions, fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+import domain as d
+from tests import factories as f
+from tests.unit.story import (
+    WEEK,
+    agreed,
+    employed,
+    envelope,
+    learning,
+    learning_ended,
+    mapped,
+    matched,
+    ready,
+)
+
+ORIENTATION = d.StartPlacement(actor=f.COACH, name="orientation internship", hours_per_week=16)
+EVALUATION = d.RecordEvaluation(
+    actor=f.COACH,
+    verdict=d.EvaluationVerdict.CONCERNS,
+    employer_present=False,
+    summary="late twice; childcare not arranged",
+)
+CALAMITY = d.RecordCalamity(
+    actor=f.COACH, calamity_kind=d.CalamityKind.DIVORCE, summary="moved out last week"
+)
+
+
+def extend(weeks: int) -> d.ExtendLearning:
+    return d.ExtendLearning(actor=f.COACH, weeks=weeks, reason="needs more practice")
+
+
+def propose(employer_id: str = "employer-other") -> d.ProposeOtherEmployer:
+    return d.ProposeOtherEmployer(
+        actor=f.COACH, employer_id=employer_id, reason="no vacancy after all"
+    )
+
+
+# --- placements ---------------------------------------------------------------------------
+
+
+def test_placements_are_numbered_in_order() -> None:
+    story = learning().later(WEEK)
+    assert story.do(ORIENTATION) == [
+        d.PlacementStarted(
+            **envelope(story, 6), number=1, name="orientation internship", hours_per_week=16
+        )
+    ]
+    second = story.do(ORIENTATION.model_copy(update={"name": "ADL internship"}))
+    assert [(e.number, e.version) for e in second] == [(2, 7)]  # type: ignore[union-attr]
+    assert story.trajectory.current_placement is not None
+    assert story.trajectory.current_placement.name == "ADL internship"
+    assert story.trajectory.current_placement.started_at == story.now
+
+
+def test_placement_before_an_agreement_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="no placement before an agreement"):
+        matched().decide(ORIENTATION)
+
+
+def test_placement_before_learning_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="no placement before the learning period has started"):
+        ready().decide(ORIENTATION)
+
+
+def test_placement_after_a_regular_job_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="already has a regular job; a placement"):
+        employed().decide(ORIENTATION)
+
+
+# --- evaluations --------------------------------------------------------------------------
+
+
+def test_evaluation_is_recorded() -> None:
+    story = learning().later(6 * WEEK)
+    assert story.do(EVALUATION) == [
+        d.EvaluationRecorded(
+            **envelope(story, 6),
+            verdict=d.EvaluationVerdict.CONCERNS,
+            employer_present=False,
+            summary="late twice; childcare not arranged",
+        )
+    ]
+    assert story.trajectory.evaluations == (
+        d.Evaluation(at=story.now, verdict=d.EvaluationVerdict.CONCERNS, employer_present=False),
+    )
+
+
+def test_evaluation_before_learning_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="evaluations start with the learning period"):
+        ready().decide(EVALUATION)
+
+
+def test_evaluation_after_a_regular_job_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="already has a regular job"):
+        employed().decide(EVALUATION)
+
+
+# --- calamities: the work coach is brought in ---------------------------------------------
+
+
+def test_calamity_is_recorded_and_escalated() -> None:
+    story = learning().later(3 * WEEK)
+    assert story.do(CALAMITY) == [
+        d.CalamityRecorded(
+            **envelope(story, 6),
+            number=1,
+            calamity_kind=d.CalamityKind.DIVORCE,
+            summary="moved out last week",
+        ),
+        d.EscalationRaised(
+            **envelope(story, 7),
+            reason=d.EscalationReason.CALAMITY,
+            message="calamity 1 (divorce) recorded: the work coach is brought in",
+        ),
+    ]
+    assert [c.number for c in story.trajectory.open_calamities] == [1]
+    assert story.trajectory.escalations[-1].reason is d.EscalationReason.CALAMITY
+
+
+def test_calamity_may_come_before_learning_once_a_candidate_is_matched() -> None:
+    assert [type(e) for e in matched().decide(CALAMITY)] == [
+        d.CalamityRecorded,
+        d.EscalationRaised,
+    ]
+
+
+def test_calamity_without_candidate_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="no candidate has been matched yet"):
+        agreed().decide(CALAMITY)
+
+
+def test_resolving_a_calamity() -> None:
+    story = learning()
+    story.do(CALAMITY)
+    story.do(CALAMITY)
+    story.later(WEEK)
+    assert story.do(d.ResolveCalamity(actor=f.COACH, number=2)) == [
+        d.CalamityResolved(**envelope(story, 10), number=2)
+    ]
+    assert [c.number for c in story.trajectory.open_calamities] == [1]
+    assert story.trajectory.calamities[1].resolved_at == story.now
+
+
+def test_resolving_an_unknown_calamity_is_refused() -> None:
+    story = learning()
+    story.do(CALAMITY)
+    with pytest.raises(d.RuleViolation, match="there is no open calamity number 2"):
+        story.decide(d.ResolveCalamity(actor=f.COACH, number=2))
+
+
+def test_resolving_a_calamity_twice_is_refused() -> None:
+    story = learning()
+    story.do(CALAMITY)
+    story.do(d.ResolveCalamity(actor=f.COACH, number=1))
+    with pytest.raises(d.RuleViolation, match="there is no open calamity number 1"):
+        story.decide(d.ResolveCalamity(actor=f.COACH, number=1))
+
+
+# --- barriers -----------------------------------------------------------------------------
+
+
+def test_resolving_an_open_barrier() -> None:
+    story = matched().later(WEEK)
+    command = d.ResolveBarrier(actor=f.COACH, barrier=d.Barrier.CHILDCARE)
+    assert story.do(command) == [
+        d.BarrierResolved(**envelope(story, 4), barrier=d.Barrier.CHILDCARE)
+    ]
+    assert story.trajectory.open_barriers == (d.Barrier.MOBILITY,)
+
+
+def test_resolving_a_barrier_that_is_not_open_is_refused() -> None:
+    story = matched()
+    with pytest.raises(d.RuleViolation, match="'debts' is not an open barrier"):
+        story.decide(d.ResolveBarrier(actor=f.COACH, barrier=d.Barrier.DEBTS))
+
+
+# --- extending the learning period --------------------------------------------------------
+
+
+def test_extension_during_learning_moves_the_end_and_keeps_the_evaluation() -> None:
+    story = learning(weeks=52)
+    start = story.now
+    story.later(10 * WEEK)
+    assert story.do(extend(8)) == [
+        d.LearningExtended(
+            **envelope(story, 6),
+            weeks=8,
+            reason="needs more practice",
+            ends_at=start + 60 * WEEK,
+            next_evaluation_at=start + 6 * WEEK,
+        )
+    ]
+    assert story.trajectory.learning_weeks == 60
+
+
+def test_extension_up_to_the_programme_maximum_is_accepted() -> None:
+    assert learning(weeks=52).decide(extend(52))
+
+
+def test_extension_beyond_the_programme_maximum_is_refused() -> None:
+    story = learning(weeks=52)
+    story.do(extend(40))
+    with pytest.raises(d.RuleViolation, match="makes the learning period 105 weeks, more than"):
+        story.decide(extend(13))
+
+
+def test_extension_before_learning_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="has not started, so it cannot be extended"):
+        ready().decide(extend(4))
+
+
+def test_extension_after_a_regular_job_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="already has a regular job"):
+        employed().decide(extend(4))
+
+
+def test_extension_after_learning_ended_reopens_learning() -> None:
+    story = learning_ended(weeks=12)
+    assert story.trajectory.step is d.Step.OUTCOME
+    assert d.deadlines(story.state) == []
+    story.later(2 * WEEK)
+    events = story.do(extend(8))
+    assert events == [
+        d.LearningExtended(
+            **envelope(story, 8),
+            weeks=8,
+            reason="needs more practice",
+            ends_at=story.now + 8 * WEEK,
+            next_evaluation_at=story.now + 6 * WEEK,
+        )
+    ]
+    assert story.trajectory.step is d.Step.LEARNING_IN
+    assert d.deadlines(story.state) == [
+        d.Deadline(kind=d.DeadlineKind.EVALUATION, at=story.now + 6 * WEEK),
+        d.Deadline(kind=d.DeadlineKind.LEARNING_END, at=story.now + 8 * WEEK),
+    ]
+
+
+# --- the fallback: another employer -------------------------------------------------------
+
+
+def test_proposing_another_employer_changes_the_intended_employer() -> None:
+    story = learning_ended()
+    assert story.do(propose()) == [
+        d.ProposedToOtherEmployer(
+            **envelope(story, 8), employer_id="employer-other", reason="no vacancy after all"
+        )
+    ]
+    assert story.trajectory.employer_id == "employer-other"
+    assert story.trajectory.future_job.employer_id == f.EMPLOYER
+
+
+def test_proposing_the_same_employer_is_refused() -> None:
+    with pytest.raises(d.RuleViolation, match=f"{f.EMPLOYER} is already the intended employer"):
+        learning().decide(propose(f.EMPLOYER))
+
+
+def test_proposing_another_employer_before_learning_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="during or after learning, not before"):
+        mapped().decide(propose())
+
+
+def test_proposing_another_employer_after_a_regular_job_is_refused() -> None:
+    with pytest.raises(d.WrongStep, match="already has a regular job"):
+        employed().decide(propose())

@@ -1,0 +1,97 @@
+"""Stored events: every type survives its JSON, and old shapes are upcast step by step."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+import domain as d
+from domain import _upcast
+from tests import factories as f
+from tests.unit.story import T0, TID, WEEK, follow_up_due, learning_ended
+
+
+def every_event_type() -> list[d.AnyEvent]:
+    """Two stories that, between them, emit every event type there is."""
+    long = learning_ended(weeks=12)
+    long.do(d.ExtendLearning(actor=f.COACH, weeks=8, reason="needs more practice"))
+    long.do(d.StartPlacement(actor=f.COACH, name="ADL internship", hours_per_week=16))
+    long.do(d.RecordCalamity(actor=f.COACH, calamity_kind=d.CalamityKind.HOUSING))
+    long.do(d.ResolveCalamity(actor=f.COACH, number=1))
+    long.do(d.ResolveBarrier(actor=f.COACH, barrier=d.Barrier.MOBILITY))
+    long.reach(d.DeadlineKind.EVALUATION)
+    long.do(
+        d.RecordEvaluation(
+            actor=f.COACH, verdict=d.EvaluationVerdict.ON_TRACK, employer_present=True
+        )
+    )
+    long.do(d.ProposeOtherEmployer(actor=f.COACH, employer_id="employer-b", reason="no vacancy"))
+    long.do(d.RecordFollowOnEducation(actor=f.COACH, institute="ROC", course="BBL 3"))
+    placed = follow_up_due()
+    placed.do(d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
+    return long.events + placed.events
+
+
+EVENTS = every_event_type()
+
+
+def test_the_stories_cover_every_event_type() -> None:
+    assert {e.type for e in EVENTS} == d.EVENT_TYPES
+    assert len(d.EVENT_TYPES) == 20
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.version}-{e.type}")
+def test_load_event_round_trips_json(event: d.AnyEvent) -> None:
+    stored = json.loads(json.dumps(event.model_dump(mode="json")))
+    assert d.load_event(stored) == event
+
+
+def test_the_stored_events_fold_to_the_same_state() -> None:
+    long = learning_ended()
+    stored = [json.loads(json.dumps(e.model_dump(mode="json"))) for e in long.events]
+    assert d.fold(d.load_event(s) for s in stored) == long.state
+
+
+def test_load_event_refuses_an_unknown_type() -> None:
+    with pytest.raises(ValidationError, match="does not match any of the expected tags"):
+        d.load_event({"type": "TrajectoryTeleported", "trajectory_id": TID})
+
+
+def test_current_events_need_no_upcasting() -> None:
+    data = EVENTS[0].model_dump(mode="json")
+    assert d.upcast(dict(data)) == data
+
+
+def test_upcasters_run_in_order_up_to_the_current_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two made-up steps of BarrierResolved's history: v1 called it "obstacle", v2 upper case.
+    def v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+        data["barrier"] = data.pop("obstacle").upper()
+        return data
+
+    def v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+        data["barrier"] = data["barrier"].lower()
+        return data
+
+    monkeypatch.setitem(_upcast.UPCASTERS, ("BarrierResolved", 1), v1_to_v2)
+    monkeypatch.setitem(_upcast.UPCASTERS, ("BarrierResolved", 2), v2_to_v3)
+    monkeypatch.setitem(_upcast.CURRENT_SCHEMA, "BarrierResolved", 3)
+    old = {
+        "type": "BarrierResolved",
+        "trajectory_id": TID,
+        "version": 9,
+        "occurred_at": (T0 + WEEK).isoformat(),
+        "actor": f.COACH,
+        "obstacle": "childcare",
+    }
+    assert d.load_event(old) == d.BarrierResolved(
+        trajectory_id=TID,
+        version=9,
+        occurred_at=T0 + WEEK,
+        actor=f.COACH,
+        schema_version=3,
+        barrier=d.Barrier.CHILDCARE,
+    )
+    assert "obstacle" in old  # the stored record itself is never changed

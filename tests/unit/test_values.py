@@ -1,0 +1,186 @@
+"""Value objects and the validators of commands: what is refused before `decide` runs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from pydantic import ValidationError
+
+import domain as d
+from domain._values import months_between
+from tests import factories as f
+from tests.unit.story import T0
+
+# Numbers that pass or fail the eleven-test, worked out by hand:
+# 111222333: 9+8+7+12+10+8+9+6-3 = 66 = 6 * 11.
+VALID_BSNS = ["111222333", "123456782", "999999990"]
+INVALID_BSNS = [
+    "123456789",  # a typo of a valid one: the last digit is off
+    "000000000",  # passes the arithmetic, but is no one's number
+    "11122233",  # eight digits
+    "1112223330",  # ten digits
+    "11122233a",
+    "",
+]
+
+
+@pytest.mark.parametrize("bsn", VALID_BSNS)
+def test_eleven_test_accepts_valid_numbers(bsn: str) -> None:
+    assert d.is_valid_bsn(bsn)
+
+
+@pytest.mark.parametrize("bsn", INVALID_BSNS)
+def test_eleven_test_refuses_invalid_numbers(bsn: str) -> None:
+    assert not d.is_valid_bsn(bsn)
+
+
+def test_personal_data_strips_the_bsn() -> None:
+    personal = d.PersonalData(name=f.CANDIDATE_NAME, bsn=f" {f.CANDIDATE_BSN} ")
+    assert personal.bsn == f.CANDIDATE_BSN
+
+
+@pytest.mark.parametrize("render", [repr, str, format])
+def test_personal_data_never_shows_name_or_bsn(render: object) -> None:
+    personal = d.PersonalData(name=f.CANDIDATE_NAME, bsn=f.CANDIDATE_BSN)
+    text = render(personal)  # type: ignore[operator]
+    assert f.CANDIDATE_NAME not in text
+    assert f.CANDIDATE_BSN not in text
+    assert "redacted" in text
+
+
+def test_models_holding_personal_data_show_it_redacted() -> None:
+    # A command or a state is what ends up in a log line or a traceback, not PersonalData alone.
+    for model in (f.match(), f.match().personal):
+        assert f.CANDIDATE_NAME not in repr(model)
+        assert f.CANDIDATE_BSN not in repr(model)
+
+
+# A mistyped BSN is one digit away from a real person's number, so it is as sensitive.
+NEAR_BSN = "111222334"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda: d.PersonalData(name=f.CANDIDATE_NAME, bsn=NEAR_BSN), id="bsn"),
+        pytest.param(
+            lambda: d.PersonalData(name=f.CANDIDATE_NAME + "x" * 200, bsn=f.CANDIDATE_BSN),
+            id="name-too-long",
+        ),
+        pytest.param(
+            lambda: f.match(personal={"name": f.CANDIDATE_NAME, "bsn": NEAR_BSN}),
+            id="nested-in-command",
+        ),
+        pytest.param(
+            lambda: d.load_event(
+                {
+                    **f.match().model_dump(
+                        mode="json", exclude={"kind", "motivation_screen_passed"}
+                    ),
+                    "type": "CandidateMatched",
+                    "trajectory_id": "traj-1",
+                    "version": 4,
+                    "occurred_at": "2026-11-23T09:00:00Z",
+                    "personal": {"name": f.CANDIDATE_NAME, "bsn": NEAR_BSN},
+                }
+            ),
+            id="stored-event",
+        ),
+    ],
+)
+def test_validation_error_holds_no_name_or_bsn(build: object) -> None:
+    with pytest.raises(ValidationError, match=r"BSN|at most 200 characters") as caught:
+        build()  # type: ignore[operator]
+    for text in (str(caught.value), repr(caught.value)):
+        assert NEAR_BSN not in text
+        assert f.CANDIDATE_NAME not in text
+
+
+def test_invalid_bsn_message_says_what_is_wrong() -> None:
+    with pytest.raises(ValidationError, match=r"not a valid BSN \(9 digits passing the eleven"):
+        d.PersonalData(name=f.CANDIDATE_NAME, bsn="123456789")
+
+
+def test_programme_catalogue() -> None:
+    assert set(d.PROGRAMMES) == {"standard", "werkfit", "demo"}
+    assert d.programme("werkfit").max_learning_weeks == 26
+    assert d.programme("demo").week == timedelta(seconds=10)
+
+
+def test_unknown_programme_names_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="unknown programme 'nope'; known: demo, standard, werkfit"):
+        d.programme("nope")
+
+
+@pytest.mark.parametrize(
+    ("reason", "outcome"),
+    [
+        (d.ClosureReason.CANDIDATE_WITHDREW, d.OutcomeType.NOT_PLACED),
+        (d.ClosureReason.FOUND_OTHER_WORK, d.OutcomeType.PLACED),
+        (d.ClosureReason.HEALTH, d.OutcomeType.NEUTRAL),
+        (d.ClosureReason.MOVED_AWAY, d.OutcomeType.NEUTRAL),
+        (d.ClosureReason.EMPLOYER_WITHDREW, d.OutcomeType.NOT_PLACED),
+        (d.ClosureReason.NO_SUITABLE_CANDIDATE, d.OutcomeType.NOT_PLACED),
+        (d.ClosureReason.OTHER, d.OutcomeType.NOT_PLACED),
+    ],
+)
+def test_every_closure_reason_counts_as_an_outcome(
+    reason: d.ClosureReason, outcome: d.OutcomeType
+) -> None:
+    assert reason.outcome_type is outcome
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "months"),
+    [
+        (date(2026, 11, 23), date(2028, 11, 23), 24),
+        (date(2026, 11, 23), date(2026, 11, 23), 0),
+        (date(2026, 1, 31), date(2026, 2, 28), 1 - 3 / 31),
+    ],
+)
+def test_months_between(start: date, end: date, months: float) -> None:
+    assert months_between(start, end) == pytest.approx(months)
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: f.start(T0, trajectory_id="has space"), "trajectory_id"),
+        (lambda: d.StartTrajectory.model_validate({}), "trajectory_id"),
+        (
+            lambda: d.MapPossibilities(actor=f.COACH, profile_skills=(), preconditions=None),
+            "profile_skills",
+        ),
+        (
+            lambda: d.EstablishAgreement.model_validate(
+                {**f.establish_agreement().model_dump(), "duration_weeks": 0}
+            ),
+            "duration_weeks",
+        ),
+        (lambda: f.establish_agreement(weeks=105), "duration_weeks"),
+        (lambda: d.PlannedPlacement(name="intro", weeks=4, hours_per_week=41), "hours_per_week"),
+        (lambda: d.StartPlacement(actor=f.COACH, name="  ", hours_per_week=16), "name"),
+        (lambda: d.ResolveCalamity(actor=f.COACH, number=0), "number"),
+        (lambda: d.ExtendLearning(actor=f.COACH, weeks=4, reason=""), "reason"),
+        (lambda: f.regular_job(wage_cost_subsidy_pct=100), "wage_cost_subsidy_pct"),
+        (lambda: d.EndTrajectory(actor=f.COACH, reason="fired-for-fun"), "reason"),
+        (lambda: d.StartLearning(actor=f.COACH, surprise=True), "surprise"),  # type: ignore[call-arg]
+        (lambda: d.StartLearning(actor="coach anna"), "actor"),
+        (
+            lambda: d.FutureJob(
+                employer_id="e", function="f", expected_date=date(2027, 1, 1), required_skills=()
+            ),
+            "required_skills",
+        ),
+    ],
+)
+def test_validators_refuse_malformed_commands(build: object, field: str) -> None:
+    with pytest.raises(ValidationError, match=field):
+        build()  # type: ignore[operator]
+
+
+def test_commands_and_values_are_immutable() -> None:
+    command = f.start_learning()
+    with pytest.raises(ValidationError, match="frozen"):
+        command.benefits_retained = False  # type: ignore[misc]
