@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -29,8 +30,10 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(client: Client, store: PostgresEventStore, task_queue: str) -> Worker:
-    """The worker for every trajectory workflow and its activities."""
+def build_worker(
+    client: Client, store: PostgresEventStore, task_queue: str, **options: Any
+) -> Worker:
+    """The worker for every trajectory workflow and its activities (`options` go to Worker)."""
     activities = TrajectoryEventActivities(store)
     return Worker(
         client,
@@ -38,6 +41,7 @@ def build_worker(client: Client, store: PostgresEventStore, task_queue: str) -> 
         workflows=[TrajectoryWorkflow],
         activities=[activities.append_events],
         workflow_runner=workflow_runner(),
+        **options,
     )
 
 
