@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ._deadlines import deadlines
 from ._commands import (
     AnyCommand,
     EndTrajectory,
@@ -30,6 +29,7 @@ from ._commands import (
     StartPlacement,
     StartTrajectory,
 )
+from ._deadlines import deadlines
 from ._errors import (
     RuleViolation,
     TrajectoryAlreadyStarted,
@@ -90,6 +90,9 @@ class _Emit:
 
 def decide(state: Trajectory | None, command: AnyCommand, now: datetime) -> list[AnyEvent]:
     """The events `command` leads to from `state` at `now`; raises `DomainError` if refused."""
+    if now.tzinfo is None:
+        # A programming error, not a coach's: every time in the model is aware.
+        raise ValueError("decide needs an aware `now` (with a time zone)")
     if isinstance(command, StartTrajectory):
         return _start(state, command, now)
     if state is None:
@@ -140,18 +143,16 @@ def _start(state: Trajectory | None, c: StartTrajectory, now: datetime) -> list[
 
 def _map_possibilities(s: Trajectory, c: MapPossibilities, now: datetime, emit: _Emit) -> None:
     _before_learning(s, "the possibilities")
-    if s.agreement and s.agreement.commitment is Commitment.JOB_GUARANTEE:
-        if not c.preconditions.guarantee_possible:
-            raise RuleViolation(
-                "the agreement holds a job guarantee; the preconditions cannot say "
-                "that only an intention to hire is possible"
-            )
+    guaranteed = s.agreement and s.agreement.commitment is Commitment.JOB_GUARANTEE
+    if guaranteed and not c.preconditions.guarantee_possible:
+        raise RuleViolation(
+            "the agreement holds a job guarantee; the preconditions cannot say "
+            "that only an intention to hire is possible"
+        )
     emit(PossibilitiesMapped, profile_skills=c.profile_skills, preconditions=c.preconditions)
 
 
-def _establish_agreement(
-    s: Trajectory, c: EstablishAgreement, now: datetime, emit: _Emit
-) -> None:
+def _establish_agreement(s: Trajectory, c: EstablishAgreement, now: datetime, emit: _Emit) -> None:
     if s.preconditions is None:
         raise WrongStep(
             "map the possibilities first (step 2): the agreement builds on the preconditions"
@@ -354,10 +355,13 @@ def _record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: _Em
 def _end(s: Trajectory, c: EndTrajectory, now: datetime, emit: _Emit) -> None:
     if c.reason == "other" and c.explanation is None:
         raise RuleViolation("ending for reason 'other' needs an explanation")
+    # Ended after a regular job (before its follow-up): the placement happened and counts;
+    # whether it lasted is unknown.
+    outcome = OutcomeType.PLACED if s.regular_job is not None else c.reason.outcome_type
     emit(
         TrajectoryClosed,
         reason=c.reason.value,
-        outcome_type=c.reason.outcome_type,
+        outcome_type=outcome,
         explanation=c.explanation,
     )
 
@@ -369,6 +373,9 @@ def _reach_deadline(s: Trajectory, c: ReachDeadline, now: datetime, emit: _Emit)
     if c.due_at > now:
         raise WrongStep(f"the {c.deadline} deadline is not due before {c.due_at:%Y-%m-%d %H:%M}")
     if c.deadline is DeadlineKind.EVALUATION:
+        every = s.programme.week * s.programme.evaluation_every_weeks
+        # An evaluation held in the half interval before the due date is that evaluation.
+        ahead = s.evaluated_ahead_at is not None and s.evaluated_ahead_at >= c.due_at - every / 2
         if s.evaluation_pending_since is not None:
             emit(
                 EscalationRaised,
@@ -376,8 +383,12 @@ def _reach_deadline(s: Trajectory, c: ReachDeadline, now: datetime, emit: _Emit)
                 message=f"the evaluation due {s.evaluation_pending_since:%Y-%m-%d} "
                 "was not recorded",
             )
-        every = s.programme.week * s.programme.evaluation_every_weeks
-        emit(EvaluationDue, due_at=c.due_at, next_evaluation_at=c.due_at + every)
+        emit(
+            EvaluationDue,
+            due_at=c.due_at,
+            next_evaluation_at=c.due_at + every,
+            already_evaluated=ahead,
+        )
     elif c.deadline is DeadlineKind.LEARNING_END:
         emit(LearningPeriodEnded)
         emit(
@@ -423,4 +434,3 @@ _HANDLERS: dict[type, Any] = {
     EndTrajectory: _end,
     ReachDeadline: _reach_deadline,
 }
-

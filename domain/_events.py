@@ -99,6 +99,8 @@ class EvaluationDue(Event):
     type: Literal["EvaluationDue"] = "EvaluationDue"
     due_at: datetime
     next_evaluation_at: datetime
+    already_evaluated: bool = False
+    """An evaluation held shortly before the due date answers it: nothing is pending."""
 
 
 class EvaluationRecorded(Event):

@@ -121,6 +121,8 @@ class Trajectory(Value):
     benefits_retained: bool = False
     next_evaluation_at: datetime | None = None
     evaluation_pending_since: datetime | None = None
+    evaluated_ahead_at: datetime | None = None
+    """When an evaluation was held while none was due; it may answer the next one."""
     evaluations: tuple[Evaluation, ...] = ()
     placements: tuple[Placement, ...] = ()
     calamities: tuple[Calamity, ...] = ()
@@ -192,7 +194,7 @@ def evolve(state: Trajectory | None, event: AnyEvent) -> Trajectory:
     )
 
 
-def _changes(s: Trajectory, e: Event) -> dict[str, object]:  # noqa: PLR0911 - one case per event
+def _changes(s: Trajectory, e: Event) -> dict[str, object]:
     at = e.occurred_at
     match e:
         case PossibilitiesMapped():
@@ -231,13 +233,19 @@ def _changes(s: Trajectory, e: Event) -> dict[str, object]:  # noqa: PLR0911 - o
             )
             return {"placements": (*s.placements, placement)}
         case EvaluationDue():
+            pending = s.evaluation_pending_since or (None if e.already_evaluated else e.due_at)
             return {
                 "next_evaluation_at": e.next_evaluation_at,
-                "evaluation_pending_since": s.evaluation_pending_since or e.due_at,
+                "evaluation_pending_since": pending,
+                "evaluated_ahead_at": None,
             }
         case EvaluationRecorded():
             evaluation = Evaluation(at=at, verdict=e.verdict, employer_present=e.employer_present)
-            return {"evaluations": (*s.evaluations, evaluation), "evaluation_pending_since": None}
+            return {
+                "evaluations": (*s.evaluations, evaluation),
+                "evaluation_pending_since": None,
+                "evaluated_ahead_at": at if s.evaluation_pending_since is None else None,
+            }
         case CalamityRecorded():
             calamity = Calamity(number=e.number, kind=e.calamity_kind, recorded_at=at)
             return {"calamities": (*s.calamities, calamity)}
@@ -261,7 +269,13 @@ def _changes(s: Trajectory, e: Event) -> dict[str, object]:  # noqa: PLR0911 - o
                 "next_evaluation_at": e.next_evaluation_at,
             }
         case LearningPeriodEnded():
-            return {"learning_ended": True, "next_evaluation_at": None}
+            # What was not evaluated in the period is not carried into a later extension.
+            return {
+                "learning_ended": True,
+                "next_evaluation_at": None,
+                "evaluation_pending_since": None,
+                "evaluated_ahead_at": None,
+            }
         case ProposedToOtherEmployer():
             return {"employer_id": e.employer_id}
         case RegularJobStarted():
