@@ -2,7 +2,7 @@
 
 - `pg_url`: embedded PostgreSQL in a temporary folder (or NBM_DATABASE_URL if set);
   `database_url` gives each test a database of its own.
-- `ts_env`: the time-skipping Temporal test server (two years in seconds).
+- `ts_env`: the time-skipping Temporal test server (two years in seconds), one per test.
 - `dev_env`: the Temporal CLI dev server, for what the test server does not do faithfully.
 """
 
@@ -17,11 +17,13 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 from activities import PostgresEventStore
 from nbm.logs import configure_logging
 from nbm.servers import embedded_postgres_url, temporal_cli, temporal_test_server
 from nbm.temporal import DATA_CONVERTER
+from worker import build_worker
 
 configure_logging("json", "info")
 
@@ -63,8 +65,13 @@ async def store(database_url: str) -> AsyncIterator[PostgresEventStore]:
     await store.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this test's own (it starts in about 0.1 s).
+
+    Shared, it would let one test's leftover timers stall another's: the Java test server
+    stops skipping time while any workflow task waits for a worker that has gone.
+    """
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
     )
@@ -86,3 +93,12 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture
 def task_queue() -> str:
     return f"tq-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+async def ts_worker(
+    ts_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str
+) -> AsyncIterator[Worker]:
+    """The real worker (workflow + event-store activity on real PostgreSQL) on the test server."""
+    async with build_worker(ts_env.client, store, task_queue) as worker:
+        yield worker

@@ -33,3 +33,10 @@ async def advance_to(env: WorkflowEnvironment, trajectory_id: str, kind: d.Deadl
     state = await service.state(env.client, trajectory_id)
     due = next(x for x in d.deadlines(state) if x.kind is kind)
     await env.sleep(due.at - await env.get_current_time() + timedelta(seconds=1))
+    # Storing the timer's events may take a retry or two; wait (in server time) until the
+    # state shows the deadline handled, so the next command sees what a coach would see.
+    for _ in range(60):
+        if due not in d.deadlines(await service.state(env.client, trajectory_id)):
+            return
+        await env.sleep(timedelta(seconds=1))
+    raise AssertionError(f"the {kind} deadline at {due.at} was never handled")

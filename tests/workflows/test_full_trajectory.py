@@ -32,7 +32,9 @@ async def test_two_year_small_scale_growth_from_forecast_to_lasting_job(
     await service.send(client, tid, f.match())
     await service.send(client, tid, f.establish_agreement(weeks=96))
     await service.send(client, tid, f.start_learning())
-    await service.send(client, tid, d.StartPlacement(actor=COACH, name="orientation", hours_per_week=16))
+    await service.send(
+        client, tid, d.StartPlacement(actor=COACH, name="orientation", hours_per_week=16)
+    )
 
     state = await service.state(client, tid)
     assert state.step is d.Step.LEARNING_IN
@@ -46,13 +48,19 @@ async def test_two_year_small_scale_growth_from_forecast_to_lasting_job(
         await service.send(
             client,
             tid,
-            d.RecordEvaluation(actor=COACH, verdict=d.EvaluationVerdict.ON_TRACK, employer_present=True),
+            d.RecordEvaluation(
+                actor=COACH, verdict=d.EvaluationVerdict.ON_TRACK, employer_present=True
+            ),
         )
         evaluations += 1
         if evaluations == 8:
             # Year two: a bigger placement, and a calamity that brings in the work coach.
-            await service.send(client, tid, d.StartPlacement(actor=COACH, name="BBL job", hours_per_week=32))
-            await service.send(client, tid, d.RecordCalamity(actor=COACH, calamity_kind=d.CalamityKind.FINANCES))
+            await service.send(
+                client, tid, d.StartPlacement(actor=COACH, name="BBL job", hours_per_week=32)
+            )
+            await service.send(
+                client, tid, d.RecordCalamity(actor=COACH, calamity_kind=d.CalamityKind.FINANCES)
+            )
             await service.send(client, tid, d.ResolveCalamity(actor=COACH, number=1))
     # The 16th evaluation falls due with the end of learning: asked for first, then the end.
     assert evaluations == 96 // 6

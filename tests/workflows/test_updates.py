@@ -17,7 +17,6 @@ from tests import factories as f
 from worker import build_worker
 from workflows import TrajectoryWorkflow
 
-
 _BOOKKEEPING = {
     EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
     EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,

@@ -1,0 +1,175 @@
+"""What the CLI decides before it talks to a server: parsing, help, the one-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+import domain as d
+from nbm.cli import _common, trajectory
+from nbm.cli.coach import parse_placement, parse_training
+from nbm.cli.trajectory import new_trajectory_id
+from tests import factories as f
+
+from .conftest import assert_user_error, invoke
+
+START = [
+    "trajectory", "start", "--employer", "zorgcentrum", "--function", "Helpende zorg",
+    "--skill", "ADL care",
+]  # fmt: skip
+
+
+DUTCH_TERMS = {
+    "start": "toekomstige baan in beeld",
+    "map-possibilities": "mogelijkheden in kaart",
+    "establish-agreement": "inleertraject vastgesteld",
+    "match": "match baan-kandidaat",
+    "start-learning": "kandidaat leert in",
+    "record-regular-job": "reguliere baan",
+    "record-follow-up": "nazorg",
+    "end": "traject beëindigen",
+}
+
+
+@pytest.mark.parametrize("command", [c.name for c in trajectory.app.registered_commands])
+def test_every_command_has_help_with_a_dutch_term(command: str) -> None:
+    result = invoke(["trajectory", command, "--help"], {})
+    assert result.exit_code == 0, result.output
+    (registered,) = [c for c in trajectory.app.registered_commands if c.name == command]
+    doc = registered.callback.__doc__ or ""
+    assert re.search(r"\([a-zë' /-]+", doc), doc  # "(match baan-kandidaat, step 4)"
+    assert DUTCH_TERMS.get(command, "") in doc
+
+
+def test_root_help() -> None:
+    result = invoke(["--help"], {})
+    assert result.exit_code == 0
+    assert "re-integratietrajecten" in result.stdout and "--actor" in result.stdout
+
+
+def test_every_coach_command_has_a_subcommand() -> None:
+    """The CLI keeps up with the domain: a new coach command needs a new subcommand."""
+    names = {c.name for c in trajectory.app.registered_commands}
+    renamed = {"match-candidate": "match", "end-trajectory": "end"}
+    union = typing.get_args(d.CoachCommand)[0]
+    kinds = {cls.model_fields["kind"].default for cls in typing.get_args(union)}
+    assert len(kinds) == 15
+    kinds = {renamed.get(k, k) for k in kinds}
+    assert kinds <= names
+
+
+def test_a_missing_option_is_a_usage_error() -> None:
+    result = invoke(["trajectory", "start", "--employer", "zorgcentrum"], {})
+    assert result.exit_code == 2
+    assert "Missing option" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_invalid_choice_is_a_usage_error() -> None:
+    result = invoke([*START, "--expected-date", "2027-01-01", "--route", "nowhere"], {})
+    assert result.exit_code == 2
+    assert "nowhere" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("value", ["2027-13-01", "01-02-2027", "next year"])
+def test_a_bad_date_is_one_line(value: str, offline_env: dict[str, str | None]) -> None:
+    result = invoke([*START, "--expected-date", value], offline_env)
+    assert_user_error(result, "--expected-date", "YYYY-MM-DD")
+
+
+def test_no_server_configured_is_one_line(offline_env: dict[str, str | None]) -> None:
+    result = invoke(["trajectory", "show", "traj-1"], offline_env)
+    assert_user_error(result, "no Temporal server", "TEMPORAL_ADDRESS")
+
+
+def test_an_unreachable_server_is_one_line(offline_env: dict[str, str | None]) -> None:
+    env = {**offline_env, "TEMPORAL_ADDRESS": "127.0.0.1:1"}
+    result = invoke(["trajectory", "list"], env)
+    assert_user_error(result, "cannot connect to Temporal at 127.0.0.1:1")
+
+
+def test_an_unknown_programme_is_one_line(offline_env: dict[str, str | None]) -> None:
+    result = invoke([*START, "--expected-date", "2027-06-01", "--programme", "x"], offline_env)
+    assert_user_error(result, "--programme", "unknown programme 'x'", "standard")
+
+
+def test_a_refused_value_names_the_option(offline_env: dict[str, str | None]) -> None:
+    args = [*START, "--expected-date", "2027-06-01", "--jobs", "0", "--id", "bad id here"]
+    line = assert_user_error(invoke(args, offline_env), "--jobs", "--id")
+    assert "bad id here" not in line
+
+
+def test_a_bad_bsn_is_refused_without_echoing_it(offline_env: dict[str, str | None]) -> None:
+    args = [
+        "trajectory", "match", "traj-1", "--candidate-ref", "cand-1", "--name", f.CANDIDATE_NAME,
+        "--bsn", "123456789", "--motivation-passed",
+    ]  # fmt: skip
+    line = assert_user_error(invoke(args, offline_env), "--bsn", "eleven-test")
+    assert "123456789" not in line and f.CANDIDATE_NAME not in line
+
+
+def test_a_bad_placement_is_one_line(offline_env: dict[str, str | None]) -> None:
+    args = [
+        "trajectory", "establish-agreement", "traj-1", "--commitment", "job-guarantee",
+        "--weeks", "12", "--placement", "intro:4", "--budget", "5000",
+    ]  # fmt: skip
+    assert_user_error(invoke(args, offline_env), "--placement", "NAME:WEEKS:HOURS")
+    args[-3] = "intro:4:60"
+    assert_user_error(invoke(args, offline_env), "--placement hours_per_week")
+
+
+def test_a_bad_actor_is_one_line(offline_env: dict[str, str | None]) -> None:
+    result = invoke(["--actor", "jan jansen", "trajectory", "show", "traj-1"], offline_env)
+    assert_user_error(result, "--actor")
+
+
+def test_programme_list_needs_no_server(offline_env: dict[str, str | None]) -> None:
+    result = invoke(["programme", "list", "--json"], offline_env)
+    assert result.exit_code == 0
+    assert {p["programme_id"] for p in json.loads(result.stdout)} == set(d.PROGRAMMES)
+    assert "demo" in invoke(["programme", "list"], offline_env).stdout
+
+
+def test_placement_and_training_specs() -> None:
+    assert parse_placement("ADL: internship:8:16") == {
+        "name": "ADL: internship",
+        "weeks": 8,
+        "hours_per_week": 16,
+    }
+    assert parse_training("ROC:mbo 2", paid_by_employer=False)["paid_by_employer"] is False
+    paid = parse_training("Taalhuis:NT2:employer", paid_by_employer=False)
+    assert paid == {"institute": "Taalhuis", "course": "NT2", "paid_by_employer": True}
+    with pytest.raises(_common.CliError, match="INSTITUTE:COURSE"):
+        parse_training("ROC", paid_by_employer=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("anna", "anna"), ("Anna de Vries", "Anna-de-Vries"), ("_svc", "svc"), ("!!", "coach")],
+)
+def test_the_os_user_becomes_a_valid_actor(name: str, expected: str) -> None:
+    assert _common.sanitise_actor(name) == expected
+    assert _common.check_actor(_common.sanitise_actor(name))
+
+
+def test_validation_errors_never_hold_the_input() -> None:
+    with pytest.raises(ValidationError) as caught:
+        d.PersonalData(name=" ", bsn="987654321")
+    message = _common.describe_validation_error(caught.value)
+    assert "987654321" not in message
+    assert message.startswith("invalid command: ")
+
+
+def test_new_ids_are_random_and_valid() -> None:
+    first, second = new_trajectory_id(), new_trajectory_id()
+    assert first != second and re.fullmatch(r"traj-[0-9a-f]{12}", first)
+
+
+def test_the_console_script_is_installed() -> None:
+    assert (Path(sys.executable).parent / "nbm").exists()

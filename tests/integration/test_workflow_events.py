@@ -1,0 +1,110 @@
+"""The events in PostgreSQL are the workflow's events: in order, no gap, no duplicate.
+
+Also when the append activity is retried after its transaction committed (the worst case:
+the database has the events, the workflow does not know it yet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio import activity
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+import domain as d
+from activities import AppendEvents, AppendResult, PostgresEventStore, TrajectoryEventActivities
+from nbm import service
+from tests import factories as f
+from tests.workflows.helpers import advance_to, start_ready_to_learn
+from worker import workflow_runner
+from workflows import TrajectoryWorkflow
+
+
+class LosesEveryFirstAcknowledgement(TrajectoryEventActivities):
+    """The real activity, except that each first attempt fails *after* its commit."""
+
+    def __init__(self, store: PostgresEventStore) -> None:
+        super().__init__(store)
+        self.failed_after_commit = 0
+
+    @activity.defn(name="append_events")
+    async def append_events(self, request: AppendEvents) -> AppendResult:
+        result = await super().append_events(request)
+        if activity.info().attempt == 1:
+            self.failed_after_commit += 1
+            raise RuntimeError("connection lost after commit")
+        return result
+
+
+@pytest.fixture
+async def flaky(store: PostgresEventStore) -> LosesEveryFirstAcknowledgement:
+    return LosesEveryFirstAcknowledgement(store)
+
+
+@pytest.fixture
+async def flaky_worker(
+    ts_env: WorkflowEnvironment, flaky: LosesEveryFirstAcknowledgement, task_queue: str
+) -> AsyncIterator[Worker]:
+    async with Worker(
+        ts_env.client,
+        task_queue=task_queue,
+        workflows=[TrajectoryWorkflow],
+        activities=[flaky.append_events],
+        workflow_runner=workflow_runner(),
+    ) as worker:
+        yield worker
+
+
+async def drive(env: WorkflowEnvironment, task_queue: str) -> str:
+    """A trajectory through all six steps, with timers and an escalation on the way."""
+    tid, _ = await start_ready_to_learn(env, task_queue)
+    await service.send(
+        env.client, tid, d.StartPlacement(actor=f.COACH, name="orientation", hours_per_week=16)
+    )
+    await advance_to(env, tid, d.DeadlineKind.EVALUATION)
+    await service.send(
+        env.client, tid, d.RecordCalamity(actor=f.COACH, calamity_kind=d.CalamityKind.HOUSING)
+    )
+    await service.send(env.client, tid, f.regular_job(hours=20, benefit_ended=False))
+    await advance_to(env, tid, d.DeadlineKind.FOLLOW_UP)
+    await service.send(
+        env.client, tid, d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=False)
+    )
+    return tid
+
+
+async def test_table_equals_workflow_events(
+    ts_env: WorkflowEnvironment, ts_worker: Worker, store: PostgresEventStore, task_queue: str
+) -> None:
+    tid = await drive(ts_env, task_queue)
+    workflow_events = await service.run_events(ts_env.client, tid)
+    assert await store.read(tid) == workflow_events
+    assert [e.version for e in workflow_events] == list(range(1, len(workflow_events) + 1))
+    assert workflow_events[-1].type == "TrajectoryClosed"
+
+
+async def test_table_equals_workflow_events_when_every_append_is_retried(
+    ts_env: WorkflowEnvironment,
+    flaky_worker: Worker,
+    flaky: LosesEveryFirstAcknowledgement,
+    store: PostgresEventStore,
+    task_queue: str,
+) -> None:
+    tid = await drive(ts_env, task_queue)
+    workflow_events = await service.run_events(ts_env.client, tid)
+    stored = await store.read(tid)
+    assert stored == workflow_events
+    assert [e.version for e in stored] == list(range(1, len(stored) + 1))
+    # Every append was retried once: one failed attempt per command or timer that decided.
+    assert flaky.failed_after_commit >= 10
+    async with store.pool.acquire() as conn:
+        duplicates = await conn.fetchval(
+            "SELECT count(*) - count(DISTINCT payload::text) FROM events WHERE stream_id = $1", tid
+        )
+    assert duplicates == 0
+    assert d.fold(stored) == await service.state(ts_env.client, tid)
+    assert (await service.state(ts_env.client, tid)).escalations[-1].reason is (
+        d.EscalationReason.FOLLOW_UP_DUE
+    )
