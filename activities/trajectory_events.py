@@ -14,7 +14,8 @@ from .event_store import EventConflict, EventGap, PostgresEventStore
 class AppendEvents(BaseModel):
     """The events one command decided, in version order, all of one trajectory."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # hide_input_in_errors: a validation error must not echo a name or BSN into a log.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     trajectory_id: str
     events: list[AnyEvent]

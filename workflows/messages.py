@@ -10,7 +10,8 @@ WORKFLOW_TYPE = "Trajectory"
 
 
 class _Message(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # hide_input_in_errors: a validation error must not echo a name or BSN into a log.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 class TrajectoryInput(_Message):

@@ -39,6 +39,9 @@ with workflow.unsafe.imports_passed_through():
         result_of,
     )
 
+UPDATES_PER_RUN = 1_000
+"""Continue as new well before the server's limit of 2,000 updates in one run."""
+
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
@@ -60,6 +63,7 @@ class TrajectoryWorkflow:
         self._run_events: list[AnyEvent] = []
         self._lock = asyncio.Lock()
         self._changed = False
+        self._updates = 0
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryResult:
@@ -118,6 +122,7 @@ class TrajectoryWorkflow:
     @workflow.update
     async def execute(self, request: CoachRequest) -> CommandResult:
         """Apply one coach command; returns once its events are stored."""
+        self._updates += 1
         events = await self._apply(request.command)
         return result_of(self._state_now, events)
 
@@ -181,7 +186,7 @@ class TrajectoryWorkflow:
     def _should_continue_as_new(self, input: TrajectoryInput) -> bool:
         if input.continue_as_new_after is not None:
             return len(self._run_events) >= input.continue_as_new_after
-        return workflow.info().is_continue_as_new_suggested()
+        return self._updates >= UPDATES_PER_RUN or workflow.info().is_continue_as_new_suggested()
 
     @property
     def _state_now(self) -> Trajectory:

@@ -6,55 +6,15 @@ the database has the events, the workflow does not know it yet).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-from temporalio import activity
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 import domain as d
-from activities import AppendEvents, AppendResult, PostgresEventStore, TrajectoryEventActivities
+from activities import PostgresEventStore
 from nbm import service
 from tests import factories as f
+from tests.integration.conftest import LosesEveryFirstAcknowledgement
 from tests.workflows.helpers import advance_to, start_ready_to_learn
-from worker import workflow_runner
-from workflows import TrajectoryWorkflow
-
-
-class LosesEveryFirstAcknowledgement(TrajectoryEventActivities):
-    """The real activity, except that each first attempt fails *after* its commit."""
-
-    def __init__(self, store: PostgresEventStore) -> None:
-        super().__init__(store)
-        self.failed_after_commit = 0
-
-    @activity.defn(name="append_events")
-    async def append_events(self, request: AppendEvents) -> AppendResult:
-        result = await super().append_events(request)
-        if activity.info().attempt == 1:
-            self.failed_after_commit += 1
-            raise RuntimeError("connection lost after commit")
-        return result
-
-
-@pytest.fixture
-async def flaky(store: PostgresEventStore) -> LosesEveryFirstAcknowledgement:
-    return LosesEveryFirstAcknowledgement(store)
-
-
-@pytest.fixture
-async def flaky_worker(
-    ts_env: WorkflowEnvironment, flaky: LosesEveryFirstAcknowledgement, task_queue: str
-) -> AsyncIterator[Worker]:
-    async with Worker(
-        ts_env.client,
-        task_queue=task_queue,
-        workflows=[TrajectoryWorkflow],
-        activities=[flaky.append_events],
-        workflow_runner=workflow_runner(),
-    ) as worker:
-        yield worker
 
 
 async def drive(env: WorkflowEnvironment, task_queue: str) -> str:

@@ -1,0 +1,49 @@
+"""Fault injection around the real activity, for tests of retries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from temporalio import activity
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities import AppendEvents, AppendResult, PostgresEventStore, TrajectoryEventActivities
+from worker import workflow_runner
+from workflows import TrajectoryWorkflow
+
+
+class LosesEveryFirstAcknowledgement(TrajectoryEventActivities):
+    """The real activity, except that each first attempt fails *after* its commit."""
+
+    def __init__(self, store: PostgresEventStore) -> None:
+        super().__init__(store)
+        self.failed_after_commit = 0
+
+    @activity.defn(name="append_events")
+    async def append_events(self, request: AppendEvents) -> AppendResult:
+        result = await super().append_events(request)
+        if activity.info().attempt == 1:
+            self.failed_after_commit += 1
+            raise RuntimeError("connection lost after commit")
+        return result
+
+
+@pytest.fixture
+async def flaky(store: PostgresEventStore) -> LosesEveryFirstAcknowledgement:
+    return LosesEveryFirstAcknowledgement(store)
+
+
+@pytest.fixture
+async def flaky_worker(
+    ts_env: WorkflowEnvironment, flaky: LosesEveryFirstAcknowledgement, task_queue: str
+) -> AsyncIterator[Worker]:
+    async with Worker(
+        ts_env.client,
+        task_queue=task_queue,
+        workflows=[TrajectoryWorkflow],
+        activities=[flaky.append_events],
+        workflow_runner=workflow_runner(),
+    ) as worker:
+        yield worker

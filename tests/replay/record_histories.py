@@ -1,0 +1,156 @@
+"""Record the workflow histories that CI replays (`make record-histories`).
+
+Run once for every workflow version shipped, and commit the files: a later change to the
+workflow code that would replay these differently then fails `tests/replay`, unless it is
+behind `workflow.patched`. Existing files are never overwritten; a new version gets new names.
+The candidate in them is fictional.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from temporalio.testing import WorkflowEnvironment
+
+import domain as d
+from activities import PostgresEventStore
+from nbm import service
+from nbm.servers import embedded_postgres_url, temporal_test_server
+from nbm.temporal import DATA_CONVERTER
+from tests import factories as f
+from tests.workflows.helpers import advance_to, start_ready_to_learn
+from worker import build_worker
+from workflows import TrajectoryInput, TrajectoryWorkflow
+
+HISTORIES = Path(__file__).parent / "histories"
+Scenario = Callable[[WorkflowEnvironment, str], Awaitable[str]]
+VERSION = "v1"
+
+
+async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:
+    """Every kind of command and timer, ending in a lasting placement."""
+    tid, _ = await start_ready_to_learn(env, task_queue)
+    coach = f.COACH
+    await service.send(
+        env.client, tid, d.StartPlacement(actor=coach, name="intro", hours_per_week=16)
+    )
+    await advance_to(env, tid, d.DeadlineKind.EVALUATION)
+    await service.send(
+        env.client,
+        tid,
+        d.RecordEvaluation(
+            actor=coach, verdict=d.EvaluationVerdict.CONCERNS, employer_present=True
+        ),
+    )
+    await service.send(
+        env.client, tid, d.RecordCalamity(actor=coach, calamity_kind=d.CalamityKind.DIVORCE)
+    )
+    await service.send(env.client, tid, d.ResolveCalamity(actor=coach, number=1))
+    await service.send(env.client, tid, d.ResolveBarrier(actor=coach, barrier=d.Barrier.CHILDCARE))
+    await advance_to(env, tid, d.DeadlineKind.EVALUATION)  # missed: escalates next time
+    await advance_to(env, tid, d.DeadlineKind.EVALUATION)
+    await service.send(env.client, tid, d.ExtendLearning(actor=coach, weeks=4, reason="exam resit"))
+    await service.send(
+        env.client,
+        tid,
+        d.ProposeOtherEmployer(actor=coach, employer_id="employer-b", reason="no vacancy"),
+    )
+    await service.send(
+        env.client, tid, f.regular_job(employer_id="employer-b", hours=28, wage_cost_subsidy_pct=40)
+    )
+    await advance_to(env, tid, d.DeadlineKind.FOLLOW_UP)
+    await service.send(
+        env.client, tid, d.RecordFollowUp(actor=coach, still_employed=True, benefit_ended=True)
+    )
+    return tid
+
+
+async def continued_as_new(env: WorkflowEnvironment, task_queue: str) -> str:
+    """Runs that hand their state to the next one after every three events."""
+    now = await env.get_current_time()
+    start, *commands = f.ready_to_learn(now)
+    handle = await env.client.start_workflow(
+        TrajectoryWorkflow.run,
+        TrajectoryInput(start=start, continue_as_new_after=3),  # type: ignore[arg-type]
+        id=start.trajectory_id,
+        task_queue=task_queue,
+    )
+    await handle.execute_update(TrajectoryWorkflow.stored)
+    for command in [*commands, f.start_learning()]:
+        await service.send(env.client, start.trajectory_id, command)  # type: ignore[arg-type]
+    await advance_to(env, start.trajectory_id, d.DeadlineKind.EVALUATION)
+    return start.trajectory_id
+
+
+SCENARIOS = {"full_trajectory": full_trajectory, "continued_as_new": continued_as_new}
+
+
+async def record(target: Path) -> list[Path]:
+    """Run each scenario not yet recorded; write the histories of all its runs."""
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await PostgresEventStore.connect(
+            embedded_postgres_url(Path(tmp) / "pg", cleanup="delete")
+        )
+        try:
+            for name, scenario in SCENARIOS.items():
+                # A one-off script: a blocking glob of a small folder is fine here.
+                if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240
+                    print(f"kept {name}: a shipped history is never rewritten")
+                    continue
+                written += await _record(name, scenario, store, target)
+        finally:
+            await store.close()
+    return written
+
+
+async def _record(
+    name: str, scenario: Scenario, store: PostgresEventStore, target: Path
+) -> list[Path]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
+    )
+    written: list[Path] = []
+    try:
+        task_queue = f"record-{name}"
+        async with build_worker(env.client, store, task_queue):
+            tid = await scenario(env, task_queue)
+            run_ids = await _run_ids(env, tid)
+            for number, run_id in enumerate(run_ids, start=1):
+                history = await env.client.get_workflow_handle(tid, run_id=run_id).fetch_history()
+                suffix = f"_run{number}" if len(run_ids) > 1 else ""
+                path = target / f"trajectory_{VERSION}_{name}{suffix}.json"
+                path.write_text(history.to_json())
+                written.append(path)
+                print(f"wrote {path} ({len(history.events)} events)")
+    finally:
+        await env.shutdown()
+    return written
+
+
+async def _run_ids(env: WorkflowEnvironment, trajectory_id: str) -> list[str]:
+    """The runs of one trajectory, first to last, by following continue-as-new."""
+    latest = await env.client.get_workflow_handle(trajectory_id).describe()
+    run_ids = [latest.run_id]
+    history = await env.client.get_workflow_handle(
+        trajectory_id, run_id=latest.run_id
+    ).fetch_history()
+    started = history.events[0].workflow_execution_started_event_attributes
+    previous = started.continued_execution_run_id
+    while previous:
+        run_ids.insert(0, previous)
+        history = await env.client.get_workflow_handle(
+            trajectory_id, run_id=previous
+        ).fetch_history()
+        previous = history.events[
+            0
+        ].workflow_execution_started_event_attributes.continued_execution_run_id
+    return run_ids
+
+
+if __name__ == "__main__":
+    asyncio.run(record(Path(sys.argv[1]) if len(sys.argv) > 1 else HISTORIES))

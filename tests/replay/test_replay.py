@@ -1,0 +1,54 @@
+"""Every committed history replays against the current workflow code.
+
+A change that running trajectories would replay differently must sit behind
+`workflow.patched`; this test is what catches one that does not.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from nbm.temporal import DATA_CONVERTER
+from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
+from worker import workflow_runner
+from workflows import TrajectoryWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def load(path: Path) -> WorkflowHistory:
+    return WorkflowHistory.from_json(path.stem, json.loads(path.read_text()))
+
+
+def replayer(*workflows: type) -> Replayer:
+    return Replayer(
+        workflows=list(workflows) or [TrajectoryWorkflow],
+        workflow_runner=workflow_runner(),
+        data_converter=DATA_CONVERTER,
+    )
+
+
+def test_histories_are_committed_for_the_shipped_version() -> None:
+    names = {p.name for p in HISTORIES}
+    assert "trajectory_v1_full_trajectory.json" in names
+    assert any(n.startswith("trajectory_v1_continued_as_new_run") for n in names)
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_committed_history_replays_with_current_code(path: Path) -> None:
+    await replayer().replay_workflow(load(path))
+
+
+async def test_an_unpatched_change_is_caught() -> None:
+    # Proves the replay test can fail: the same history against code that differs.
+    full = next(p for p in HISTORIES if "full_trajectory" in p.name)
+    result = await replayer(TrajectoryWithAnUnpatchedChange).replay_workflow(
+        load(full), raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None
+    assert "nondetermin" in str(result.replay_failure).lower()
