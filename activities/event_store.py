@@ -44,7 +44,9 @@ class PostgresEventStore:
         self._pool = pool
 
     @classmethod
-    async def connect(cls, dsn: str, *, min_size: int = 1, max_size: int = 10) -> PostgresEventStore:
+    async def connect(
+        cls, dsn: str, *, min_size: int = 1, max_size: int = 10
+    ) -> PostgresEventStore:
         """A store on a new pool, with the schema brought up to date."""
         pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
         assert pool is not None
@@ -130,8 +132,7 @@ class PostgresEventStore:
         """The events of one stream, in version order, upcast to their current shape."""
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(
-                "SELECT payload FROM events WHERE stream_id = $1 AND version > $2 "
-                "ORDER BY version",
+                "SELECT payload FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version",
                 stream_id,
                 after_version,
             )

@@ -40,9 +40,7 @@ class TrajectoryEventActivities:
             stored = await self._store.append(request.events)
         except (EventConflict, EventGap) as err:
             # Retrying cannot help: the stream and the workflow disagree on history.
-            raise ApplicationError(
-                str(err), type=type(err).__name__, non_retryable=True
-            ) from err
+            raise ApplicationError(str(err), type=type(err).__name__, non_retryable=True) from err
         activity.logger.info(
             "events appended",
             extra={

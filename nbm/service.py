@@ -81,7 +81,9 @@ async def start_trajectory(
 async def send(client: Client, trajectory_id: str, command: d.CoachCommand) -> CommandResult:
     """Send one coach command; returns once its events are stored."""
     handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
-    return await _update(handle, trajectory_id, TrajectoryWorkflow.execute, CoachRequest(command=command))
+    return await _update(
+        handle, trajectory_id, TrajectoryWorkflow.execute, CoachRequest(command=command)
+    )
 
 
 async def state(client: Client, trajectory_id: str) -> d.Trajectory:

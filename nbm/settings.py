@@ -46,7 +46,9 @@ class Settings(BaseSettings):
         try:
             return dict(json.loads(path.read_text()))
         except (OSError, ValueError) as err:
-            raise ConfigError(f"{path} is unreadable ({err}); remove it and run `make run`") from err
+            raise ConfigError(
+                f"{path} is unreadable ({err}); remove it and run `make run`"
+            ) from err
 
     def resolved_temporal_address(self) -> str:
         """TEMPORAL_ADDRESS, or the embedded dev server's address."""

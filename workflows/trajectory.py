@@ -108,7 +108,7 @@ class TrajectoryWorkflow:
                     woken, timeout=remaining, timeout_summary=f"{deadline.kind} due"
                 )
                 return  # a command changed the state: the deadlines are read again
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         try:
             await self._apply(
