@@ -45,12 +45,12 @@ def map_and_match(cli: Cli, tid: str) -> None:
     )  # fmt: skip
 
 
-def agree_and_learn(cli: Cli, tid: str) -> None:
+def agree_and_learn(cli: Cli, tid: str, *extra: str) -> None:
     cli.ok(
         "trajectory", "establish-agreement", tid, "--commitment", "job-guarantee",
         "--weeks", "24", "--placement", "introduction:4:16", "--placement", "ADL internship:20:16",
         "--training", "ROC Flevoland:mbo 2 Helpende", "--training", "Taalhuis:NT2:employer",
-        "--budget", "5000",
+        "--budget", "5000", *extra,
     )  # fmt: skip
     cli.ok("trajectory", "start-learning", tid)
 
@@ -97,6 +97,12 @@ def test_a_full_path_to_a_regular_job_and_the_end(cli: Cli, fresh_id: str) -> No
     assert state["step"] == "closed" and state["version"] == 15
     assert state["regular_job"]["contract_hours_per_week"] == 32
     assert state["employer_id"] == "employer-other" and state["open_barriers"] == ["mobility"]
+    assert [t["paid_by_employer"] for t in state["agreement"]["training"]] == [False, True]
+    assert state["agreement"]["placements"][1] == {
+        "name": "ADL internship",
+        "weeks": 20,
+        "hours_per_week": 16,
+    }
     events = json.loads(cli.ok("trajectory", "events", tid, "--json").stdout)
     assert [e["version"] for e in events] == list(range(1, 16))
     assert {e["actor"] for e in events} == {"coach-test"}
@@ -121,12 +127,13 @@ def test_show_masks_the_candidate_unless_asked(cli: Cli, fresh_id: str) -> None:
     unmasked = json.loads(cli.ok("trajectory", "show", tid, "--json", "--show-personal").stdout)
     assert unmasked["candidate"]["personal"]["bsn"] == f.CANDIDATE_BSN
 
-    agree_and_learn(cli, tid)
+    agree_and_learn(cli, tid, "--training-paid-by-employer")
     result = cli.ok("trajectory", "record-follow-on-education", tid, "--institute", "ROC",
                     "--course", "BBL level 3")  # fmt: skip
     assert "FollowOnEducationStarted, TrajectoryClosed" in result.stdout
     state = json.loads(cli.ok("trajectory", "show", tid, "--json").stdout)
     assert state["outcome_type"] == "education"
+    assert all(t["paid_by_employer"] for t in state["agreement"]["training"])
     # What the worker logged about this trajectory holds no personal data.
     log = cli.worker_log.read_text()
     assert tid in log

@@ -1,0 +1,72 @@
+"""`nbm`: the work coach's command-line tool for Nieuwe Banen trajectories.
+
+One sub-app per noun (`trajectory`, `programme`). A user error ends a command with exit code
+1 and one line on stderr (`error: ...`); Typer's usage errors keep exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from . import coach as _coach  # noqa: F401 - registers the coach's commands on `trajectory`
+from . import programme, trajectory
+from ._common import (
+    CliState,
+    ErrorHandlingGroup,
+    check_actor,
+    configure_cli_logging,
+    default_actor,
+)
+
+app = typer.Typer(
+    cls=ErrorHandlingGroup,
+    help=(
+        "nbm: record and follow re-integration trajectories of the Nieuwe Banen Methodiek "
+        "(re-integratietrajecten): from a future job to a regular job."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    # Locals can hold a candidate's name or BSN; a bug's traceback must not print them.
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(trajectory.app, name="trajectory")
+app.add_typer(programme.app, name="programme")
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            envvar="NBM_ACTOR",
+            help="Who records (your coach id); default: your OS user name.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """nbm: the work coach's tool for Nieuwe Banen trajectories."""
+    ctx.obj = CliState(actor=check_actor(actor) if actor else default_actor())
+
+
+def main() -> None:
+    """The `nbm` console script."""
+    configure_cli_logging()
+    try:
+        app()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    # Skip the interpreter's teardown: the Temporal client's Rust threads can still call into
+    # Python while it finalizes, which aborts a finished command ("PyGILState_Release: thread
+    # state must be current", temporalio/sdk-python#300). Nothing is left to clean up.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+__all__ = ["app", "main"]

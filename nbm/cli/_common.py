@@ -1,0 +1,257 @@
+"""What every `nbm` command shares: the actor, settings and connection, errors and output.
+
+A user error (a refused command, an unknown id, a bad value, no server) ends the command with
+exit code 1 and one line on stderr. The line never echoes what was typed into a personal
+field: pydantic errors are reduced to the field and the rule it breaks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, NoReturn, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+from temporalio.client import Client, WorkflowQueryFailedError
+from temporalio.service import RPCError
+from typer.core import TyperGroup
+
+from nbm.logs import configure_logging
+from nbm.service import ServiceError
+from nbm.settings import ConfigError, Settings, load_settings
+from nbm.temporal import DATA_CONVERTER
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+CONNECT_TIMEOUT = 10.0
+REQUEST_TIMEOUT = 30.0
+"""Seconds a command waits for its answer. Updates and queries wait for a worker; without
+this a coach would stare at a silent terminal when no worker runs."""
+
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")  # domain's OpaqueId
+
+
+class CliError(Exception):
+    """A user error; the message is the one line the user reads."""
+
+
+class ErrorHandlingGroup(TyperGroup):
+    """The root group: turns user errors from any command into `error: ...` and exit 1.
+
+    Typer's own usage errors (a missing option, a value not among the choices) keep their
+    exit code 2 and their message. Anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (CliError, ServiceError, ConfigError) as err:
+            fail(str(err))
+        except ValidationError as err:
+            fail(describe_validation_error(err))
+        except RPCError as err:
+            fail(f"Temporal refused the request: {err.message}")
+        except WorkflowQueryFailedError as err:  # e.g. its history no longer replays
+            fail(f"the trajectory cannot be read: {err.message}")
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line on stderr and exit 1."""
+    typer.echo(f"error: {one_line(message)}", err=True)
+    raise typer.Exit(1)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- the actor -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CliState:
+    """What the root callback hands to every command."""
+
+    actor: str
+
+
+def sanitise_actor(name: str) -> str:
+    """An OS user name made into an id the domain accepts (letters, digits, `._:-`)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._:-]+", "-", name).lstrip("._:-")[:64]
+    return cleaned or "coach"
+
+
+def default_actor() -> str:
+    try:
+        return sanitise_actor(getpass.getuser())
+    except (KeyError, OSError):  # no user name (a container without passwd entry)
+        return "coach"
+
+
+def check_actor(actor: str) -> str:
+    if not _ID_PATTERN.match(actor):
+        raise CliError(
+            f"--actor / NBM_ACTOR: {actor!r} is not a valid id "
+            "(letters, digits, '.', '_', ':', '-'; at most 64)"
+        )
+    return actor
+
+
+def actor(ctx: typer.Context) -> str:
+    state = ctx.find_root().obj
+    return state.actor if isinstance(state, CliState) else default_actor()
+
+
+# --- building commands from options ----------------------------------------------------
+
+FIELD_OPTIONS: dict[str, str] = {
+    "actor": "--actor",
+    "trajectory_id": "--id",
+    "coach_id": "--coach",
+    "future_job.employer_id": "--employer",
+    "future_job.function": "--function",
+    "future_job.number_of_jobs": "--jobs",
+    "future_job.required_skills": "--skill",
+    "profile_skills": "--profile-skill",
+    "preconditions.employer_role": "--employer-role",
+    "preconditions.werkbedrijf_role": "--werkbedrijf-role",
+    "preconditions.learning_location": "--learning-location",
+    "preconditions.training_institute": "--training-institute",
+    "duration_weeks": "--weeks",
+    "placements": "--placement",
+    "training": "--training",
+    "budget_eur": "--budget",
+    "candidate_ref": "--candidate-ref",
+    "personal.name": "--name",
+    "personal.bsn": "--bsn",
+    "language_level": "--language-level",
+    "hours_per_week": "--hours",
+    "employer_id": "--employer",
+    "contract_hours_per_week": "--hours",
+    "wage_cost_subsidy_pct": "--wage-cost-subsidy",
+}
+"""Model fields by the option a user typed them with, so an error names the option."""
+
+
+def describe_validation_error(err: ValidationError) -> str:
+    """`--option: rule` for each problem; the input values are never repeated."""
+    errors = err.errors(include_input=False, include_url=False)
+    problems = []
+    for e in errors:
+        if e["type"] == "too_short" and any(
+            len(o["loc"]) > len(e["loc"]) and o["loc"][: len(e["loc"])] == e["loc"] for o in errors
+        ):
+            continue  # "too few items" only because an item itself was refused: said below
+        loc = ".".join(str(p) for p in e["loc"])
+        generic = re.sub(r"\.\d+(?=\.|$)", "", loc)  # placements.0.weeks -> placements.weeks
+        head, _, rest = generic.partition(".")
+        if generic in FIELD_OPTIONS:
+            name = FIELD_OPTIONS[generic]
+        elif head in FIELD_OPTIONS:  # a part of a value typed as one option (--placement)
+            name = f"{FIELD_OPTIONS[head]} {rest}".strip()
+        else:
+            name = loc
+        message = e["msg"]
+        if e["type"] == "string_pattern_mismatch":  # the regex says little to a coach
+            message = "must be an id of letters, digits, '.', '_', ':', '-' (no spaces)"
+        problems.append(f"{name}: {message}")
+    return "invalid command: " + "; ".join(problems)
+
+
+def build(cls: type[M], **fields: Any) -> M:
+    """The command `cls` from the options; a broken rule becomes a one-line `CliError`."""
+    try:
+        return cls(**fields)
+    except ValidationError as err:
+        raise CliError(describe_validation_error(err)) from None
+
+
+def parse_date(value: str, option: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise CliError(f"{option}: {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+# --- running against Temporal ----------------------------------------------------------
+
+
+def configure_cli_logging() -> None:
+    """Logging for a command-line process: warnings only, as stderr is for the error line.
+
+    Called once by the console script, not by the commands, so tests that run commands in
+    their own process keep their logging. Debug on demand with NBM_LOG_LEVEL=debug.
+    """
+    try:
+        found = load_settings()
+    except ConfigError:  # the command itself reports it
+        configure_logging("auto", "warning")
+        return
+    configure_logging(found.log_format, "debug" if found.log_level == "debug" else "warning")
+
+
+async def connect_client(config: Settings) -> Client:
+    """A client for the configured server, or a one-line `CliError` saying why not."""
+    address = config.resolved_temporal_address()
+    try:
+        return await asyncio.wait_for(
+            Client.connect(
+                address, namespace=config.temporal_namespace, data_converter=DATA_CONVERTER
+            ),
+            CONNECT_TIMEOUT,
+        )
+    except (TimeoutError, RuntimeError, OSError) as err:
+        text = str(err)
+        if "refused" in text.lower():
+            reason = "connection refused"
+        elif isinstance(err, TimeoutError):
+            reason = f"no answer within {CONNECT_TIMEOUT:.0f} s"
+        else:  # the core's message is long; its start says enough
+            reason = one_line(text)[:120]
+        raise CliError(
+            f"cannot connect to Temporal at {address} ({reason}); is the stack running? "
+            "(`make run`, or set TEMPORAL_ADDRESS)"
+        ) from None
+
+
+def run(work: Callable[[Client, Settings], Awaitable[T]], *, timeout: float = REQUEST_TIMEOUT) -> T:
+    """Load the settings, connect, and run `work(client, settings)` in a fresh event loop."""
+    config = load_settings()
+    config.resolved_temporal_address()  # a ConfigError before any event loop starts
+
+    async def main() -> T:
+        client = await connect_client(config)
+        try:
+            return await asyncio.wait_for(work(client, config), timeout)
+        except TimeoutError:
+            raise CliError(
+                f"no answer within {timeout:.0f} s: is a worker running on task queue "
+                f"{config.task_queue!r}? A command may still be applied once it runs"
+            ) from None
+
+    return asyncio.run(main())
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def console() -> Console:
+    # Created per call: Rich then writes to the sys.stdout of the moment (tests swap it).
+    return Console(highlight=False, soft_wrap=False)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def when(value: datetime | None) -> str:
+    """A moment in the user's local time, to the second (demo weeks last 10 seconds)."""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else "—"

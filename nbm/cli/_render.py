@@ -1,0 +1,282 @@
+"""How a trajectory looks to a person (Rich) and to a script (JSON).
+
+The candidate's name and BSN are masked unless the caller asks for them: a screen shared in
+a meeting or a JSON file left in a folder should not carry special-category data by default.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+import domain as d
+from workflows import CommandResult
+
+from ._common import when
+
+MASK = "***"
+MASK_HINT = "*** (--show-personal)"
+
+STEP_TERMS: dict[d.Step, str] = {
+    d.Step.FUTURE_JOB_IN_VIEW: "toekomstige baan in beeld",
+    d.Step.POSSIBILITIES_MAPPED: "mogelijkheden in kaart",
+    d.Step.AGREEMENT_OR_MATCH: "inleertraject vastgesteld / match baan-kandidaat",
+    d.Step.LEARNING_IN: "kandidaat leert in",
+    d.Step.OUTCOME: "reguliere baan of vervolg",
+    d.Step.CLOSED: "afgesloten",
+}
+"""The Dutch name of each step, as coaches know it."""
+
+
+def step_label(step: d.Step) -> str:
+    return f"{step.value} ({STEP_TERMS[step]})"
+
+
+def result_line(result: CommandResult) -> str:
+    """One line for a coach after a command: where the trajectory stands now."""
+    events = ", ".join(result.event_types) or "no events"
+    return (
+        f"{result.trajectory_id}: version {result.version}, step {step_label(result.step)}"
+        f" — {events}"
+    )
+
+
+def result_json(result: CommandResult) -> dict[str, Any]:
+    return result.model_dump(mode="json")
+
+
+def state_json(state: d.Trajectory, *, show_personal: bool = False) -> dict[str, Any]:
+    data = state.model_dump(mode="json")
+    data["step"] = state.step.value
+    candidate = data.get("candidate")
+    if candidate and not show_personal:
+        candidate["personal"] = {"name": MASK, "bsn": MASK}
+    return data
+
+
+def _yes_no(value: bool | None) -> str:
+    return "—" if value is None else ("yes" if value else "no")
+
+
+def _join(items: tuple[Any, ...] | list[Any]) -> str:
+    return ", ".join(str(i) for i in items) if items else "—"
+
+
+def _section(title: str, rows: list[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.title = title
+    table.title_justify = "left"
+    table.title_style = "bold"
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column()
+    for key, value in rows:
+        table.add_row(key, Text(value))  # Text: no Rich markup in what a coach typed
+    return table
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", show_edge=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
+
+
+def state_view(state: d.Trajectory, *, show_personal: bool = False) -> RenderableType:
+    """The trajectory as a coach reads it: where it stands, what is open, what happened."""
+    s = state
+    job = s.future_job
+    parts: list[RenderableType] = [
+        Text(f"Trajectory {s.trajectory_id}", style="bold"),
+        _section(
+            "Overview",
+            [
+                ("step", step_label(s.step)),
+                ("route", s.route.value),
+                ("programme", f"{s.programme.programme_id}: {s.programme.name}"),
+                ("coach", s.coach_id),
+                ("employer", s.employer_id),
+                ("version", str(s.version)),
+                ("started", when(s.started_at)),
+                ("updated", when(s.updated_at)),
+            ],
+        ),
+        _section(
+            "Future job (toekomstige baan)",
+            [
+                ("function", job.function),
+                ("employer", job.employer_id),
+                ("expected", job.expected_date.isoformat()),
+                ("jobs", str(job.number_of_jobs)),
+                ("required skills", _join(job.required_skills)),
+            ],
+        ),
+    ]
+    if s.preconditions is not None:
+        p = s.preconditions
+        parts.append(
+            _section(
+                "Possibilities (mogelijkheden)",
+                [
+                    ("profile skills", _join(s.profile_skills)),
+                    ("employer role", p.employer_role),
+                    ("werkbedrijf role", p.werkbedrijf_role),
+                    (
+                        "commitment possible",
+                        "job guarantee" if p.guarantee_possible else "intention to hire only",
+                    ),
+                    ("learning location", p.learning_location),
+                    ("training institute", p.training_institute or "—"),
+                ],
+            )
+        )
+    if s.agreement is not None:
+        a = s.agreement
+        training = [
+            f"{t.institute}: {t.course}" + (" (paid by employer)" if t.paid_by_employer else "")
+            for t in a.training
+        ]
+        parts.append(
+            _section(
+                "Agreement (inleerovereenkomst)",
+                [
+                    ("commitment", a.commitment.value),
+                    ("duration", f"{a.duration_weeks} weeks"),
+                    (
+                        "placements",
+                        _join(
+                            [f"{p.name} {p.weeks} wk × {p.hours_per_week} h" for p in a.placements]
+                        ),
+                    ),
+                    ("training", _join(training)),
+                    ("budget", f"EUR {a.budget_eur:,}"),
+                ],
+            )
+        )
+    if s.candidate is not None:
+        c = s.candidate
+        parts.append(
+            _section(
+                "Candidate (kandidaat)",
+                [
+                    ("reference", c.candidate_ref),
+                    ("name", c.personal.name if show_personal else MASK_HINT),
+                    ("BSN", c.personal.bsn if show_personal else MASK_HINT),
+                    ("skills", _join(c.skills)),
+                    ("language level", c.language_level or "—"),
+                    ("open barriers", _join([b.value for b in s.open_barriers])),
+                ],
+            )
+        )
+    if s.learning_started_at is not None:
+        pending = s.evaluation_pending_since
+        parts.append(
+            _section(
+                "Learning in (inleren)",
+                [
+                    ("started", when(s.learning_started_at)),
+                    ("ends", when(s.learning_ends_at)),
+                    ("weeks", str(s.learning_weeks)),
+                    ("ended", _yes_no(s.learning_ended)),
+                    ("benefits retained", _yes_no(s.benefits_retained)),
+                    ("next evaluation", when(s.next_evaluation_at)),
+                    ("evaluation due since", when(pending) if pending else "—"),
+                ],
+            )
+        )
+    parts.extend(_history_tables(s))
+    parts.extend(_outcome_sections(s))
+    return Group(*_spaced(parts))
+
+
+def _history_tables(s: d.Trajectory) -> list[RenderableType]:
+    found: list[RenderableType] = []
+    if s.placements:
+        found.append(
+            _table(
+                "Placements (stages)",
+                ["#", "name", "hours/week", "started"],
+                [
+                    [str(p.number), p.name, str(p.hours_per_week), when(p.started_at)]
+                    for p in s.placements
+                ],
+            )
+        )
+    if s.evaluations:
+        found.append(
+            _table(
+                "Evaluations (evaluaties)",
+                ["at", "verdict", "employer present"],
+                [[when(e.at), e.verdict.value, _yes_no(e.employer_present)] for e in s.evaluations],
+            )
+        )
+    if s.open_calamities:
+        found.append(
+            _table(
+                "Open calamities (calamiteiten)",
+                ["#", "kind", "since"],
+                [[str(c.number), c.kind.value, when(c.recorded_at)] for c in s.open_calamities],
+            )
+        )
+    if s.escalations:
+        found.append(
+            _table(
+                "Escalations (escalaties)",
+                ["at", "reason", "message"],
+                [[when(e.at), e.reason.value, e.message] for e in s.escalations],
+            )
+        )
+    return found
+
+
+def _outcome_sections(s: d.Trajectory) -> list[RenderableType]:
+    found: list[RenderableType] = []
+    if s.regular_job is not None:
+        j = s.regular_job
+        small = j.contract_hours_per_week < d.SMALL_CONTRACT_HOURS
+        found.append(
+            _section(
+                "Regular job (reguliere baan)",
+                [
+                    ("employer", j.employer_id),
+                    (
+                        "hours per week",
+                        f"{j.contract_hours_per_week}" + (" (small contract)" if small else ""),
+                    ),
+                    ("start date", j.start_date.isoformat()),
+                    (
+                        "wage-cost subsidy (LKS)",
+                        f"{j.wage_cost_subsidy_pct}%" if j.wage_cost_subsidy_pct else "none",
+                    ),
+                    ("benefit ended", _yes_no(j.benefit_ended)),
+                    ("follow-up due", when(s.follow_up_at)),
+                    ("follow-up pending", _yes_no(s.follow_up_pending)),
+                ],
+            )
+        )
+    if s.closed_at is not None:
+        found.append(
+            _section(
+                "Outcome (uitkomst)",
+                [
+                    ("closed", when(s.closed_at)),
+                    ("reason", s.closure_reason or "—"),
+                    ("outcome", s.outcome_type.value if s.outcome_type else "—"),
+                    ("lasting placement", _yes_no(s.lasting_placement)),
+                ],
+            )
+        )
+    return found
+
+
+def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
+    spaced: list[RenderableType] = []
+    for part in parts:
+        if spaced:
+            spaced.append(Text(""))
+        spaced.append(part)
+    return spaced

@@ -1,0 +1,345 @@
+"""The coach's commands on a running trajectory: one `nbm trajectory` subcommand each.
+
+Every command builds the domain command from its options and sends it with `send_command`;
+the workflow's validator runs the domain's rules, so a refused command leaves no trace and
+the coach reads the domain's reason.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from temporalio.client import Client
+
+import domain as d
+from nbm import service
+from workflows import CommandResult
+
+from ._common import CliError, actor, build, parse_date, print_json, run
+from ._render import result_json, result_line
+from .trajectory import AsJson, TrajectoryId, app
+
+
+async def send_command(
+    client: Client, trajectory_id: str, command: d.CoachCommand
+) -> CommandResult:
+    """Send one coach command; returns once its events are stored."""
+    return await service.send(client, trajectory_id, command)
+
+
+def _send(trajectory_id: str, command: d.CoachCommand, as_json: bool) -> None:
+    result = run(lambda client, _: send_command(client, trajectory_id, command))
+    if as_json:
+        print_json(result_json(result))
+    else:
+        typer.echo(result_line(result))
+
+
+def _opt(help: str, *names: str) -> typer.models.OptionInfo:
+    return typer.Option(*names, help=help, show_default=False)
+
+
+def parse_placement(spec: str) -> dict[str, object]:
+    """`NAME:WEEKS:HOURS`, e.g. `introduction:4:16` (the name may hold colons)."""
+    parts = spec.rsplit(":", 2)
+    if len(parts) != 3 or not parts[1].strip().isdigit() or not parts[2].strip().isdigit():
+        raise CliError(f"--placement: {spec!r} is not NAME:WEEKS:HOURS, e.g. introduction:4:16")
+    return {"name": parts[0], "weeks": int(parts[1]), "hours_per_week": int(parts[2])}
+
+
+def parse_training(spec: str, *, paid_by_employer: bool) -> dict[str, object]:
+    """`INSTITUTE:COURSE`, or `INSTITUTE:COURSE:employer` when the employer pays it."""
+    institute, sep, course = spec.partition(":")
+    if course.endswith(":employer"):
+        course, paid_by_employer = course.removesuffix(":employer"), True
+    if not sep:
+        raise CliError(f"--training: {spec!r} is not INSTITUTE:COURSE[:employer]")
+    return {"institute": institute, "course": course, "paid_by_employer": paid_by_employer}
+
+
+@app.command("map-possibilities")
+def map_possibilities(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    profile_skill: Annotated[list[str], _opt("A skill of the profile (repeat; no diploma).")],
+    employer_role: Annotated[str, _opt("What the employer does, e.g. 'workplace and mentor'.")],
+    werkbedrijf_role: Annotated[str, _opt("What the Werkbedrijf does, e.g. 'coach, budget'.")],
+    guarantee_possible: Annotated[
+        bool,
+        _opt(
+            "Whether the employer can give a job guarantee or only an intention to hire.",
+            "--guarantee-possible/--intention-only",
+        ),
+    ],
+    learning_location: Annotated[str, _opt("Where the candidate learns.")],
+    training_institute: Annotated[str | None, _opt("The training institute, if any.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Map the candidate profile and preconditions (mogelijkheden in kaart, step 2)."""
+    preconditions = {
+        "employer_role": employer_role,
+        "werkbedrijf_role": werkbedrijf_role,
+        "guarantee_possible": guarantee_possible,
+        "learning_location": learning_location,
+        "training_institute": training_institute,
+    }
+    command = build(
+        d.MapPossibilities,
+        actor=actor(ctx),
+        profile_skills=tuple(profile_skill),
+        preconditions=preconditions,
+    )
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("establish-agreement")
+def establish_agreement(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    commitment: Annotated[d.Commitment, _opt("The employer's commitment.")],
+    weeks: Annotated[int, _opt("Length of the learning period in weeks.")],
+    placement: Annotated[
+        list[str], _opt("A planned placement NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat).")
+    ],
+    budget: Annotated[int, _opt("The budget in whole euros (participation budget).")],
+    training: Annotated[
+        list[str] | None,
+        _opt("Training INSTITUTE:COURSE, or INSTITUTE:COURSE:employer if the employer pays."),
+    ] = None,
+    training_paid_by_employer: Annotated[
+        bool, _opt("The employer pays all the training given.", "--training-paid-by-employer")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Record the signed learning plan and commitment (inleertraject vastgesteld, step 3)."""
+    command = build(
+        d.EstablishAgreement,
+        actor=actor(ctx),
+        commitment=commitment,
+        duration_weeks=weeks,
+        placements=tuple(parse_placement(p) for p in placement),
+        training=tuple(
+            parse_training(t, paid_by_employer=training_paid_by_employer) for t in training or ()
+        ),
+        budget_eur=budget,
+    )
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("match")
+def match(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    candidate_ref: Annotated[str, _opt("The candidate's reference (an id, not a name).")],
+    name: Annotated[str, _opt("The candidate's name (personal data: stored, never logged).")],
+    bsn: Annotated[str, _opt("The candidate's BSN (personal data: stored, never logged).")],
+    motivation_passed: Annotated[
+        bool, _opt("The motivation screen's result.", "--motivation-passed/--motivation-failed")
+    ],
+    skill: Annotated[list[str] | None, _opt("A skill the candidate has (repeat).")] = None,
+    language_level: Annotated[str | None, _opt("Language test level, e.g. A2.")] = None,
+    barrier: Annotated[
+        list[d.Barrier] | None, _opt("A practical barrier to remove (repeat).")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record the match job-candidate (match baan-kandidaat, step 4)."""
+    command = build(
+        d.MatchCandidate,
+        actor=actor(ctx),
+        candidate_ref=candidate_ref,
+        personal={"name": name, "bsn": bsn},
+        skills=tuple(skill or ()),
+        motivation_screen_passed=motivation_passed,
+        language_level=language_level,
+        barriers=tuple(barrier or ()),
+    )
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("start-learning")
+def start_learning(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    no_benefits: Annotated[
+        bool, _opt("The candidate does not keep benefits while learning.", "--no-benefits")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Start the learning period (kandidaat leert in, met behoud van uitkering; step 5)."""
+    command = build(d.StartLearning, actor=actor(ctx), benefits_retained=not no_benefits)
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("start-placement")
+def start_placement(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    name: Annotated[str, _opt("The placement, e.g. 'ADL internship'.")],
+    hours: Annotated[int, _opt("Hours per week.")],
+    as_json: AsJson = False,
+) -> None:
+    """Start the next placement of the learning period (stage, step 5)."""
+    command = build(d.StartPlacement, actor=actor(ctx), name=name, hours_per_week=hours)
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("record-evaluation")
+def record_evaluation(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    verdict: Annotated[d.EvaluationVerdict, _opt("How the learning goes.")],
+    employer_present: Annotated[
+        bool, _opt("Whether the employer took part.", "--employer-present/--employer-absent")
+    ],
+    summary: Annotated[str | None, _opt("A short summary (no personal details).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record an evaluation with the parties (evaluatiegesprek, step 5)."""
+    command = build(
+        d.RecordEvaluation,
+        actor=actor(ctx),
+        verdict=verdict,
+        employer_present=employer_present,
+        summary=summary,
+    )
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("record-calamity")
+def record_calamity(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    kind: Annotated[d.CalamityKind, _opt("What blocks learning.")],
+    summary: Annotated[str | None, _opt("A short summary (no personal details).")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record a calamity that blocks learning; brings the work coach in (calamiteit)."""
+    command = build(d.RecordCalamity, actor=actor(ctx), calamity_kind=kind, summary=summary)
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("resolve-calamity")
+def resolve_calamity(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    number: Annotated[int, typer.Argument(help="The calamity's number (see `show`).")],
+    as_json: AsJson = False,
+) -> None:
+    """Mark a calamity as resolved (calamiteit opgelost)."""
+    _send(trajectory_id, build(d.ResolveCalamity, actor=actor(ctx), number=number), as_json)
+
+
+@app.command("resolve-barrier")
+def resolve_barrier(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    barrier: Annotated[d.Barrier, typer.Argument(help="The barrier that is removed.")],
+    as_json: AsJson = False,
+) -> None:
+    """Mark a practical barrier as removed (belemmering weggenomen)."""
+    _send(trajectory_id, build(d.ResolveBarrier, actor=actor(ctx), barrier=barrier), as_json)
+
+
+@app.command("extend-learning")
+def extend_learning(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    weeks: Annotated[int, _opt("Extra weeks of learning.")],
+    reason: Annotated[str, _opt("Why the candidate learns on.")],
+    as_json: AsJson = False,
+) -> None:
+    """Extend the learning period: the candidate learns on (inleertraject verlengen)."""
+    command = build(d.ExtendLearning, actor=actor(ctx), weeks=weeks, reason=reason)
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("propose-other-employer")
+def propose_other_employer(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    employer: Annotated[str, _opt("The other employer's id.")],
+    reason: Annotated[str, _opt("Why, e.g. 'no vacancy at the intended employer'.")],
+    as_json: AsJson = False,
+) -> None:
+    """Propose the candidate to another employer (voordragen bij andere werkgever)."""
+    command = build(d.ProposeOtherEmployer, actor=actor(ctx), employer_id=employer, reason=reason)
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("record-regular-job")
+def record_regular_job(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    employer: Annotated[str, _opt("The employer's id.")],
+    start_date: Annotated[str, _opt("The contract's first day, YYYY-MM-DD.")],
+    benefit_ended: Annotated[
+        bool, _opt("Whether the benefit ends.", "--benefit-ended/--benefit-continues")
+    ],
+    hours: Annotated[int | None, _opt("Contract hours per week.")] = None,
+    wage_cost_subsidy: Annotated[
+        int | None, _opt("Wage-cost subsidy (loonkostensubsidie, LKS) in percent.")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record the contract with salary (reguliere baan, step 6)."""
+    command = build(
+        d.RecordRegularJob,
+        actor=actor(ctx),
+        employer_id=employer,
+        # Optional here on purpose: the domain says why a contract without hours is refused.
+        contract_hours_per_week=hours,
+        start_date=parse_date(start_date, "--start-date"),
+        wage_cost_subsidy_pct=wage_cost_subsidy,
+        benefit_ended=benefit_ended,
+    )
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("record-follow-on-education")
+def record_follow_on_education(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    institute: Annotated[str, _opt("The school, e.g. 'ROC Flevoland'.")],
+    course: Annotated[str, _opt("The course, e.g. 'BBL level 3'.")],
+    as_json: AsJson = False,
+) -> None:
+    """Record follow-on education before a job (vervolgopleiding); ends the trajectory."""
+    command = build(d.RecordFollowOnEducation, actor=actor(ctx), institute=institute, course=course)
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("record-follow-up")
+def record_follow_up(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    still_employed: Annotated[
+        bool, _opt("Whether the candidate still works there.", "--still-employed/--not-employed")
+    ],
+    benefit_ended: Annotated[
+        bool, _opt("Whether the benefit has ended.", "--benefit-ended/--benefit-continues")
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """Record the follow-up months after placement (nazorg); ends the trajectory."""
+    command = build(
+        d.RecordFollowUp,
+        actor=actor(ctx),
+        still_employed=still_employed,
+        benefit_ended=benefit_ended,
+    )
+    _send(trajectory_id, command, as_json)
+
+
+@app.command("end")
+def end(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    reason: Annotated[d.ClosureReason, _opt("Why the trajectory ends early.")],
+    explanation: Annotated[str | None, _opt("Explanation (needed for 'other').")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """End the trajectory early (traject beëindigen)."""
+    command = build(d.EndTrajectory, actor=actor(ctx), reason=reason, explanation=explanation)
+    _send(trajectory_id, command, as_json)

@@ -1,0 +1,244 @@
+"""`nbm trajectory`: start a trajectory, look at one, list them, read its events.
+
+The coach's commands on a running trajectory live in `coach.py`, on the same sub-app.
+Each command is a thin sync wrapper around an async function that takes a client, so tests
+and other tools can call the async functions directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowQueryFailedError
+
+import domain as d
+from nbm import service
+from nbm.settings import Settings
+from workflows import CommandResult
+
+from ._common import (
+    CliError,
+    actor,
+    build,
+    console,
+    parse_date,
+    print_json,
+    run,
+    when,
+)
+from ._render import result_json, state_json, state_view
+
+app = typer.Typer(
+    help="Trajectories (re-integratietrajecten): one candidate's path to a future job.",
+    no_args_is_help=True,
+)
+
+ROW_TIMEOUT = 3.0
+"""Seconds `list` waits for one trajectory's step before it shows `?`."""
+
+TrajectoryId = Annotated[str, typer.Argument(help="The trajectory's id.", show_default=False)]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def new_trajectory_id() -> str:
+    """A fresh id; random, so it never carries personal data."""
+    return f"traj-{uuid.uuid4().hex[:12]}"
+
+
+# --- async functions (callable from tests) ---------------------------------------------
+
+
+async def start_trajectory(
+    client: Client, task_queue: str, command: d.StartTrajectory
+) -> CommandResult:
+    return await service.start_trajectory(client, task_queue, command)
+
+
+async def fetch_state(client: Client, trajectory_id: str) -> d.Trajectory:
+    return await service.state(client, trajectory_id)
+
+
+async def fetch_events(client: Client, trajectory_id: str) -> list[d.AnyEvent]:
+    return await service.run_events(client, trajectory_id)
+
+
+@dataclass(frozen=True)
+class Row:
+    trajectory_id: str
+    status: str
+    started: datetime
+    step: str
+
+
+async def list_rows(client: Client, *, include_closed: bool = False, limit: int = 100) -> list[Row]:
+    """The trajectories with their step; a step that cannot be read shows as `?`."""
+    found = await service.list_trajectories(client, include_closed=include_closed, limit=limit)
+    executions: dict[str, tuple[WorkflowExecutionStatus | None, datetime]] = {}
+    for trajectory_id, status, started in found:
+        # A continued-as-new run is an earlier chapter of a trajectory listed by its latest.
+        if status is WorkflowExecutionStatus.CONTINUED_AS_NEW:
+            continue
+        executions.setdefault(trajectory_id, (status, started))
+    limiter = asyncio.Semaphore(8)
+
+    async def row(
+        trajectory_id: str, status: WorkflowExecutionStatus | None, run_started: datetime
+    ) -> Row:
+        async with limiter:
+            try:
+                state = await asyncio.wait_for(service.state(client, trajectory_id), ROW_TIMEOUT)
+            except (service.ServiceError, WorkflowQueryFailedError, TimeoutError):
+                return Row(trajectory_id, _status(status), run_started, "?")
+        return Row(trajectory_id, _status(status), state.started_at, state.step.value)
+
+    rows = await asyncio.gather(*(row(t, s, at) for t, (s, at) in executions.items()))
+    return sorted(rows, key=lambda r: r.started, reverse=True)
+
+
+def _status(status: WorkflowExecutionStatus | None) -> str:
+    return status.name.lower().replace("_", "-") if status else "?"
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+@app.command("start")
+def start(
+    ctx: typer.Context,
+    employer: Annotated[str, typer.Option(help="The employer's id.", show_default=False)],
+    function: Annotated[
+        str,
+        typer.Option(help="The future job's function, e.g. 'Helpende zorg'.", show_default=False),
+    ],
+    expected_date: Annotated[
+        str,
+        typer.Option(
+            help="When the job is expected, YYYY-MM-DD, within 24 months.", show_default=False
+        ),
+    ],
+    skill: Annotated[
+        list[str],
+        typer.Option(help="A skill the job requires (repeat; at least one).", show_default=False),
+    ],
+    jobs: Annotated[int, typer.Option(help="How many such jobs are expected.")] = 1,
+    route: Annotated[d.Route, typer.Option(help="The route (programme line).")] = (
+        d.Route.SMALL_SCALE_GROWTH
+    ),
+    programme: Annotated[
+        str,
+        typer.Option(
+            help=f"The programme's clock: {', '.join(d.PROGRAMMES)} (see `nbm programme list`)."
+        ),
+    ] = "standard",
+    coach: Annotated[
+        str | None, typer.Option(help="The coach's id; default: the actor.", show_default=False)
+    ] = None,
+    trajectory_id: Annotated[
+        str | None,
+        typer.Option("--id", help="The trajectory id; default: traj-<random>.", show_default=False),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Start a trajectory towards a future job (toekomstige baan in beeld, step 1)."""
+    who = actor(ctx)
+    try:
+        chosen = d.programme(programme)
+    except KeyError as err:
+        raise CliError(f"--programme: {err.args[0]}") from None
+    job = {  # validated with the command, so an error names the option
+        "employer_id": employer,
+        "function": function,
+        "expected_date": parse_date(expected_date, "--expected-date"),
+        "number_of_jobs": jobs,
+        "required_skills": tuple(skill),
+    }
+    command = build(
+        d.StartTrajectory,
+        actor=who,
+        trajectory_id=trajectory_id or new_trajectory_id(),
+        route=route,
+        programme=chosen,
+        coach_id=coach or who,
+        future_job=job,
+    )
+    result = run(lambda client, config: start_trajectory(client, config.task_queue, command))
+    if as_json:
+        print_json(result_json(result))
+    else:
+        typer.echo(result.trajectory_id)
+
+
+@app.command("show")
+def show(
+    trajectory_id: TrajectoryId,
+    as_json: AsJson = False,
+    show_personal: Annotated[
+        bool, typer.Option("--show-personal", help="Show the candidate's name and BSN.")
+    ] = False,
+) -> None:
+    """Show where a trajectory stands (stand van het traject)."""
+    state = run(lambda client, _: fetch_state(client, trajectory_id))
+    if as_json:
+        print_json(state_json(state, show_personal=show_personal))
+    else:
+        console().print(state_view(state, show_personal=show_personal))
+
+
+@app.command("list")
+def list_(
+    include_closed: Annotated[
+        bool, typer.Option("--all", help="Include closed trajectories.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
+    as_json: AsJson = False,
+) -> None:
+    """List the trajectories (trajecten) with their step."""
+
+    async def work(client: Client, _: Settings) -> list[Row]:
+        return await list_rows(client, include_closed=include_closed, limit=limit)
+
+    rows = run(work)
+    if as_json:
+        print_json(
+            [
+                {"trajectory_id": r.trajectory_id, "status": r.status,
+                 "started": r.started.isoformat(), "step": r.step}
+                for r in rows
+            ]
+        )  # fmt: skip
+        return
+    table = Table(show_edge=False)
+    for column in ("id", "status", "started", "step"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(Text(r.trajectory_id), r.status, when(r.started), r.step)
+    console().print(table if rows else "no trajectories")
+
+
+@app.command("events")
+def events(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
+    """Show the events of the trajectory's current run (gebeurtenissen)."""
+    found = run(lambda client, _: fetch_events(client, trajectory_id))
+    # Type, version, time and actor only: event bodies can hold personal data.
+    if as_json:
+        print_json(
+            [
+                {"version": e.version, "type": e.type,
+                 "occurred_at": e.occurred_at.isoformat(), "actor": e.actor}
+                for e in found
+            ]
+        )  # fmt: skip
+        return
+    table = Table(show_edge=False)
+    for column in ("version", "type", "time", "actor"):
+        table.add_column(column)
+    for e in found:
+        table.add_row(str(e.version), e.type, when(e.occurred_at), Text(e.actor))
+    console().print(table if found else "no events in this run")
