@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := domain workflows activities nbm
 
-.PHONY: venv run test lint clean
+.PHONY: venv run test lint record-histories clean
 
 venv: $(STAMP)
 
@@ -27,6 +27,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(CODE)
+
+# For a new workflow version: record its histories, commit them, CI replays them for ever.
+record-histories: $(STAMP)
+	$(BIN)/python -m tests.replay.record_histories
 
 clean:
 	rm -rf $(VENV) data

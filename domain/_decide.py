@@ -380,7 +380,7 @@ def _reach_deadline(s: Trajectory, c: ReachDeadline, now: datetime, emit: _Emit)
             emit(
                 EscalationRaised,
                 reason=EscalationReason.EVALUATION_MISSED,
-                message=f"the evaluation due {s.evaluation_pending_since:%Y-%m-%d} "
+                message=f"the evaluation due {s.evaluation_pending_since:%Y-%m-%d %H:%M} UTC "
                 "was not recorded",
             )
         emit(

@@ -12,6 +12,7 @@ from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import WorkflowIDReusePolicy
@@ -92,6 +93,8 @@ async def state(client: Client, trajectory_id: str) -> d.Trajectory:
         found = await handle.query(TrajectoryWorkflow.state)
     except RPCError as err:
         raise _rpc_error(err, trajectory_id) from None
+    except WorkflowQueryFailedError as err:  # e.g. its history no longer replays
+        raise ServiceError(f"trajectory {trajectory_id} cannot be read: {err.message}") from None
     if found is None:
         raise ServiceError(f"trajectory {trajectory_id} is still starting; try again")
     return found
@@ -108,14 +111,19 @@ async def run_events(client: Client, trajectory_id: str) -> list[d.AnyEvent]:
 async def list_trajectories(
     client: Client, *, include_closed: bool = False, limit: int = 100
 ) -> list[tuple[str, WorkflowExecutionStatus | None, datetime]]:
-    """(trajectory id, status, start time) of the trajectories, newest first."""
+    """(trajectory id, status, start time of its latest run) of the trajectories, newest first.
+
+    A run that continued as new is an earlier chapter of a trajectory, not one of its own.
+    """
     query = f"WorkflowType = '{WORKFLOW_TYPE}'"
     if not include_closed:
         query += " AND ExecutionStatus = 'Running'"
-    found: list[tuple[str, WorkflowExecutionStatus | None, datetime]] = []
+    else:
+        query += " AND ExecutionStatus != 'ContinuedAsNew'"
+    found: dict[str, tuple[str, WorkflowExecutionStatus | None, datetime]] = {}
     async for execution in client.list_workflows(query, limit=limit):
-        found.append((execution.id, execution.status, execution.start_time))
-    return found
+        found.setdefault(execution.id, (execution.id, execution.status, execution.start_time))
+    return list(found.values())
 
 
 async def _update(

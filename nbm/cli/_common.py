@@ -19,7 +19,7 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
-from temporalio.client import Client, WorkflowQueryFailedError
+from temporalio.client import Client
 from temporalio.service import RPCError
 from typer.core import TyperGroup
 
@@ -59,8 +59,6 @@ class ErrorHandlingGroup(TyperGroup):
             fail(describe_validation_error(err))
         except RPCError as err:
             fail(f"Temporal refused the request: {err.message}")
-        except WorkflowQueryFailedError as err:  # e.g. its history no longer replays
-            fail(f"the trajectory cannot be read: {err.message}")
 
 
 def fail(message: str) -> NoReturn:

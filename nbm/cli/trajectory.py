@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 from rich.text import Text
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowQueryFailedError
+from temporalio.client import Client, WorkflowExecutionStatus
 
 import domain as d
 from nbm import service
@@ -80,12 +80,6 @@ class Row:
 async def list_rows(client: Client, *, include_closed: bool = False, limit: int = 100) -> list[Row]:
     """The trajectories with their step; a step that cannot be read shows as `?`."""
     found = await service.list_trajectories(client, include_closed=include_closed, limit=limit)
-    executions: dict[str, tuple[WorkflowExecutionStatus | None, datetime]] = {}
-    for trajectory_id, status, started in found:
-        # A continued-as-new run is an earlier chapter of a trajectory listed by its latest.
-        if status is WorkflowExecutionStatus.CONTINUED_AS_NEW:
-            continue
-        executions.setdefault(trajectory_id, (status, started))
     limiter = asyncio.Semaphore(8)
 
     async def row(
@@ -94,11 +88,11 @@ async def list_rows(client: Client, *, include_closed: bool = False, limit: int 
         async with limiter:
             try:
                 state = await asyncio.wait_for(service.state(client, trajectory_id), ROW_TIMEOUT)
-            except (service.ServiceError, WorkflowQueryFailedError, TimeoutError):
+            except (service.ServiceError, TimeoutError):
                 return Row(trajectory_id, _status(status), run_started, "?")
         return Row(trajectory_id, _status(status), state.started_at, state.step.value)
 
-    rows = await asyncio.gather(*(row(t, s, at) for t, (s, at) in executions.items()))
+    rows = await asyncio.gather(*(row(t, s, at) for t, s, at in found))
     return sorted(rows, key=lambda r: r.started, reverse=True)
 
 

@@ -120,7 +120,7 @@ def test_a_second_evaluation_deadline_without_an_evaluation_escalates() -> None:
         d.EscalationRaised(
             **system(story, 7),
             reason=d.EscalationReason.EVALUATION_MISSED,
-            message="the evaluation due 2027-01-11 was not recorded",
+            message="the evaluation due 2027-01-11 09:00 UTC was not recorded",
         ),
         d.EvaluationDue(**system(story, 8), due_at=second, next_evaluation_at=second + 6 * WEEK),
     ]
