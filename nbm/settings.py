@@ -14,6 +14,9 @@ from typing import Literal
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .keyring import Keyring, KeyringError, parse_keyring
+from .local_secrets import read_local_secrets
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STACK_FILE = "stack.json"
 
@@ -35,6 +38,13 @@ class Settings(BaseSettings):
         default="info", alias="NBM_LOG_LEVEL"
     )
     actor: str | None = Field(default=None, alias="NBM_ACTOR")
+    migration_database_url: str | None = Field(default=None, alias="NBM_MIGRATION_DATABASE_URL")
+    """The schema owner's URL, for migrations; the application's role may not run DDL."""
+    kek: str | None = Field(default=None, alias="NBM_KEK", repr=False)
+    codec_keys: str | None = Field(default=None, alias="NBM_CODEC_KEYS", repr=False)
+    audit_signing_key: str | None = Field(default=None, alias="NBM_AUDIT_SIGNING_KEY", repr=False)
+    """An Ed25519 private key in PEM, or the path of a file holding one."""
+    codec_server_port: int = Field(default=8234, alias="NBM_CODEC_SERVER_PORT")
 
     def stack_file(self) -> Path:
         return self.data_dir / STACK_FILE
@@ -69,6 +79,51 @@ class Settings(BaseSettings):
                 "stack with `make run`"
             )
         return url
+
+    def resolved_migration_database_url(self) -> str:
+        """NBM_MIGRATION_DATABASE_URL, else the embedded stack's owner URL, else the app URL."""
+        return (
+            self.migration_database_url
+            or self._stack().get("migration_database_url")
+            or self.resolved_database_url()
+        )
+
+    def _secret(self, value: str | None, key: str, variable: str) -> str:
+        if value:
+            return value
+        found = read_local_secrets(self.data_dir).get(key)
+        if not found:
+            raise ConfigError(
+                f"no {variable}: set it, or start the embedded stack with `make run` "
+                "(which keeps generated secrets in the data folder)"
+            )
+        return found
+
+    def resolved_kek(self) -> Keyring:
+        """The key-encryption keys that wrap each candidate's key (NBM_KEK)."""
+        return self._keyring(self._secret(self.kek, "kek", "NBM_KEK"), "NBM_KEK")
+
+    def resolved_codec_keys(self) -> Keyring:
+        """The keys of the Temporal payload codec (NBM_CODEC_KEYS)."""
+        text = self._secret(self.codec_keys, "codec_keys", "NBM_CODEC_KEYS")
+        return self._keyring(text, "NBM_CODEC_KEYS")
+
+    def resolved_audit_signing_key(self) -> bytes:
+        """The PEM of the Ed25519 key that signs audit checkpoints (NBM_AUDIT_SIGNING_KEY)."""
+        text = self._secret(self.audit_signing_key, "audit_signing_key", "NBM_AUDIT_SIGNING_KEY")
+        if not text.lstrip().startswith("-----BEGIN"):
+            try:
+                text = Path(text).read_text()
+            except OSError as err:
+                raise ConfigError(f"NBM_AUDIT_SIGNING_KEY: cannot read {text}: {err}") from None
+        return text.encode()
+
+    @staticmethod
+    def _keyring(text: str, variable: str) -> Keyring:
+        try:
+            return parse_keyring(text, variable)
+        except KeyringError as err:
+            raise ConfigError(str(err)) from None
 
 
 def load_settings() -> Settings:

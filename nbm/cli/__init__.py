@@ -12,8 +12,10 @@ from typing import Annotated
 
 import typer
 
+from . import audit, programme, trajectory
+from . import audit_chain as _audit_chain  # noqa: F401 - registers commands on `audit`
+from . import audit_trail as _audit_trail  # noqa: F401 - registers commands on `audit`
 from . import coach as _coach  # noqa: F401 - registers the coach's commands on `trajectory`
-from . import programme, trajectory
 from ._common import (
     CliState,
     ErrorHandlingGroup,
@@ -35,6 +37,7 @@ app = typer.Typer(
 )
 app.add_typer(trajectory.app, name="trajectory")
 app.add_typer(programme.app, name="programme")
+app.add_typer(audit.app, name="audit")
 
 
 @app.callback()
