@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     codec_keys: str | None = Field(default=None, alias="NBM_CODEC_KEYS", repr=False)
     audit_signing_key: str | None = Field(default=None, alias="NBM_AUDIT_SIGNING_KEY", repr=False)
     """An Ed25519 private key in PEM, or the path of a file holding one."""
+    checkpoint_file: Path | None = Field(default=None, alias="NBM_CHECKPOINT_FILE")
+    """Where signed audit checkpoints are appended, outside the database; default
+    `<data dir>/audit/checkpoints.jsonl`."""
     codec_server_port: int = Field(default=8234, alias="NBM_CODEC_SERVER_PORT")
 
     def stack_file(self) -> Path:
