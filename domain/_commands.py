@@ -20,11 +20,11 @@ from ._values import (
     FutureJob,
     NonEmpty,
     OpaqueId,
-    PersonalData,
     PlannedPlacement,
     Preconditions,
     Programme,
     Route,
+    Sealed,
     Training,
     Value,
 )
@@ -72,7 +72,8 @@ class MatchCandidate(Command):
 
     kind: Literal["match-candidate"] = "match-candidate"
     candidate_ref: OpaqueId
-    personal: PersonalData
+    personal: Sealed
+    """The candidate's `PersonalData`, sealed on the client with the candidate's key."""
     skills: tuple[NonEmpty, ...] = ()
     motivation_screen_passed: bool
     language_level: NonEmpty | None = None
@@ -96,7 +97,8 @@ class RecordEvaluation(Command):
     kind: Literal["record-evaluation"] = "record-evaluation"
     verdict: EvaluationVerdict
     employer_present: bool
-    summary: NonEmpty | None = None
+    summary: Sealed | None = None
+    """Free text about a person: sealed with the candidate's key, like the personal data."""
 
 
 class RecordCalamity(Command):
@@ -104,7 +106,8 @@ class RecordCalamity(Command):
 
     kind: Literal["record-calamity"] = "record-calamity"
     calamity_kind: CalamityKind
-    summary: NonEmpty | None = None
+    summary: Sealed | None = None
+    """Free text about a person: sealed with the candidate's key, like the personal data."""
 
 
 class ResolveCalamity(Command):

@@ -63,7 +63,14 @@ from ._events import (
     TrajectoryStarted,
 )
 from ._state import Trajectory
-from ._values import MAX_FORECAST_MONTHS, Commitment, DeadlineKind, OutcomeType, months_between
+from ._values import (
+    MAX_FORECAST_MONTHS,
+    Commitment,
+    DeadlineKind,
+    OutcomeType,
+    Sealed,
+    months_between,
+)
 
 SMALL_CONTRACT_HOURS = 24
 """Below this many hours a week a contract rarely ends benefit dependence (pilot lesson)."""
@@ -191,6 +198,8 @@ def _match(s: Trajectory, c: MatchCandidate, now: datetime, emit: _Emit) -> None
     _before_learning(s, "the match")
     if not c.motivation_screen_passed:
         raise RuleViolation("a candidate who did not pass the motivation screen cannot be matched")
+    if c.personal.key_id != c.candidate_ref:
+        raise RuleViolation("the personal data is sealed for another candidate reference")
     emit(
         CandidateMatched,
         candidate_ref=c.candidate_ref,
@@ -237,6 +246,7 @@ def _record_evaluation(s: Trajectory, c: RecordEvaluation, now: datetime, emit: 
     if s.learning_started_at is None:
         raise WrongStep("evaluations start with the learning period, which has not started")
     _no_job_yet(s, "an evaluation of the learning period")
+    _sealed_for_candidate(s, c.summary)
     emit(
         EvaluationRecorded,
         verdict=c.verdict,
@@ -248,12 +258,15 @@ def _record_evaluation(s: Trajectory, c: RecordEvaluation, now: datetime, emit: 
 def _record_calamity(s: Trajectory, c: RecordCalamity, now: datetime, emit: _Emit) -> None:
     if s.candidate is None:
         raise WrongStep("a calamity concerns a candidate; no candidate has been matched yet")
+    _sealed_for_candidate(s, c.summary)
     number = len(s.calamities) + 1
     emit(CalamityRecorded, number=number, calamity_kind=c.calamity_kind, summary=c.summary)
+    # Not the kind: it can be a health or family matter, and messages are shown and notified
+    # more widely than the calamity itself.
     emit(
         EscalationRaised,
         reason=EscalationReason.CALAMITY,
-        message=f"calamity {number} ({c.calamity_kind}) recorded: the work coach is brought in",
+        message=f"calamity {number} recorded: the work coach is brought in",
     )
 
 
@@ -409,6 +422,13 @@ def _reach_deadline(s: Trajectory, c: ReachDeadline, now: datetime, emit: _Emit)
 def _before_learning(s: Trajectory, what: str) -> None:
     if s.learning_started_at is not None:
         raise WrongStep(f"the learning period has started; {what} can no longer change")
+
+
+def _sealed_for_candidate(s: Trajectory, summary: Sealed | None) -> None:
+    # A text sealed with another candidate's key would be unreadable here, and erasing this
+    # candidate would not erase it.
+    if summary is not None and (s.candidate is None or summary.key_id != s.candidate.candidate_ref):
+        raise RuleViolation("the summary is sealed for another candidate than this trajectory's")
 
 
 def _no_job_yet(s: Trajectory, what: str) -> None:

@@ -21,11 +21,11 @@ from ._values import (
     NonEmpty,
     OpaqueId,
     OutcomeType,
-    PersonalData,
     PlannedPlacement,
     Preconditions,
     Programme,
     Route,
+    Sealed,
     Training,
     Value,
 )
@@ -75,7 +75,7 @@ class AgreementEstablished(Event):
 class CandidateMatched(Event):
     type: Literal["CandidateMatched"] = "CandidateMatched"
     candidate_ref: OpaqueId
-    personal: PersonalData
+    personal: Sealed
     skills: tuple[NonEmpty, ...]
     language_level: NonEmpty | None
     barriers: tuple[Barrier, ...]
@@ -107,14 +107,14 @@ class EvaluationRecorded(Event):
     type: Literal["EvaluationRecorded"] = "EvaluationRecorded"
     verdict: EvaluationVerdict
     employer_present: bool
-    summary: NonEmpty | None
+    summary: Sealed | None
 
 
 class CalamityRecorded(Event):
     type: Literal["CalamityRecorded"] = "CalamityRecorded"
     number: int
     calamity_kind: CalamityKind
-    summary: NonEmpty | None
+    summary: Sealed | None
 
 
 class CalamityResolved(Event):

@@ -37,11 +37,11 @@ from ._values import (
     EvaluationVerdict,
     FutureJob,
     OutcomeType,
-    PersonalData,
     PlannedPlacement,
     Preconditions,
     Programme,
     Route,
+    Sealed,
     Step,
     Training,
     Value,
@@ -58,7 +58,8 @@ class Agreement(Value):
 
 class Candidate(Value):
     candidate_ref: str
-    personal: PersonalData
+    personal: Sealed
+    """Only the ciphertext: the state, like the events, never holds the plaintext."""
     skills: tuple[str, ...]
     language_level: str | None
 

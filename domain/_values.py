@@ -182,14 +182,28 @@ class Training(Value):
     paid_by_employer: bool = False
 
 
-class PersonalData(Value):
-    """The candidate's identity: special-category data that never leaves the events.
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+"""A longer free text: a coach's notes on health, debts or family matters."""
 
-    `__repr__`/`__str__` are masked, so an accidental log line or error shows no name or BSN.
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,20}$")]
+
+
+class PersonalData(Value):
+    """The candidate's identity and circumstances: special-category data (GDPR art. 9).
+
+    The plaintext form, used only on the client side: what leaves the client is this model
+    sealed with the candidate's key (`Sealed`), never the model itself. `__repr__`/`__str__`
+    are masked, so an accidental log line or error shows none of it.
     """
 
     name: NonEmpty
     bsn: str
+    email: NonEmpty | None = None
+    phone: Phone | None = None
+    address: NonEmpty | None = None
+    health_notes: Note | None = None
+    debt_notes: Note | None = None
+    family_notes: Note | None = None
 
     @field_validator("bsn")
     @classmethod
@@ -200,8 +214,39 @@ class PersonalData(Value):
             raise ValueError("is not a valid BSN (9 digits passing the eleven-test)")
         return digits
 
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, v: str | None) -> str | None:
+        local, at, domain = (v or "").partition("@")
+        if v is not None and not (local and at and "." in domain and " " not in v):
+            raise ValueError("is not an e-mail address")
+        return v
+
     def __repr__(self) -> str:
         return "PersonalData(<redacted>)"
+
+    __str__ = __repr__
+
+
+Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]+={0,2}$", max_length=100_000)]
+
+
+class Sealed(Value):
+    """Personal data encrypted on the client with the candidate's own key (AES-256-GCM).
+
+    This is all that the workflow, its history, the events table and the logs ever hold of
+    a candidate's personal data. Destroying the candidate's key (erasure) makes every copy
+    unreadable at once, while the hash chain over the events, which covers this ciphertext,
+    still verifies. The domain neither opens nor checks it; `nbm.privacy` does.
+    """
+
+    key_id: OpaqueId
+    """Whose key sealed it: the candidate's reference (never a name)."""
+    nonce: Base64
+    ciphertext: Base64
+
+    def __repr__(self) -> str:
+        return f"Sealed(key_id={self.key_id!r}, <ciphertext>)"
 
     __str__ = __repr__
 

@@ -1,7 +1,8 @@
 """Valid commands with sensible defaults, for tests of every layer.
 
 The candidate is fictional; its name and BSN are distinctive so that a test can grep logs and
-dumps for them.
+dumps for them. Their personal data is sealed with a fixed test key, as a client would seal
+it with the key from the key store.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import domain as d
+from nbm.privacy import seal_personal, seal_text
 
 CANDIDATE_NAME = "Fenna Zwanenburg-Oosterhout"
 CANDIDATE_BSN = "111222333"  # passes the eleven-test; fictional
+CANDIDATE_REF = "cand-0001"
+TEST_CANDIDATE_KEY = bytes(range(32))
+"""The key the factories seal with; tests open with it (never a key of the key store)."""
 COACH = "coach-anna"
 EMPLOYER = "employer-zorgcentrum"
 
@@ -78,11 +83,30 @@ def establish_agreement(
     )
 
 
+def personal_data(**overrides: Any) -> d.PersonalData:
+    fields: dict[str, Any] = {"name": CANDIDATE_NAME, "bsn": CANDIDATE_BSN}
+    fields.update(overrides)
+    return d.PersonalData(**fields)
+
+
+def sealed_personal(
+    key: bytes = TEST_CANDIDATE_KEY, candidate_ref: str = CANDIDATE_REF, **overrides: Any
+) -> d.Sealed:
+    return seal_personal(personal_data(**overrides), key, candidate_ref)
+
+
+def sealed_text(
+    text: str, key: bytes = TEST_CANDIDATE_KEY, candidate_ref: str = CANDIDATE_REF
+) -> d.Sealed:
+    return seal_text(text, key, candidate_ref)
+
+
 def match(**overrides: Any) -> d.MatchCandidate:
+    ref = overrides.get("candidate_ref", CANDIDATE_REF)
     fields: dict[str, Any] = {
         "actor": COACH,
-        "candidate_ref": "cand-0001",
-        "personal": d.PersonalData(name=CANDIDATE_NAME, bsn=CANDIDATE_BSN),
+        "candidate_ref": ref,
+        "personal": sealed_personal(candidate_ref=ref),
         "skills": ("care",),
         "motivation_screen_passed": True,
         "language_level": "A2",

@@ -3,7 +3,8 @@
 Arguments are drawn from small pools around the boundaries that `decide` checks (hours 0..41,
 weeks up to past the maximum, a proposal to the intended employer itself), so that random
 runs hit both sides of every rule. The personal data is always the factories' fictional
-candidate, so that a run can look for it where it must not be.
+candidate, so that a run can look for it where it must not be; it is sealed once, here, for
+each candidate reference (summaries too, so some are sealed for the wrong candidate).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ EMPLOYERS = st.sampled_from([f.EMPLOYER, "employer-b", "employer-c"])
 TEXT = st.sampled_from(["needs more practice", "no vacancy after all", "see the file"])
 SKILLS = st.lists(st.sampled_from(["ADL care", "forklift", "cooking", "Dutch B1"]), min_size=1)
 WEEKS = st.integers(1, 104)
+CANDIDATE_REFS = ("cand-0001", "cand-0002")
+SEALED_PERSONAL = {ref: f.sealed_personal(candidate_ref=ref) for ref in CANDIDATE_REFS}
+SEALED_SUMMARIES = st.none() | st.sampled_from(
+    [f.sealed_text("see the file", candidate_ref=ref) for ref in CANDIDATE_REFS]
+)
 
 map_possibilities = st.builds(
     d.MapPossibilities,
@@ -57,16 +63,18 @@ establish_agreement = st.builds(
     budget_eur=st.integers(0, 20_000),
 )
 
-match_candidate = st.builds(
-    d.MatchCandidate,
-    actor=ACTORS,
-    candidate_ref=st.sampled_from(["cand-0001", "cand-0002"]),
-    personal=st.just(d.PersonalData(name=f.CANDIDATE_NAME, bsn=f.CANDIDATE_BSN)),
-    skills=st.lists(st.sampled_from(["care", "driving"]), max_size=2).map(tuple),
-    # Mostly passed: a failed screen is one refusal, not the story of most runs.
-    motivation_screen_passed=st.sampled_from([True, True, True, False]),
-    language_level=st.none() | st.sampled_from(["A2", "B1"]),
-    barriers=st.lists(st.sampled_from(d.Barrier), max_size=4).map(tuple),
+match_candidate = st.sampled_from(CANDIDATE_REFS).flatmap(
+    lambda ref: st.builds(
+        d.MatchCandidate,
+        actor=ACTORS,
+        candidate_ref=st.just(ref),
+        personal=st.just(SEALED_PERSONAL[ref]),
+        skills=st.lists(st.sampled_from(["care", "driving"]), max_size=2).map(tuple),
+        # Mostly passed: a failed screen is one refusal, not the story of most runs.
+        motivation_screen_passed=st.sampled_from([True, True, True, False]),
+        language_level=st.none() | st.sampled_from(["A2", "B1"]),
+        barriers=st.lists(st.sampled_from(d.Barrier), max_size=4).map(tuple),
+    )
 )
 
 start_learning = st.builds(d.StartLearning, actor=ACTORS, benefits_retained=st.booleans())
@@ -80,14 +88,14 @@ record_evaluation = st.builds(
     actor=ACTORS,
     verdict=st.sampled_from(d.EvaluationVerdict),
     employer_present=st.booleans(),
-    summary=st.none() | TEXT,
+    summary=SEALED_SUMMARIES,
 )
 
 record_calamity = st.builds(
     d.RecordCalamity,
     actor=ACTORS,
     calamity_kind=st.sampled_from(d.CalamityKind),
-    summary=st.none() | TEXT,
+    summary=SEALED_SUMMARIES,
 )
 
 resolve_calamity = st.builds(d.ResolveCalamity, actor=ACTORS, number=st.integers(1, 4))
@@ -178,7 +186,8 @@ def happy_path(now: datetime, trajectory_id: str, weeks: int = 12) -> list[d.Any
         f.start(now, trajectory_id=trajectory_id),
         f.map_possibilities(),
         f.establish_agreement(weeks=weeks),
-        f.match(),
+        # Sealed once, above: a fresh seal (a new nonce) would make two plays differ.
+        f.match(personal=SEALED_PERSONAL[f.CANDIDATE_REF]),
         f.start_learning(),
     ]
 

@@ -19,14 +19,16 @@ from tests.unit.story import (
 )
 
 ORIENTATION = d.StartPlacement(actor=f.COACH, name="orientation internship", hours_per_week=16)
+EVALUATION_SUMMARY = f.sealed_text("late twice; childcare not arranged")
 EVALUATION = d.RecordEvaluation(
     actor=f.COACH,
     verdict=d.EvaluationVerdict.CONCERNS,
     employer_present=False,
-    summary="late twice; childcare not arranged",
+    summary=EVALUATION_SUMMARY,
 )
+CALAMITY_SUMMARY = f.sealed_text("moved out last week")
 CALAMITY = d.RecordCalamity(
-    actor=f.COACH, calamity_kind=d.CalamityKind.DIVORCE, summary="moved out last week"
+    actor=f.COACH, calamity_kind=d.CalamityKind.DIVORCE, summary=CALAMITY_SUMMARY
 )
 
 
@@ -82,7 +84,7 @@ def test_evaluation_is_recorded() -> None:
             **envelope(story, 6),
             verdict=d.EvaluationVerdict.CONCERNS,
             employer_present=False,
-            summary="late twice; childcare not arranged",
+            summary=EVALUATION_SUMMARY,
         )
     ]
     assert story.trajectory.evaluations == (
@@ -110,12 +112,13 @@ def test_calamity_is_recorded_and_escalated() -> None:
             **envelope(story, 6),
             number=1,
             calamity_kind=d.CalamityKind.DIVORCE,
-            summary="moved out last week",
+            summary=CALAMITY_SUMMARY,
         ),
         d.EscalationRaised(
             **envelope(story, 7),
             reason=d.EscalationReason.CALAMITY,
-            message="calamity 1 (divorce) recorded: the work coach is brought in",
+            # Not the kind: a divorce or a health matter is not for every reader of messages.
+            message="calamity 1 recorded: the work coach is brought in",
         ),
     ]
     assert [c.number for c in story.trajectory.open_calamities] == [1]
@@ -127,6 +130,15 @@ def test_calamity_may_come_before_learning_once_a_candidate_is_matched() -> None
         d.CalamityRecorded,
         d.EscalationRaised,
     ]
+
+
+@pytest.mark.parametrize("command", [CALAMITY, EVALUATION], ids=["calamity", "evaluation"])
+def test_a_summary_sealed_for_another_candidate_is_refused(
+    command: d.RecordCalamity | d.RecordEvaluation,
+) -> None:
+    other = command.model_copy(update={"summary": f.sealed_text("x", candidate_ref="cand-0002")})
+    with pytest.raises(d.RuleViolation, match="sealed for another candidate"):
+        learning().decide(other)
 
 
 def test_calamity_without_candidate_is_refused() -> None:

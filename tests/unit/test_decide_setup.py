@@ -237,6 +237,13 @@ def test_match_without_passed_motivation_screen_is_refused() -> None:
         mapped().decide(f.match(motivation_screen_passed=False))
 
 
+def test_match_with_personal_data_sealed_for_another_candidate_is_refused() -> None:
+    # Erasing cand-0001 would not erase data sealed with cand-0002's key.
+    command = f.match(personal=f.sealed_personal(candidate_ref="cand-0002"))
+    with pytest.raises(d.RuleViolation, match="sealed for another candidate reference"):
+        mapped().decide(command)
+
+
 def test_match_cannot_change_after_learning_started() -> None:
     with pytest.raises(d.WrongStep, match="learning period has started; the match"):
         learning().decide(f.match())

@@ -56,6 +56,35 @@ def test_models_holding_personal_data_show_it_redacted() -> None:
         assert f.CANDIDATE_BSN not in repr(model)
 
 
+def test_sealed_shows_whose_it_is_but_not_the_ciphertext() -> None:
+    sealed = f.sealed_personal()
+    for text in (repr(sealed), str(sealed)):
+        assert "cand-0001" in text and sealed.ciphertext not in text and sealed.nonce not in text
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("email", "fenna at example.nl"), ("phone", "call me"), ("health_notes", "x" * 2001)],
+)
+def test_personal_data_checks_its_contact_fields_without_echo(field: str, value: str) -> None:
+    with pytest.raises(ValidationError, match=field) as caught:
+        f.personal_data(**{field: value})
+    assert value not in str(caught.value)
+
+
+def test_personal_data_holds_contact_and_circumstances() -> None:
+    personal = f.personal_data(
+        email="fenna@example.nl",
+        phone="+31 6 1234 5678",
+        address="Stationsplein 1, Lelystad",
+        health_notes="back problems",
+        debt_notes="debt counselling since 2025",
+        family_notes="two children",
+    )
+    assert personal.email == "fenna@example.nl" and personal.family_notes == "two children"
+    assert "Lelystad" not in repr(personal) and "children" not in str(personal)
+
+
 # A mistyped BSN is one digit away from a real person's number, so it is as sensitive.
 NEAR_BSN = "111222334"
 
@@ -68,9 +97,22 @@ NEAR_BSN = "111222334"
             lambda: d.PersonalData(name=f.CANDIDATE_NAME + "x" * 200, bsn=f.CANDIDATE_BSN),
             id="name-too-long",
         ),
+    ],
+)
+def test_validation_error_holds_no_name_or_bsn(build: object) -> None:
+    with pytest.raises(ValidationError, match=r"BSN|at most 200 characters") as caught:
+        build()  # type: ignore[operator]
+    for text in (str(caught.value), repr(caught.value)):
+        assert NEAR_BSN not in text
+        assert f.CANDIDATE_NAME not in text
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
         pytest.param(
             lambda: f.match(personal={"name": f.CANDIDATE_NAME, "bsn": NEAR_BSN}),
-            id="nested-in-command",
+            id="in-command",
         ),
         pytest.param(
             lambda: d.load_event(
@@ -89,8 +131,9 @@ NEAR_BSN = "111222334"
         ),
     ],
 )
-def test_validation_error_holds_no_name_or_bsn(build: object) -> None:
-    with pytest.raises(ValidationError, match=r"BSN|at most 200 characters") as caught:
+def test_plaintext_where_sealed_data_belongs_is_refused_without_echo(build: object) -> None:
+    # A client that forgot to seal: refused, and the refusal does not repeat what it sent.
+    with pytest.raises(ValidationError, match=r"personal.key_id\s+Field required") as caught:
         build()  # type: ignore[operator]
     for text in (str(caught.value), repr(caught.value)):
         assert NEAR_BSN not in text
