@@ -1,5 +1,333 @@
-"""Read models kept up to date from the events' global order, exactly once."""
+"""Read models kept up to date from the events' global order, exactly once.
+
+Three read models, all derived from the events and nothing else, so each can be dropped and
+rebuilt from position zero:
+
+- `trajectory_summary`: one row per trajectory: its step, route, coach, employer and key dates;
+- `caseload`: per work coach, the open trajectories, those learning in and their escalations;
+- `outcomes`: per route and outcome type, how many trajectories closed so (placement rate).
+
+They hold only non-personal facts: ids of trajectories, coaches, employers and programmes,
+codes, dates and counts. No name, BSN, candidate reference, free text or sealed blob.
+
+Exactly once: `projection_tracking` holds the global position the read models reflect. A
+batch locks that row (`FOR UPDATE`), reads the events after it, writes the read models and
+moves the position, all in one transaction. A crash before the commit leaves both as they
+were; a second projector waits on the lock and then starts from the moved position, so no
+event is applied twice (the tracking table of the eventsourcing library's PostgreSQL
+recorder, written in the same transaction as the projection's output).
+"""
 
 from __future__ import annotations
 
-PROJECTION_MIGRATIONS: list[tuple[str, str]] = []
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+
+import domain as d
+
+if TYPE_CHECKING:
+    from .event_store import PostgresEventStore
+
+PROJECTION = "read_models"
+"""The one projection the tracking table knows; the three read models move together."""
+
+READ_MODELS = ("trajectory_summary", "caseload", "outcomes")
+
+PROJECTION_MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0201_read_models",
+        """
+        CREATE TABLE trajectory_summary (
+            trajectory_id         text PRIMARY KEY,
+            version               integer     NOT NULL,
+            step                  text        NOT NULL,
+            route                 text        NOT NULL,
+            programme_id          text        NOT NULL,
+            coach_id              text        NOT NULL,
+            employer_id           text        NOT NULL,
+            started_at            timestamptz NOT NULL,
+            updated_at            timestamptz NOT NULL,
+            expected_job_date     date        NOT NULL,
+            learning_started_at   timestamptz,
+            learning_ends_at      timestamptz,
+            learning_weeks        integer     NOT NULL,
+            regular_job_started   date,
+            contract_hours        integer,
+            wage_cost_subsidy_pct integer,
+            benefit_ended         boolean,
+            follow_up_at          timestamptz,
+            closed_at             timestamptz,
+            outcome_type          text,
+            closure_reason        text,
+            lasting_placement     boolean,
+            open_calamities       integer     NOT NULL,
+            escalations           integer     NOT NULL
+        );
+        CREATE INDEX trajectory_summary_coach ON trajectory_summary (coach_id);
+        CREATE INDEX trajectory_summary_route ON trajectory_summary (route);
+
+        CREATE TABLE caseload (
+            coach_id          text PRIMARY KEY,
+            open_trajectories integer NOT NULL,
+            in_learning       integer NOT NULL,
+            escalations       integer NOT NULL
+        );
+
+        CREATE TABLE outcomes (
+            route              text    NOT NULL,
+            outcome_type       text    NOT NULL,
+            count              integer NOT NULL,
+            lasting_placements integer NOT NULL,
+            PRIMARY KEY (route, outcome_type)
+        );
+
+        CREATE TABLE projection_tracking (
+            projection text PRIMARY KEY,
+            position   bigint NOT NULL CHECK (position >= 0)
+        );
+        -- The row exists from the start, so every projector locks it and none inserts it.
+        INSERT INTO projection_tracking (projection, position) VALUES ('read_models', 0);
+
+        -- The application's role (made by 0002_app_role) keeps the read models; the
+        -- events stay SELECT and INSERT only for it.
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_summary, caseload, outcomes, projection_tracking TO nbm_app;
+        """,
+    ),
+]
+
+_SUMMARY_COLUMNS = (
+    "trajectory_id",
+    "version",
+    "step",
+    "route",
+    "programme_id",
+    "coach_id",
+    "employer_id",
+    "started_at",
+    "updated_at",
+    "expected_job_date",
+    "learning_started_at",
+    "learning_ends_at",
+    "learning_weeks",
+    "regular_job_started",
+    "contract_hours",
+    "wage_cost_subsidy_pct",
+    "benefit_ended",
+    "follow_up_at",
+    "closed_at",
+    "outcome_type",
+    "closure_reason",
+    "lasting_placement",
+    "open_calamities",
+    "escalations",
+)
+_UPSERT_SUMMARY = (
+    f"INSERT INTO trajectory_summary ({', '.join(_SUMMARY_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${i}' for i in range(1, len(_SUMMARY_COLUMNS) + 1))}) "
+    "ON CONFLICT (trajectory_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _SUMMARY_COLUMNS[1:])
+)
+
+# Aggregates are recomputed from the summaries for the coaches and routes a batch touched, in
+# the batch's transaction: simpler than +1/-1 bookkeeping, and right by construction.
+_REFRESH_CASELOAD = (
+    "DELETE FROM caseload WHERE coach_id = ANY($1::text[])",
+    f"""
+    INSERT INTO caseload (coach_id, open_trajectories, in_learning, escalations)
+    SELECT coach_id,
+           count(*) FILTER (WHERE closed_at IS NULL),
+           count(*) FILTER (WHERE step = '{d.Step.LEARNING_IN.value}'),
+           coalesce(sum(escalations) FILTER (WHERE closed_at IS NULL), 0)
+    FROM trajectory_summary WHERE coach_id = ANY($1::text[]) GROUP BY coach_id
+    """,
+)
+_REFRESH_OUTCOMES = (
+    "DELETE FROM outcomes WHERE route = ANY($1::text[])",
+    """
+    INSERT INTO outcomes (route, outcome_type, count, lasting_placements)
+    SELECT route, outcome_type, count(*), count(*) FILTER (WHERE lasting_placement)
+    FROM trajectory_summary WHERE route = ANY($1::text[]) AND outcome_type IS NOT NULL
+    GROUP BY route, outcome_type
+    """,
+)
+
+
+def summary_row(state: d.Trajectory) -> tuple[Any, ...]:
+    """The trajectory's summary row, in `_SUMMARY_COLUMNS` order: non-personal facts only."""
+    job = state.regular_job
+    return (
+        state.trajectory_id,
+        state.version,
+        state.step.value,
+        state.route.value,
+        state.programme.programme_id,
+        state.coach_id,
+        state.employer_id,
+        state.started_at,
+        state.updated_at,
+        state.future_job.expected_date,
+        state.learning_started_at,
+        state.learning_ends_at,
+        state.learning_weeks,
+        job.start_date if job else None,
+        job.contract_hours_per_week if job else None,
+        job.wage_cost_subsidy_pct if job else None,
+        job.benefit_ended if job else None,
+        state.follow_up_at,
+        state.closed_at,
+        state.outcome_type.value if state.outcome_type else None,
+        state.closure_reason,
+        state.lasting_placement,
+        len(state.open_calamities),
+        len(state.escalations),
+    )
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """Where the read models stand against the store."""
+
+    position: int
+    head: int
+
+    @property
+    def lag(self) -> int:
+        return self.head - self.position
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    events: int
+    seconds: float
+
+
+class Projector:
+    """Keeps the read models up to date from the store's global order, exactly once.
+
+    Safe to run in several processes at once: they take turns on the tracking row. The pool
+    needs two connections: one holds the batch's transaction while the store reads on another.
+    """
+
+    STATE_CACHE_SIZE = 10_000
+
+    def __init__(self, pool: asyncpg.Pool, store: PostgresEventStore | None = None) -> None:
+        # Imported here: the store imports the migrations, which import this module's.
+        from .event_store import PostgresEventStore
+
+        if pool.get_max_size() < 2:
+            raise ValueError("a projector needs a pool of at least two connections")
+        self._pool = pool
+        self._store = store or PostgresEventStore(pool)
+        # The state of a stream at a version is a fact (events never change), so a cached
+        # state is right whenever its version is the one wanted, whatever was committed or
+        # rolled back since. It only saves re-reading streams; the store stays the authority.
+        self._states: OrderedDict[str, d.Trajectory] = OrderedDict()
+
+    async def catch_up(self, batch: int = 500) -> int:
+        """Apply every event after the tracked position; returns how many were applied."""
+        applied = 0
+        while (done := await self.apply_batch(batch)) > 0:
+            applied += done
+        return applied
+
+    async def apply_batch(self, batch: int = 500) -> int:
+        """Apply up to `batch` events in one transaction; returns how many (0: caught up)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            # Held until the commit: a second projector waits here, then reads the new position.
+            position = await conn.fetchval(
+                "SELECT position FROM projection_tracking WHERE projection = $1 FOR UPDATE",
+                PROJECTION,
+            )
+            stored = await self._store.read_all(after_position=position, limit=batch)
+            if not stored:
+                return 0
+            states = await self._states_after(stored)
+            await self._write(conn, list(states.values()))
+            await conn.execute(
+                "UPDATE projection_tracking SET position = $2 WHERE projection = $1",
+                PROJECTION,
+                stored[-1].position,
+            )
+        return len(stored)
+
+    async def rebuild(self, batch: int = 500) -> Rebuilt:
+        """Empty the read models and the tracking in one transaction, then catch up from zero."""
+        started = time.perf_counter()
+        async with self._pool.acquire() as conn, conn.transaction():
+            # The lock first: a live projector's batch finishes or waits, never interleaves.
+            await conn.execute(
+                "SELECT position FROM projection_tracking WHERE projection = $1 FOR UPDATE",
+                PROJECTION,
+            )
+            for table in READ_MODELS:
+                await conn.execute(f"DELETE FROM {table}")  # names from READ_MODELS, not input
+            await conn.execute(
+                "UPDATE projection_tracking SET position = 0 WHERE projection = $1", PROJECTION
+            )
+        events = await self.catch_up(batch)
+        return Rebuilt(events=events, seconds=time.perf_counter() - started)
+
+    async def tracking(self) -> Tracking:
+        async with self._pool.acquire() as conn:
+            row = await conn.fetchrow(
+                "SELECT (SELECT position FROM projection_tracking WHERE projection = $1) AS pos,"
+                " (SELECT coalesce(max(position), 0) FROM events) AS head",
+                PROJECTION,
+            )
+        assert row is not None
+        return Tracking(position=row["pos"] or 0, head=row["head"])
+
+    async def _states_after(self, stored: Sequence[Any]) -> dict[str, d.Trajectory]:
+        """Each touched trajectory's state after its last event in `stored`."""
+        states: dict[str, d.Trajectory] = {}
+        for record in stored:
+            event = record.event()
+            before = states.get(record.stream_id) or await self._state_at(
+                record.stream_id, record.version - 1
+            )
+            state = d.evolve(before, event)
+            states[record.stream_id] = state
+            self._remember(state)
+        return states
+
+    async def _state_at(self, stream_id: str, version: int) -> d.Trajectory | None:
+        """The stream's state after `version` events: from the cache, else folded from the store."""
+        if version == 0:
+            return None
+        cached = self._states.get(stream_id)
+        if cached is not None and cached.version == version:
+            return cached
+        events = await self._store.read(stream_id)
+        state = d.fold(events[:version])
+        assert state is not None and state.version == version, "the store lost events"
+        return state
+
+    def _remember(self, state: d.Trajectory) -> None:
+        self._states[state.trajectory_id] = state
+        self._states.move_to_end(state.trajectory_id)
+        while len(self._states) > self.STATE_CACHE_SIZE:
+            self._states.popitem(last=False)
+
+    async def _write(self, conn: asyncpg.Connection, states: list[d.Trajectory]) -> None:
+        """Upsert the summaries, then refresh the aggregates they feed, on `conn`'s transaction."""
+        old = await conn.fetch(
+            "SELECT coach_id, route FROM trajectory_summary WHERE trajectory_id = ANY($1::text[])",
+            [s.trajectory_id for s in states],
+        )
+        await self._upsert_summaries(conn, states)
+        # A trajectory's coach does not change today; counting the old one too keeps it right.
+        coaches = {s.coach_id for s in states} | {r["coach_id"] for r in old}
+        routes = {s.route.value for s in states} | {r["route"] for r in old}
+        for statement in _REFRESH_CASELOAD:
+            await conn.execute(statement, sorted(coaches))
+        for statement in _REFRESH_OUTCOMES:
+            await conn.execute(statement, sorted(routes))
+
+    async def _upsert_summaries(self, conn: asyncpg.Connection, states: list[d.Trajectory]) -> None:
+        await conn.executemany(_UPSERT_SUMMARY, [summary_row(s) for s in states])

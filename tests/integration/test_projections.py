@@ -1,0 +1,350 @@
+"""The read models on real PostgreSQL: right, exactly once, and rebuildable from zero."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+import pytest
+
+import domain as d
+from activities import PostgresEventStore
+from activities.projections import READ_MODELS, Projector, summary_row
+from nbm.projector import run
+from nbm.settings import PROJECT_ROOT
+from tests import factories as f
+from tests.unit.story import WEEK, Story
+
+T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
+TABLES = (*READ_MODELS, "projection_tracking")
+
+
+# --- trajectories driven through the domain ---------------------------------------------
+
+
+def _begin(coach: str, route: d.Route) -> Story:
+    story = Story(T0)
+    start = f.start(T0, trajectory_id=f.new_id(), route=route)
+    story.do(start.model_copy(update={"coach_id": coach}))
+    return story
+
+
+def cases() -> list[list[list[d.AnyEvent]]]:
+    """Five trajectories, each as the event lists of its commands in order."""
+    just_started = _begin("coach-anna", d.Route.SMALL_SCALE_GROWTH)
+
+    learning = _begin("coach-bram", d.Route.LARGE_SCALE_GROWTH)
+    for command in f.ready_to_learn(T0)[1:]:
+        learning.do(command)
+    learning.later(WEEK).do(f.start_learning())
+    learning.later(WEEK).do(d.RecordCalamity(actor=f.COACH, calamity_kind=d.CalamityKind.HEALTH))
+
+    placed = _begin("coach-anna", d.Route.SMALL_SCALE_GROWTH)
+    for command in f.ready_to_learn(T0)[1:]:
+        placed.do(command)
+    placed.later(WEEK).do(f.start_learning())
+    placed.later(10 * WEEK).do(f.regular_job(20, wage_cost_subsidy_pct=30, benefit_ended=False))
+    placed.reach(d.DeadlineKind.FOLLOW_UP)
+    placed.do(d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
+
+    withdrew = _begin("coach-bram", d.Route.WIJKLEERBEDRIJF)
+    for command in f.ready_to_learn(T0)[1:]:
+        withdrew.do(command)
+    withdrew.later(WEEK).do(
+        d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.CANDIDATE_WITHDREW)
+    )
+
+    moved = _begin("coach-anna", d.Route.SMALL_SCALE_GROWTH)
+    moved.later(WEEK).do(d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.MOVED_AWAY))
+
+    return [_by_version(s.events) for s in (just_started, learning, placed, withdrew, moved)]
+
+
+def _by_version(events: list[d.AnyEvent]) -> list[list[d.AnyEvent]]:
+    # One append per event, so the streams interleave finely in the global order.
+    return [[e] for e in events]
+
+
+async def append_interleaved(
+    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+) -> int:
+    """Append the streams' appends round-robin, as concurrent coaches would; returns the count."""
+    total = 0
+    for i in range(max(len(s) for s in streams)):
+        for appends in streams:
+            if i < len(appends):
+                total += await store.append(appends[i])
+    return total
+
+
+async def dump(pool: asyncpg.Pool) -> dict[str, list[dict[str, Any]]]:
+    """Every read model and the tracking, whole, in a stable order."""
+    async with pool.acquire() as conn:
+        return {
+            t: [dict(r) for r in await conn.fetch(f"SELECT * FROM {t} ORDER BY 1, 2")]
+            for t in TABLES
+        }
+
+
+async def head(pool: asyncpg.Pool) -> int:
+    async with pool.acquire() as conn:
+        return await conn.fetchval("SELECT coalesce(max(position), 0) FROM events")
+
+
+@pytest.fixture
+async def streams(store: PostgresEventStore) -> list[list[list[d.AnyEvent]]]:
+    made = cases()
+    await append_interleaved(store, made)
+    return made
+
+
+def _flat(streams: list[list[list[d.AnyEvent]]]) -> list[list[d.AnyEvent]]:
+    return [[e for append in s for e in append] for s in streams]
+
+
+# --- the read models --------------------------------------------------------------------
+
+
+async def test_catch_up_gives_the_expected_read_models(
+    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+) -> None:
+    projector = Projector(store.pool)
+    total = sum(len(s) for s in _flat(streams))
+    assert await projector.catch_up(batch=7) == total
+    tables = await dump(store.pool)
+
+    by_id = {r["trajectory_id"]: r for r in tables["trajectory_summary"]}
+    for events in _flat(streams):
+        state = d.fold(events)
+        assert state is not None
+        assert tuple(by_id[state.trajectory_id].values()) == summary_row(state)
+    just_started, learning, placed, withdrew, moved = (
+        by_id[s[0].trajectory_id] for s in _flat(streams)
+    )
+    assert just_started["step"] == d.Step.FUTURE_JOB_IN_VIEW.value
+    assert (learning["step"], learning["open_calamities"], learning["escalations"]) == (
+        d.Step.LEARNING_IN.value,
+        1,
+        1,
+    )
+    assert (placed["outcome_type"], placed["lasting_placement"], placed["contract_hours"]) == (
+        "placed",
+        True,
+        20,
+    )
+    assert placed["regular_job_started"] is not None
+    assert (withdrew["outcome_type"], withdrew["closure_reason"]) == (
+        "not-placed",
+        "candidate-withdrew",
+    )
+    assert moved["outcome_type"] == "neutral"
+
+    assert tables["caseload"] == [
+        # anna: one open (just started); bram: one open, learning in, with its escalation.
+        {"coach_id": "coach-anna", "open_trajectories": 1, "in_learning": 0, "escalations": 0},
+        {"coach_id": "coach-bram", "open_trajectories": 1, "in_learning": 1, "escalations": 1},
+    ]
+    assert tables["outcomes"] == [
+        {
+            "route": "small-scale-growth",
+            "outcome_type": "neutral",
+            "count": 1,
+            "lasting_placements": 0,
+        },
+        {
+            "route": "small-scale-growth",
+            "outcome_type": "placed",
+            "count": 1,
+            "lasting_placements": 1,
+        },
+        {
+            "route": "wijkleerbedrijf",
+            "outcome_type": "not-placed",
+            "count": 1,
+            "lasting_placements": 0,
+        },
+    ]
+    assert tables["projection_tracking"] == [
+        {"projection": "read_models", "position": await head(store.pool)}
+    ]
+
+
+async def test_catching_up_again_applies_nothing(
+    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+) -> None:
+    projector = Projector(store.pool)
+    assert await projector.catch_up() > 0
+    before = await dump(store.pool)
+    assert await projector.catch_up() == 0
+    assert await Projector(store.pool).catch_up() == 0  # a fresh projector, no cache
+    assert await dump(store.pool) == before
+
+
+async def test_read_models_hold_no_personal_data(
+    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+) -> None:
+    await Projector(store.pool).catch_up()
+    text = json.dumps(await dump(store.pool), default=str)
+    matched = next(e for s in _flat(streams) for e in s if isinstance(e, d.CandidateMatched))
+    for secret in (
+        f.CANDIDATE_NAME,
+        f.CANDIDATE_BSN,
+        matched.candidate_ref,
+        matched.personal.ciphertext[:16],
+    ):
+        assert secret not in text
+
+
+# --- exactly once -----------------------------------------------------------------------
+
+
+class CrashesInTheUpsert(Projector):
+    """The real projector, except that the process dies after the upsert, before the commit."""
+
+    async def _upsert_summaries(self, conn: asyncpg.Connection, states: list[d.Trajectory]) -> None:
+        await super()._upsert_summaries(conn, states)
+        raise RuntimeError("killed between the upsert and the commit")
+
+
+async def test_a_crash_before_the_commit_changes_nothing_and_the_next_run_completes(
+    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+) -> None:
+    live = Projector(store.pool)
+    await live.apply_batch(batch=5)  # some progress first, so "unchanged" is not just "empty"
+    before = await dump(store.pool)
+    with pytest.raises(RuntimeError, match="killed between"):
+        await CrashesInTheUpsert(store.pool).catch_up(batch=5)
+    assert await dump(store.pool) == before
+    remaining = await head(store.pool) - before["projection_tracking"][0]["position"]
+    assert await live.catch_up(batch=5) == remaining
+    caught_up = await dump(store.pool)
+    await Projector(store.pool).rebuild()
+    assert await dump(store.pool) == caught_up
+
+
+async def test_two_projectors_at_once_apply_each_event_once_and_agree_with_one(
+    store: PostgresEventStore, database_url: str, streams: list[list[list[d.AnyEvent]]]
+) -> None:
+    pools = [await asyncpg.create_pool(database_url, min_size=2, max_size=2) for _ in range(2)]
+    try:
+        first, second = (Projector(p) for p in pools)
+        applied = await asyncio.gather(first.catch_up(batch=2), second.catch_up(batch=2))
+    finally:
+        for pool in pools:
+            await pool.close()
+    # The counts are the events each committed; together exactly every event, none twice.
+    assert sum(applied) == sum(len(s) for s in _flat(streams))
+    together = await dump(store.pool)
+    await Projector(store.pool).rebuild()
+    assert await dump(store.pool) == together
+
+
+# --- rebuilding from zero ---------------------------------------------------------------
+
+
+async def test_rebuilt_from_zero_equals_the_live_read_models(store: PostgresEventStore) -> None:
+    made = cases()
+    live = Projector(store.pool)
+    # Live: the projector follows the appends as they come, in small batches across streams.
+    for i in range(max(len(s) for s in made)):
+        for appends in made:
+            if i < len(appends):
+                await store.append(appends[i])
+        await live.catch_up(batch=3)
+    live_tables = await dump(store.pool)
+    assert live_tables["trajectory_summary"]
+
+    rebuilt = await Projector(store.pool).rebuild(batch=500)
+    assert rebuilt.events == sum(len(s) for s in _flat(made))
+    assert await dump(store.pool) == live_tables
+
+
+async def test_rebuild_empties_first(store: PostgresEventStore) -> None:
+    await append_interleaved(store, cases()[:1])
+    projector = Projector(store.pool)
+    await projector.catch_up()
+    async with store.pool.acquire() as conn:
+        # A row no event explains (a bug, a hand edit) is gone after the rebuild.
+        await conn.execute(
+            "INSERT INTO caseload (coach_id, open_trajectories, in_learning, escalations) "
+            "VALUES ('coach-ghost', 9, 9, 9)"
+        )
+    await projector.rebuild()
+    assert "coach-ghost" not in {r["coach_id"] for r in (await dump(store.pool))["caseload"]}
+
+
+# --- the application's role -------------------------------------------------------------
+
+
+async def test_the_application_role_can_project_and_rebuild(
+    store: PostgresEventStore, database_url: str, streams: list[list[list[d.AnyEvent]]]
+) -> None:
+    # The owner's URL with the role swapped: the embedded server trusts local connections.
+    pool = await asyncpg.create_pool(database_url, user="nbm_app", min_size=1, max_size=2)
+    try:
+        projector = Projector(pool)
+        assert await projector.catch_up() > 0
+        assert (await projector.rebuild()).events > 0
+    finally:
+        await pool.close()
+
+
+# --- the projector process --------------------------------------------------------------
+
+
+async def test_the_projector_follows_new_events_by_notification(
+    store: PostgresEventStore, database_url: str
+) -> None:
+    stop = asyncio.Event()
+    # A poll far longer than the test: only the NOTIFY after each append can wake it.
+    task = asyncio.create_task(run(database_url, stop, poll_seconds=600))
+    try:
+        await asyncio.sleep(0.5)  # listening
+        await append_interleaved(store, cases()[:2])
+        await _until_caught_up(store.pool, within=10)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+async def _until_caught_up(pool: asyncpg.Pool, within: float) -> None:
+    deadline = time.monotonic() + within
+    while (status := await Projector(pool).tracking()).lag:
+        assert time.monotonic() < deadline, f"still behind: {status}"
+        await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+def projector_process(database_url: str, tmp_path: Any) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "NBM_DATABASE_URL": database_url, "NBM_DATA_DIR": str(tmp_path)}
+    env["NBM_LOG_FORMAT"] = "json"
+    log = (tmp_path / "projector.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nbm.projector"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log
+    )
+    yield proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    log.close()
+
+
+async def test_the_projector_process_catches_up_and_stops_on_sigterm(
+    store: PostgresEventStore, projector_process: subprocess.Popen[bytes], tmp_path: Any
+) -> None:
+    await append_interleaved(store, cases())
+    await _until_caught_up(store.pool, within=20)
+    projector_process.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(projector_process.wait, 10) == 0
+    log = (tmp_path / "projector.log").read_text()
+    assert '"caught up"' in log
+    assert f.CANDIDATE_NAME not in log and f.CANDIDATE_BSN not in log
