@@ -16,6 +16,7 @@ from . import audit, programme, trajectory
 from . import audit_chain as _audit_chain  # noqa: F401 - registers commands on `audit`
 from . import audit_trail as _audit_trail  # noqa: F401 - registers commands on `audit`
 from . import coach as _coach  # noqa: F401 - registers the coach's commands on `trajectory`
+from . import report as _report
 from ._common import (
     CliState,
     ErrorHandlingGroup,
@@ -38,6 +39,7 @@ app = typer.Typer(
 app.add_typer(trajectory.app, name="trajectory")
 app.add_typer(programme.app, name="programme")
 app.add_typer(audit.app, name="audit")
+app.add_typer(_report.app, name="report")
 
 
 @app.callback()

@@ -1,0 +1,169 @@
+"""`nbm report`: figures from the read models (caseload, outcomes) and the projection itself.
+
+The read models are kept by the projector (`python -m nbm.projector`) from the event store;
+these commands only read them, except `rebuild`, which replays every event from zero.
+Each command is a thin sync wrapper around an async function that takes a pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import asyncpg
+import typer
+from rich.table import Table
+
+import domain as d
+from activities.projections import Projector, Rebuilt, Tracking
+from nbm.settings import load_settings
+
+from ._common import CONNECT_TIMEOUT, CliError, console, one_line, print_json
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="Reports (rapportages): caseload per coach, outcomes per route, the read models.",
+    no_args_is_help=True,
+)
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+# --- async functions (callable from tests) ---------------------------------------------
+
+
+async def caseload_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT coach_id, open_trajectories, in_learning, escalations "
+            "FROM caseload ORDER BY coach_id"
+        )
+    return [dict(r) for r in rows]
+
+
+async def outcome_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
+    """Per route: closed trajectories by outcome, and the placement rate (placed / closed)."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT route, outcome_type, count, lasting_placements FROM outcomes"
+        )
+    by_route: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        route = by_route.setdefault(
+            r["route"],
+            {"route": r["route"], "closed": 0, **{o.value: 0 for o in d.OutcomeType}, "lasting": 0},
+        )
+        route["closed"] += r["count"]
+        route[r["outcome_type"]] = route.get(r["outcome_type"], 0) + r["count"]
+        route["lasting"] += r["lasting_placements"]
+    for route in by_route.values():
+        placed = route[d.OutcomeType.PLACED.value]
+        route["placement_rate"] = round(placed / route["closed"], 4) if route["closed"] else None
+    return [by_route[k] for k in sorted(by_route)]
+
+
+async def projection_status(pool: asyncpg.Pool) -> Tracking:
+    return await Projector(pool).tracking()
+
+
+async def rebuild(pool: asyncpg.Pool) -> Rebuilt:
+    return await Projector(pool).rebuild()
+
+
+# --- running against PostgreSQL --------------------------------------------------------
+
+
+def run_db(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
+    """Load the settings, connect to PostgreSQL, run `work(pool)` in a fresh event loop."""
+    url = load_settings().resolved_database_url()  # a ConfigError before any loop starts
+
+    async def main() -> T:
+        try:
+            pool = await asyncio.wait_for(
+                asyncpg.create_pool(url, min_size=1, max_size=2), CONNECT_TIMEOUT
+            )
+        except (TimeoutError, OSError, asyncpg.PostgresError) as err:
+            reason = "no answer" if isinstance(err, TimeoutError) else one_line(str(err))[:120]
+            raise CliError(
+                f"cannot connect to PostgreSQL ({reason}); is the stack running? "
+                "(`make run`, or set NBM_DATABASE_URL)"
+            ) from None
+        assert pool is not None
+        try:
+            return await work(pool)
+        except asyncpg.UndefinedTableError:
+            raise CliError(
+                "the read models do not exist in this database; run the migrations first"
+            ) from None
+        finally:
+            await pool.close()
+
+    return asyncio.run(main())
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+@app.command()
+def caseload(as_json: AsJson = False) -> None:
+    """Caseload per work coach: open trajectories, those learning in, escalations."""
+    rows = run_db(caseload_rows)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(show_edge=False, caption="escalations: raised on open trajectories")
+    for column in ("coach", "open", "learning in", "escalations"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(
+            r["coach_id"], str(r["open_trajectories"]), str(r["in_learning"]), str(r["escalations"])
+        )
+    console().print(table)
+
+
+@app.command()
+def outcomes(as_json: AsJson = False) -> None:
+    """Outcomes per route: closed trajectories, placed, placement rate (placed / closed)."""
+    rows = run_db(outcome_rows)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(show_edge=False)
+    outcome_columns = [o.value for o in d.OutcomeType]
+    for column in ("route", "closed", *outcome_columns, "lasting", "placement rate"):
+        table.add_column(column)
+    for r in rows:
+        rate = r["placement_rate"]
+        table.add_row(
+            r["route"],
+            str(r["closed"]),
+            *(str(r[o]) for o in outcome_columns),
+            str(r["lasting"]),
+            "—" if rate is None else f"{rate:.0%}",
+        )
+    console().print(table)
+
+
+@app.command()
+def projections(as_json: AsJson = False) -> None:
+    """Where the read models stand: tracked position, the store's head, the lag."""
+    status = run_db(projection_status)
+    data = {"position": status.position, "head": status.head, "lag": status.lag}
+    if as_json:
+        print_json(data)
+        return
+    typer.echo(
+        f"read models at position {status.position}; store head {status.head}; lag {status.lag}"
+    )
+
+
+@app.command("rebuild")
+def rebuild_(as_json: AsJson = False) -> None:
+    """Rebuild the read models from zero: empty them, then replay every event."""
+    done = run_db(rebuild)
+    if as_json:
+        print_json({"events": done.events, "seconds": round(done.seconds, 3)})
+        return
+    typer.echo(f"rebuilt the read models from {done.events} events in {done.seconds:.2f} s")
