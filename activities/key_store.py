@@ -1,5 +1,229 @@
-"""The per-candidate keys in PostgreSQL, each wrapped by a key-encryption key (NBM_KEK)."""
+"""The per-candidate keys in PostgreSQL, each wrapped by a key-encryption key (NBM_KEK).
+
+A candidate's personal data is sealed on the client with the candidate's own key
+(`nbm.privacy`); this table holds those keys, wrapped (AES-256-GCM) under the current KEK,
+which lives in configuration, never in the database. Erasure (crypto-shredding) sets the
+wrapped key to NULL: every copy of the candidate's sealed data, in the events, the Temporal
+history and the backups, can then no longer be opened. The row stays as a tombstone: it
+records who erased when, and stops the reference from silently getting a new key.
+
+Not erased by the UPDATE: the old row version until VACUUM, the WAL and older backups still
+hold the wrapped key. They are useless without the KEK that wrapped it, so after erasures
+the KEK is rotated (`rewrap`) and the old one retired once those backups have expired.
+"""
 
 from __future__ import annotations
 
-KEY_STORE_MIGRATIONS: list[tuple[str, str]] = []
+import os
+from datetime import datetime
+
+import asyncpg
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from nbm.keyring import KEY_BYTES, Keyring, KeyringError
+
+KEY_STORE_MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0101_candidate_keys",
+        """
+        -- The application role (migration 0002) may read, create and erase keys; it may not
+        -- delete a row, so an erasure leaves its tombstone. Created here too when this runs
+        -- before 0002 exists (both are idempotent about the role).
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nbm_app') THEN
+                CREATE ROLE nbm_app LOGIN;
+            END IF;
+        END $$;
+
+        CREATE TABLE candidate_keys (
+            candidate_ref text        PRIMARY KEY,
+            kek_id        text        NOT NULL,
+            wrapped_key   bytea,
+            created_at    timestamptz NOT NULL DEFAULT now(),
+            erased_at     timestamptz,
+            erased_by     text,
+            -- A key is either there or erased (with who and when), never both or neither.
+            CHECK ((wrapped_key IS NULL) = (erased_at IS NOT NULL)),
+            CHECK ((erased_at IS NULL) = (erased_by IS NULL))
+        );
+        GRANT SELECT, INSERT, UPDATE ON candidate_keys TO nbm_app;
+        """,
+    ),
+]
+
+_NONCE_BYTES = 12
+
+
+class KeyStoreError(Exception):
+    """Base of the key store's errors; each names the candidate reference, never a key."""
+
+    def __init__(self, message: str, *, candidate_ref: str) -> None:
+        super().__init__(message)
+        self.candidate_ref = candidate_ref
+
+
+class CandidateErased(KeyStoreError):
+    """The candidate's key was destroyed: their personal data can no longer be read or added."""
+
+    def __init__(self, candidate_ref: str, erased_at: datetime) -> None:
+        super().__init__(
+            f"the personal data of candidate {candidate_ref} was erased on "
+            f"{erased_at:%Y-%m-%d %H:%M} UTC",
+            candidate_ref=candidate_ref,
+        )
+        self.erased_at = erased_at
+
+
+class UnknownCandidate(KeyStoreError):
+    def __init__(self, candidate_ref: str) -> None:
+        super().__init__(f"no key for candidate {candidate_ref}", candidate_ref=candidate_ref)
+
+
+class KeyUnwrapError(KeyStoreError):
+    """A stored key does not unwrap: its KEK is not configured, or the row was tampered with."""
+
+
+def _aad(candidate_ref: str) -> bytes:
+    # Binds a wrapped key to its row: copied to another candidate's row, it does not unwrap.
+    return f"nbm:candidate-key:{candidate_ref}".encode()
+
+
+def wrap(key: bytes, kek: bytes, candidate_ref: str) -> bytes:
+    """`key` encrypted under `kek`: nonce followed by ciphertext and tag."""
+    nonce = os.urandom(_NONCE_BYTES)
+    return nonce + AESGCM(kek).encrypt(nonce, key, _aad(candidate_ref))
+
+
+def unwrap(wrapped: bytes, kek: bytes, candidate_ref: str) -> bytes:
+    nonce, body = wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:]
+    return AESGCM(kek).decrypt(nonce, body, _aad(candidate_ref))
+
+
+class PostgresKeyStore:
+    """One AES-256 key per candidate, created on first use, destroyed on erasure."""
+
+    def __init__(self, pool: asyncpg.Pool, kek: Keyring) -> None:
+        self._pool = pool
+        self._kek = kek
+
+    async def key_for(self, candidate_ref: str, *, create: bool) -> bytes:
+        """The candidate's key; a new one if `create` and the candidate has none yet.
+
+        Raises:
+            CandidateErased: the key was destroyed (also when `create`: an erased reference
+                does not come back to life).
+            UnknownCandidate: there is no key and `create` is false.
+            KeyUnwrapError: the key's KEK is not configured, or the row was altered.
+        """
+        row = await self._row(candidate_ref)
+        if row is None and create:
+            new_key = os.urandom(KEY_BYTES)
+            wrapped = wrap(new_key, self._kek.current, candidate_ref)
+            async with self._pool.acquire() as conn:
+                # Two clients matching the same candidate at once: the first key stored wins
+                # and both read it back, so nothing is ever sealed with a key that was lost.
+                await conn.execute(
+                    "INSERT INTO candidate_keys (candidate_ref, kek_id, wrapped_key) "
+                    "VALUES ($1, $2, $3) ON CONFLICT (candidate_ref) DO NOTHING",
+                    candidate_ref,
+                    self._kek.current_id,
+                    wrapped,
+                )
+            row = await self._row(candidate_ref)
+        if row is None:
+            raise UnknownCandidate(candidate_ref)
+        if row["wrapped_key"] is None:
+            raise CandidateErased(candidate_ref, row["erased_at"])
+        return self._unwrap(candidate_ref, row["kek_id"], row["wrapped_key"])
+
+    async def erase(self, candidate_ref: str, actor: str) -> bool:
+        """Destroy the candidate's key; True if erased now, False if it already was.
+
+        Raises:
+            UnknownCandidate: no key was ever made for this reference.
+        """
+        async with self._pool.acquire() as conn:
+            erased = await conn.fetchval(
+                "UPDATE candidate_keys SET wrapped_key = NULL, erased_at = now(), erased_by = $2 "
+                "WHERE candidate_ref = $1 AND wrapped_key IS NOT NULL RETURNING true",
+                candidate_ref,
+                actor,
+            )
+            if erased:
+                return True
+            known = await conn.fetchval(
+                "SELECT true FROM candidate_keys WHERE candidate_ref = $1", candidate_ref
+            )
+        if not known:
+            raise UnknownCandidate(candidate_ref)
+        return False
+
+    async def is_erased(self, candidate_ref: str) -> bool:
+        """Whether the candidate's key was destroyed (`UnknownCandidate` if never made)."""
+        row = await self._row(candidate_ref)
+        if row is None:
+            raise UnknownCandidate(candidate_ref)
+        return row["wrapped_key"] is None
+
+    async def status(self, candidate_ref: str) -> asyncpg.Record:
+        """The row without the key: created_at, kek_id, erased_at, erased_by."""
+        async with self._pool.acquire() as conn:
+            row = await conn.fetchrow(
+                "SELECT candidate_ref, kek_id, created_at, erased_at, erased_by "
+                "FROM candidate_keys WHERE candidate_ref = $1",
+                candidate_ref,
+            )
+        if row is None:
+            raise UnknownCandidate(candidate_ref)
+        return row
+
+    async def rewrap(self) -> int:
+        """Wrap every live key under the current KEK; returns how many were rewrapped.
+
+        After a KEK rotation (a new key first in NBM_KEK, the old one still listed), this
+        moves every key to the new KEK, after which the old one can be retired.
+        """
+        count = 0
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT candidate_ref, kek_id, wrapped_key FROM candidate_keys "
+                "WHERE wrapped_key IS NOT NULL AND kek_id <> $1 FOR UPDATE",
+                self._kek.current_id,
+            )
+            for row in rows:
+                ref = row["candidate_ref"]
+                key = self._unwrap(ref, row["kek_id"], row["wrapped_key"])
+                await conn.execute(
+                    "UPDATE candidate_keys SET kek_id = $2, wrapped_key = $3 "
+                    "WHERE candidate_ref = $1",
+                    ref,
+                    self._kek.current_id,
+                    wrap(key, self._kek.current, ref),
+                )
+                count += 1
+        return count
+
+    async def _row(self, candidate_ref: str) -> asyncpg.Record | None:
+        async with self._pool.acquire() as conn:
+            return await conn.fetchrow(
+                "SELECT kek_id, wrapped_key, erased_at FROM candidate_keys "
+                "WHERE candidate_ref = $1",
+                candidate_ref,
+            )
+
+    def _unwrap(self, candidate_ref: str, kek_id: str, wrapped: bytes) -> bytes:
+        try:
+            return unwrap(wrapped, self._kek.get(kek_id), candidate_ref)
+        except KeyringError:
+            raise KeyUnwrapError(
+                f"the key of candidate {candidate_ref} is wrapped by KEK {kek_id!r}, "
+                "which NBM_KEK does not list",
+                candidate_ref=candidate_ref,
+            ) from None
+        except InvalidTag:
+            raise KeyUnwrapError(
+                f"the key of candidate {candidate_ref} does not unwrap: the row was altered "
+                f"or KEK {kek_id!r} is not the key that wrapped it",
+                candidate_ref=candidate_ref,
+            ) from None
