@@ -232,9 +232,9 @@ async def test_a_crash_before_the_commit_changes_nothing_and_the_next_run_comple
 
 
 async def test_two_projectors_at_once_apply_each_event_once_and_agree_with_one(
-    store: PostgresEventStore, database_url: str, streams: list[list[list[d.AnyEvent]]]
+    store: PostgresEventStore, app_database_url: str, streams: list[list[list[d.AnyEvent]]]
 ) -> None:
-    pools = [await asyncpg.create_pool(database_url, min_size=2, max_size=2) for _ in range(2)]
+    pools = [await asyncpg.create_pool(app_database_url, min_size=2, max_size=2) for _ in range(2)]
     try:
         first, second = (Projector(p) for p in pools)
         applied = await asyncio.gather(first.catch_up(batch=2), second.catch_up(batch=2))
@@ -286,10 +286,10 @@ async def test_rebuild_empties_first(store: PostgresEventStore) -> None:
 
 
 async def test_the_application_role_can_project_and_rebuild(
-    store: PostgresEventStore, database_url: str, streams: list[list[list[d.AnyEvent]]]
+    app_database_url: str, streams: list[list[list[d.AnyEvent]]]
 ) -> None:
-    # The owner's URL with the role swapped: the embedded server trusts local connections.
-    pool = await asyncpg.create_pool(database_url, user="nbm_app", min_size=1, max_size=2)
+    # Stated here, not only implied by the `store` fixture's role: the grants are the point.
+    pool = await asyncpg.create_pool(app_database_url, min_size=1, max_size=2)
     try:
         projector = Projector(pool)
         assert await projector.catch_up() > 0
@@ -302,11 +302,11 @@ async def test_the_application_role_can_project_and_rebuild(
 
 
 async def test_the_projector_follows_new_events_by_notification(
-    store: PostgresEventStore, database_url: str
+    store: PostgresEventStore, app_database_url: str
 ) -> None:
     stop = asyncio.Event()
     # A poll far longer than the test: only the NOTIFY after each append can wake it.
-    task = asyncio.create_task(run(database_url, stop, poll_seconds=600))
+    task = asyncio.create_task(run(app_database_url, stop, poll_seconds=600))
     try:
         await asyncio.sleep(0.5)  # listening
         await append_interleaved(store, cases()[:2])
@@ -324,8 +324,8 @@ async def _until_caught_up(pool: asyncpg.Pool, within: float) -> None:
 
 
 @pytest.fixture
-def projector_process(database_url: str, tmp_path: Any) -> Iterator[subprocess.Popen[bytes]]:
-    env = {**os.environ, "NBM_DATABASE_URL": database_url, "NBM_DATA_DIR": str(tmp_path)}
+def projector_process(app_database_url: str, tmp_path: Any) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "NBM_DATABASE_URL": app_database_url, "NBM_DATA_DIR": str(tmp_path)}
     env["NBM_LOG_FORMAT"] = "json"
     log = (tmp_path / "projector.log").open("wb")
     proc = subprocess.Popen(
