@@ -1,0 +1,93 @@
+"""What each event says to an auditor, in words: who did what, when and why.
+
+Reasons are shown as recorded (closure, extension, escalation, another employer, a verdict);
+personal fields never are: sealed values and summaries appear as `[personal data]`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import domain as d
+
+PERSONAL = "[personal data]"
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _text(value: Any) -> str:
+    # A free text the domain keeps in clear is shown; anything else there (a sealed value,
+    # once a field is sealed) is personal data.
+    return value if isinstance(value, str) else PERSONAL
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def why(e: d.AnyEvent) -> str:
+    """What the event says, in words, with reasons; personal fields only as `[personal data]`."""
+    match e:
+        case d.TrajectoryStarted():
+            return (
+                f"route {e.route.value}, programme {e.programme.programme_id}; future job "
+                f"{_text(e.future_job.function)} at {e.future_job.employer_id}"
+            )
+        case d.PossibilitiesMapped():
+            return f"job guarantee possible: {_yes(e.preconditions.guarantee_possible)}"
+        case d.AgreementEstablished():
+            return f"{e.commitment.value}, {e.duration_weeks} weeks, budget EUR {e.budget_eur:,}"
+        case d.CandidateMatched():
+            return f"candidate {e.candidate_ref}; identity {PERSONAL}"
+        case d.LearningStarted():
+            return f"until {e.ends_at.date()}; benefits retained: {_yes(e.benefits_retained)}"
+        case d.PlacementStarted():
+            return f"placement {e.number}: {_text(e.name)}, {e.hours_per_week} h/week"
+        case d.EvaluationDue():
+            return f"due {utc(e.due_at)}" + (" (already evaluated)" if e.already_evaluated else "")
+        case d.EvaluationRecorded():
+            summary = f"; summary {PERSONAL}" if e.summary is not None else ""
+            return f"verdict {e.verdict.value}; employer present: {_yes(e.employer_present)}" + (
+                summary
+            )
+        case d.CalamityRecorded():
+            summary = f"; summary {PERSONAL}" if e.summary is not None else ""
+            return f"calamity {e.number} ({e.calamity_kind.value})" + summary
+        case d.CalamityResolved():
+            return f"calamity {e.number} resolved"
+        case d.BarrierResolved():
+            return f"barrier {e.barrier.value} resolved"
+        case d.EscalationRaised():
+            return f"{e.reason.value}: {_text(e.message)}"
+        case d.LearningExtended():
+            return f"extended by {e.weeks} weeks: {_text(e.reason)}"
+        case d.ProposedToOtherEmployer():
+            return f"to {e.employer_id}: {_text(e.reason)}"
+        case d.RegularJobStarted():
+            return f"at {e.employer_id}, {e.contract_hours_per_week} h/week from {e.start_date}"
+        case d.FollowUpRecorded():
+            return (
+                f"still employed: {_yes(e.still_employed)}; benefit ended: {_yes(e.benefit_ended)}"
+            )
+        case d.FollowOnEducationStarted():
+            return f"{_text(e.institute)}: {_text(e.course)}"
+        case d.TrajectoryClosed():
+            explanation = f": {_text(e.explanation)}" if e.explanation is not None else ""
+            return f"{_text(e.reason)} ({e.outcome_type.value}){explanation}"
+    return ""  # LearningPeriodEnded, FollowUpDue: the type says it all
+
+
+def history_rows(events: list[d.AnyEvent]) -> list[dict[str, Any]]:
+    return [
+        {
+            "version": e.version,
+            "occurred_at": e.occurred_at.astimezone(UTC).isoformat(),
+            "actor": e.actor,
+            "type": e.type,
+            "why": why(e),
+        }
+        for e in events
+    ]
