@@ -20,6 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import PostgresEventStore
+from activities.event_store_schema import APP_ROLE
 from nbm.logs import configure_logging
 from nbm.servers import embedded_postgres_url, temporal_cli, temporal_test_server
 from nbm.temporal import DATA_CONVERTER
@@ -58,11 +59,36 @@ async def database_url(pg_url: str) -> AsyncIterator[str]:
         await admin.close()
 
 
+def as_user(url: str, user: str) -> str:
+    """`url` for another role (the test cluster trusts local connections: no password)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
+
+
 @pytest.fixture
-async def store(database_url: str) -> AsyncIterator[PostgresEventStore]:
-    store = await PostgresEventStore.connect(database_url, max_size=4)
+async def app_database_url(database_url: str) -> str:
+    """This test's database, migrated by its owner; the URL of the application's role."""
+    await PostgresEventStore.migrate_database(database_url)
+    return as_user(database_url, APP_ROLE)
+
+
+@pytest.fixture
+async def store(app_database_url: str) -> AsyncIterator[PostgresEventStore]:
+    """The store as the application sees it: connected as `nbm_app` (SELECT, INSERT only)."""
+    store = await PostgresEventStore.connect(app_database_url, max_size=4)
     yield store
     await store.close()
+
+
+@pytest.fixture
+async def owner_conn(
+    database_url: str, store: PostgresEventStore
+) -> AsyncIterator[asyncpg.Connection]:
+    """A superuser's connection to the `store`'s database, for what the application may not do."""
+    conn = await asyncpg.connect(database_url)
+    yield conn
+    await conn.close()
 
 
 @pytest.fixture
