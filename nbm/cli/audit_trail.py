@@ -271,7 +271,9 @@ def parse_every(value: str) -> timedelta:
     return timedelta(**{unit: int(found[1])})
 
 
-async def schedule_checkpoints(client: Client, task_queue: str, every: timedelta) -> str:
+async def schedule_checkpoints(
+    client: Client, task_queue: str, every: timedelta, *, schedule_id: str = SCHEDULE_ID
+) -> str:
     """Create, or update, the Temporal Schedule that takes a checkpoint `every` interval."""
     schedule = Schedule(
         action=ScheduleActionStartWorkflow(
@@ -282,10 +284,10 @@ async def schedule_checkpoints(client: Client, task_queue: str, every: timedelta
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
     )
     try:
-        await client.create_schedule(SCHEDULE_ID, schedule)
+        await client.create_schedule(schedule_id, schedule)
         return "created"
     except ScheduleAlreadyRunningError:
-        await client.get_schedule_handle(SCHEDULE_ID).update(
+        await client.get_schedule_handle(schedule_id).update(
             lambda _: ScheduleUpdate(schedule=schedule)
         )
         return "updated"

@@ -6,7 +6,9 @@ A checkpoint signed before it, kept outside the database, still names the rewrit
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -17,6 +19,8 @@ import asyncpg
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 import domain as d
 from activities import PostgresEventStore
@@ -31,6 +35,7 @@ from activities.chain import (
 )
 from activities.checkpoints import (
     Checkpoint,
+    CheckpointActivities,
     CheckpointError,
     append_checkpoint,
     key_fingerprint,
@@ -40,7 +45,10 @@ from activities.checkpoints import (
     take_checkpoint,
     verify_checkpoint,
 )
+from nbm.cli.audit_trail import schedule_checkpoints
 from tests import factories as f
+from worker import workflow_runner
+from workflows.checkpoint import CheckpointWorkflow
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
@@ -261,3 +269,45 @@ async def test_checkpoints_append_as_json_lines_with_the_public_key_beside_them(
     exported = public_key_for(path, first)
     assert key_fingerprint(exported) == first.key_id
     assert Checkpoint.model_validate_json(path.read_text().splitlines()[0]).signature
+
+
+async def test_a_temporal_schedule_takes_checkpoints_through_the_workflow(
+    dev_env: WorkflowEnvironment,
+    store: PostgresEventStore,
+    streams: list[str],
+    key: Ed25519PrivateKey,
+    task_queue: str,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "checkpoints.jsonl"
+    activities = CheckpointActivities(store, private_pem(key), path)
+    schedule_id = f"checkpoints-{task_queue}"
+    async with Worker(
+        dev_env.client,
+        task_queue=task_queue,
+        workflows=[CheckpointWorkflow],
+        activities=[activities.take_checkpoint],
+        workflow_runner=workflow_runner(),
+    ):
+        every = timedelta(hours=1)
+        assert (
+            await schedule_checkpoints(dev_env.client, task_queue, every, schedule_id=schedule_id)
+            == "created"
+        )
+        assert (
+            await schedule_checkpoints(dev_env.client, task_queue, every, schedule_id=schedule_id)
+            == "updated"
+        )
+        handle = dev_env.client.get_schedule_handle(schedule_id)
+        try:
+            await handle.trigger()  # the first interval is an hour away; run one now
+            deadline = time.monotonic() + 30
+            while not path.exists():
+                assert time.monotonic() < deadline, "the scheduled checkpoint never came"
+                await asyncio.sleep(0.2)
+        finally:
+            await handle.delete()
+
+    (checkpoint,) = read_checkpoints(path)
+    assert checkpoint.position == 12
+    assert await verify_checkpoint(store, checkpoint, key.public_key()) == []
