@@ -12,10 +12,11 @@ from typing import Annotated
 
 import typer
 
-from . import audit, programme, trajectory
+from . import audit, candidate, programme, trajectory
 from . import audit_chain as _audit_chain  # noqa: F401 - registers commands on `audit`
 from . import audit_trail as _audit_trail  # noqa: F401 - registers commands on `audit`
 from . import coach as _coach  # noqa: F401 - registers the coach's commands on `trajectory`
+from . import match as _match  # noqa: F401 - registers `match` on `trajectory`
 from . import report as _report
 from ._common import (
     CliState,
@@ -39,6 +40,7 @@ app = typer.Typer(
 app.add_typer(trajectory.app, name="trajectory")
 app.add_typer(programme.app, name="programme")
 app.add_typer(audit.app, name="audit")
+app.add_typer(candidate.app, name="candidate")
 app.add_typer(_report.app, name="report")
 
 

@@ -1,12 +1,13 @@
 """How a trajectory looks to a person (Rich) and to a script (JSON).
 
-The candidate's name and BSN are masked unless the caller asks for them: a screen shared in
+The candidate's personal data is masked unless the caller asks for it: a screen shared in
 a meeting or a JSON file left in a folder should not carry special-category data by default.
+The state holds it sealed; the caller opens it (`_keys.reveal`) and passes it in.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -19,6 +20,20 @@ from ._common import when
 
 MASK = "***"
 MASK_HINT = "*** (--show-personal)"
+ERASED = "erased"
+ERASED_HINT = "erased (nbm candidate erase)"
+
+Personal = d.PersonalData | Literal["erased"] | None
+"""What may be shown of the candidate: nothing (masked), the opened data, or `ERASED`."""
+
+_PERSONAL_ROWS = (
+    ("e-mail", "email"),
+    ("phone", "phone"),
+    ("address", "address"),
+    ("health notes", "health_notes"),
+    ("debt notes", "debt_notes"),
+    ("family notes", "family_notes"),
+)
 
 STEP_TERMS: dict[d.Step, str] = {
     d.Step.FUTURE_JOB_IN_VIEW: "toekomstige baan in beeld",
@@ -48,13 +63,32 @@ def result_json(result: CommandResult) -> dict[str, Any]:
     return result.model_dump(mode="json")
 
 
-def state_json(state: d.Trajectory, *, show_personal: bool = False) -> dict[str, Any]:
+def state_json(state: d.Trajectory, *, personal: Personal = None) -> dict[str, Any]:
     data = state.model_dump(mode="json")
     data["step"] = state.step.value
     candidate = data.get("candidate")
-    if candidate and not show_personal:
-        candidate["personal"] = {"name": MASK, "bsn": MASK}
+    if candidate:
+        # Never the ciphertext either: it is of no use to a reader of the JSON.
+        if personal is None:
+            candidate["personal"] = {"name": MASK, "bsn": MASK}
+        elif personal == ERASED:
+            candidate["personal"] = {"erased": True}
+        else:
+            candidate["personal"] = personal.model_dump(mode="json", exclude_none=True)
     return data
+
+
+def _personal_rows(personal: Personal) -> list[tuple[str, str]]:
+    if personal is None:
+        return [("name", MASK_HINT), ("BSN", MASK_HINT)]
+    if personal == ERASED:
+        return [("personal data", ERASED_HINT)]
+    rows = [("name", personal.name), ("BSN", personal.bsn)]
+    for label, field in _PERSONAL_ROWS:
+        value = getattr(personal, field)
+        if value is not None:
+            rows.append((label, value))
+    return rows
 
 
 def _yes_no(value: bool | None) -> str:
@@ -86,7 +120,7 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
     return table
 
 
-def state_view(state: d.Trajectory, *, show_personal: bool = False) -> RenderableType:
+def state_view(state: d.Trajectory, *, personal: Personal = None) -> RenderableType:
     """The trajectory as a coach reads it: where it stands, what is open, what happened."""
     s = state
     job = s.future_job
@@ -164,8 +198,7 @@ def state_view(state: d.Trajectory, *, show_personal: bool = False) -> Renderabl
                 "Candidate (kandidaat)",
                 [
                     ("reference", c.candidate_ref),
-                    ("name", c.personal.name if show_personal else MASK_HINT),
-                    ("BSN", c.personal.bsn if show_personal else MASK_HINT),
+                    *_personal_rows(personal),
                     ("skills", _join(c.skills)),
                     ("language level", c.language_level or "—"),
                     ("open barriers", _join([b.value for b in s.open_barriers])),

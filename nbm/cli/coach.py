@@ -2,11 +2,14 @@
 
 Every command builds the domain command from its options and sends it with `send_command`;
 the workflow's validator runs the domain's rules, so a refused command leaves no trace and
-the coach reads the domain's reason.
+the coach reads the domain's reason. Personal data (a `--summary` here, the match in
+`match.py`) is sealed with the candidate's key before it is sent: the workflow, its history,
+the events and the logs only ever see the ciphertext.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -14,9 +17,11 @@ from temporalio.client import Client
 
 import domain as d
 from nbm import service
+from nbm.settings import Settings
 from workflows import CommandResult
 
 from ._common import CliError, actor, build, parse_date, print_json, run
+from ._keys import check_summary, seal_summary
 from ._render import result_json, result_line
 from .trajectory import AsJson, TrajectoryId, app
 
@@ -29,14 +34,37 @@ async def send_command(
 
 
 def _send(trajectory_id: str, command: d.CoachCommand, as_json: bool) -> None:
-    result = run(lambda client, _: send_command(client, trajectory_id, command))
+    show_result(run(lambda client, _: send_command(client, trajectory_id, command)), as_json)
+
+
+def _send_with_summary(
+    trajectory_id: str,
+    with_summary: Callable[[d.Sealed | None], d.CoachCommand],
+    summary: str | None,
+    as_json: bool,
+) -> None:
+    """Send the command; a summary is first sealed with the candidate's key."""
+    command = with_summary(None)  # checks every other option before anything connects
+    text = check_summary(summary)
+
+    async def work(client: Client, config: Settings) -> CommandResult:
+        found = command
+        if text is not None:
+            state = await service.state(client, trajectory_id)
+            found = with_summary(await seal_summary(config, state, text))
+        return await send_command(client, trajectory_id, found)
+
+    show_result(run(work), as_json)
+
+
+def show_result(result: CommandResult, as_json: bool) -> None:
     if as_json:
         print_json(result_json(result))
     else:
         typer.echo(result_line(result))
 
 
-def _opt(help: str, *names: str) -> typer.models.OptionInfo:
+def option(help: str, *names: str) -> typer.models.OptionInfo:
     return typer.Option(*names, help=help, show_default=False)
 
 
@@ -62,18 +90,18 @@ def parse_training(spec: str, *, paid_by_employer: bool) -> dict[str, object]:
 def map_possibilities(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    profile_skill: Annotated[list[str], _opt("A skill of the profile (repeat; no diploma).")],
-    employer_role: Annotated[str, _opt("What the employer does, e.g. 'workplace and mentor'.")],
-    werkbedrijf_role: Annotated[str, _opt("What the Werkbedrijf does, e.g. 'coach, budget'.")],
+    profile_skill: Annotated[list[str], option("A skill of the profile (repeat; no diploma).")],
+    employer_role: Annotated[str, option("What the employer does, e.g. 'workplace and mentor'.")],
+    werkbedrijf_role: Annotated[str, option("What the Werkbedrijf does, e.g. 'coach, budget'.")],
     guarantee_possible: Annotated[
         bool,
-        _opt(
+        option(
             "Whether the employer can give a job guarantee or only an intention to hire.",
             "--guarantee-possible/--intention-only",
         ),
     ],
-    learning_location: Annotated[str, _opt("Where the candidate learns.")],
-    training_institute: Annotated[str | None, _opt("The training institute, if any.")] = None,
+    learning_location: Annotated[str, option("Where the candidate learns.")],
+    training_institute: Annotated[str | None, option("The training institute, if any.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Map the candidate profile and preconditions (mogelijkheden in kaart, step 2)."""
@@ -97,18 +125,18 @@ def map_possibilities(
 def establish_agreement(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    commitment: Annotated[d.Commitment, _opt("The employer's commitment.")],
-    weeks: Annotated[int, _opt("Length of the learning period in weeks.")],
+    commitment: Annotated[d.Commitment, option("The employer's commitment.")],
+    weeks: Annotated[int, option("Length of the learning period in weeks.")],
     placement: Annotated[
-        list[str], _opt("A planned placement NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat).")
+        list[str], option("A planned placement NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat).")
     ],
-    budget: Annotated[int, _opt("The budget in whole euros (participation budget).")],
+    budget: Annotated[int, option("The budget in whole euros (participation budget).")],
     training: Annotated[
         list[str] | None,
-        _opt("Training INSTITUTE:COURSE, or INSTITUTE:COURSE:employer if the employer pays."),
+        option("Training INSTITUTE:COURSE, or INSTITUTE:COURSE:employer if the employer pays."),
     ] = None,
     training_paid_by_employer: Annotated[
-        bool, _opt("The employer pays all the training given.", "--training-paid-by-employer")
+        bool, option("The employer pays all the training given.", "--training-paid-by-employer")
     ] = False,
     as_json: AsJson = False,
 ) -> None:
@@ -127,43 +155,12 @@ def establish_agreement(
     _send(trajectory_id, command, as_json)
 
 
-@app.command("match")
-def match(
-    ctx: typer.Context,
-    trajectory_id: TrajectoryId,
-    candidate_ref: Annotated[str, _opt("The candidate's reference (an id, not a name).")],
-    name: Annotated[str, _opt("The candidate's name (personal data: stored, never logged).")],
-    bsn: Annotated[str, _opt("The candidate's BSN (personal data: stored, never logged).")],
-    motivation_passed: Annotated[
-        bool, _opt("The motivation screen's result.", "--motivation-passed/--motivation-failed")
-    ],
-    skill: Annotated[list[str] | None, _opt("A skill the candidate has (repeat).")] = None,
-    language_level: Annotated[str | None, _opt("Language test level, e.g. A2.")] = None,
-    barrier: Annotated[
-        list[d.Barrier] | None, _opt("A practical barrier to remove (repeat).")
-    ] = None,
-    as_json: AsJson = False,
-) -> None:
-    """Record the match job-candidate (match baan-kandidaat, step 4)."""
-    command = build(
-        d.MatchCandidate,
-        actor=actor(ctx),
-        candidate_ref=candidate_ref,
-        personal={"name": name, "bsn": bsn},
-        skills=tuple(skill or ()),
-        motivation_screen_passed=motivation_passed,
-        language_level=language_level,
-        barriers=tuple(barrier or ()),
-    )
-    _send(trajectory_id, command, as_json)
-
-
 @app.command("start-learning")
 def start_learning(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     no_benefits: Annotated[
-        bool, _opt("The candidate does not keep benefits while learning.", "--no-benefits")
+        bool, option("The candidate does not keep benefits while learning.", "--no-benefits")
     ] = False,
     as_json: AsJson = False,
 ) -> None:
@@ -176,8 +173,8 @@ def start_learning(
 def start_placement(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    name: Annotated[str, _opt("The placement, e.g. 'ADL internship'.")],
-    hours: Annotated[int, _opt("Hours per week.")],
+    name: Annotated[str, option("The placement, e.g. 'ADL internship'.")],
+    hours: Annotated[int, option("Hours per week.")],
     as_json: AsJson = False,
 ) -> None:
     """Start the next placement of the learning period (stage, step 5)."""
@@ -189,35 +186,45 @@ def start_placement(
 def record_evaluation(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    verdict: Annotated[d.EvaluationVerdict, _opt("How the learning goes.")],
+    verdict: Annotated[d.EvaluationVerdict, option("How the learning goes.")],
     employer_present: Annotated[
-        bool, _opt("Whether the employer took part.", "--employer-present/--employer-absent")
+        bool, option("Whether the employer took part.", "--employer-present/--employer-absent")
     ],
-    summary: Annotated[str | None, _opt("A short summary (no personal details).")] = None,
+    summary: Annotated[
+        str | None, option("A short summary (sealed with the candidate's key).")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Record an evaluation with the parties (evaluatiegesprek, step 5)."""
-    command = build(
-        d.RecordEvaluation,
-        actor=actor(ctx),
-        verdict=verdict,
-        employer_present=employer_present,
-        summary=summary,
-    )
-    _send(trajectory_id, command, as_json)
+
+    def with_summary(sealed: d.Sealed | None) -> d.CoachCommand:
+        return build(
+            d.RecordEvaluation,
+            actor=actor(ctx),
+            verdict=verdict,
+            employer_present=employer_present,
+            summary=sealed,
+        )
+
+    _send_with_summary(trajectory_id, with_summary, summary, as_json)
 
 
 @app.command("record-calamity")
 def record_calamity(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    kind: Annotated[d.CalamityKind, _opt("What blocks learning.")],
-    summary: Annotated[str | None, _opt("A short summary (no personal details).")] = None,
+    kind: Annotated[d.CalamityKind, option("What blocks learning.")],
+    summary: Annotated[
+        str | None, option("A short summary (sealed with the candidate's key).")
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """Record a calamity that blocks learning; brings the work coach in (calamiteit)."""
-    command = build(d.RecordCalamity, actor=actor(ctx), calamity_kind=kind, summary=summary)
-    _send(trajectory_id, command, as_json)
+
+    def with_summary(sealed: d.Sealed | None) -> d.CoachCommand:
+        return build(d.RecordCalamity, actor=actor(ctx), calamity_kind=kind, summary=sealed)
+
+    _send_with_summary(trajectory_id, with_summary, summary, as_json)
 
 
 @app.command("resolve-calamity")
@@ -246,8 +253,8 @@ def resolve_barrier(
 def extend_learning(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    weeks: Annotated[int, _opt("Extra weeks of learning.")],
-    reason: Annotated[str, _opt("Why the candidate learns on.")],
+    weeks: Annotated[int, option("Extra weeks of learning.")],
+    reason: Annotated[str, option("Why the candidate learns on.")],
     as_json: AsJson = False,
 ) -> None:
     """Extend the learning period: the candidate learns on (inleertraject verlengen)."""
@@ -259,8 +266,8 @@ def extend_learning(
 def propose_other_employer(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    employer: Annotated[str, _opt("The other employer's id.")],
-    reason: Annotated[str, _opt("Why, e.g. 'no vacancy at the intended employer'.")],
+    employer: Annotated[str, option("The other employer's id.")],
+    reason: Annotated[str, option("Why, e.g. 'no vacancy at the intended employer'.")],
     as_json: AsJson = False,
 ) -> None:
     """Propose the candidate to another employer (voordragen bij andere werkgever)."""
@@ -272,14 +279,14 @@ def propose_other_employer(
 def record_regular_job(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    employer: Annotated[str, _opt("The employer's id.")],
-    start_date: Annotated[str, _opt("The contract's first day, YYYY-MM-DD.")],
+    employer: Annotated[str, option("The employer's id.")],
+    start_date: Annotated[str, option("The contract's first day, YYYY-MM-DD.")],
     benefit_ended: Annotated[
-        bool, _opt("Whether the benefit ends.", "--benefit-ended/--benefit-continues")
+        bool, option("Whether the benefit ends.", "--benefit-ended/--benefit-continues")
     ],
-    hours: Annotated[int | None, _opt("Contract hours per week.")] = None,
+    hours: Annotated[int | None, option("Contract hours per week.")] = None,
     wage_cost_subsidy: Annotated[
-        int | None, _opt("Wage-cost subsidy (loonkostensubsidie, LKS) in percent.")
+        int | None, option("Wage-cost subsidy (loonkostensubsidie, LKS) in percent.")
     ] = None,
     as_json: AsJson = False,
 ) -> None:
@@ -301,8 +308,8 @@ def record_regular_job(
 def record_follow_on_education(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    institute: Annotated[str, _opt("The school, e.g. 'ROC Flevoland'.")],
-    course: Annotated[str, _opt("The course, e.g. 'BBL level 3'.")],
+    institute: Annotated[str, option("The school, e.g. 'ROC Flevoland'.")],
+    course: Annotated[str, option("The course, e.g. 'BBL level 3'.")],
     as_json: AsJson = False,
 ) -> None:
     """Record follow-on education before a job (vervolgopleiding); ends the trajectory."""
@@ -315,10 +322,10 @@ def record_follow_up(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     still_employed: Annotated[
-        bool, _opt("Whether the candidate still works there.", "--still-employed/--not-employed")
+        bool, option("Whether the candidate still works there.", "--still-employed/--not-employed")
     ],
     benefit_ended: Annotated[
-        bool, _opt("Whether the benefit has ended.", "--benefit-ended/--benefit-continues")
+        bool, option("Whether the benefit has ended.", "--benefit-ended/--benefit-continues")
     ],
     as_json: AsJson = False,
 ) -> None:
@@ -336,8 +343,8 @@ def record_follow_up(
 def end(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    reason: Annotated[d.ClosureReason, _opt("Why the trajectory ends early.")],
-    explanation: Annotated[str | None, _opt("Explanation (needed for 'other').")] = None,
+    reason: Annotated[d.ClosureReason, option("Why the trajectory ends early.")],
+    explanation: Annotated[str | None, option("Explanation (needed for 'other').")] = None,
     as_json: AsJson = False,
 ) -> None:
     """End the trajectory early (traject beëindigen)."""

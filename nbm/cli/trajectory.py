@@ -33,7 +33,8 @@ from ._common import (
     run,
     when,
 )
-from ._render import result_json, state_json, state_view
+from ._keys import reveal
+from ._render import ERASED, Personal, result_json, state_json, state_view
 
 app = typer.Typer(
     help="Trajectories (re-integratietrajecten): one candidate's path to a future job.",
@@ -174,15 +175,28 @@ def show(
     trajectory_id: TrajectoryId,
     as_json: AsJson = False,
     show_personal: Annotated[
-        bool, typer.Option("--show-personal", help="Show the candidate's name and BSN.")
+        bool,
+        typer.Option(
+            "--show-personal",
+            help="Open and show the candidate's personal data (needs the key store).",
+        ),
     ] = False,
 ) -> None:
     """Show where a trajectory stands (stand van het traject)."""
-    state = run(lambda client, _: fetch_state(client, trajectory_id))
+
+    async def work(client: Client, config: Settings) -> tuple[d.Trajectory, Personal]:
+        state = await fetch_state(client, trajectory_id)
+        # Only on request does `show` touch the candidate's key.
+        if not show_personal or state.candidate is None:
+            return state, None
+        revealed = await reveal(config, state.candidate)
+        return state, ERASED if revealed is None else revealed
+
+    state, personal = run(work)
     if as_json:
-        print_json(state_json(state, show_personal=show_personal))
+        print_json(state_json(state, personal=personal))
     else:
-        console().print(state_view(state, show_personal=show_personal))
+        console().print(state_view(state, personal=personal))
 
 
 @app.command("list")

@@ -30,6 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
 from nbm.cli import app
+from nbm.keyring import generate_keyring
 from nbm.settings import PROJECT_ROOT
 from tests.conftest import with_database
 
@@ -125,7 +126,9 @@ async def cli(
                 "TEMPORAL_ADDRESS": address,
                 "NBM_TASK_QUEUE": task_queue,
                 "NBM_DATA_DIR": str(folder),
-                "NBM_DATABASE_URL": None,
+                # The personal data is sealed by the CLI, with keys from the key store.
+                "NBM_DATABASE_URL": cli_database_url,
+                "NBM_KEK": generate_keyring("kek-cli-test").dumps(),
                 "NBM_ACTOR": "coach-test",
             },
             worker_log=log,

@@ -1,0 +1,90 @@
+"""The candidates' keys for the commands that seal or open personal data.
+
+Only `match`, `--summary`, `show --show-personal` and `nbm candidate` come here: every other
+command works on the trajectory's non-personal facts and never touches a key. The CLI needs
+NBM_KEK and NBM_DATABASE_URL for these (the embedded stack provides both).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+
+import domain as d
+from activities.key_store import CandidateErased, KeyStoreError, PostgresKeyStore
+from nbm.privacy import SealError, open_personal, seal_text
+from nbm.settings import Settings
+
+from ._common import CONNECT_TIMEOUT, CliError, one_line
+
+MAX_SUMMARY = 2000
+
+
+@asynccontextmanager
+async def key_store(config: Settings) -> AsyncIterator[PostgresKeyStore]:
+    """The key store of the configured database; its problems become one-line `CliError`s."""
+    kek = config.resolved_kek()  # a ConfigError before anything connects
+    url = config.resolved_database_url()
+    try:
+        pool = await asyncio.wait_for(
+            asyncpg.create_pool(url, min_size=1, max_size=2), CONNECT_TIMEOUT
+        )
+    except (OSError, TimeoutError, asyncpg.PostgresError) as err:
+        # Not the URL: it may hold a password.
+        reason = "no answer" if isinstance(err, TimeoutError) else one_line(str(err))[:120]
+        raise CliError(
+            f"cannot connect to PostgreSQL for the candidates' keys ({reason}); "
+            "is the stack running? (`make run`, or set NBM_DATABASE_URL)"
+        ) from None
+    assert pool is not None
+    try:
+        yield PostgresKeyStore(pool, kek)
+    except asyncpg.UndefinedTableError:
+        raise CliError(
+            "the database has no key store yet: start the worker once, which migrates it"
+        ) from None
+    except KeyStoreError as err:
+        raise CliError(str(err)) from None
+    finally:
+        await pool.close()
+
+
+def check_summary(summary: str | None) -> str | None:
+    """The summary as typed, stripped; a `CliError` that does not repeat it if unusable."""
+    if summary is None:
+        return None
+    text = summary.strip()
+    if not text or len(text) > MAX_SUMMARY:
+        raise CliError(f"--summary: must hold 1 to {MAX_SUMMARY} characters")
+    return text
+
+
+async def seal_summary(config: Settings, state: d.Trajectory, text: str) -> d.Sealed:
+    """`text` sealed with the key of the trajectory's candidate."""
+    if state.candidate is None:
+        raise CliError(
+            "--summary: no candidate has been matched yet, so there is no key to seal it with"
+        )
+    ref = state.candidate.candidate_ref
+    async with key_store(config) as keys:
+        try:
+            key = await keys.key_for(ref, create=False)
+        except CandidateErased as err:
+            raise CliError(f"{err}; record it without --summary") from None
+    return seal_text(text, key, ref)
+
+
+async def reveal(config: Settings, candidate: d.Candidate) -> d.PersonalData | None:
+    """The candidate's personal data, or None when it was erased."""
+    async with key_store(config) as keys:
+        try:
+            key = await keys.key_for(candidate.candidate_ref, create=False)
+        except CandidateErased:
+            return None
+    try:
+        return open_personal(candidate.personal, key, candidate.candidate_ref)
+    except SealError as err:
+        raise CliError(str(err)) from None

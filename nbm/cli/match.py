@@ -1,0 +1,112 @@
+"""`nbm trajectory match`: the match job-candidate, with the candidate's personal data.
+
+The personal data is checked here, then sealed with the candidate's own key from the key
+store (made on first use) before the command leaves this process: the workflow, its history,
+the events and the logs only ever see the ciphertext, and `nbm candidate erase` destroys the
+one key that opens it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from pydantic import BaseModel, ConfigDict
+from temporalio.client import Client
+
+import domain as d
+from nbm.privacy import seal_personal
+from nbm.settings import Settings
+from workflows import CommandResult
+
+from ._common import FIELD_OPTIONS, actor, build, run
+from ._keys import key_store
+from .coach import option, send_command, show_result
+from .trajectory import AsJson, TrajectoryId, app
+
+FIELD_OPTIONS.update(
+    {
+        "personal.email": "--email",
+        "personal.phone": "--phone",
+        "personal.address": "--address",
+        "personal.health_notes": "--health-notes",
+        "personal.debt_notes": "--debt-notes",
+        "personal.family_notes": "--family-notes",
+    }
+)
+
+UNSEALED = d.Sealed(key_id="unsealed", nonce="AA==", ciphertext="AA==")
+"""Stands in for the sealed data while the other options are checked, before any key is made
+(a typo must not leave a key behind); replaced by the real seal before anything is sent."""
+
+
+class _PersonalOptions(BaseModel):
+    """The personal options, checked as `personal.*` so an error names the option."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    personal: d.PersonalData
+
+
+@app.command("match")
+def match(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    candidate_ref: Annotated[str, option("The candidate's reference (an id, not a name).")],
+    name: Annotated[str, option("The candidate's name (personal data: sealed, never logged).")],
+    bsn: Annotated[str, option("The candidate's BSN (personal data: sealed, never logged).")],
+    motivation_passed: Annotated[
+        bool, option("The motivation screen's result.", "--motivation-passed/--motivation-failed")
+    ],
+    skill: Annotated[list[str] | None, option("A skill the candidate has (repeat).")] = None,
+    language_level: Annotated[str | None, option("Language test level, e.g. A2.")] = None,
+    barrier: Annotated[
+        list[d.Barrier] | None, option("A practical barrier to remove (repeat).")
+    ] = None,
+    email: Annotated[str | None, option("E-mail address (personal data: sealed).")] = None,
+    phone: Annotated[str | None, option("Phone number (personal data: sealed).")] = None,
+    address: Annotated[str | None, option("Postal address (personal data: sealed).")] = None,
+    health_notes: Annotated[
+        str | None, option("Notes on health (special category: sealed).")
+    ] = None,
+    debt_notes: Annotated[str | None, option("Notes on debts (personal data: sealed).")] = None,
+    family_notes: Annotated[
+        str | None, option("Notes on family matters (personal data: sealed).")
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Record the match job-candidate (match baan-kandidaat, step 4).
+
+    The personal data is sealed here with the candidate's own key (made on first use), so it
+    can be erased later with `nbm candidate erase`.
+    """
+    fields = {
+        "name": name,
+        "bsn": bsn,
+        "email": email,
+        "phone": phone,
+        "address": address,
+        "health_notes": health_notes,
+        "debt_notes": debt_notes,
+        "family_notes": family_notes,
+    }
+    personal = build(_PersonalOptions, personal=fields).personal
+    command = build(
+        d.MatchCandidate,
+        actor=actor(ctx),
+        candidate_ref=candidate_ref,
+        personal=UNSEALED,
+        skills=tuple(skill or ()),
+        motivation_screen_passed=motivation_passed,
+        language_level=language_level,
+        barriers=tuple(barrier or ()),
+    )
+
+    async def work(client: Client, config: Settings) -> CommandResult:
+        ref = command.candidate_ref
+        async with key_store(config) as keys:
+            key = await keys.key_for(ref, create=True)
+        sealed = command.model_copy(update={"personal": seal_personal(personal, key, ref)})
+        return await send_command(client, trajectory_id, sealed)
+
+    show_result(run(work), as_json)

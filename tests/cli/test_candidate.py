@@ -1,0 +1,104 @@
+"""`nbm candidate erase` and the sealed personal options, through the CLI."""
+
+from __future__ import annotations
+
+import json
+
+from tests import factories as f
+
+from .conftest import Cli, assert_user_error, invoke
+from .test_against_worker import agree_and_learn, start
+
+HEALTH = "rugklachten sinds 2024"  # a distinctive fictional note, to look for
+
+
+def match(cli: Cli, tid: str, ref: str) -> None:
+    cli.ok(
+        "trajectory", "map-possibilities", tid, "--profile-skill", "ADL care",
+        "--employer-role", "workplace", "--werkbedrijf-role", "work coach",
+        "--guarantee-possible", "--learning-location", "at the employer",
+    )  # fmt: skip
+    cli.ok(
+        "trajectory", "match", tid, "--candidate-ref", ref, "--name", f.CANDIDATE_NAME,
+        "--bsn", f.CANDIDATE_BSN, "--email", "fenna@example.nl", "--health-notes", HEALTH,
+        "--motivation-passed",
+    )  # fmt: skip
+
+
+def test_erasure_through_the_cli(cli: Cli, fresh_id: str) -> None:
+    tid, ref = fresh_id, f"cand-{fresh_id}"
+    start(cli, tid)
+    match(cli, tid, ref)
+    agree_and_learn(cli, tid)
+    cli.ok("trajectory", "record-calamity", tid, "--kind", "health", "--summary", HEALTH)
+
+    # Only ciphertext left the CLI: the state the worker holds has none of it.
+    masked = cli.ok("trajectory", "show", tid, "--json").stdout
+    assert f.CANDIDATE_BSN not in masked and HEALTH not in masked and "ciphertext" not in masked
+    shown = json.loads(cli.ok("trajectory", "show", tid, "--json", "--show-personal").stdout)
+    assert shown["candidate"]["personal"]["health_notes"] == HEALTH
+    assert shown["candidate"]["personal"]["email"] == "fenna@example.nl"
+    assert "key since" in cli.ok("candidate", "status", ref).stdout
+
+    refused = cli("candidate", "erase", ref, input="n\n")
+    assert refused.exit_code == 1 and "Aborted" in refused.output
+    assert f.CANDIDATE_BSN in cli.ok("trajectory", "show", tid, "--show-personal").stdout
+
+    erased = cli.ok("candidate", "erase", ref, input="y\n")
+    assert f"candidate {ref}: personal data erased" in erased.stdout
+    assert "was already erased" in cli.ok("candidate", "erase", ref, "--yes").stdout
+    status = json.loads(cli.ok("candidate", "status", ref, "--json").stdout)
+    assert status["erased"] is True and status["erased_by"] == "coach-test"
+
+    after = cli.ok("trajectory", "show", tid, "--show-personal")
+    assert "erased (nbm candidate erase)" in after.stdout
+    assert f.CANDIDATE_BSN not in after.stdout and "Zwanenburg" not in after.stdout
+    data = json.loads(cli.ok("trajectory", "show", tid, "--json", "--show-personal").stdout)
+    assert data["candidate"]["personal"] == {"erased": True}
+    assert data["candidate"]["candidate_ref"] == ref and data["step"] == "5-learning-in"
+
+    # Nothing new can be sealed for an erased candidate; the non-personal facts go on.
+    assert_user_error(
+        cli("trajectory", "record-evaluation", tid, "--verdict", "on-track",
+            "--employer-present", "--summary", "fine"),
+        f"personal data of candidate {ref} was erased", "without --summary",
+    )  # fmt: skip
+    cli.ok("trajectory", "record-evaluation", tid, "--verdict", "on-track", "--employer-present")
+    other = f"{tid}-b"
+    start(cli, other)
+    assert_user_error(
+        cli("trajectory", "match", other, "--candidate-ref", ref, "--name", "A B",
+            "--bsn", f.CANDIDATE_BSN, "--motivation-passed"),
+        f"candidate {ref} was erased",
+    )  # fmt: skip
+
+
+def test_erasing_an_unknown_candidate_is_one_line(cli: Cli) -> None:
+    assert_user_error(cli("candidate", "erase", "cand-nobody", "--yes"), "no key for candidate")
+    assert_user_error(cli("candidate", "status", "cand-nobody"), "no key for candidate")
+
+
+def test_a_summary_needs_a_matched_candidate(cli: Cli, fresh_id: str) -> None:
+    start(cli, fresh_id)
+    assert_user_error(
+        cli("trajectory", "record-calamity", fresh_id, "--kind", "other", "--summary", "x"),
+        "no candidate has been matched yet",
+    )
+
+
+def test_bad_personal_options_are_refused_offline_without_echo(
+    offline_env: dict[str, str | None],
+) -> None:
+    base = ["trajectory", "match", "traj-1", "--candidate-ref", "cand-1", "--name", "A B",
+            "--bsn", f.CANDIDATE_BSN, "--motivation-passed"]  # fmt: skip
+    line = assert_user_error(invoke([*base, "--email", "fenna-at-home"], offline_env), "--email")
+    assert "fenna-at-home" not in line
+    line = assert_user_error(invoke([*base, "--phone", "bel me"], offline_env), "--phone")
+    assert "bel me" not in line
+    summary = ["trajectory", "record-calamity", "traj-1", "--kind", "health", "--summary"]
+    line = assert_user_error(invoke([*summary, "x" * 2001], offline_env), "--summary")
+    assert "xxx" not in line
+
+
+def test_keys_need_configuration(offline_env: dict[str, str | None]) -> None:
+    assert_user_error(invoke(["candidate", "erase", "cand-1", "--yes"], offline_env), "NBM_KEK")
