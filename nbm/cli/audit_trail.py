@@ -122,10 +122,12 @@ def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
         print_json(rows)
         return
     table = Table(show_edge=False)
-    for column in ("#", "occurred at (UTC)", "actor", "event", "why"):
-        table.add_column(column)
+    for column in ("#", "occurred at (UTC)", "actor", "event"):
+        table.add_column(column, no_wrap=True)  # the why wraps; the facts stay on one line
+    table.add_column("why")
     for e, row in zip(found, rows, strict=True):
-        table.add_row(str(e.version), utc(e.occurred_at), Text(e.actor), e.type, Text(row["why"]))
+        at = e.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(str(e.version), at, Text(e.actor), e.type, Text(row["why"]))
     console().print(table)
 
 
