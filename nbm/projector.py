@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from typing import Any
 
 import asyncpg
 
 from activities.projections import Projector
 from nbm.logs import configure_logging, get_logger
-from nbm.settings import load_settings
+from nbm.settings import ConfigError, load_settings
 
 CHANNEL = "nbm_events"
 POLL_SECONDS = 5.0
 BATCH = 500
 
 log = get_logger("nbm.projector")
+
+
+class ProjectorError(Exception):
+    """The projector cannot run here; the message says what to do."""
 
 
 class Listener:
@@ -61,6 +66,13 @@ async def run(dsn: str, stop: asyncio.Event, *, poll_seconds: float = POLL_SECON
     """Keep the read models caught up until `stop` is set."""
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=3)
     assert pool is not None
+    # Without this check a missing schema would be retried every few seconds, forever.
+    if await pool.fetchval("SELECT to_regclass('projection_tracking') IS NULL"):
+        await pool.close()
+        raise ProjectorError(
+            "the database has no read models: run the migrations as the schema owner "
+            "(NBM_MIGRATION_DATABASE_URL)"
+        )
     projector = Projector(pool)
     wake = asyncio.Event()
     listener = Listener(dsn, wake)
@@ -108,4 +120,12 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except (ProjectorError, ConfigError) as err:
+        log.error("projector cannot start", reason=str(err))
+        sys.exit(1)
+    except (OSError, asyncpg.PostgresError) as err:
+        # The type only: a driver's message can carry the connection URL.
+        log.error("projector cannot reach PostgreSQL", error=type(err).__name__)
+        sys.exit(1)

@@ -15,13 +15,17 @@ from typing import Any
 
 import asyncpg
 import pytest
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
 
 import domain as d
 from activities import PostgresEventStore
 from activities.projections import READ_MODELS, Projector, summary_row
-from nbm.projector import run
+from nbm import service
+from nbm.projector import ProjectorError, run
 from nbm.settings import PROJECT_ROOT
 from tests import factories as f
+from tests.integration.test_workflow_events import drive
 from tests.unit.story import WEEK, Story
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -204,6 +208,27 @@ async def test_read_models_hold_no_personal_data(
         assert secret not in text
 
 
+async def test_a_trajectory_driven_through_the_real_workflow(
+    ts_env: WorkflowEnvironment, ts_worker: Worker, store: PostgresEventStore, task_queue: str
+) -> None:
+    tid = await drive(ts_env, task_queue)
+    await Projector(store.pool).catch_up()
+    state = d.fold(await service.run_events(ts_env.client, tid))
+    assert state is not None
+    summary = next(r for r in (await dump(store.pool))["trajectory_summary"])
+    assert tuple(summary.values()) == summary_row(state)
+    assert (summary["step"], summary["outcome_type"], summary["lasting_placement"]) == (
+        "closed",
+        "placed",
+        True,
+    )
+    assert (summary["contract_hours"], summary["benefit_ended"], summary["escalations"]) == (
+        20,
+        False,
+        3,  # the housing calamity, the small contract, the follow-up coming due
+    )
+
+
 # --- exactly once -----------------------------------------------------------------------
 
 
@@ -314,6 +339,11 @@ async def test_the_projector_follows_new_events_by_notification(
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+async def test_the_projector_refuses_a_database_without_read_models(database_url: str) -> None:
+    with pytest.raises(ProjectorError, match="no read models"):
+        await run(database_url, asyncio.Event())
 
 
 async def _until_caught_up(pool: asyncpg.Pool, within: float) -> None:
