@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 
 import domain as d
 from nbm import service
+from nbm.privacy import open_personal
 from tests import factories as f
 from tests.integration.conftest import LosesEveryFirstAcknowledgement
 from tests.integration.test_workflow_events import drive
@@ -63,9 +64,11 @@ async def test_a_trajectory_run_logs_no_name_or_bsn(
     attributes = repr(description.typed_search_attributes) + repr(await description.memo())
     for secret in PERSONAL:
         assert secret not in attributes
-    # The personal data is there (in the events), so the checks above are not vacuous.
+    # The personal data is there (sealed, in the events), so the checks above are not vacuous.
     state = await service.state(ts_env.client, tid)
-    assert state.candidate is not None and state.candidate.personal.bsn == f.CANDIDATE_BSN
+    assert state.candidate is not None
+    personal = open_personal(state.candidate.personal, f.TEST_CANDIDATE_KEY, f.CANDIDATE_REF)
+    assert personal.bsn == f.CANDIDATE_BSN
 
 
 def test_validation_errors_of_commands_do_not_echo_personal_data() -> None:
