@@ -31,6 +31,7 @@ import asyncpg
 import domain as d
 
 if TYPE_CHECKING:
+    from .chain import StoredEvent
     from .event_store import PostgresEventStore
 
 PROJECTION = "read_models"
@@ -244,6 +245,8 @@ class Projector:
                 "SELECT position FROM projection_tracking WHERE projection = $1 FOR UPDATE",
                 PROJECTION,
             )
+            if position is None:  # the migration inserts it; someone removed it by hand
+                raise RuntimeError(f"projection_tracking has no row {PROJECTION!r}")
             stored = await self._store.read_all(after_position=position, limit=batch)
             if not stored:
                 return 0
@@ -283,15 +286,14 @@ class Projector:
         assert row is not None
         return Tracking(position=row["pos"] or 0, head=row["head"])
 
-    async def _states_after(self, stored: Sequence[Any]) -> dict[str, d.Trajectory]:
+    async def _states_after(self, stored: Sequence[StoredEvent]) -> dict[str, d.Trajectory]:
         """Each touched trajectory's state after its last event in `stored`."""
         states: dict[str, d.Trajectory] = {}
         for record in stored:
-            event = record.event()
-            before = states.get(record.stream_id) or await self._state_at(
-                record.stream_id, record.version - 1
-            )
-            state = d.evolve(before, event)
+            before = states.get(record.stream_id)  # its previous event, earlier in this batch
+            if before is None:
+                before = await self._state_at(record.stream_id, record.version - 1)
+            state = d.evolve(before, record.event())
             states[record.stream_id] = state
             self._remember(state)
         return states
@@ -305,7 +307,8 @@ class Projector:
             return cached
         events = await self._store.read(stream_id)
         state = d.fold(events[:version])
-        assert state is not None and state.version == version, "the store lost events"
+        if state is None or state.version != version:  # never, while events are append-only
+            raise RuntimeError(f"stream {stream_id} has fewer than {version} events")
         return state
 
     def _remember(self, state: d.Trajectory) -> None:
