@@ -240,14 +240,23 @@ class CrashesInTheUpsert(Projector):
         raise RuntimeError("killed between the upsert and the commit")
 
 
+class CrashesBeforeTracking(Projector):
+    """Dies with every read model written, just before the tracking position moves."""
+
+    async def _write(self, conn: asyncpg.Connection, states: list[d.Trajectory]) -> None:
+        await super()._write(conn, states)
+        raise RuntimeError("killed between the read models and the tracking")
+
+
+@pytest.mark.parametrize("crashing", [CrashesInTheUpsert, CrashesBeforeTracking])
 async def test_a_crash_before_the_commit_changes_nothing_and_the_next_run_completes(
-    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]], crashing: type[Projector]
 ) -> None:
     live = Projector(store.pool)
     await live.apply_batch(batch=5)  # some progress first, so "unchanged" is not just "empty"
     before = await dump(store.pool)
     with pytest.raises(RuntimeError, match="killed between"):
-        await CrashesInTheUpsert(store.pool).catch_up(batch=5)
+        await crashing(store.pool).catch_up(batch=5)
     assert await dump(store.pool) == before
     remaining = await head(store.pool) - before["projection_tracking"][0]["position"]
     assert await live.catch_up(batch=5) == remaining
