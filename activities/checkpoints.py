@@ -206,8 +206,16 @@ async def _stream_mismatch(
         )
     if now_version > version:
         # The stream grew since: its hash at the checkpointed version is in the records.
-        record = next(r for r in await store.read_records(stream_id) if r.version == version)
-        now_hash = record.hash
+        hashes = {r.version: r.hash for r in await store.read_records(stream_id)}
+        if version not in hashes:
+            return Mismatch(
+                "stream-head",
+                f"stream {stream_id}: version {version} of the checkpoint of {when} is gone "
+                "— rows were deleted",
+                stream_id,
+                version,
+            )
+        now_hash = hashes[version]
     if now_hash.hex() == expected:
         return None
     return Mismatch(
@@ -217,6 +225,35 @@ async def _stream_mismatch(
         stream_id,
         version,
     )
+
+
+def locate_rewrites(results: list[tuple[Checkpoint, list[Mismatch]]]) -> dict[str, str]:
+    """Per rewritten stream, the versions the rewrite lies in, narrowed by every checkpoint.
+
+    A stream head that still matches a checkpoint at version g vouches for versions 1 to g
+    (each hash covers all before it); one that differs at version b says a version up to b
+    changed. So the rewrite lies after the highest good g below the lowest bad b.
+    """
+    good: dict[str, set[int]] = {}
+    bad: dict[str, int] = {}
+    for checkpoint, mismatches in results:
+        if any(m.kind == "signature" for m in mismatches):
+            continue  # an unverified checkpoint vouches for nothing
+        failed = {m.stream_id for m in mismatches if m.stream_id is not None}
+        for stream_id, (version, _) in checkpoint.stream_heads.items():
+            if stream_id in failed:
+                bad[stream_id] = min(bad.get(stream_id, version), version)
+            else:
+                good.setdefault(stream_id, set()).add(version)
+    located = {}
+    for stream_id, last in sorted(bad.items()):
+        first = max((v for v in good.get(stream_id, ()) if v < last), default=0) + 1
+        located[stream_id] = (
+            f"stream {stream_id}: the rewrite is at version {last}"
+            if first == last
+            else f"stream {stream_id}: the rewrite is in versions {first} to {last}"
+        )
+    return located
 
 
 # --- the file outside the database ------------------------------------------------------------

@@ -44,6 +44,7 @@ from activities.checkpoints import (
     CheckpointTaken,
     Mismatch,
     load_public_key,
+    locate_rewrites,
     public_key_for,
     read_checkpoints,
     take_checkpoint,
@@ -260,8 +261,13 @@ def verify_checkpoints(
         )
         for m in r.mismatches:
             typer.echo(f"         {m.message}")
-    first = next((m for r in results for m in r.mismatches), None)
-    if first is not None:
+    located = locate_rewrites([(r.checkpoint, r.mismatches) for r in results])
+    for line in located.values():
+        typer.echo(line)
+    mismatches = [m for r in results for m in r.mismatches]
+    if mismatches:
+        # The stream, when one is named, says more than the global head that it moved.
+        first = next((m for m in mismatches if m.stream_id is not None), mismatches[0])
         fail(first.message)
 
 

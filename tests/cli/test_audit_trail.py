@@ -162,10 +162,10 @@ async def test_checkpoints_verify_until_a_stream_is_rewritten(
     extended = next(e for e in events if e.type == "LearningExtended")
     await rewrite_as_superuser(database_url, TID, extended.version, softer)
     result = invoke(["audit", "checkpoints", "verify"], env)
-    line = assert_user_error(result, "global chain: hash at position")
+    assert_user_error(result, f"stream {TID}: version {len(events)} hash differs")
     assert "MISMATCH" in result.stdout
-    assert f"stream {TID}: version {len(events)} hash differs" in result.stdout
-    assert line.startswith("error: global chain")
+    assert f"global chain: hash at position {len(events)} differs" in result.stdout
+    assert f"stream {TID}: the rewrite is in versions 1 to {len(events)}" in result.stdout
 
     missing = tmp_path / "none.jsonl"
     assert_user_error(

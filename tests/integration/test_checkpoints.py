@@ -39,6 +39,7 @@ from activities.checkpoints import (
     CheckpointError,
     append_checkpoint,
     key_fingerprint,
+    locate_rewrites,
     public_key_for,
     read_checkpoints,
     sign_checkpoint,
@@ -202,6 +203,36 @@ async def test_a_rewrite_before_a_stream_grew_is_caught_at_the_checkpointed_vers
         ("global-head", None, None),
         ("stream-head", a, 4),
     ]
+
+
+async def test_checkpoints_before_and_after_narrow_down_the_rewritten_versions(
+    store: PostgresEventStore, streams: list[str], key: Ed25519PrivateKey, database_url: str
+) -> None:
+    b = streams[1]
+    earlier = await sign_checkpoint(store, private_pem(key), T0 + timedelta(days=1))
+    for command in (
+        f.start_learning(),
+        d.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16),
+    ):
+        await store.append(d.decide(d.fold(await store.read(b)), command, T0 + timedelta(days=2)))
+    later = await sign_checkpoint(store, private_pem(key), T0 + timedelta(days=3))
+
+    def no_benefits(payload: dict[str, Any]) -> dict[str, Any]:
+        payload["benefits_retained"] = False
+        return payload
+
+    await rewrite_as_superuser(database_url, b, 5, no_benefits)
+
+    results = [
+        (cp, await verify_checkpoint(store, cp, key.public_key())) for cp in (earlier, later)
+    ]
+    assert [m.kind for m in results[0][1]] == []  # version 4 and all before it are intact
+    assert [(m.kind, m.stream_id) for m in results[1][1]] == [
+        ("global-head", None),
+        ("stream-head", b),
+    ]
+    assert locate_rewrites(results) == {b: f"stream {b}: the rewrite is in versions 5 to 6"}
+    assert locate_rewrites(results[1:]) == {b: f"stream {b}: the rewrite is in versions 1 to 6"}
 
 
 async def test_deleted_rows_are_caught(
