@@ -1,23 +1,41 @@
-"""The PostgreSQL event store: one append-only table, idempotent appends.
+"""The PostgreSQL event store: one append-only, hash-chained table, idempotent appends.
 
 Appends are keyed by (stream, version): storing the same events again is a no-op, storing
-different events at a taken version is a conflict, and a version may not skip ahead. Inside
-the append transaction the table is locked in EXCLUSIVE mode, so global positions are handed
-out in commit order: a reader tailing by position never sees a later position commit before
-an earlier one (the reasoning of the eventsourcing library's PostgreSQL recorder).
+different events at a taken version is a conflict, and a version may not skip ahead. Every
+append holds one transaction-scoped advisory lock, so appends run one at a time: positions
+are max + 1, gap-free, and committed in order, and a reader tailing by position never sees a
+later position commit before an earlier one (the reasoning of the eventsourcing library's
+PostgreSQL recorder, which takes `LOCK TABLE ... IN EXCLUSIVE MODE` for it; that lock needs
+UPDATE, DELETE or TRUNCATE privileges, which the application's role must not have).
+
+The application connects as `nbm_app` (SELECT and INSERT only). Migrations run apart, as the
+schema owner: `PostgresEventStore.migrate_database(owner_dsn)`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
 
 import asyncpg
 
 from domain import AnyEvent, load_event
 
+from .chain import ZERO_HASH, StoredEvent, canonical_json, seal
 from .migrations import migrate
+
+NOTIFY_CHANNEL = "nbm_events"
+"""Notified (payload: the last new position) by every append that stored something."""
+
+# Any constant works; every appender must use the same one.
+_APPEND_LOCK = 0x4E424D45  # "NBME"
+
+_COLUMNS = (
+    "position, stream_id, version, event_type, schema_version, occurred_at, actor, payload, "
+    "prev_hash, hash, global_prev_hash, global_hash, recorded_at"
+)
 
 
 class EventStoreError(Exception):
@@ -37,22 +55,119 @@ class EventGap(EventStoreError):
     """The events would leave a hole in the stream's versions."""
 
 
+class SchemaMissing(Exception):
+    """The database has no events table: the migrations have not run."""
+
+
+def plan_append(
+    events: Sequence[AnyEvent],
+    *,
+    stored: Mapping[int, bytes],
+    last_version: int,
+    last_hash: bytes,
+    head: tuple[int, bytes],
+    recorded_at: datetime,
+) -> list[StoredEvent]:
+    """The rows to insert for `events`, given the stream's and the table's current state.
+
+    Shared by every store, so they agree on conflicts, gaps and hashes.
+
+    Args:
+        events: one stream's events, in version order.
+        stored: the canonical payloads already stored at the versions of `events`.
+        last_version: the stream's last version (0 if new), `last_hash` its hash.
+        head: the table's last position and its global hash.
+
+    Raises:
+        EventConflict: another event is stored at one of these versions.
+        EventGap: the first new version does not follow the stream's last one.
+    """
+    stream_id = events[0].trajectory_id
+    if any(e.trajectory_id != stream_id for e in events):
+        raise ValueError("one append holds the events of one stream")
+    position, global_prev = head
+    prev_hash = last_hash
+    expected = last_version + 1
+    new: list[StoredEvent] = []
+    for event in events:
+        if event.version in stored:
+            if stored[event.version] != canonical_json(event.model_dump(mode="json")):
+                raise EventConflict(
+                    f"stream {stream_id} already has a different event at version {event.version}",
+                    stream_id=stream_id,
+                    version=event.version,
+                )
+            continue
+        if event.version != expected:
+            raise EventGap(
+                f"stream {stream_id} is at version {expected - 1}; "
+                f"version {event.version} would leave a gap",
+                stream_id=stream_id,
+                version=event.version,
+            )
+        position += 1
+        row = seal(
+            event,
+            position=position,
+            prev_hash=prev_hash,
+            global_prev_hash=global_prev,
+            recorded_at=recorded_at,
+        )
+        new.append(row)
+        prev_hash, global_prev, expected = row.hash, row.global_hash, expected + 1
+    return new
+
+
+class EventStore(Protocol):
+    """What every store offers (the PostgreSQL one, the in-memory one): one contract."""
+
+    async def append(self, events: Sequence[AnyEvent]) -> int: ...
+    async def read(
+        self, stream_id: str, *, after_version: int = 0, until: datetime | None = None
+    ) -> list[AnyEvent]: ...
+    async def read_records(self, stream_id: str) -> list[StoredEvent]: ...
+    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]: ...
+    async def head(self) -> tuple[int, bytes]: ...
+    async def stream_heads(self) -> dict[str, tuple[int, bytes]]: ...
+    async def stream_ids(self) -> list[str]: ...
+    async def close(self) -> None: ...
+
+
 class PostgresEventStore:
-    """Events of every trajectory in one table, read back as domain events."""
+    """Events of every trajectory in one table, read back as domain events or stored rows."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
     @classmethod
     async def connect(
-        cls, dsn: str, *, min_size: int = 1, max_size: int = 10
+        cls, dsn: str, *, migrate: bool = False, min_size: int = 1, max_size: int = 10
     ) -> PostgresEventStore:
-        """A store on a new pool, with the schema brought up to date."""
+        """A store on a new pool. `migrate=True` first migrates over `dsn` (an owner's URL).
+
+        Raises:
+            SchemaMissing: the events table does not exist (the migrations have not run).
+        """
+        if migrate:
+            await cls.migrate_database(dsn)
         pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
         assert pool is not None
-        store = cls(pool)
-        await store.migrate()
-        return store
+        if await pool.fetchval("SELECT to_regclass('events') IS NULL"):
+            await pool.close()
+            raise SchemaMissing(
+                "the database has no events table: run the migrations as the schema owner "
+                "(NBM_MIGRATION_DATABASE_URL)"
+            )
+        return cls(pool)
+
+    @staticmethod
+    async def migrate_database(owner_dsn: str) -> list[str]:
+        """Apply the missing migrations, connected as the schema owner; the names applied."""
+        conn = await asyncpg.connect(owner_dsn)
+        try:
+            return await migrate(conn)
+        finally:
+            await conn.close()
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -62,6 +177,7 @@ class PostgresEventStore:
         await self._pool.close()
 
     async def migrate(self) -> list[str]:
+        """Migrate over this store's own pool: only for a store connected as the owner."""
         async with self._pool.acquire() as conn:
             return await migrate(conn)
 
@@ -75,72 +191,126 @@ class PostgresEventStore:
         if not events:
             return 0
         stream_id = events[0].trajectory_id
-        if any(e.trajectory_id != stream_id for e in events):
-            raise ValueError("one append holds the events of one stream")
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("LOCK TABLE events IN EXCLUSIVE MODE")
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                return await self._append(conn, stream_id, events)
+        except asyncpg.UniqueViolationError as err:
+            # Unreachable while every appender takes the lock; the primary key still decides.
+            raise EventConflict(
+                f"stream {stream_id} already has an event at one of these versions",
+                stream_id=stream_id,
+                version=events[0].version,
+            ) from err
+
+    async def _append(
+        self, conn: asyncpg.Connection, stream_id: str, events: Sequence[AnyEvent]
+    ) -> int:
+        await conn.execute("SELECT pg_advisory_xact_lock($1)", _APPEND_LOCK)
+        # Read after the lock: in READ COMMITTED this statement sees the previous holder's rows.
+        state = await conn.fetchrow(
+            """
+            SELECT now() AS now, h.position, h.global_hash, s.version, s.hash
+            FROM (SELECT 1) AS one
+            LEFT JOIN LATERAL (
+                SELECT position, global_hash FROM events ORDER BY position DESC LIMIT 1
+            ) AS h ON true
+            LEFT JOIN LATERAL (
+                SELECT version, hash FROM events WHERE stream_id = $1
+                ORDER BY version DESC LIMIT 1
+            ) AS s ON true
+            """,
+            stream_id,
+        )
+        last_version = state["version"] or 0
+        stored: dict[int, bytes] = {}
+        if events[0].version <= last_version:  # a retry, or a rival's: compare what is there
             rows = await conn.fetch(
-                "SELECT version, payload FROM events WHERE stream_id = $1 AND version >= $2",
+                "SELECT version, payload FROM events "
+                "WHERE stream_id = $1 AND version >= $2 AND version <= $3",
                 stream_id,
                 events[0].version,
+                events[-1].version,
             )
-            stored = {r["version"]: json.loads(r["payload"]) for r in rows}
-            last = await conn.fetchval(
-                "SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1", stream_id
-            )
-            new: list[tuple[Any, ...]] = []
-            expected = last + 1
-            for event in events:
-                payload = event.model_dump(mode="json")
-                if event.version in stored:
-                    if stored[event.version] != payload:
-                        raise EventConflict(
-                            f"stream {stream_id} already has a different event at version "
-                            f"{event.version}",
-                            stream_id=stream_id,
-                            version=event.version,
-                        )
-                    continue
-                if event.version != expected:
-                    raise EventGap(
-                        f"stream {stream_id} is at version {expected - 1}; "
-                        f"version {event.version} would leave a gap",
-                        stream_id=stream_id,
-                        version=event.version,
-                    )
-                expected += 1
-                new.append(
-                    (
-                        stream_id,
-                        event.version,
-                        event.type,
-                        event.schema_version,
-                        event.occurred_at,
-                        event.actor,
-                        json.dumps(payload),
-                    )
-                )
-            if new:
-                await conn.executemany(
-                    "INSERT INTO events (stream_id, version, event_type, schema_version, "
-                    "occurred_at, actor, payload) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
-                    new,
-                )
-            return len(new)
+            stored = {r["version"]: r["payload"] for r in rows}
+        new = plan_append(
+            events,
+            stored=stored,
+            last_version=last_version,
+            last_hash=state["hash"] or ZERO_HASH,
+            head=(state["position"] or 0, state["global_hash"] or ZERO_HASH),
+            recorded_at=state["now"],
+        )
+        if not new:
+            return 0
+        columns = (
+            "position, stream_id, version, event_type, schema_version, occurred_at, actor, "
+            "payload, prev_hash, hash, global_prev_hash, global_hash"
+        )
+        # One statement for the whole batch: unnest of one array per column.
+        await conn.execute(
+            f"INSERT INTO events ({columns}) SELECT * FROM unnest("
+            "$1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[], $6::timestamptz[], "
+            "$7::text[], $8::bytea[], $9::bytea[], $10::bytea[], $11::bytea[], $12::bytea[])",
+            *([getattr(row, name.strip()) for row in new] for name in columns.split(",")),
+        )
+        # Delivered on commit only, so a listener never reads ahead of what it can see.
+        await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, str(new[-1].position))
+        return len(new)
 
-    async def read(self, stream_id: str, *, after_version: int = 0) -> list[AnyEvent]:
-        """The events of one stream, in version order, upcast to their current shape."""
-        async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                "SELECT payload FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version",
-                stream_id,
-                after_version,
-            )
+    async def read(
+        self, stream_id: str, *, after_version: int = 0, until: datetime | None = None
+    ) -> list[AnyEvent]:
+        """The events of one stream, in version order, upcast to their current shape.
+
+        Args:
+            after_version: only the events after this version.
+            until: only the events that occurred at or before this moment (an as-of view).
+        """
+        rows = await self._pool.fetch(
+            "SELECT payload FROM events WHERE stream_id = $1 AND version > $2 "
+            "AND ($3::timestamptz IS NULL OR occurred_at <= $3) ORDER BY version",
+            stream_id,
+            after_version,
+            until,
+        )
         return [load_event(json.loads(r["payload"])) for r in rows]
 
+    async def read_records(self, stream_id: str) -> list[StoredEvent]:
+        """The stored rows of one stream, in version order, with their hashes."""
+        rows = await self._pool.fetch(
+            f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version", stream_id
+        )
+        return [StoredEvent.model_construct(**dict(r)) for r in rows]
+
+    async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
+        """Up to `limit` stored rows after `after_position`, in position (commit) order."""
+        rows = await self._pool.fetch(
+            f"SELECT {_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2",
+            after_position,
+            limit,
+        )
+        # Rows from our own table, typed by their columns: validating again only costs time
+        # (verification reads every row).
+        return [StoredEvent.model_construct(**dict(r)) for r in rows]
+
+    async def head(self) -> tuple[int, bytes]:
+        """The last position and its global hash; (0, 32 zero bytes) when empty."""
+        row = await self._pool.fetchrow(
+            "SELECT position, global_hash FROM events ORDER BY position DESC LIMIT 1"
+        )
+        return (row["position"], row["global_hash"]) if row else (0, ZERO_HASH)
+
+    async def stream_heads(self) -> dict[str, tuple[int, bytes]]:
+        """Each stream's last version and its hash."""
+        rows = await self._pool.fetch(
+            "SELECT DISTINCT ON (stream_id) stream_id, version, hash FROM events "
+            "ORDER BY stream_id, version DESC"
+        )
+        return {r["stream_id"]: (r["version"], r["hash"]) for r in rows}
+
     async def stream_ids(self) -> list[str]:
-        async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                "SELECT stream_id FROM events WHERE version = 1 ORDER BY position"
-            )
+        """Every stream, in the order they began."""
+        rows = await self._pool.fetch(
+            "SELECT stream_id FROM events WHERE version = 1 ORDER BY position"
+        )
         return [r["stream_id"] for r in rows]

@@ -1,15 +1,22 @@
-"""The PostgreSQL event store on a real server: idempotent, ordered, append-only."""
+"""What only the PostgreSQL store shows: roles, triggers, migrations, notifications, bytes.
+
+The behaviour every store shares is in `test_store_contract.py`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
 import domain as d
-from activities import MIGRATIONS, EventConflict, EventGap, PostgresEventStore
+import domain._upcast as upcasting
+from activities import MIGRATIONS, PostgresEventStore
+from activities.chain import canonical_json
+from activities.event_store import NOTIFY_CHANNEL, SchemaMissing
 from tests import factories as f
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -26,105 +33,90 @@ def history(trajectory_id: str | None = None) -> list[d.AnyEvent]:
     return events
 
 
-async def test_append_then_read_gives_the_same_events_in_order(store: PostgresEventStore) -> None:
-    events = history()
-    assert await store.append(events[:2]) == 2
-    assert await store.append(events[2:]) == 2
-    assert await store.read(events[0].trajectory_id) == events
-    assert await store.read(events[0].trajectory_id, after_version=3) == events[3:]
-
-
-async def test_appending_the_same_events_again_is_a_no_op(store: PostgresEventStore) -> None:
-    events = history()
-    await store.append(events[:3])
-    # A retried activity sends what was already stored, perhaps with what was not.
-    assert await store.append(events[:3]) == 0
-    assert await store.append(events[1:]) == 1
-    assert await store.read(events[0].trajectory_id) == events
-
-
-async def test_a_different_event_at_a_taken_version_is_a_conflict(
-    store: PostgresEventStore,
+async def test_the_application_role_has_select_and_insert_only(
+    store: PostgresEventStore, owner_conn: asyncpg.Connection
 ) -> None:
-    events = history()
-    await store.append(events[:2])
-    other = history(trajectory_id=events[0].trajectory_id)[1].model_copy(
-        update={"occurred_at": NOW + timedelta(days=1)}
+    rows = await owner_conn.fetch(
+        "SELECT table_name, privilege_type FROM information_schema.role_table_grants "
+        "WHERE grantee = 'nbm_app' AND table_name IN ('events', 'schema_migrations')"
     )
-    with pytest.raises(EventConflict, match="already has a different event at version 2"):
-        await store.append([other])
-    assert await store.read(events[0].trajectory_id) == events[:2]
-
-
-async def test_a_version_that_skips_ahead_is_refused(store: PostgresEventStore) -> None:
-    events = history()
-    await store.append(events[:1])
-    with pytest.raises(EventGap, match="version 3 would leave a gap"):
-        await store.append(events[2:])
-    assert await store.read(events[0].trajectory_id) == events[:1]
-
-
-async def test_one_append_holds_one_stream(store: PostgresEventStore) -> None:
-    with pytest.raises(ValueError, match="one stream"):
-        await store.append([history()[0], history()[0]])
-
-
-async def test_concurrent_appends_at_the_same_version_one_wins(
-    store: PostgresEventStore,
-) -> None:
-    first = history()
-    tid = first[0].trajectory_id
-    await store.append(first[:1])
-    rival = history(trajectory_id=tid)[1].model_copy(update={"actor": "coach-other"})
-    results = await asyncio.gather(
-        store.append(first[1:2]), store.append([rival]), return_exceptions=True
-    )
-    assert sorted(type(r).__name__ for r in results) == ["EventConflict", "int"]
-    assert len(await store.read(tid)) == 2
-
-
-async def test_global_positions_follow_commit_order_across_streams(
-    store: PostgresEventStore,
-) -> None:
-    streams = [history() for _ in range(8)]
-    await asyncio.gather(*(store.append(s) for s in streams))
+    assert sorted((r["table_name"], r["privilege_type"]) for r in rows) == [
+        ("events", "INSERT"),
+        ("events", "SELECT"),
+    ]
     async with store.pool.acquire() as conn:
-        rows = await conn.fetch("SELECT stream_id, version, position FROM events ORDER BY position")
-    # Each append's events are contiguous in the global order: the table lock serialises them.
-    runs: list[str] = []
-    for row in rows:
-        if not runs or runs[-1] != row["stream_id"]:
-            runs.append(row["stream_id"])
-    assert len(runs) == len(streams)
-    assert [r["position"] for r in rows] == list(
-        range(rows[0]["position"], rows[0]["position"] + len(rows))
-    )
-
-
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "UPDATE events SET actor = 'someone-else'",
-        "DELETE FROM events",
-        "TRUNCATE events",
-    ],
-)
-async def test_the_events_table_is_append_only(store: PostgresEventStore, statement: str) -> None:
-    events = history()
-    await store.append(events)
-    async with store.pool.acquire() as conn:
-        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
-            await conn.execute(statement)
-    assert await store.read(events[0].trajectory_id) == events
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await conn.execute("CREATE TABLE sneaky (x int)")
 
 
 async def test_migrations_are_applied_once_and_recorded(database_url: str) -> None:
-    first = await PostgresEventStore.connect(database_url)
+    applied = await PostgresEventStore.migrate_database(database_url)
+    assert applied == [name for name, _ in MIGRATIONS]
+    conn = await asyncpg.connect(database_url)
     try:
-        async with first.pool.acquire() as conn:
-            names = [r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")]
-        assert names == [name for name, _ in MIGRATIONS]
-        # Two more processes starting at once find nothing left to do.
-        assert await asyncio.gather(first.migrate(), first.migrate()) == [[], []]
+        names = [r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")]
     finally:
-        await first.close()
+        await conn.close()
+    assert names == applied
+    # Two more processes starting at once find nothing left to do.
+    again = PostgresEventStore.migrate_database(database_url)
+    assert await asyncio.gather(again, PostgresEventStore.migrate_database(database_url)) == [
+        [],
+        [],
+    ]
+
+
+async def test_connecting_to_an_unmigrated_database_says_so(database_url: str) -> None:
+    with pytest.raises(SchemaMissing, match="run the migrations"):
+        await PostgresEventStore.connect(database_url)
+
+
+async def test_the_payload_is_stored_as_the_canonical_bytes_that_are_hashed(
+    store: PostgresEventStore,
+) -> None:
+    events = history()
+    await store.append(events)
+    records = await store.read_records(events[0].trajectory_id)
+    assert [r.payload for r in records] == [
+        canonical_json(e.model_dump(mode="json")) for e in events
+    ]
+    assert all(canonical_json(json.loads(r.payload)) == r.payload for r in records)
+
+
+async def test_an_append_notifies_its_last_position_on_commit(
+    store: PostgresEventStore, app_database_url: str
+) -> None:
+    heard: asyncio.Queue[str] = asyncio.Queue()
+    listener = await asyncpg.connect(app_database_url)
+    try:
+        await listener.add_listener(NOTIFY_CHANNEL, lambda *args: heard.put_nowait(args[3]))
+        events = history()
+        await store.append(events[:2])
+        await store.append(events[:2])  # nothing new: nothing to tell
+        await store.append(events[2:])
+        assert await asyncio.wait_for(heard.get(), 5) == "2"
+        assert await asyncio.wait_for(heard.get(), 5) == str(len(events))
+        assert heard.empty()
+    finally:
+        await listener.close()
+
+
+async def test_old_shapes_are_upcast_on_read(
+    store: PostgresEventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = history()
+    await store.append(events)
+    started = events[0]
+    # Pretend TrajectoryStarted moved to schema 2, with an upcaster from the stored shape 1.
+    monkeypatch.setitem(upcasting.CURRENT_SCHEMA, started.type, 2)
+
+    def v1_to_v2(data: dict[str, object]) -> dict[str, object]:
+        return {**data, "actor": "upcast-actor"}
+
+    monkeypatch.setitem(upcasting.UPCASTERS, (started.type, 1), v1_to_v2)
+    (record, *_) = await store.read_records(started.trajectory_id)
+    assert record.schema_version == 1 and json.loads(record.payload)["schema_version"] == 1
+    (read, *rest) = await store.read(started.trajectory_id)
+    assert (read.schema_version, read.actor) == (2, "upcast-actor")
+    assert record.event() == read
+    assert rest == events[1:]
