@@ -30,6 +30,9 @@ from .event_store import PostgresEventStore
 
 CHECKPOINT_FORMAT = 1
 
+DEFAULT_CHECKPOINT_FILE = Path("audit") / "checkpoints.jsonl"
+"""Where checkpoints go, under the data folder, when NBM_CHECKPOINT_FILE is not set."""
+
 
 class CheckpointError(Exception):
     """A checkpoint file or key that cannot be used; the message says which and why."""

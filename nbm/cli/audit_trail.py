@@ -39,6 +39,7 @@ from temporalio.worker import Replayer
 import domain as d
 from activities import PostgresEventStore
 from activities.checkpoints import (
+    DEFAULT_CHECKPOINT_FILE,
     Checkpoint,
     CheckpointError,
     CheckpointTaken,
@@ -189,7 +190,7 @@ app.add_typer(checkpoints_app, name="checkpoints")
 
 
 def checkpoint_file(config: Settings) -> Path:
-    return config.checkpoint_file or config.data_dir / "audit" / "checkpoints.jsonl"
+    return config.checkpoint_file or config.data_dir / DEFAULT_CHECKPOINT_FILE
 
 
 @app.command("checkpoint")
