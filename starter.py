@@ -8,10 +8,13 @@ subprocess per command, and prints each command with its output so a person can 
   evaluation escalated, the end of learning. Watch them with `nbm trajectory show`.
 - B: a WijkLeerbedrijf trajectory where the match comes before the agreement (steps 4 and 3
   in the other order), through to a regular job; it also shows a refused command.
-- C: a trajectory ended early: the candidate withdrew.
+- C: a trajectory ended early: the candidate withdrew and asked for their data to be erased
+  (`nbm candidate erase`); the trajectory's facts stay, the personal data cannot be read.
 
-The settings come from the environment or `data/stack.json`, as for the CLI. The names and
-BSNs are fictional.
+The CLI seals every candidate's personal data with the candidate's own key before it sends
+it, so it needs the key store (NBM_DATABASE_URL and NBM_KEK; the embedded stack provides
+both). The settings come from the environment or `data/stack.json`, as for the CLI. The names
+and BSNs are fictional; each run uses new candidate references, as an erased one stays erased.
 """
 
 from __future__ import annotations
@@ -76,9 +79,11 @@ def demo_small_scale(env: dict[str, str], expected: str, tag: str) -> str:
         "--training", "ROC Flevoland:mbo 2 Helpende Z&W", "--budget", "5000", env=env,
     )  # fmt: skip
     nbm(
-        "trajectory", "match", tid, "--candidate-ref", "cand-demo-a", "--name", "Fenna Demo",
-        "--bsn", "123456708", "--skill", "care", "--motivation-passed", "--language-level", "A2",
-        "--barrier", "childcare", "--barrier", "mobility", env=env,
+        "trajectory", "match", tid, "--candidate-ref", f"cand-demo-a-{tag}", "--name", "Fenna Demo",
+        "--bsn", "123456708", "--email", "fenna.demo@example.nl", "--skill", "care",
+        "--motivation-passed", "--language-level", "A2", "--barrier", "childcare",
+        "--barrier", "mobility", "--family-notes", "two children, childcare not yet arranged",
+        env=env,
     )  # fmt: skip
     nbm("trajectory", "start-learning", tid, env=env)
     nbm("trajectory", "start-placement", tid, "--name", "introduction", "--hours", "16", env=env)
@@ -104,7 +109,7 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str, tag: str) -> str:
         env=env,
     )  # fmt: skip
     nbm(
-        "trajectory", "match", tid, "--candidate-ref", "cand-demo-b", "--name", "Sanne Demo",
+        "trajectory", "match", tid, "--candidate-ref", f"cand-demo-b-{tag}", "--name", "Sanne Demo",
         "--bsn", "222333406", "--motivation-passed", "--language-level", "B1",
         "--barrier", "transport", env=env,
     )  # fmt: skip
@@ -139,13 +144,16 @@ def demo_ended_early(env: dict[str, str], expected: str, tag: str) -> str:
         "--intention-only", "--learning-location", "Leerbedrijf Logistiek", env=env,
     )  # fmt: skip
     nbm(
-        "trajectory", "match", tid, "--candidate-ref", "cand-demo-c", "--name", "Joris Demo",
+        "trajectory", "match", tid, "--candidate-ref", f"cand-demo-c-{tag}", "--name", "Joris Demo",
         "--bsn", "123456721", "--motivation-passed", env=env,
     )  # fmt: skip
     nbm(
         "trajectory", "end", tid, "--reason", "candidate-withdrew",
         "--explanation", "withdrew after the selection day", env=env,
     )  # fmt: skip
+    print("\n# The candidate asks for erasure: their key is destroyed, the facts stay.")
+    nbm("candidate", "erase", f"cand-demo-c-{tag}", "--yes", env=env)
+    nbm("trajectory", "show", tid, "--show-personal", env=env)
     return tid
 
 
@@ -184,6 +192,7 @@ def main() -> int:
         f"  .venv/bin/nbm trajectory record-follow-up {b} --still-employed --benefit-ended"
         "   (after 1 minute)\n"
         f"  .venv/bin/nbm trajectory show {c} --json\n"
+        f"  .venv/bin/nbm candidate status cand-demo-c-{tag}\n"
         "  .venv/bin/nbm trajectory list --all\n"
         "and the Temporal Web UI for the workflows and their timers.",
         flush=True,

@@ -29,6 +29,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
+from activities import PostgresEventStore
 from nbm.cli import app
 from nbm.keyring import generate_keyring
 from nbm.settings import PROJECT_ROOT
@@ -92,7 +93,10 @@ async def cli_database_url(pg_url: str) -> AsyncIterator[str]:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield with_database(pg_url, name)
+    url = with_database(pg_url, name)
+    # The worker no longer migrates (its role may not run DDL): the owner does it first.
+    await PostgresEventStore.migrate_database(url)
+    yield url
     admin = await asyncpg.connect(pg_url)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
