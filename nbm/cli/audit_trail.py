@@ -11,13 +11,11 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-import asyncpg
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.table import Table
@@ -51,17 +49,17 @@ from activities.checkpoints import (
     take_checkpoint,
     verify_checkpoint,
 )
-from activities.event_store import SchemaMissing
 from nbm.settings import Settings, load_settings
 from worker import workflow_runner
 from workflows import TrajectoryWorkflow
 from workflows.checkpoint import CheckpointWorkflow
 from workflows.messages import WORKFLOW_TYPE
 
-from ._common import CONNECT_TIMEOUT, CliError, console, fail, one_line, print_json, run
+from ._common import CliError, console, fail, one_line, print_json, run
 from ._render import state_json, state_view
 from ._timeline import history_rows, utc
 from .audit import app
+from .audit_chain import open_store
 
 T = TypeVar("T")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")  # the domain's OpaqueId
@@ -76,35 +74,13 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 # --- the database ---------------------------------------------------------------------------
 
 
-@asynccontextmanager
-async def open_store(config: Settings) -> AsyncIterator[PostgresEventStore]:
-    """The event store, for reading: no migration, which an auditor's role may not run."""
-    try:
-        store = await asyncio.wait_for(
-            PostgresEventStore.connect(config.resolved_database_url(), max_size=2),
-            CONNECT_TIMEOUT,
-        )
-    except SchemaMissing as err:
-        raise CliError(str(err)) from None
-    except (OSError, TimeoutError, asyncpg.PostgresError) as err:
-        # The URL can hold a password: name the kind of failure, not the address.
-        raise CliError(
-            f"cannot connect to PostgreSQL ({type(err).__name__}); is the stack running? "
-            "(`make run`, or set NBM_DATABASE_URL)"
-        ) from None
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
 def run_store(work: Callable[[PostgresEventStore, Settings], Awaitable[T]]) -> T:
     """Load the settings, open the store, and run `work(store, settings)`."""
     config = load_settings()
     config.resolved_database_url()  # a ConfigError before any event loop starts
 
     async def main() -> T:
-        async with open_store(config) as store:
+        async with open_store(config.resolved_database_url()) as store:
             return await work(store, config)
 
     return asyncio.run(main())
