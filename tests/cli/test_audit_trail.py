@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 import domain as d
 from activities import PostgresEventStore
 from activities.checkpoints import public_pem
+from nbm.cli.audit_trail import SCHEDULE_ID
 from tests import factories as f
 from tests.integration.test_checkpoints import private_pem, rewrite_as_superuser
 from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
@@ -194,3 +195,21 @@ async def test_replay_lists_each_run_as_ok_or_diverged(
     result = invoke(["audit", "replay", trajectory_id], env)
     assert f"DIVERGED  {trajectory_id}" in result.stdout
     assert_user_error(result, "1 of 1 runs diverge from the current code", trajectory_id)
+
+
+async def test_schedule_checkpoints_creates_then_updates_the_schedule(
+    dev_env: WorkflowEnvironment, env: dict[str, str | None]
+) -> None:
+    env = {**env, "TEMPORAL_ADDRESS": dev_env.client.service_client.config.target_host}
+    assert_user_error(
+        invoke(["audit", "schedule-checkpoints", "--every", "soon"], env), "--every: 'soon'"
+    )
+    try:
+        out = ok(["audit", "schedule-checkpoints", "--every", "90m"], env)
+        assert out == f"schedule {SCHEDULE_ID} created: a checkpoint every 1:30:00\n"
+        out = ok(["audit", "schedule-checkpoints", "--every", "1h"], env)
+        assert out == f"schedule {SCHEDULE_ID} updated: a checkpoint every 1:00:00\n"
+        described = await dev_env.client.get_schedule_handle(SCHEDULE_ID).describe()
+        assert [i.every for i in described.schedule.spec.intervals] == [timedelta(hours=1)]
+    finally:
+        await dev_env.client.get_schedule_handle(SCHEDULE_ID).delete()
