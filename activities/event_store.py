@@ -23,7 +23,7 @@ import asyncpg
 
 from domain import AnyEvent, load_event
 
-from .chain import ZERO_HASH, StoredEvent, canonical_json, seal
+from .chain import ZERO_HASH, ChainRecord, ChainRow, StoredEvent, canonical_json, seal
 from .migrations import migrate
 
 NOTIFY_CHANNEL = "nbm_events"
@@ -32,10 +32,7 @@ NOTIFY_CHANNEL = "nbm_events"
 # Any constant works; every appender must use the same one.
 _APPEND_LOCK = 0x4E424D45  # "NBME"
 
-_COLUMNS = (
-    "position, stream_id, version, event_type, schema_version, occurred_at, actor, payload, "
-    "prev_hash, hash, global_prev_hash, global_hash, recorded_at"
-)
+_COLUMNS = ", ".join(ChainRow._fields)  # in ChainRow's order: a row becomes ChainRow(*row)
 
 
 class EventStoreError(Exception):
@@ -127,6 +124,9 @@ class EventStore(Protocol):
     ) -> list[AnyEvent]: ...
     async def read_records(self, stream_id: str) -> list[StoredEvent]: ...
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]: ...
+    async def read_rows(
+        self, after_position: int = 0, limit: int = 1000
+    ) -> Sequence[ChainRecord]: ...
     async def head(self) -> tuple[int, bytes]: ...
     async def stream_heads(self) -> dict[str, tuple[int, bytes]]: ...
     async def stream_ids(self) -> list[str]: ...
@@ -284,14 +284,20 @@ class PostgresEventStore:
 
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         """Up to `limit` stored rows after `after_position`, in position (commit) order."""
-        rows = await self._pool.fetch(
+        rows = await self._fetch_all(after_position, limit)
+        # Rows from our own table, typed by their columns: validating again only costs time.
+        return [StoredEvent.model_construct(**dict(r)) for r in rows]
+
+    async def read_rows(self, after_position: int = 0, limit: int = 1000) -> list[ChainRow]:
+        """As `read_all`, as plain tuples: for reading the whole table (verification)."""
+        return [ChainRow(*r) for r in await self._fetch_all(after_position, limit)]
+
+    async def _fetch_all(self, after_position: int, limit: int) -> list[asyncpg.Record]:
+        return await self._pool.fetch(
             f"SELECT {_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2",
             after_position,
             limit,
         )
-        # Rows from our own table, typed by their columns: validating again only costs time
-        # (verification reads every row).
-        return [StoredEvent.model_construct(**dict(r)) for r in rows]
 
     async def head(self) -> tuple[int, bytes]:
         """The last position and its global hash; (0, 32 zero bytes) when empty."""

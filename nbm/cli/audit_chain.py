@@ -114,7 +114,7 @@ async def verify_store(store: EventStore, trajectory_id: str | None = None) -> C
     else:
         verifier = ChainVerifier(global_chain=True)
         after = 0
-        while batch := await store.read_all(after_position=after, limit=BATCH):
+        while batch := await store.read_rows(after_position=after, limit=BATCH):
             for record in batch:
                 verifier.add(record)
             after = batch[-1].position
