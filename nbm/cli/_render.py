@@ -20,7 +20,7 @@ from ._common import when
 
 MASK = "***"
 MASK_HINT = "*** (--show-personal)"
-ERASED = "erased"
+ERASED: Literal["erased"] = "erased"
 ERASED_HINT = "erased (nbm candidate erase)"
 
 Personal = d.PersonalData | Literal["erased"] | None
@@ -71,7 +71,7 @@ def state_json(state: d.Trajectory, *, personal: Personal = None) -> dict[str, A
         # Never the ciphertext either: it is of no use to a reader of the JSON.
         if personal is None:
             candidate["personal"] = {"name": MASK, "bsn": MASK}
-        elif personal == ERASED:
+        elif not isinstance(personal, d.PersonalData):  # ERASED
             candidate["personal"] = {"erased": True}
         else:
             candidate["personal"] = personal.model_dump(mode="json", exclude_none=True)
@@ -81,7 +81,7 @@ def state_json(state: d.Trajectory, *, personal: Personal = None) -> dict[str, A
 def _personal_rows(personal: Personal) -> list[tuple[str, str]]:
     if personal is None:
         return [("name", MASK_HINT), ("BSN", MASK_HINT)]
-    if personal == ERASED:
+    if not isinstance(personal, d.PersonalData):  # ERASED
         return [("personal data", ERASED_HINT)]
     rows = [("name", personal.name), ("BSN", personal.bsn)]
     for label, field in _PERSONAL_ROWS:

@@ -124,8 +124,8 @@ async def drive_sealed(env: WorkflowEnvironment, task_queue: str, keys: Postgres
         calamity_kind=d.CalamityKind.DIVORCE,
         summary=seal_text(CALAMITY_SUMMARY, key, REF),
     )
-    for command in (evaluation, calamity, f.regular_job(hours=32)):
-        await service.send(env.client, tid, command)
+    for later in (evaluation, calamity, f.regular_job(hours=32)):
+        await service.send(env.client, tid, later)
     await advance_to(env, tid, d.DeadlineKind.FOLLOW_UP)
     await service.send(
         env.client, tid, d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True)
