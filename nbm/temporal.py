@@ -1,4 +1,10 @@
-"""How every process connects to Temporal: one data converter, one failure converter."""
+"""How every process connects to Temporal: one data converter, one codec, one failure converter.
+
+Every payload is encrypted by the codec (`nbm.codec`) with the keys in NBM_CODEC_KEYS, and
+failure messages travel inside an encoded (so encrypted) payload instead of the plain
+`message` field. Workflow ids and search attributes are never encrypted: no personal data
+there.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,25 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
+from .codec import EncryptionCodec
+from .keyring import Keyring
 from .settings import Settings
 
-DATA_CONVERTER: DataConverter = dataclasses.replace(
+PLAIN_DATA_CONVERTER: DataConverter = dataclasses.replace(
     pydantic_data_converter,
-    # Failure messages can hold what a coach typed; keep them out of plain history fields
-    # so the payload codec (event store issue) covers them too.
+    # Failure messages can hold what a coach typed; moving them into an encoded payload puts
+    # them under the codec's encryption like any other payload.
     failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
 )
+"""Without the codec: never for connecting to a server, only to look at what it stores
+(tests that prove the history is encrypted) and as the base of `data_converter`."""
+
+
+def data_converter(keys: Settings | Keyring) -> DataConverter:
+    """The converter every client and worker uses: pydantic, the codec over `keys`, failures
+    as encoded attributes. `keys` is a keyring, or settings whose NBM_CODEC_KEYS give one."""
+    keyring = keys.resolved_codec_keys() if isinstance(keys, Settings) else keys
+    return dataclasses.replace(PLAIN_DATA_CONVERTER, payload_codec=EncryptionCodec(keyring))
 
 
 async def connect(settings: Settings) -> Client:
@@ -23,5 +40,5 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.resolved_temporal_address(),
         namespace=settings.temporal_namespace,
-        data_converter=DATA_CONVERTER,
+        data_converter=data_converter(settings),
     )

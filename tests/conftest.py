@@ -4,10 +4,14 @@
   `database_url` gives each test a database of its own.
 - `ts_env`: the time-skipping Temporal test server (two years in seconds), one per test.
 - `dev_env`: the Temporal CLI dev server, for what the test server does not do faithfully.
+
+Every client and worker encrypts its payloads with `TEST_CODEC_KEYS`, as production does with
+NBM_CODEC_KEYS; the variable is set for this process and the ones it starts.
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -21,12 +25,21 @@ from temporalio.worker import Worker
 
 from activities import PostgresEventStore
 from activities.event_store_schema import APP_ROLE
+from nbm.keyring import parse_keyring
 from nbm.logs import configure_logging
 from nbm.servers import embedded_postgres_url, temporal_cli, temporal_test_server
-from nbm.temporal import DATA_CONVERTER
+from nbm.temporal import data_converter
 from worker import build_worker
 
 configure_logging("json", "info")
+
+TEST_CODEC_KEYS = "test-codec-1:" + base64.b64encode(bytes(range(32))).decode()
+"""A fixed, public keyring: a history recorded in one test session decodes in the next."""
+# worker.py under the CLI tests and the CLI itself read NBM_CODEC_KEYS from the environment;
+# overriding a developer's own keys keeps the fixtures and those processes on one ring.
+os.environ["NBM_CODEC_KEYS"] = TEST_CODEC_KEYS
+TEST_KEYRING = parse_keyring(TEST_CODEC_KEYS, "TEST_CODEC_KEYS")
+TEST_DATA_CONVERTER = data_converter(TEST_KEYRING)
 
 
 def with_database(url: str, name: str) -> str:
@@ -99,7 +112,7 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     stops skipping time while any workflow task waits for a worker that has gone.
     """
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
+        data_converter=TEST_DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
     )
     yield env
     await env.shutdown()
@@ -108,7 +121,7 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture(scope="session")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
-        data_converter=DATA_CONVERTER,
+        data_converter=TEST_DATA_CONVERTER,
         dev_server_existing_path=str(temporal_cli()),
         ui=False,
     )

@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 from nbm.logs import configure_logging
 from nbm.service import ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
-from nbm.temporal import DATA_CONVERTER
+from nbm.temporal import data_converter
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -199,11 +199,11 @@ def configure_cli_logging() -> None:
 async def connect_client(config: Settings) -> Client:
     """A client for the configured server, or a one-line `CliError` saying why not."""
     address = config.resolved_temporal_address()
+    # Outside the try: missing codec keys are a ConfigError, not a connection problem.
+    converter = data_converter(config)
     try:
         return await asyncio.wait_for(
-            Client.connect(
-                address, namespace=config.temporal_namespace, data_converter=DATA_CONVERTER
-            ),
+            Client.connect(address, namespace=config.temporal_namespace, data_converter=converter),
             CONNECT_TIMEOUT,
         )
     except (TimeoutError, RuntimeError, OSError) as err:
@@ -223,7 +223,9 @@ async def connect_client(config: Settings) -> Client:
 def run(work: Callable[[Client, Settings], Awaitable[T]], *, timeout: float = REQUEST_TIMEOUT) -> T:
     """Load the settings, connect, and run `work(client, settings)` in a fresh event loop."""
     config = load_settings()
-    config.resolved_temporal_address()  # a ConfigError before any event loop starts
+    # A ConfigError (no server, no codec keys) before any event loop starts.
+    config.resolved_temporal_address()
+    config.resolved_codec_keys()
 
     async def main() -> T:
         client = await connect_client(config)

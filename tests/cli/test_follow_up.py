@@ -18,8 +18,8 @@ from activities import PostgresEventStore
 from nbm.cli.coach import send_command
 from nbm.cli.trajectory import fetch_state, start_trajectory
 from nbm.servers import temporal_test_server
-from nbm.temporal import DATA_CONVERTER
 from tests import factories as f
+from tests.conftest import TEST_DATA_CONVERTER
 from worker import build_worker
 
 from .conftest import assert_user_error, invoke
@@ -29,7 +29,7 @@ from .conftest import assert_user_error, invoke
 async def clock() -> AsyncIterator[WorkflowEnvironment]:
     """A time-skipping server of our own: its clock starts now, whatever other tests skipped."""
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
+        data_converter=TEST_DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
     )
     yield env
     await env.shutdown()

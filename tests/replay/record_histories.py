@@ -20,8 +20,8 @@ import domain as d
 from activities import PostgresEventStore
 from nbm import service
 from nbm.servers import embedded_postgres_url, temporal_test_server
-from nbm.temporal import DATA_CONVERTER
 from tests import factories as f
+from tests.conftest import TEST_DATA_CONVERTER
 from tests.workflows.helpers import advance_to, start_ready_to_learn
 from worker import build_worker
 from workflows import TrajectoryInput, TrajectoryWorkflow
@@ -112,7 +112,7 @@ async def _record(
     name: str, scenario: Scenario, store: PostgresEventStore, target: Path
 ) -> list[Path]:
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
+        data_converter=TEST_DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
     )
     written: list[Path] = []
     try:

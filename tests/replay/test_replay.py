@@ -2,6 +2,10 @@
 
 A change that running trajectories would replay differently must sit behind
 `workflow.patched`; this test is what catches one that does not.
+
+The v1 histories were recorded before the payload codec and hold plain payloads: the codec
+lets unencrypted payloads through on decode, so they replay unchanged. Histories recorded
+since are encrypted with the test keyring (`TEST_CODEC_KEYS`), which the replayer holds.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from nbm.temporal import DATA_CONVERTER
+from tests.conftest import TEST_DATA_CONVERTER
 from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
 from worker import workflow_runner
 from workflows import TrajectoryWorkflow
@@ -29,7 +33,7 @@ def replayer(*workflows: type) -> Replayer:
     return Replayer(
         workflows=list(workflows) or [TrajectoryWorkflow],
         workflow_runner=workflow_runner(),
-        data_converter=DATA_CONVERTER,
+        data_converter=TEST_DATA_CONVERTER,
     )
 
 
