@@ -32,6 +32,18 @@ def port_free(port: int) -> bool:
     return True
 
 
+async def port_answers(port: int) -> bool:
+    """Whether a server accepts connections on 127.0.0.1:`port` now."""
+    try:
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+    except OSError:
+        return False
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+    return True
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,10 +1,13 @@
-"""The embedded stack behind `make run`: PostgreSQL, the Temporal dev server, the worker, a demo.
+"""The embedded stack behind `make run`: PostgreSQL, the Temporal dev server, the codec
+server, the worker, a demo.
 
-`python -m nbm.stack run` starts each server whose address is not set in the environment
-(TEMPORAL_ADDRESS, NBM_DATABASE_URL), writes `<data dir>/stack.json` so the CLI and the worker
-find them, starts `worker.py`, runs `starter.py` once and keeps running until Ctrl-C or
-SIGTERM. Then it stops everything it started, the worker first, and exits 0. The data stays
-in the data dir, so the next run carries on with the same trajectories.
+`python -m nbm.stack run` generates the local secrets on first use (unless they are all set
+in the environment), starts each server whose address is not set in the environment
+(TEMPORAL_ADDRESS, NBM_DATABASE_URL), starts the codec server and points the Web UI at it, so
+the operator on this machine sees decrypted payloads. It writes `<data dir>/stack.json` so the
+CLI and the worker find the servers, starts `worker.py`, runs `starter.py` once and keeps
+running until Ctrl-C or SIGTERM. Then it stops everything it started, the worker first, and
+exits 0. The data stays in the data dir, so the next run carries on with the same trajectories.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
 from temporalio.client import Client
 
+from nbm.local_secrets import ensure_local_secrets
 from nbm.logs import configure_logging, get_logger
-from nbm.processes import Child, free_port, port_free, stop_postgres, tail
+from nbm.processes import Child, free_port, port_answers, port_free, stop_postgres, tail
 from nbm.servers import MissingServerBinary, embedded_postgres_url, temporal_cli
 from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
 
@@ -62,8 +66,11 @@ class Stack:
         self.logs: dict[str, Path] = {
             "temporal": self.data_dir / "temporal" / "server.log",
             "worker": self.data_dir / "logs" / "worker.log",
+            "codec_server": self.data_dir / "logs" / "codec_server.log",
         }
-        self.info: dict[str, Any] = {"pid": os.getpid(), "ui_url": None, "processes": {}}
+        self.info: dict[str, Any] = {
+            "pid": os.getpid(), "ui_url": None, "codec_url": None, "processes": {},
+        }  # fmt: skip
         self.env = dict(os.environ, NBM_DATA_DIR=str(self.data_dir))
         # The venv's bin/ first, so the demo's `nbm` calls find the CLI of this install.
         bindir = str(Path(sys.executable).parent)
@@ -71,7 +78,7 @@ class Stack:
 
     def check(self) -> None:
         """Raise if a process the stack needs has died."""
-        for name in ("temporal", "worker"):
+        for name in ("temporal", "codec_server", "worker"):
             child = self.children.get(name)
             if child is not None and not child.running:
                 raise StackError(
@@ -104,13 +111,45 @@ class Stack:
             await admin.close()
         return with_database(url, APP_DATABASE)
 
-    async def start_temporal(self) -> str:
-        grpc, ui = (p if port_free(p) else free_port() for p in DEFAULT_PORTS)
+    def ensure_secrets(self) -> None:
+        """Generate the stack's keys on first use; variables set in the environment win."""
+        s = self.settings
+        if not (s.kek and s.codec_keys and s.audit_signing_key):
+            ensure_local_secrets(self.data_dir)
+
+    async def start_codec_server(self, ui_port: int | None) -> str:
+        """The codec server on 127.0.0.1, answering our Web UI's origin; its URL once it listens."""
+        port = self.settings.codec_server_port
+        port = port if port_free(port) else free_port()
+        args = [sys.executable, "-m", "nbm.codec_server", "--port", str(port)]
+        if ui_port is not None:  # else its default origins: the local UI on 8233
+            for host in ("127.0.0.1", "localhost"):
+                args += ["--origin", f"http://{host}:{ui_port}"]
+        child = await Child.spawn(
+            "codec_server", args, self.env, self.logs["codec_server"], signal.SIGTERM
+        )
+        self.children["codec_server"] = child
+        self.info["processes"]["codec_server"] = child.proc.pid
+        deadline = time.monotonic() + START_TIMEOUT
+        while not await port_answers(port):
+            self.check()
+            if time.monotonic() > deadline or self.stop_requested.is_set():
+                raise StackError(
+                    f"the codec server does not listen; see {self.logs['codec_server']}"
+                )
+            await asyncio.sleep(POLL)
+        url = f"http://127.0.0.1:{port}"
+        self.info["codec_url"] = url
+        return url
+
+    async def start_temporal(self, grpc: int, ui: int, codec_url: str) -> str:
         db_file = self.data_dir / "temporal" / "temporal.sqlite"
         args = [
             str(temporal_cli()), "server", "start-dev", "--db-filename", str(db_file),
             "--ip", "127.0.0.1", "--port", str(grpc), "--ui-port", str(ui),
             "--log-level", "warn", "--ui-disable-news-fetch",
+            # The browser asks the codec server to decrypt; the Temporal server never can.
+            "--ui-codec-endpoint", codec_url,
         ]  # fmt: skip
         if self.settings.temporal_namespace != "default":
             args += ["--namespace", self.settings.temporal_namespace]
@@ -173,8 +212,16 @@ class Stack:
 
     async def start(self, demo: bool) -> None:
         started = time.monotonic()
+        self.ensure_secrets()
         database_url = self.settings.database_url or await self.start_postgres()
-        address = self.settings.temporal_address or await self.start_temporal()
+        if self.settings.temporal_address:
+            address = self.settings.temporal_address
+            await self.start_codec_server(None)  # for an operator's own UI to use
+        else:
+            # The UI's port is chosen first: the codec server must know the origin it serves.
+            grpc_port, ui_port = (p if port_free(p) else free_port() for p in DEFAULT_PORTS)
+            codec_url = await self.start_codec_server(ui_port)
+            address = await self.start_temporal(grpc_port, ui_port, codec_url)
         self.env.update(TEMPORAL_ADDRESS=address, NBM_DATABASE_URL=database_url)
         self.info.update(temporal_address=address, database_url=database_url)
         client = await self.connect(address)
@@ -191,9 +238,9 @@ class Stack:
             await self.run_demo()
 
     async def shutdown(self) -> None:
-        """Stop, in order, whatever was started: demo, worker, Temporal, PostgreSQL."""
+        """Stop, in order, whatever was started: demo, worker, Temporal, codec server, database."""
         self.settings.stack_file().unlink(missing_ok=True)
-        for name in ("demo", "worker", "temporal"):
+        for name in ("demo", "worker", "temporal", "codec_server"):
             if name in self.children:
                 await self.children[name].stop()
         if self.postgres is not None:
@@ -206,6 +253,7 @@ def banner(info: dict[str, Any], data_dir: Path) -> str:
         "The Nieuwe Banen stack is running.",
         f"  Web UI (Temporal):  {info['ui_url'] or '(external server: see its own UI)'}",
         f"  Temporal address:   {info['temporal_address']}",
+        f"  Codec server:       {info['codec_url']} (decrypts payloads for the Web UI)",
         f"  Data and logs:      {data_dir}",
         "",
         "Try, in another terminal:",

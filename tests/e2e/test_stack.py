@@ -1,5 +1,7 @@
 """End to end: `python -m nbm.stack run` starts the servers and the worker, stops them all on
 SIGINT with exit code 0, and a second run on the same data dir finds the data of the first.
+It generates its keys on the first run, keeps them for the second, and its codec server
+decrypts for the Web UI what its keys encrypted.
 """
 
 from __future__ import annotations
@@ -13,11 +15,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
 import pytest
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client, WorkflowExecutionStatus
 
+from nbm.codec import ENCODING
+from nbm.keyring import parse_keyring
+from nbm.local_secrets import read_local_secrets
 from nbm.settings import PROJECT_ROOT
+from nbm.temporal import PLAIN_DATA_CONVERTER, data_converter
 
 psutil = pytest.importorskip("psutil", reason="installed with the 'embedded' extra")
 
@@ -26,10 +35,13 @@ pytestmark = pytest.mark.e2e
 STACK = [sys.executable, "-m", "nbm.stack", "run", "--no-demo"]
 START_TIMEOUT = 45.0
 PROBE_WORKFLOW_ID = "stack-probe"
+PROBE_ARGUMENT = "a probe the Web UI shows decrypted"
 
 
 def stack_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("TEMPORAL_ADDRESS", "NBM_DATABASE_URL")}
+    # Without keys in the environment the stack generates its own, as on a fresh machine.
+    unset = ("TEMPORAL_ADDRESS", "NBM_DATABASE_URL", "NBM_CODEC_KEYS", "NBM_KEK")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(NBM_DATA_DIR=str(data_dir), NBM_DEMO="0", NBM_LOG_FORMAT="json")
     return env
 
@@ -85,6 +97,48 @@ class RunningStack:
             pytest.fail(f"stack did not stop on SIGINT:\n{self.output.read_text()}")
 
 
+async def stored_input(info: dict[str, Any]) -> Payloads:
+    """The probe's input as the server stores it (read without the codec)."""
+    raw = await Client.connect(info["temporal_address"], data_converter=PLAIN_DATA_CONVERTER)
+    history = await raw.get_workflow_handle(PROBE_WORKFLOW_ID).fetch_history()
+    started = history.events[0].workflow_execution_started_event_attributes
+    assert [p.metadata["encoding"] for p in started.input.payloads] == [ENCODING]
+    assert PROBE_ARGUMENT.encode() not in started.input.SerializeToString()
+    return started.input
+
+
+async def assert_codec_server_decrypts(info: dict[str, Any], stored: Payloads) -> None:
+    """What the Web UI does: post the stored payloads to the codec server, from its origin."""
+    body = json_format.MessageToDict(stored)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{info['codec_url']}/decode", json=body, headers={"Origin": info["ui_url"]}
+        ) as response,
+    ):
+        assert response.status == 200, await response.text()
+        assert response.headers["Access-Control-Allow-Origin"] == info["ui_url"]
+        decoded = json_format.ParseDict(await response.json(), Payloads())
+    assert [PLAIN_DATA_CONVERTER.payload_converter.from_payload(p) for p in decoded.payloads] == [
+        PROBE_ARGUMENT
+    ]
+
+
+async def ui_settings(ui_url: str) -> dict[str, Any]:
+    """The Web UI's settings, once it answers (it may start a moment after the server)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    async with aiohttp.ClientSession() as session:
+        while True:
+            try:
+                async with session.get(f"{ui_url}/api/v1/settings") as response:
+                    if response.status == 200:
+                        return dict(await response.json())
+            except aiohttp.ClientConnectionError:
+                pass  # not listening yet
+            assert time.monotonic() < deadline, f"no Web UI at {ui_url}"
+            await asyncio.sleep(0.2)
+
+
 async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> None:
     data_dir, output = tmp_path / "data", tmp_path / "stack.out"
 
@@ -92,13 +146,23 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
     stack = await RunningStack(data_dir, output).start()
     try:
         info = await stack.ready()
-        assert set(info["processes"]) == {"postgres", "temporal", "worker"}
+        assert set(info["processes"]) == {"postgres", "temporal", "codec_server", "worker"}
         assert all(alive(pid) for pid in info["processes"].values())
         assert info["ui_url"].startswith("http://127.0.0.1:")
+        assert info["codec_url"].startswith("http://127.0.0.1:")
+        codec_keys = read_local_secrets(data_dir)["codec_keys"]
 
-        client = await Client.connect(info["temporal_address"])
+        keyring = parse_keyring(codec_keys, "codec_keys")
+        client = await Client.connect(
+            info["temporal_address"], data_converter=data_converter(keyring)
+        )
         # No worker polls this queue: the workflow just waits, persisted in the SQLite file.
-        await client.start_workflow("StackProbe", id=PROBE_WORKFLOW_ID, task_queue="stack-probe")
+        await client.start_workflow(
+            "StackProbe", PROBE_ARGUMENT, id=PROBE_WORKFLOW_ID, task_queue="stack-probe"
+        )
+        await assert_codec_server_decrypts(info, await stored_input(info))
+        # The Web UI is told to send payloads to our codec server for decoding.
+        assert (await ui_settings(info["ui_url"]))["Codec"]["Endpoint"] == info["codec_url"]
         conn = await asyncpg.connect(info["database_url"])
         try:
             await conn.execute("CREATE TABLE stack_probe (note text)")
@@ -115,6 +179,7 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
         code = await stack.interrupt()
 
     assert code == 0, output.read_text()
+    assert f"Codec server:       {info['codec_url']}" in output.read_text()  # the banner
     still_running = {n: p for n, p in info["processes"].items() if alive(p)}
     assert not still_running, f"left running: {still_running}"
     assert not (data_dir / "stack.json").exists()
@@ -131,6 +196,9 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
         client = await Client.connect(info["temporal_address"])
         described = await client.get_workflow_handle(PROBE_WORKFLOW_ID).describe()
         assert described.status == WorkflowExecutionStatus.RUNNING
+        # The same keys as in the first run: what it stored still decrypts.
+        assert read_local_secrets(data_dir)["codec_keys"] == codec_keys
+        await assert_codec_server_decrypts(info, await stored_input(info))
     finally:
         code = await stack.interrupt()
     assert code == 0, output.read_text()
