@@ -86,3 +86,20 @@ def status(
             f"(wrapped by KEK {row['kek_id']})",
             markup=False,
         )
+
+
+async def rewrap_keys() -> int:
+    async with key_store(load_settings()) as keys:
+        return await keys.rewrap()
+
+
+@app.command("rewrap-keys")
+def rewrap_keys_command() -> None:
+    """Wrap every candidate's key under the current KEK (the first in NBM_KEK).
+
+    Run after putting a new KEK first in NBM_KEK (the old one still listed); once it is done
+    and the backups made before have expired, the old KEK can be removed. Until then an old
+    backup still holds the erased candidates' wrapped keys, readable with the old KEK.
+    """
+    count = asyncio.run(rewrap_keys())
+    typer.echo(f"{count} candidate key(s) rewrapped under the current KEK")

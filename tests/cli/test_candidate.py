@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typer.testing import CliRunner, Result
 
 from nbm.cli import app
+from nbm.keyring import generate_keyring
 from tests import factories as f
 
 from .conftest import Cli, assert_user_error, invoke
@@ -83,6 +84,28 @@ def test_erasure_through_the_cli(cli: Cli, fresh_id: str) -> None:
             "--bsn", f.CANDIDATE_BSN, "--motivation-passed"),
         f"candidate {ref} was erased",
     )  # fmt: skip
+
+
+def test_keys_move_to_a_new_kek(cli: Cli, fresh_id: str) -> None:
+    ref = f"cand-{fresh_id}"
+    start(cli, fresh_id)
+    match(cli, fresh_id, ref)
+    old = str(cli.env["NBM_KEK"])
+    new = generate_keyring("kek-new").dumps()
+
+    def with_kek(kek: str) -> Cli:
+        return Cli(env={**cli.env, "NBM_KEK": kek}, worker_log=cli.worker_log)
+
+    try:
+        rewrapped = with_kek(f"{new},{old}").ok("candidate", "rewrap-keys").stdout
+        assert "rewrapped under the current KEK" in rewrapped
+        assert "kek-new" in with_kek(new).ok("candidate", "status", ref).stdout
+        # The old KEK retired: the keys open with the new one alone.
+        shown = with_kek(new).ok("trajectory", "show", fresh_id, "--show-personal").stdout
+        assert f.CANDIDATE_BSN in shown
+    finally:
+        # The database is the whole session's: the other tests hold the old KEK.
+        with_kek(f"{old},{new}").ok("candidate", "rewrap-keys")
 
 
 def test_erasing_an_unknown_candidate_is_one_line(cli: Cli) -> None:
