@@ -3,7 +3,8 @@ server, the worker, a demo.
 
 `python -m nbm.stack run` generates the local secrets on first use (unless they are all set
 in the environment), starts each server whose address is not set in the environment
-(TEMPORAL_ADDRESS, NBM_DATABASE_URL), starts the codec server and points the Web UI at it, so
+(TEMPORAL_ADDRESS, NBM_DATABASE_URL), migrates the database as its owner (the worker and the
+CLI connect as the application's role), starts the codec server and points the Web UI at it, so
 the operator on this machine sees decrypted payloads. It writes `<data dir>/stack.json` so the
 CLI and the worker find the servers, starts `worker.py`, runs `starter.py` once and keeps
 running until Ctrl-C or SIGTERM. Then it stops everything it started, the worker first, and
@@ -33,6 +34,8 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
 from temporalio.client import Client
 
+from activities import PostgresEventStore
+from activities.event_store_schema import APP_ROLE
 from nbm.local_secrets import ensure_local_secrets
 from nbm.logs import configure_logging, get_logger
 from nbm.processes import Child, free_port, port_answers, port_free, stop_postgres, tail
@@ -49,6 +52,12 @@ log = get_logger("nbm.stack")
 
 def with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def as_user(url: str, user: str) -> str:
+    """`url` for another role (the embedded server trusts local connections: no password)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{user}@{parts.netloc.rpartition('@')[2]}"))
 
 
 class StackError(Exception):
@@ -116,6 +125,23 @@ class Stack:
         s = self.settings
         if not (s.kek and s.codec_keys and s.audit_signing_key):
             ensure_local_secrets(self.data_dir)
+
+    async def prepare_database(self) -> str:
+        """Migrate as the schema owner; the URL the application connects with.
+
+        The worker connects as the application's role, which may not run DDL: so the
+        migrations run here, as the owner, before it starts.
+        """
+        if self.settings.database_url:  # external: migrated by its owner, if we are told who
+            if self.settings.migration_database_url:
+                await PostgresEventStore.migrate_database(self.settings.migration_database_url)
+            return self.settings.database_url
+        owner_url = await self.start_postgres()
+        applied = await PostgresEventStore.migrate_database(owner_url)
+        if applied:
+            log.info("migrations applied", migrations=applied)
+        self.info["migration_database_url"] = owner_url
+        return as_user(owner_url, APP_ROLE)
 
     async def start_codec_server(self, ui_port: int | None) -> str:
         """The codec server on 127.0.0.1, answering our Web UI's origin; its URL once it listens."""
@@ -213,7 +239,7 @@ class Stack:
     async def start(self, demo: bool) -> None:
         started = time.monotonic()
         self.ensure_secrets()
-        database_url = self.settings.database_url or await self.start_postgres()
+        database_url = await self.prepare_database()
         if self.settings.temporal_address:
             address = self.settings.temporal_address
             await self.start_codec_server(None)  # for an operator's own UI to use

@@ -163,7 +163,9 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
         await assert_codec_server_decrypts(info, await stored_input(info))
         # The Web UI is told to send payloads to our codec server for decoding.
         assert (await ui_settings(info["ui_url"]))["Codec"]["Endpoint"] == info["codec_url"]
-        conn = await asyncpg.connect(info["database_url"])
+        # The worker connects as the application's role; DDL needs the schema owner.
+        assert info["database_url"].startswith("postgresql://nbm_app@")
+        conn = await asyncpg.connect(info["migration_database_url"])
         try:
             await conn.execute("CREATE TABLE stack_probe (note text)")
             await conn.execute("INSERT INTO stack_probe VALUES ('first run')")
@@ -188,7 +190,7 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
     stack = await RunningStack(data_dir, output).start()
     try:
         info = await stack.ready()
-        conn = await asyncpg.connect(info["database_url"])
+        conn = await asyncpg.connect(info["migration_database_url"])
         try:
             assert await conn.fetchval("SELECT note FROM stack_probe") == "first run"
         finally:
