@@ -11,10 +11,12 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import PostgresEventStore, TrajectoryEventActivities
+from activities.checkpoints import CheckpointActivities
 from nbm.logs import configure_logging, get_logger
 from nbm.settings import load_settings
 from nbm.temporal import connect
 from workflows import TrajectoryWorkflow
+from workflows.checkpoint import CheckpointWorkflow
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -31,15 +33,27 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
 
 def build_worker(
-    client: Client, store: PostgresEventStore, task_queue: str, **options: Any
+    client: Client,
+    store: PostgresEventStore,
+    task_queue: str,
+    *,
+    checkpoints: CheckpointActivities | None = None,
+    **options: Any,
 ) -> Worker:
-    """The worker for every trajectory workflow and its activities (`options` go to Worker)."""
-    activities = TrajectoryEventActivities(store)
+    """The worker for every trajectory workflow and its activities (`options` go to Worker).
+
+    With `checkpoints`, it also runs the scheduled signing of the event store's heads.
+    """
+    registered: list[Any] = [TrajectoryEventActivities(store).append_events]
+    workflows: list[type] = [TrajectoryWorkflow]
+    if checkpoints is not None:
+        registered.append(checkpoints.take_checkpoint)
+        workflows.append(CheckpointWorkflow)
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[TrajectoryWorkflow],
-        activities=[activities.append_events],
+        workflows=workflows,
+        activities=registered,
         workflow_runner=workflow_runner(),
         **options,
     )
@@ -51,7 +65,12 @@ async def main() -> None:
     log = get_logger("nbm.worker")
     store = await PostgresEventStore.connect(settings.resolved_database_url())
     client = await connect(settings)
-    worker = build_worker(client, store, settings.task_queue)
+    checkpoints = CheckpointActivities(
+        store,
+        settings.resolved_audit_signing_key(),
+        settings.resolved_checkpoint_file(),
+    )
+    worker = build_worker(client, store, settings.task_queue, checkpoints=checkpoints)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -30,7 +30,6 @@ from .event_store import PostgresEventStore
 
 CHECKPOINT_FORMAT = 1
 
-DEFAULT_CHECKPOINT_FILE = Path("audit") / "checkpoints.jsonl"
 """Where checkpoints go, under the data folder, when NBM_CHECKPOINT_FILE is not set."""
 
 

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
             )
         return url
 
+    def resolved_checkpoint_file(self) -> Path:
+        """NBM_CHECKPOINT_FILE, else `audit/checkpoints.jsonl` in the data folder."""
+        return self.checkpoint_file or self.data_dir / "audit" / "checkpoints.jsonl"
+
     def resolved_migration_database_url(self) -> str:
         """NBM_MIGRATION_DATABASE_URL, else the embedded stack's owner URL, else the app URL."""
         return (

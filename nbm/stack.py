@@ -44,6 +44,8 @@ from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
 
 APP_DATABASE = "nbm"
 DEFAULT_PORTS = (7233, 8233)  # the Temporal CLI's own defaults: gRPC and Web UI
+CHECKPOINT_EVERY = "10m"
+"""How often `make run` signs the chains' heads: often enough to watch it happen."""
 START_TIMEOUT = 60.0  # seconds; a first start on a busy two-core machine stays far below
 POLL = 0.25
 
@@ -76,6 +78,8 @@ class Stack:
             "temporal": self.data_dir / "temporal" / "server.log",
             "worker": self.data_dir / "logs" / "worker.log",
             "codec_server": self.data_dir / "logs" / "codec_server.log",
+            "projector": self.data_dir / "logs" / "projector.log",
+            "schedule": self.data_dir / "logs" / "schedule.log",
         }
         self.info: dict[str, Any] = {
             "pid": os.getpid(), "ui_url": None, "codec_url": None, "processes": {},
@@ -87,7 +91,7 @@ class Stack:
 
     def check(self) -> None:
         """Raise if a process the stack needs has died."""
-        for name in ("temporal", "codec_server", "worker"):
+        for name in ("temporal", "codec_server", "worker", "projector"):
             child = self.children.get(name)
             if child is not None and not child.running:
                 raise StackError(
@@ -223,6 +227,33 @@ class Stack:
                 raise StackError(f"the worker does not poll; see {self.logs['worker']}")
             await asyncio.sleep(POLL)
 
+    async def start_projector(self) -> None:
+        """The read models follow the events (`python -m nbm.projector`, LISTEN/NOTIFY)."""
+        child = await Child.spawn(
+            "projector",
+            [sys.executable, "-m", "nbm.projector"],
+            self.env,
+            self.logs["projector"],
+            signal.SIGTERM,
+        )
+        self.children["projector"] = child
+        self.info["processes"]["projector"] = child.proc.pid
+
+    async def schedule_checkpoints(self) -> None:
+        """A Temporal Schedule signs the chains' heads every few minutes (`nbm audit ...`)."""
+        # The real CLI command, as an operator would run it once in production.
+        child = await Child.spawn(
+            "schedule",
+            [sys.executable, "-m", "nbm.cli", "audit", "schedule-checkpoints", "--every",
+             CHECKPOINT_EVERY],
+            self.env,
+            self.logs["schedule"],
+            signal.SIGTERM,
+        )  # fmt: skip
+        await self.watch(until=child)
+        if child.proc.returncode != 0:
+            log.warning("checkpoints not scheduled", log_file=str(self.logs["schedule"]))
+
     async def run_demo(self) -> None:
         if not (PROJECT_ROOT / "starter.py").exists():
             print("starter.py does not exist yet: no demo trajectories.", flush=True)
@@ -252,6 +283,8 @@ class Stack:
         self.info.update(temporal_address=address, database_url=database_url)
         client = await self.connect(address)
         await self.start_worker(client)
+        await self.start_projector()
+        await self.schedule_checkpoints()
         stack_file = self.settings.stack_file()
         tmp = stack_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.info, indent=2))
@@ -266,7 +299,7 @@ class Stack:
     async def shutdown(self) -> None:
         """Stop, in order, whatever was started: demo, worker, Temporal, codec server, database."""
         self.settings.stack_file().unlink(missing_ok=True)
-        for name in ("demo", "worker", "temporal", "codec_server"):
+        for name in ("demo", "projector", "worker", "temporal", "codec_server"):
             if name in self.children:
                 await self.children[name].stop()
         if self.postgres is not None:

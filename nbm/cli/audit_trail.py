@@ -37,7 +37,6 @@ from temporalio.worker import Replayer
 import domain as d
 from activities import PostgresEventStore
 from activities.checkpoints import (
-    DEFAULT_CHECKPOINT_FILE,
     Checkpoint,
     CheckpointError,
     CheckpointTaken,
@@ -165,16 +164,12 @@ checkpoints_app = typer.Typer(help="Signed checkpoints kept outside the database
 app.add_typer(checkpoints_app, name="checkpoints")
 
 
-def checkpoint_file(config: Settings) -> Path:
-    return config.checkpoint_file or config.data_dir / DEFAULT_CHECKPOINT_FILE
-
-
 @app.command("checkpoint")
 def checkpoint() -> None:
     """Sign the heads of the hash chains now and append them to the checkpoint file."""
 
     async def work(store: PostgresEventStore, config: Settings) -> CheckpointTaken:
-        path = checkpoint_file(config)
+        path = config.resolved_checkpoint_file()
         try:
             return await take_checkpoint(store, config.resolved_audit_signing_key(), path)
         except CheckpointError as err:
@@ -227,7 +222,7 @@ def verify_checkpoints(
     ] = None,
 ) -> None:
     """Verify every checkpoint against the database; exit 1 naming the first mismatch."""
-    checkpoints = load_checkpoints(file or checkpoint_file(load_settings()), public_key)
+    checkpoints = load_checkpoints(file or load_settings().resolved_checkpoint_file(), public_key)
     results = run_store(lambda store, _: verify_all(store, checkpoints))
     for r in results:
         cp = r.checkpoint
