@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := domain workflows activities nbm
 
-.PHONY: venv run test lint record-histories clean
+.PHONY: venv run test lint bench record-histories clean
 
 venv: $(STAMP)
 
@@ -27,6 +27,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(CODE)
+
+# Speed figures, each as a ratio against the raw limit measured in the same run.
+bench: $(STAMP)
+	$(BIN)/python -m bench.verify_bench
+	$(BIN)/python -m bench.as_of_bench
+	$(BIN)/python -m bench.projection_bench
 
 # For a new workflow version: record its histories, commit them, CI replays them for ever.
 record-histories: $(STAMP)

@@ -18,7 +18,13 @@ import pytest
 from nbm.settings import PROJECT_ROOT
 
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
-PASSWORDS = {"TEMPORAL_DB_PASSWORD": "temporal-secret", "NBM_DB_PASSWORD": "nbm-secret"}
+PASSWORDS = {
+    "TEMPORAL_DB_PASSWORD": "temporal-secret",
+    "NBM_DB_PASSWORD": "nbm-secret",
+    "NBM_APP_DB_PASSWORD": "app-secret",
+    "NBM_CODEC_KEYS": "codec1:" + "A" * 43 + "=",
+    "NBM_AUDIT_SIGNING_KEY": "pem",
+}
 
 
 def compose_command() -> list[str] | None:
@@ -76,11 +82,20 @@ def load_compose() -> dict[str, Any]:
 
 def test_compose_shape() -> None:
     services = load_compose()["services"]
-    assert set(services) >= {"postgresql", "temporal", "temporal-ui", "app-db", "worker"}
+    assert set(services) >= {
+        "postgresql", "temporal", "temporal-ui", "app-db", "migrate", "worker", "projector",
+    }  # fmt: skip
     worker = services["worker"]
     assert worker["deploy"]["replicas"] == 2
     assert worker["environment"]["TEMPORAL_ADDRESS"] == "temporal:7233"
-    assert "@app-db:5432/nbm" in worker["environment"]["NBM_DATABASE_URL"]
+    # The worker and the projector log in as the role that may only SELECT and INSERT events;
+    # the owner's password reaches only the one-shot migration.
+    for name in ("worker", "projector"):
+        url = services[name]["environment"]["NBM_DATABASE_URL"]
+        assert url.startswith("postgresql://nbm_app:") and "@app-db:5432/nbm" in url
+        assert "NBM_KEK" not in services[name]["environment"]
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["migrate"]["command"] == ["python", "-m", "nbm.migrate"]
     # The event store is not Temporal's database.
     assert services["app-db"]["volumes"] != services["postgresql"]["volumes"]
     for name in ("postgresql", "temporal", "app-db"):
