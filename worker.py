@@ -13,7 +13,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities import PostgresEventStore, TrajectoryEventActivities
 from activities.checkpoints import CheckpointActivities
 from nbm.logs import configure_logging, get_logger
-from nbm.settings import load_settings
+from nbm.settings import ConfigError, load_settings
 from nbm.temporal import connect
 from workflows import TrajectoryWorkflow
 from workflows.checkpoint import CheckpointWorkflow
@@ -60,6 +60,15 @@ def build_worker(
 
 
 async def main() -> None:
+    try:
+        await serve()
+    except ConfigError as err:
+        # A misconfiguration is one line, not a traceback; the exit code tells the supervisor.
+        get_logger("nbm.worker").error("cannot start", problem=str(err))
+        raise SystemExit(1) from None
+
+
+async def serve() -> None:
     settings = load_settings()
     configure_logging(settings.log_format, settings.log_level)
     log = get_logger("nbm.worker")

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -39,6 +41,15 @@ TEST_CODEC_KEYS = "test-codec-1:" + base64.b64encode(bytes(range(32))).decode()
 # overriding a developer's own keys keeps the fixtures and those processes on one ring.
 os.environ["NBM_CODEC_KEYS"] = TEST_CODEC_KEYS
 TEST_KEYRING = parse_keyring(TEST_CODEC_KEYS, "TEST_CODEC_KEYS")
+TEST_SIGNING_KEY = (
+    Ed25519PrivateKey.from_private_bytes(bytes(range(32, 64)))
+    .private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    .decode()
+)
+"""A fixed, public checkpoint key: worker.py, started by tests, refuses to run without one."""
+os.environ["NBM_AUDIT_SIGNING_KEY"] = TEST_SIGNING_KEY
 TEST_DATA_CONVERTER = data_converter(TEST_KEYRING)
 
 

@@ -146,7 +146,9 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
     stack = await RunningStack(data_dir, output).start()
     try:
         info = await stack.ready()
-        assert set(info["processes"]) == {"postgres", "temporal", "codec_server", "worker"}
+        assert set(info["processes"]) == {
+            "postgres", "temporal", "codec_server", "worker", "projector",
+        }  # fmt: skip
         assert all(alive(pid) for pid in info["processes"].values())
         assert info["ui_url"].startswith("http://127.0.0.1:")
         assert info["codec_url"].startswith("http://127.0.0.1:")
