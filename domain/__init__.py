@@ -30,7 +30,8 @@ from ._commands import (
     StartTrajectory,
 )
 from ._deadlines import Deadline, deadlines, next_deadline
-from ._decide import SMALL_CONTRACT_HOURS, decide
+from ._decide import decide
+from ._emit import SMALL_CONTRACT_HOURS
 from ._errors import (
     ERROR_TYPES,
     DomainError,
