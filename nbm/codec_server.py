@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hmac
-import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Collection, Sequence
@@ -37,8 +36,6 @@ from .settings import ConfigError, load_settings
 
 HOST = "127.0.0.1"  # never another interface: whoever reaches this port reads the payloads
 DEFAULT_ORIGINS = ("http://127.0.0.1:8233", "http://localhost:8233")
-TOKEN_VARIABLE = "NBM_CODEC_SERVER_TOKEN"
-ORIGINS_VARIABLE = "NBM_CODEC_SERVER_ORIGINS"
 MAX_REQUEST_BYTES = 16 * 1024 * 1024  # a page of large payloads; aiohttp's 1 MiB is too small
 # What the Web UI sends: JSON, the namespace it shows, and the user's token if configured.
 # A preflight asking for more gets those too: the origin check, not the header list, is what
@@ -156,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
         print(err, file=sys.stderr)
         return 2
     configure_logging(settings.log_format, settings.log_level)
-    origins = args.origin or parse_origins(os.environ.get(ORIGINS_VARIABLE)) or DEFAULT_ORIGINS
-    app = build_app(keyring, origins=origins, token=os.environ.get(TOKEN_VARIABLE) or None)
+    origins = args.origin or parse_origins(settings.codec_server_origins) or DEFAULT_ORIGINS
+    app = build_app(keyring, origins=origins, token=settings.codec_server_token or None)
 
     async def run() -> None:
         stop = asyncio.Event()

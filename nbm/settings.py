@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     """Where signed audit checkpoints are appended, outside the database; default
     `<data dir>/audit/checkpoints.jsonl`."""
     codec_server_port: int = Field(default=8234, alias="NBM_CODEC_SERVER_PORT")
+    codec_server_origins: str | None = Field(default=None, alias="NBM_CODEC_SERVER_ORIGINS")
+    """Comma-separated Web UI origins the codec server answers (default: the local UI)."""
+    codec_server_token: str | None = Field(default=None, alias="NBM_CODEC_SERVER_TOKEN", repr=False)
 
     def stack_file(self) -> Path:
         return self.data_dir / STACK_FILE

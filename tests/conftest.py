@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
+import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,7 +31,7 @@ from activities import PostgresEventStore
 from activities.event_store_schema import APP_ROLE
 from nbm.keyring import parse_keyring
 from nbm.logs import configure_logging
-from nbm.servers import embedded_postgres_url, temporal_cli, temporal_test_server
+from nbm.servers import temporal_cli, temporal_test_server
 from nbm.temporal import data_converter
 from worker import build_worker
 
@@ -59,11 +61,21 @@ def with_database(url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def pg_url() -> Iterator[str]:
     external = os.environ.get("NBM_DATABASE_URL")
     if external:
-        return external
-    return embedded_postgres_url(Path(tmp_path_factory.mktemp("pg")) / "data")
+        yield external
+        return
+    # Not under pytest's tmp_path: pytest deletes all but its three newest base folders when a
+    # session starts, and PostgreSQL shuts down when its data folder disappears, so a second
+    # test session on the machine would stop this one's server.
+    from embedded_postgres import get_server
+
+    folder = Path(tempfile.mkdtemp(prefix="nbm-test-pg-"))
+    server = get_server(folder / "data", cleanup_mode="delete")
+    yield str(server.get_uri())
+    server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

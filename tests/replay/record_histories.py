@@ -93,8 +93,9 @@ async def record(target: Path) -> list[Path]:
     """Run each scenario not yet recorded; write the histories of all its runs."""
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
+        # A throwaway server, connected as its superuser: so this script also migrates it.
         store = await PostgresEventStore.connect(
-            embedded_postgres_url(Path(tmp) / "pg", cleanup="delete")
+            embedded_postgres_url(Path(tmp) / "pg", cleanup="delete"), migrate=True
         )
         try:
             for name, scenario in SCENARIOS.items():

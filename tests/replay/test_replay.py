@@ -3,9 +3,9 @@
 A change that running trajectories would replay differently must sit behind
 `workflow.patched`; this test is what catches one that does not.
 
-The v1 histories were recorded before the payload codec and hold plain payloads: the codec
-lets unencrypted payloads through on decode, so they replay unchanged. Histories recorded
-since are encrypted with the test keyring (`TEST_CODEC_KEYS`), which the replayer holds.
+The histories are encrypted with the fixed test keyring (`TEST_CODEC_KEYS`), which the
+replayer holds; the codec also lets unencrypted payloads through on decode, so a history
+recorded without it would replay as well.
 """
 
 from __future__ import annotations
