@@ -19,17 +19,13 @@ import asyncio
 import json
 import random
 import statistics
-import tempfile
 import time
 from datetime import datetime
-from pathlib import Path
 
 import domain as d
 from activities import PostgresEventStore
-from activities.event_store_schema import APP_ROLE
+from bench._db import fresh_store
 from nbm.cli.audit_trail import state_as_of
-from nbm.servers import embedded_postgres_url
-from tests.conftest import as_user
 from tests.integration.test_as_of import long_trajectory
 
 TID = "traj-bench-0001"
@@ -42,14 +38,8 @@ def per_call(seconds: list[float]) -> str:
 
 
 async def bench(commands: int, moments: int, seed: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="nbm-bench-") as folder:
-        owner_url = embedded_postgres_url(Path(folder) / "pg", cleanup="stop")
-        await PostgresEventStore.migrate_database(owner_url)
-        store = await PostgresEventStore.connect(as_user(owner_url, APP_ROLE), max_size=2)
-        try:
-            await run(store, commands, moments, seed)
-        finally:
-            await store.close()
+    async with fresh_store() as store:
+        await run(store, commands, moments, seed)
 
 
 async def run(store: PostgresEventStore, commands: int, moments: int, seed: int) -> None:

@@ -18,33 +18,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 import domain as d
 from activities import PostgresEventStore
 from activities.projections import Projector
-from nbm.servers import embedded_postgres_url
+from bench._db import fresh_store
 from tests import factories as f
 from tests.unit.story import WEEK, Story
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 COACHES = [f"coach-{i:02d}" for i in range(25)]
 ROUTES = list(d.Route)
-
-
-def with_database(url: str, name: str, user: str | None = None) -> str:
-    """`url` for database `name`, as `user` (the embedded server trusts local connections)."""
-    parts = urlsplit(url)._replace(path=f"/{name}")
-    if user:
-        parts = parts._replace(netloc=f"{user}@{parts.netloc.rpartition('@')[2]}")
-    return urlunsplit(parts)
 
 
 def trajectory(i: int) -> list[list[d.AnyEvent]]:
@@ -119,41 +107,28 @@ async def raw_limit(pool: asyncpg.Pool, rows: int) -> float:
 
 
 async def main(wanted: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        server = embedded_postgres_url(Path(folder) / "pg")
-        name = f"nbm_bench_{uuid.uuid4().hex[:8]}"
-        admin = await asyncpg.connect(server)
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        await admin.close()
-        owner_url = with_database(server, name)
-        await PostgresEventStore.migrate_database(owner_url)
-        store = await PostgresEventStore.connect(
-            with_database(server, name, user="nbm_app"), max_size=4
+    async with fresh_store(max_size=4) as store:
+        started = time.perf_counter()
+        events = await append_all(store, wanted)
+        print(f"appended {events} events in {time.perf_counter() - started:.1f} s")
+        pool = store.pool
+        catch_up = await timed(
+            "catch-up from zero (fresh projector, batches of 500)",
+            events,
+            Projector(pool).catch_up(batch=500),
         )
-        try:
-            started = time.perf_counter()
-            events = await append_all(store, wanted)
-            print(f"appended {events} events in {time.perf_counter() - started:.1f} s")
-            pool = store.pool
-            catch_up = await timed(
-                "catch-up from zero (fresh projector, batches of 500)",
-                events,
-                Projector(pool).catch_up(batch=500),
-            )
-            await timed("rebuild() from zero", events, Projector(pool).rebuild(batch=500))
-            uncached = Projector(pool)
-            uncached.STATE_CACHE_SIZE = 0  # each batch re-reads and folds the streams it touches
-            async with pool.acquire() as conn:
-                await conn.execute("UPDATE projection_tracking SET position = 0")
-            await timed(
-                "catch-up, no state cache (each batch re-reads its streams)",
-                min(events, 5000),
-                _first_events(uncached, min(events, 5000)),
-            )
-            raw = await raw_limit(pool, 20_000)
-            print(f"ratio catch-up / raw executemany: {catch_up / raw:.2f}")
-        finally:
-            await store.close()
+        await timed("rebuild() from zero", events, Projector(pool).rebuild(batch=500))
+        uncached = Projector(pool)
+        uncached.STATE_CACHE_SIZE = 0  # each batch re-reads and folds the streams it touches
+        async with pool.acquire() as conn:
+            await conn.execute("UPDATE projection_tracking SET position = 0")
+        await timed(
+            "catch-up, no state cache (each batch re-reads its streams)",
+            min(events, 5000),
+            _first_events(uncached, min(events, 5000)),
+        )
+        raw = await raw_limit(pool, 20_000)
+        print(f"ratio catch-up / raw executemany: {catch_up / raw:.2f}")
 
 
 async def _first_events(projector: Projector, events: int) -> None:

@@ -17,18 +17,14 @@ import argparse
 import asyncio
 import hashlib
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import domain as d
 from activities import PostgresEventStore
 from activities.chain import ChainRow, chain_bytes, verify_records
-from activities.event_store_schema import APP_ROLE
+from bench._db import fresh_store
 from nbm.cli.audit_chain import BATCH, verify_store
-from nbm.servers import embedded_postgres_url
-from tests.conftest import as_user
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 ROUNDS = 5
@@ -124,14 +120,8 @@ async def run(store: PostgresEventStore, events: int, streams: int, batch: int) 
 
 
 async def bench(events: int, streams: int, batch: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="nbm-bench-") as folder:
-        owner_url = embedded_postgres_url(Path(folder) / "pg", cleanup="stop")
-        await PostgresEventStore.migrate_database(owner_url)
-        store = await PostgresEventStore.connect(as_user(owner_url, APP_ROLE), max_size=2)
-        try:
-            await run(store, events, streams, batch)
-        finally:
-            await store.close()
+    async with fresh_store() as store:
+        await run(store, events, streams, batch)
 
 
 def main() -> None:

