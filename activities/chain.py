@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from domain import AnyEvent, load_event
+from domain.trajectory import AnyEvent, load_event
 
 ZERO_HASH = bytes(32)
 """The `prev_hash` of a stream's first event and the `global_prev_hash` of position 1."""

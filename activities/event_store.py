@@ -21,7 +21,7 @@ from typing import Protocol
 
 import asyncpg
 
-from domain import AnyEvent, load_event
+from domain.trajectory import AnyEvent, load_event
 
 from .chain import ZERO_HASH, ChainRecord, ChainRow, StoredEvent, canonical_json, seal
 from .migrations import migrate

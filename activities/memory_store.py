@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from domain import AnyEvent, load_event
+from domain.trajectory import AnyEvent, load_event
 
 from .chain import ZERO_HASH, StoredEvent
 from .event_store import plan_append

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-import domain as d
+from domain import trajectory
 
 if TYPE_CHECKING:
     from .chain import StoredEvent
@@ -143,7 +143,7 @@ _REFRESH_CASELOAD = (
     INSERT INTO caseload (coach_id, open_trajectories, in_learning, escalations)
     SELECT coach_id,
            count(*) FILTER (WHERE closed_at IS NULL),
-           count(*) FILTER (WHERE step = '{d.Step.LEARNING_IN.value}'),
+           count(*) FILTER (WHERE step = '{trajectory.Step.LEARNING_IN.value}'),
            coalesce(sum(escalations) FILTER (WHERE closed_at IS NULL), 0)
     FROM trajectory_summary WHERE coach_id = ANY($1::text[]) GROUP BY coach_id
     """,
@@ -159,7 +159,7 @@ _REFRESH_OUTCOMES = (
 )
 
 
-def summary_row(state: d.Trajectory) -> tuple[Any, ...]:
+def summary_row(state: trajectory.Trajectory) -> tuple[Any, ...]:
     """The trajectory's summary row, in `_SUMMARY_COLUMNS` order: non-personal facts only."""
     job = state.regular_job
     return (
@@ -228,7 +228,7 @@ class Projector:
         # The state of a stream at a version is a fact (events never change), so a cached
         # state is right whenever its version is the one wanted, whatever was committed or
         # rolled back since. It only saves re-reading streams; the store stays the authority.
-        self._states: OrderedDict[str, d.Trajectory] = OrderedDict()
+        self._states: OrderedDict[str, trajectory.Trajectory] = OrderedDict()
 
     async def catch_up(self, batch: int = 500) -> int:
         """Apply every event after the tracked position; returns how many were applied."""
@@ -286,19 +286,21 @@ class Projector:
         assert row is not None
         return Tracking(position=row["pos"] or 0, head=row["head"])
 
-    async def _states_after(self, stored: Sequence[StoredEvent]) -> dict[str, d.Trajectory]:
+    async def _states_after(
+        self, stored: Sequence[StoredEvent]
+    ) -> dict[str, trajectory.Trajectory]:
         """Each touched trajectory's state after its last event in `stored`."""
-        states: dict[str, d.Trajectory] = {}
+        states: dict[str, trajectory.Trajectory] = {}
         for record in stored:
             before = states.get(record.stream_id)  # its previous event, earlier in this batch
             if before is None:
                 before = await self._state_at(record.stream_id, record.version - 1)
-            state = d.evolve(before, record.event())
+            state = trajectory.evolve(before, record.event())
             states[record.stream_id] = state
             self._remember(state)
         return states
 
-    async def _state_at(self, stream_id: str, version: int) -> d.Trajectory | None:
+    async def _state_at(self, stream_id: str, version: int) -> trajectory.Trajectory | None:
         """The stream's state after `version` events: from the cache, else folded from the store."""
         if version == 0:
             return None
@@ -306,18 +308,18 @@ class Projector:
         if cached is not None and cached.version == version:
             return cached
         events = await self._store.read(stream_id)
-        state = d.fold(events[:version])
+        state = trajectory.fold(events[:version])
         if state is None or state.version != version:  # never, while events are append-only
             raise RuntimeError(f"stream {stream_id} has fewer than {version} events")
         return state
 
-    def _remember(self, state: d.Trajectory) -> None:
+    def _remember(self, state: trajectory.Trajectory) -> None:
         self._states[state.trajectory_id] = state
         self._states.move_to_end(state.trajectory_id)
         while len(self._states) > self.STATE_CACHE_SIZE:
             self._states.popitem(last=False)
 
-    async def _write(self, conn: asyncpg.Connection, states: list[d.Trajectory]) -> None:
+    async def _write(self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]) -> None:
         """Upsert the summaries, then refresh the aggregates they feed, on `conn`'s transaction."""
         old = await conn.fetch(
             "SELECT coach_id, route FROM trajectory_summary WHERE trajectory_id = ANY($1::text[])",
@@ -332,5 +334,7 @@ class Projector:
         for statement in _REFRESH_OUTCOMES:
             await conn.execute(statement, sorted(routes))
 
-    async def _upsert_summaries(self, conn: asyncpg.Connection, states: list[d.Trajectory]) -> None:
+    async def _upsert_summaries(
+        self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]
+    ) -> None:
         await conn.executemany(_UPSERT_SUMMARY, [summary_row(s) for s in states])

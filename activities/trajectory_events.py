@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain import AnyEvent
+from domain.trajectory import AnyEvent
 
 from .event_store import EventConflict, EventGap, PostgresEventStore
 

@@ -22,9 +22,9 @@ import statistics
 import time
 from datetime import datetime
 
-import domain as d
 from activities import PostgresEventStore
 from bench._db import fresh_store
+from domain import trajectory
 from nbm.cli.audit_trail import state_as_of
 from tests.integration.test_as_of import long_trajectory
 
@@ -83,13 +83,13 @@ async def run(store: PostgresEventStore, commands: int, moments: int, seed: int)
     decode_s = []
     for rows in payloads:
         t = time.perf_counter()
-        [d.load_event(json.loads(p)) for p in rows]
+        [trajectory.load_event(json.loads(p)) for p in rows]
         decode_s.append(time.perf_counter() - t)
 
     fold_s = []
     for prefix in prefixes:
         t = time.perf_counter()
-        d.fold(prefix)
+        trajectory.fold(prefix)
         fold_s.append(time.perf_counter() - t)
 
     total = {name: sum(s) for name, s in (("as-of", as_of_s), ("select", select_s),

@@ -23,19 +23,19 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-import domain as d
 from activities import PostgresEventStore
 from activities.projections import Projector
 from bench._db import fresh_store
+from domain import trajectory
 from tests import factories as f
 from tests.unit.story import WEEK, Story
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 COACHES = [f"coach-{i:02d}" for i in range(25)]
-ROUTES = list(d.Route)
+ROUTES = list(trajectory.Route)
 
 
-def trajectory(i: int) -> list[list[d.AnyEvent]]:
+def trajectory_events(i: int) -> list[list[trajectory.AnyEvent]]:
     """One trajectory's appends (one per command), about 17 events in all."""
     story = Story(T0 + timedelta(minutes=i))
     start = f.start(story.now, trajectory_id=f"traj-bench-{i:06d}", route=ROUTES[i % len(ROUTES)])
@@ -44,27 +44,31 @@ def trajectory(i: int) -> list[list[d.AnyEvent]]:
         appends.append(story.do(command))
     appends.append(story.later(WEEK).do(f.start_learning()))
     for _ in range(3):
-        appends.append(story.reach(d.DeadlineKind.EVALUATION))
-        verdict = d.EvaluationVerdict.ON_TRACK
+        appends.append(story.reach(trajectory.DeadlineKind.EVALUATION))
+        verdict = trajectory.EvaluationVerdict.ON_TRACK
         appends.append(
-            story.do(d.RecordEvaluation(actor=f.COACH, verdict=verdict, employer_present=True))
+            story.do(
+                trajectory.RecordEvaluation(actor=f.COACH, verdict=verdict, employer_present=True)
+            )
         )
     if i % 4 == 3:  # a quarter withdraw: not placed
-        reason = d.ClosureReason.CANDIDATE_WITHDREW
-        appends.append(story.do(d.EndTrajectory(actor=f.COACH, reason=reason)))
+        reason = trajectory.ClosureReason.CANDIDATE_WITHDREW
+        appends.append(story.do(trajectory.EndTrajectory(actor=f.COACH, reason=reason)))
         return appends
     appends.append(story.later(WEEK).do(f.regular_job(32)))
-    appends.append(story.reach(d.DeadlineKind.FOLLOW_UP))
+    appends.append(story.reach(trajectory.DeadlineKind.FOLLOW_UP))
     appends.append(
-        story.do(d.RecordFollowUp(actor=f.COACH, still_employed=i % 5 != 0, benefit_ended=True))
+        story.do(
+            trajectory.RecordFollowUp(actor=f.COACH, still_employed=i % 5 != 0, benefit_ended=True)
+        )
     )
     return appends
 
 
 async def append_all(store: PostgresEventStore, wanted: int) -> int:
-    streams: list[list[list[d.AnyEvent]]] = []
+    streams: list[list[list[trajectory.AnyEvent]]] = []
     while sum(len(e) for s in streams for e in s) < wanted:
-        streams.append(trajectory(len(streams)))
+        streams.append(trajectory_events(len(streams)))
     total = 0
     for round_ in range(max(len(s) for s in streams)):
         for appends in streams:

@@ -20,26 +20,26 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-import domain as d
 from activities import PostgresEventStore
 from activities.chain import ChainRow, chain_bytes, verify_records
 from bench._db import fresh_store
+from domain import trajectory
 from nbm.cli.audit_chain import BATCH, verify_store
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 ROUNDS = 5
 
 
-def stream_events(stream: int, count: int) -> list[d.AnyEvent]:
+def stream_events(stream: int, count: int) -> list[trajectory.AnyEvent]:
     """`count` events of one stream, each about 350 bytes of canonical JSON."""
     tid = f"traj-bench-{stream:05d}"
     return [
-        d.EscalationRaised(
+        trajectory.EscalationRaised(
             trajectory_id=tid,
             version=v,
             occurred_at=START + timedelta(days=stream, minutes=v),
             actor="coach-bench",
-            reason=d.EscalationReason.EVALUATION_MISSED,
+            reason=trajectory.EscalationReason.EVALUATION_MISSED,
             message=f"evaluation {v} missed; the coach calls the employer and the candidate "
             "to plan the next evaluation within a week " + "." * 60,
         )

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import ValidationError
 
-from domain import PersonalData, Sealed
+from domain.shared import PersonalData, Sealed
 
 KEY_BYTES = 32
 NONCE_BYTES = 12

@@ -19,7 +19,8 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-import domain as d
+from domain import trajectory
+from domain.shared import DomainError
 from workflows import (
     WORKFLOW_TYPE,
     CoachRequest,
@@ -49,7 +50,7 @@ class CommandRefused(ServiceError):
 async def start_trajectory(
     client: Client,
     task_queue: str,
-    command: d.StartTrajectory,
+    command: trajectory.StartTrajectory,
     *,
     now: datetime | None = None,
 ) -> CommandResult:
@@ -61,8 +62,8 @@ async def start_trajectory(
     # The workflow runs the same check at its own time; doing it here first gives the coach
     # the reason without starting a workflow that would fail at once.
     try:
-        d.decide(None, command, now or datetime.now(UTC))
-    except d.DomainError as err:
+        trajectory.decide(None, command, now or datetime.now(UTC))
+    except DomainError as err:
         raise CommandRefused(err.message, code=err.code) from None
     try:
         handle = await client.start_workflow(
@@ -79,7 +80,9 @@ async def start_trajectory(
     return await _update(handle, command.trajectory_id, TrajectoryWorkflow.stored)
 
 
-async def send(client: Client, trajectory_id: str, command: d.CoachCommand) -> CommandResult:
+async def send(
+    client: Client, trajectory_id: str, command: trajectory.CoachCommand
+) -> CommandResult:
     """Send one coach command; returns once its events are stored."""
     handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
     return await _update(
@@ -87,7 +90,7 @@ async def send(client: Client, trajectory_id: str, command: d.CoachCommand) -> C
     )
 
 
-async def state(client: Client, trajectory_id: str) -> d.Trajectory:
+async def state(client: Client, trajectory_id: str) -> trajectory.Trajectory:
     handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
     try:
         found = await handle.query(TrajectoryWorkflow.state)
@@ -100,7 +103,7 @@ async def state(client: Client, trajectory_id: str) -> d.Trajectory:
     return found
 
 
-async def run_events(client: Client, trajectory_id: str) -> list[d.AnyEvent]:
+async def run_events(client: Client, trajectory_id: str) -> list[trajectory.AnyEvent]:
     handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
     try:
         return await handle.query(TrajectoryWorkflow.run_events)

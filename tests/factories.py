@@ -11,7 +11,8 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import domain as d
+from domain import trajectory
+from domain.shared import PersonalData, Sealed
 from nbm.privacy import seal_personal, seal_text
 
 CANDIDATE_NAME = "Fenna Zwanenburg-Oosterhout"
@@ -32,33 +33,33 @@ def start(
     *,
     trajectory_id: str | None = None,
     programme: str = "standard",
-    route: d.Route = d.Route.SMALL_SCALE_GROWTH,
+    route: trajectory.Route = trajectory.Route.SMALL_SCALE_GROWTH,
     months_ahead: int = 12,
     **job: Any,
-) -> d.StartTrajectory:
+) -> trajectory.StartTrajectory:
     expected: date = (now + timedelta(days=30 * months_ahead)).date()
-    future_job = d.FutureJob(
+    future_job = trajectory.FutureJob(
         employer_id=job.pop("employer_id", EMPLOYER),
         function=job.pop("function", "Helpende zorg en welzijn"),
         expected_date=job.pop("expected_date", expected),
         number_of_jobs=job.pop("number_of_jobs", 2),
         required_skills=job.pop("required_skills", ("ADL care", "communication")),
     )
-    return d.StartTrajectory(
+    return trajectory.StartTrajectory(
         actor=COACH,
         trajectory_id=trajectory_id or new_id(),
         route=route,
-        programme=d.programme(programme),
+        programme=trajectory.programme(programme),
         coach_id=COACH,
         future_job=future_job,
     )
 
 
-def map_possibilities(guarantee_possible: bool = True) -> d.MapPossibilities:
-    return d.MapPossibilities(
+def map_possibilities(guarantee_possible: bool = True) -> trajectory.MapPossibilities:
+    return trajectory.MapPossibilities(
         actor=COACH,
         profile_skills=("ADL care", "reliability"),
-        preconditions=d.Preconditions(
+        preconditions=trajectory.Preconditions(
             employer_role="workplace and daily coordinator",
             werkbedrijf_role="work coach and budget",
             guarantee_possible=guarantee_possible,
@@ -69,39 +70,41 @@ def map_possibilities(guarantee_possible: bool = True) -> d.MapPossibilities:
 
 
 def establish_agreement(
-    weeks: int = 52, commitment: d.Commitment = d.Commitment.INTENTION_TO_HIRE
-) -> d.EstablishAgreement:
-    return d.EstablishAgreement(
+    weeks: int = 52, commitment: trajectory.Commitment = trajectory.Commitment.INTENTION_TO_HIRE
+) -> trajectory.EstablishAgreement:
+    return trajectory.EstablishAgreement(
         actor=COACH,
         commitment=commitment,
         duration_weeks=weeks,
         placements=(
-            d.PlannedPlacement(name="introduction", weeks=min(4, weeks), hours_per_week=16),
+            trajectory.PlannedPlacement(
+                name="introduction", weeks=min(4, weeks), hours_per_week=16
+            ),
         ),
-        training=(d.Training(institute="ROC Flevoland", course="mbo 2 Helpende Z&W"),),
+        training=(trajectory.Training(institute="ROC Flevoland", course="mbo 2 Helpende Z&W"),),
         budget_eur=5000,
     )
 
 
-def personal_data(**overrides: Any) -> d.PersonalData:
+def personal_data(**overrides: Any) -> PersonalData:
     fields: dict[str, Any] = {"name": CANDIDATE_NAME, "bsn": CANDIDATE_BSN}
     fields.update(overrides)
-    return d.PersonalData(**fields)
+    return PersonalData(**fields)
 
 
 def sealed_personal(
     key: bytes = TEST_CANDIDATE_KEY, candidate_ref: str = CANDIDATE_REF, **overrides: Any
-) -> d.Sealed:
+) -> Sealed:
     return seal_personal(personal_data(**overrides), key, candidate_ref)
 
 
 def sealed_text(
     text: str, key: bytes = TEST_CANDIDATE_KEY, candidate_ref: str = CANDIDATE_REF
-) -> d.Sealed:
+) -> Sealed:
     return seal_text(text, key, candidate_ref)
 
 
-def match(**overrides: Any) -> d.MatchCandidate:
+def match(**overrides: Any) -> trajectory.MatchCandidate:
     ref = overrides.get("candidate_ref", CANDIDATE_REF)
     fields: dict[str, Any] = {
         "actor": COACH,
@@ -110,17 +113,17 @@ def match(**overrides: Any) -> d.MatchCandidate:
         "skills": ("care",),
         "motivation_screen_passed": True,
         "language_level": "A2",
-        "barriers": (d.Barrier.CHILDCARE, d.Barrier.MOBILITY),
+        "barriers": (trajectory.Barrier.CHILDCARE, trajectory.Barrier.MOBILITY),
     }
     fields.update(overrides)
-    return d.MatchCandidate(**fields)
+    return trajectory.MatchCandidate(**fields)
 
 
-def start_learning() -> d.StartLearning:
-    return d.StartLearning(actor=COACH)
+def start_learning() -> trajectory.StartLearning:
+    return trajectory.StartLearning(actor=COACH)
 
 
-def regular_job(hours: int | None = 32, **overrides: Any) -> d.RecordRegularJob:
+def regular_job(hours: int | None = 32, **overrides: Any) -> trajectory.RecordRegularJob:
     fields: dict[str, Any] = {
         "actor": COACH,
         "employer_id": EMPLOYER,
@@ -130,9 +133,9 @@ def regular_job(hours: int | None = 32, **overrides: Any) -> d.RecordRegularJob:
         "benefit_ended": True,
     }
     fields.update(overrides)
-    return d.RecordRegularJob(**fields)
+    return trajectory.RecordRegularJob(**fields)
 
 
-def ready_to_learn(now: datetime, **kw: Any) -> list[d.AnyCommand]:
+def ready_to_learn(now: datetime, **kw: Any) -> list[trajectory.AnyCommand]:
     """The commands of steps 1 to 4, in order."""
     return [start(now, **kw), map_possibilities(), establish_agreement(), match()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from domain import AnyEvent, CoachCommand, StartTrajectory, Step, Trajectory
+from domain.trajectory import AnyEvent, CoachCommand, StartTrajectory, Step, Trajectory
 
 WORKFLOW_TYPE = "Trajectory"
 

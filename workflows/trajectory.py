@@ -18,11 +18,11 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.trajectory_events import AppendEvents, TrajectoryEventActivities
-    from domain import (
+    from domain.shared import DomainError
+    from domain.trajectory import (
         SYSTEM_ACTOR,
         AnyCommand,
         AnyEvent,
-        DomainError,
         ReachDeadline,
         Trajectory,
         decide,

@@ -13,8 +13,9 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-import domain as d
 from activities.key_store import CandidateErased, KeyStoreError, PostgresKeyStore
+from domain import trajectory
+from domain.shared import PersonalData, Sealed
 from nbm.privacy import SealError, open_personal, seal_text
 from nbm.settings import Settings
 
@@ -62,7 +63,7 @@ def check_summary(summary: str | None) -> str | None:
     return text
 
 
-async def seal_summary(config: Settings, state: d.Trajectory, text: str) -> d.Sealed:
+async def seal_summary(config: Settings, state: trajectory.Trajectory, text: str) -> Sealed:
     """`text` sealed with the key of the trajectory's candidate."""
     if state.candidate is None:
         raise CliError(
@@ -77,7 +78,7 @@ async def seal_summary(config: Settings, state: d.Trajectory, text: str) -> d.Se
     return seal_text(text, key, ref)
 
 
-async def reveal(config: Settings, candidate: d.Candidate) -> d.PersonalData | None:
+async def reveal(config: Settings, candidate: trajectory.Candidate) -> PersonalData | None:
     """The candidate's personal data, or None when it was erased."""
     async with key_store(config) as keys:
         try:

@@ -13,7 +13,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-import domain as d
+from domain import trajectory
+from domain.shared import PersonalData
 from workflows import CommandResult
 
 from ._common import when
@@ -23,7 +24,7 @@ MASK_HINT = "*** (--show-personal)"
 ERASED: Literal["erased"] = "erased"
 ERASED_HINT = "erased (nbm candidate erase)"
 
-Personal = d.PersonalData | Literal["erased"] | None
+Personal = PersonalData | Literal["erased"] | None
 """What may be shown of the candidate: nothing (masked), the opened data, or `ERASED`."""
 
 _PERSONAL_ROWS = (
@@ -35,18 +36,18 @@ _PERSONAL_ROWS = (
     ("family notes", "family_notes"),
 )
 
-STEP_TERMS: dict[d.Step, str] = {
-    d.Step.FUTURE_JOB_IN_VIEW: "toekomstige baan in beeld",
-    d.Step.POSSIBILITIES_MAPPED: "mogelijkheden in kaart",
-    d.Step.AGREEMENT_OR_MATCH: "inleertraject vastgesteld / match baan-kandidaat",
-    d.Step.LEARNING_IN: "kandidaat leert in",
-    d.Step.OUTCOME: "reguliere baan of vervolg",
-    d.Step.CLOSED: "afgesloten",
+STEP_TERMS: dict[trajectory.Step, str] = {
+    trajectory.Step.FUTURE_JOB_IN_VIEW: "toekomstige baan in beeld",
+    trajectory.Step.POSSIBILITIES_MAPPED: "mogelijkheden in kaart",
+    trajectory.Step.AGREEMENT_OR_MATCH: "inleertraject vastgesteld / match baan-kandidaat",
+    trajectory.Step.LEARNING_IN: "kandidaat leert in",
+    trajectory.Step.OUTCOME: "reguliere baan of vervolg",
+    trajectory.Step.CLOSED: "afgesloten",
 }
 """The Dutch name of each step, as coaches know it."""
 
 
-def step_label(step: d.Step) -> str:
+def step_label(step: trajectory.Step) -> str:
     return f"{step.value} ({STEP_TERMS[step]})"
 
 
@@ -63,7 +64,7 @@ def result_json(result: CommandResult) -> dict[str, Any]:
     return result.model_dump(mode="json")
 
 
-def state_json(state: d.Trajectory, *, personal: Personal = None) -> dict[str, Any]:
+def state_json(state: trajectory.Trajectory, *, personal: Personal = None) -> dict[str, Any]:
     data = state.model_dump(mode="json")
     data["step"] = state.step.value
     candidate = data.get("candidate")
@@ -71,7 +72,7 @@ def state_json(state: d.Trajectory, *, personal: Personal = None) -> dict[str, A
         # Never the ciphertext either: it is of no use to a reader of the JSON.
         if personal is None:
             candidate["personal"] = {"name": MASK, "bsn": MASK}
-        elif not isinstance(personal, d.PersonalData):  # ERASED
+        elif not isinstance(personal, PersonalData):  # ERASED
             candidate["personal"] = {"erased": True}
         else:
             candidate["personal"] = personal.model_dump(mode="json", exclude_none=True)
@@ -81,7 +82,7 @@ def state_json(state: d.Trajectory, *, personal: Personal = None) -> dict[str, A
 def _personal_rows(personal: Personal) -> list[tuple[str, str]]:
     if personal is None:
         return [("name", MASK_HINT), ("BSN", MASK_HINT)]
-    if not isinstance(personal, d.PersonalData):  # ERASED
+    if not isinstance(personal, PersonalData):  # ERASED
         return [("personal data", ERASED_HINT)]
     rows = [("name", personal.name), ("BSN", personal.bsn)]
     for label, field in _PERSONAL_ROWS:
@@ -120,7 +121,7 @@ def _table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
     return table
 
 
-def state_view(state: d.Trajectory, *, personal: Personal = None) -> RenderableType:
+def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> RenderableType:
     """The trajectory as a coach reads it: where it stands, what is open, what happened."""
     s = state
     job = s.future_job
@@ -226,7 +227,7 @@ def state_view(state: d.Trajectory, *, personal: Personal = None) -> RenderableT
     return Group(*_spaced(parts))
 
 
-def _history_tables(s: d.Trajectory) -> list[RenderableType]:
+def _history_tables(s: trajectory.Trajectory) -> list[RenderableType]:
     found: list[RenderableType] = []
     if s.placements:
         found.append(
@@ -266,11 +267,11 @@ def _history_tables(s: d.Trajectory) -> list[RenderableType]:
     return found
 
 
-def _outcome_sections(s: d.Trajectory) -> list[RenderableType]:
+def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
     found: list[RenderableType] = []
     if s.regular_job is not None:
         j = s.regular_job
-        small = j.contract_hours_per_week < d.SMALL_CONTRACT_HOURS
+        small = j.contract_hours_per_week < trajectory.SMALL_CONTRACT_HOURS
         found.append(
             _section(
                 "Regular job (reguliere baan)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import domain as d
+from domain import trajectory
 
 PERSONAL = "[personal data]"
 
@@ -28,59 +28,59 @@ def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def why(e: d.AnyEvent) -> str:
+def why(e: trajectory.AnyEvent) -> str:
     """What the event says, in words, with reasons; personal fields only as `[personal data]`."""
     match e:
-        case d.TrajectoryStarted():
+        case trajectory.TrajectoryStarted():
             return (
                 f"route {e.route.value}, programme {e.programme.programme_id}; future job "
                 f"{_text(e.future_job.function)} at {e.future_job.employer_id}"
             )
-        case d.PossibilitiesMapped():
+        case trajectory.PossibilitiesMapped():
             return f"job guarantee possible: {_yes(e.preconditions.guarantee_possible)}"
-        case d.AgreementEstablished():
+        case trajectory.AgreementEstablished():
             return f"{e.commitment.value}, {e.duration_weeks} weeks, budget EUR {e.budget_eur:,}"
-        case d.CandidateMatched():
+        case trajectory.CandidateMatched():
             return f"candidate {e.candidate_ref}; identity {PERSONAL}"
-        case d.LearningStarted():
+        case trajectory.LearningStarted():
             return f"until {e.ends_at.date()}; benefits retained: {_yes(e.benefits_retained)}"
-        case d.PlacementStarted():
+        case trajectory.PlacementStarted():
             return f"placement {e.number}: {_text(e.name)}, {e.hours_per_week} h/week"
-        case d.EvaluationDue():
+        case trajectory.EvaluationDue():
             return f"due {utc(e.due_at)}" + (" (already evaluated)" if e.already_evaluated else "")
-        case d.EvaluationRecorded():
+        case trajectory.EvaluationRecorded():
             summary = f"; summary {PERSONAL}" if e.summary is not None else ""
             return f"verdict {e.verdict.value}; employer present: {_yes(e.employer_present)}" + (
                 summary
             )
-        case d.CalamityRecorded():
+        case trajectory.CalamityRecorded():
             summary = f"; summary {PERSONAL}" if e.summary is not None else ""
             return f"calamity {e.number} ({e.calamity_kind.value})" + summary
-        case d.CalamityResolved():
+        case trajectory.CalamityResolved():
             return f"calamity {e.number} resolved"
-        case d.BarrierResolved():
+        case trajectory.BarrierResolved():
             return f"barrier {e.barrier.value} resolved"
-        case d.EscalationRaised():
+        case trajectory.EscalationRaised():
             return f"{e.reason.value}: {_text(e.message)}"
-        case d.LearningExtended():
+        case trajectory.LearningExtended():
             return f"extended by {e.weeks} weeks: {_text(e.reason)}"
-        case d.ProposedToOtherEmployer():
+        case trajectory.ProposedToOtherEmployer():
             return f"to {e.employer_id}: {_text(e.reason)}"
-        case d.RegularJobStarted():
+        case trajectory.RegularJobStarted():
             return f"at {e.employer_id}, {e.contract_hours_per_week} h/week from {e.start_date}"
-        case d.FollowUpRecorded():
+        case trajectory.FollowUpRecorded():
             return (
                 f"still employed: {_yes(e.still_employed)}; benefit ended: {_yes(e.benefit_ended)}"
             )
-        case d.FollowOnEducationStarted():
+        case trajectory.FollowOnEducationStarted():
             return f"{_text(e.institute)}: {_text(e.course)}"
-        case d.TrajectoryClosed():
+        case trajectory.TrajectoryClosed():
             explanation = f": {_text(e.explanation)}" if e.explanation is not None else ""
             return f"{_text(e.reason)} ({e.outcome_type.value}){explanation}"
     return ""  # LearningPeriodEnded, FollowUpDue: the type says it all
 
 
-def history_rows(events: list[d.AnyEvent]) -> list[dict[str, Any]]:
+def history_rows(events: list[trajectory.AnyEvent]) -> list[dict[str, Any]]:
     return [
         {
             "version": e.version,

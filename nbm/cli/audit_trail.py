@@ -34,7 +34,6 @@ from temporalio.client import (
 )
 from temporalio.worker import Replayer
 
-import domain as d
 from activities import PostgresEventStore
 from activities.checkpoints import (
     Checkpoint,
@@ -48,6 +47,7 @@ from activities.checkpoints import (
     take_checkpoint,
     verify_checkpoint,
 )
+from domain import trajectory
 from nbm.settings import Settings, load_settings
 from worker import workflow_runner
 from workflows import TrajectoryWorkflow
@@ -126,9 +126,9 @@ def parse_moment(value: str) -> datetime:
 
 async def state_as_of(
     store: PostgresEventStore, trajectory_id: str, moment: datetime
-) -> d.Trajectory:
+) -> trajectory.Trajectory:
     """The trajectory as it was at `moment`: the fold of its events up to then."""
-    state = d.fold(await store.read(trajectory_id, until=moment))
+    state = trajectory.fold(await store.read(trajectory_id, until=moment))
     if state is None:
         first = await store.read(trajectory_id)
         if not first:

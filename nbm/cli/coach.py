@@ -15,7 +15,8 @@ from typing import Annotated
 import typer
 from temporalio.client import Client
 
-import domain as d
+from domain import trajectory
+from domain.shared import Sealed
 from nbm import service
 from nbm.settings import Settings
 from workflows import CommandResult
@@ -27,19 +28,19 @@ from .trajectory import AsJson, TrajectoryId, app
 
 
 async def send_command(
-    client: Client, trajectory_id: str, command: d.CoachCommand
+    client: Client, trajectory_id: str, command: trajectory.CoachCommand
 ) -> CommandResult:
     """Send one coach command; returns once its events are stored."""
     return await service.send(client, trajectory_id, command)
 
 
-def _send(trajectory_id: str, command: d.CoachCommand, as_json: bool) -> None:
+def _send(trajectory_id: str, command: trajectory.CoachCommand, as_json: bool) -> None:
     show_result(run(lambda client, _: send_command(client, trajectory_id, command)), as_json)
 
 
 def _send_with_summary(
     trajectory_id: str,
-    with_summary: Callable[[d.Sealed | None], d.CoachCommand],
+    with_summary: Callable[[Sealed | None], trajectory.CoachCommand],
     summary: str | None,
     as_json: bool,
 ) -> None:
@@ -113,7 +114,7 @@ def map_possibilities(
         "training_institute": training_institute,
     }
     command = build(
-        d.MapPossibilities,
+        trajectory.MapPossibilities,
         actor=actor(ctx),
         profile_skills=tuple(profile_skill),
         preconditions=preconditions,
@@ -125,7 +126,7 @@ def map_possibilities(
 def establish_agreement(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    commitment: Annotated[d.Commitment, option("The employer's commitment.")],
+    commitment: Annotated[trajectory.Commitment, option("The employer's commitment.")],
     weeks: Annotated[int, option("Length of the learning period in weeks.")],
     placement: Annotated[
         list[str], option("A planned placement NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat).")
@@ -142,7 +143,7 @@ def establish_agreement(
 ) -> None:
     """Record the signed learning plan and commitment (inleertraject vastgesteld, step 3)."""
     command = build(
-        d.EstablishAgreement,
+        trajectory.EstablishAgreement,
         actor=actor(ctx),
         commitment=commitment,
         duration_weeks=weeks,
@@ -165,7 +166,7 @@ def start_learning(
     as_json: AsJson = False,
 ) -> None:
     """Start the learning period (kandidaat leert in, met behoud van uitkering; step 5)."""
-    command = build(d.StartLearning, actor=actor(ctx), benefits_retained=not no_benefits)
+    command = build(trajectory.StartLearning, actor=actor(ctx), benefits_retained=not no_benefits)
     _send(trajectory_id, command, as_json)
 
 
@@ -178,7 +179,7 @@ def start_placement(
     as_json: AsJson = False,
 ) -> None:
     """Start the next placement of the learning period (stage, step 5)."""
-    command = build(d.StartPlacement, actor=actor(ctx), name=name, hours_per_week=hours)
+    command = build(trajectory.StartPlacement, actor=actor(ctx), name=name, hours_per_week=hours)
     _send(trajectory_id, command, as_json)
 
 
@@ -186,7 +187,7 @@ def start_placement(
 def record_evaluation(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    verdict: Annotated[d.EvaluationVerdict, option("How the learning goes.")],
+    verdict: Annotated[trajectory.EvaluationVerdict, option("How the learning goes.")],
     employer_present: Annotated[
         bool, option("Whether the employer took part.", "--employer-present/--employer-absent")
     ],
@@ -197,9 +198,9 @@ def record_evaluation(
 ) -> None:
     """Record an evaluation with the parties (evaluatiegesprek, step 5)."""
 
-    def with_summary(sealed: d.Sealed | None) -> d.CoachCommand:
+    def with_summary(sealed: Sealed | None) -> trajectory.CoachCommand:
         return build(
-            d.RecordEvaluation,
+            trajectory.RecordEvaluation,
             actor=actor(ctx),
             verdict=verdict,
             employer_present=employer_present,
@@ -213,7 +214,7 @@ def record_evaluation(
 def record_calamity(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    kind: Annotated[d.CalamityKind, option("What blocks learning.")],
+    kind: Annotated[trajectory.CalamityKind, option("What blocks learning.")],
     summary: Annotated[
         str | None, option("A short summary (sealed with the candidate's key).")
     ] = None,
@@ -221,8 +222,10 @@ def record_calamity(
 ) -> None:
     """Record a calamity that blocks learning; brings the work coach in (calamiteit)."""
 
-    def with_summary(sealed: d.Sealed | None) -> d.CoachCommand:
-        return build(d.RecordCalamity, actor=actor(ctx), calamity_kind=kind, summary=sealed)
+    def with_summary(sealed: Sealed | None) -> trajectory.CoachCommand:
+        return build(
+            trajectory.RecordCalamity, actor=actor(ctx), calamity_kind=kind, summary=sealed
+        )
 
     _send_with_summary(trajectory_id, with_summary, summary, as_json)
 
@@ -235,18 +238,22 @@ def resolve_calamity(
     as_json: AsJson = False,
 ) -> None:
     """Mark a calamity as resolved (calamiteit opgelost)."""
-    _send(trajectory_id, build(d.ResolveCalamity, actor=actor(ctx), number=number), as_json)
+    _send(
+        trajectory_id, build(trajectory.ResolveCalamity, actor=actor(ctx), number=number), as_json
+    )
 
 
 @app.command("resolve-barrier")
 def resolve_barrier(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    barrier: Annotated[d.Barrier, typer.Argument(help="The barrier that is removed.")],
+    barrier: Annotated[trajectory.Barrier, typer.Argument(help="The barrier that is removed.")],
     as_json: AsJson = False,
 ) -> None:
     """Mark a practical barrier as removed (belemmering weggenomen)."""
-    _send(trajectory_id, build(d.ResolveBarrier, actor=actor(ctx), barrier=barrier), as_json)
+    _send(
+        trajectory_id, build(trajectory.ResolveBarrier, actor=actor(ctx), barrier=barrier), as_json
+    )
 
 
 @app.command("extend-learning")
@@ -258,7 +265,7 @@ def extend_learning(
     as_json: AsJson = False,
 ) -> None:
     """Extend the learning period: the candidate learns on (inleertraject verlengen)."""
-    command = build(d.ExtendLearning, actor=actor(ctx), weeks=weeks, reason=reason)
+    command = build(trajectory.ExtendLearning, actor=actor(ctx), weeks=weeks, reason=reason)
     _send(trajectory_id, command, as_json)
 
 
@@ -271,7 +278,9 @@ def propose_other_employer(
     as_json: AsJson = False,
 ) -> None:
     """Propose the candidate to another employer (voordragen bij andere werkgever)."""
-    command = build(d.ProposeOtherEmployer, actor=actor(ctx), employer_id=employer, reason=reason)
+    command = build(
+        trajectory.ProposeOtherEmployer, actor=actor(ctx), employer_id=employer, reason=reason
+    )
     _send(trajectory_id, command, as_json)
 
 
@@ -292,7 +301,7 @@ def record_regular_job(
 ) -> None:
     """Record the contract with salary (reguliere baan, step 6)."""
     command = build(
-        d.RecordRegularJob,
+        trajectory.RecordRegularJob,
         actor=actor(ctx),
         employer_id=employer,
         # Optional here on purpose: the domain says why a contract without hours is refused.
@@ -313,7 +322,9 @@ def record_follow_on_education(
     as_json: AsJson = False,
 ) -> None:
     """Record follow-on education before a job (vervolgopleiding); ends the trajectory."""
-    command = build(d.RecordFollowOnEducation, actor=actor(ctx), institute=institute, course=course)
+    command = build(
+        trajectory.RecordFollowOnEducation, actor=actor(ctx), institute=institute, course=course
+    )
     _send(trajectory_id, command, as_json)
 
 
@@ -331,7 +342,7 @@ def record_follow_up(
 ) -> None:
     """Record the follow-up months after placement (nazorg); ends the trajectory."""
     command = build(
-        d.RecordFollowUp,
+        trajectory.RecordFollowUp,
         actor=actor(ctx),
         still_employed=still_employed,
         benefit_ended=benefit_ended,
@@ -343,10 +354,12 @@ def record_follow_up(
 def end(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    reason: Annotated[d.ClosureReason, option("Why the trajectory ends early.")],
+    reason: Annotated[trajectory.ClosureReason, option("Why the trajectory ends early.")],
     explanation: Annotated[str | None, option("Explanation (needed for 'other').")] = None,
     as_json: AsJson = False,
 ) -> None:
     """End the trajectory early (traject beëindigen)."""
-    command = build(d.EndTrajectory, actor=actor(ctx), reason=reason, explanation=explanation)
+    command = build(
+        trajectory.EndTrajectory, actor=actor(ctx), reason=reason, explanation=explanation
+    )
     _send(trajectory_id, command, as_json)

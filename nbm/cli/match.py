@@ -14,7 +14,8 @@ import typer
 from pydantic import BaseModel, ConfigDict
 from temporalio.client import Client
 
-import domain as d
+from domain import trajectory
+from domain.shared import PersonalData, Sealed
 from nbm.privacy import seal_personal
 from nbm.settings import Settings
 from workflows import CommandResult
@@ -35,7 +36,7 @@ FIELD_OPTIONS.update(
     }
 )
 
-UNSEALED = d.Sealed(key_id="unsealed", nonce="AA==", ciphertext="AA==")
+UNSEALED = Sealed(key_id="unsealed", nonce="AA==", ciphertext="AA==")
 """Stands in for the sealed data while the other options are checked, before any key is made
 (a typo must not leave a key behind); replaced by the real seal before anything is sent."""
 
@@ -45,7 +46,7 @@ class _PersonalOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
-    personal: d.PersonalData
+    personal: PersonalData
 
 
 @app.command("match")
@@ -61,7 +62,7 @@ def match(
     skill: Annotated[list[str] | None, option("A skill the candidate has (repeat).")] = None,
     language_level: Annotated[str | None, option("Language test level, e.g. A2.")] = None,
     barrier: Annotated[
-        list[d.Barrier] | None, option("A practical barrier to remove (repeat).")
+        list[trajectory.Barrier] | None, option("A practical barrier to remove (repeat).")
     ] = None,
     email: Annotated[str | None, option("E-mail address (personal data: sealed).")] = None,
     phone: Annotated[str | None, option("Phone number (personal data: sealed).")] = None,
@@ -92,7 +93,7 @@ def match(
     }
     personal = build(_PersonalOptions, personal=fields).personal
     command = build(
-        d.MatchCandidate,
+        trajectory.MatchCandidate,
         actor=actor(ctx),
         candidate_ref=candidate_ref,
         personal=UNSEALED,

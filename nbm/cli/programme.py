@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-import domain as d
+from domain import trajectory
 
 from ._common import console, print_json
 
@@ -28,7 +28,7 @@ def programme_rows() -> list[dict[str, Any]]:
             "follow_up_after_weeks": p.follow_up_after_weeks,
             "max_learning_weeks": p.max_learning_weeks,
         }
-        for p in d.PROGRAMMES.values()
+        for p in trajectory.PROGRAMMES.values()
     ]
 
 

@@ -15,8 +15,8 @@ import asyncpg
 import typer
 from rich.table import Table
 
-import domain as d
 from activities.projections import Projector, Rebuilt, Tracking
+from domain import trajectory
 from nbm.settings import load_settings
 
 from ._common import CONNECT_TIMEOUT, CliError, console, one_line, print_json
@@ -53,13 +53,18 @@ async def outcome_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
     for r in rows:
         route = by_route.setdefault(
             r["route"],
-            {"route": r["route"], "closed": 0, **{o.value: 0 for o in d.OutcomeType}, "lasting": 0},
+            {
+                "route": r["route"],
+                "closed": 0,
+                **{o.value: 0 for o in trajectory.OutcomeType},
+                "lasting": 0,
+            },
         )
         route["closed"] += r["count"]
         route[r["outcome_type"]] = route.get(r["outcome_type"], 0) + r["count"]
         route["lasting"] += r["lasting_placements"]
     for route in by_route.values():
-        placed = route[d.OutcomeType.PLACED.value]
+        placed = route[trajectory.OutcomeType.PLACED.value]
         route["placement_rate"] = round(placed / route["closed"], 4) if route["closed"] else None
     return [by_route[k] for k in sorted(by_route)]
 
@@ -131,7 +136,7 @@ def outcomes(as_json: AsJson = False) -> None:
         print_json(rows)
         return
     table = Table(show_edge=False)
-    outcome_columns = [o.value for o in d.OutcomeType]
+    outcome_columns = [o.value for o in trajectory.OutcomeType]
     for column in ("route", "closed", *outcome_columns, "lasting", "placement rate"):
         table.add_column(column)
     for r in rows:

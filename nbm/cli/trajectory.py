@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from temporalio.client import Client, WorkflowExecutionStatus
 
-import domain as d
+from domain import trajectory
 from nbm import service
 from nbm.settings import Settings
 from workflows import CommandResult
@@ -57,16 +57,16 @@ def new_trajectory_id() -> str:
 
 
 async def start_trajectory(
-    client: Client, task_queue: str, command: d.StartTrajectory
+    client: Client, task_queue: str, command: trajectory.StartTrajectory
 ) -> CommandResult:
     return await service.start_trajectory(client, task_queue, command)
 
 
-async def fetch_state(client: Client, trajectory_id: str) -> d.Trajectory:
+async def fetch_state(client: Client, trajectory_id: str) -> trajectory.Trajectory:
     return await service.state(client, trajectory_id)
 
 
-async def fetch_events(client: Client, trajectory_id: str) -> list[d.AnyEvent]:
+async def fetch_events(client: Client, trajectory_id: str) -> list[trajectory.AnyEvent]:
     return await service.run_events(client, trajectory_id)
 
 
@@ -123,13 +123,14 @@ def start(
         typer.Option(help="A skill the job requires (repeat; at least one).", show_default=False),
     ],
     jobs: Annotated[int, typer.Option(help="How many such jobs are expected.")] = 1,
-    route: Annotated[d.Route, typer.Option(help="The route (programme line).")] = (
-        d.Route.SMALL_SCALE_GROWTH
+    route: Annotated[trajectory.Route, typer.Option(help="The route (programme line).")] = (
+        trajectory.Route.SMALL_SCALE_GROWTH
     ),
     programme: Annotated[
         str,
         typer.Option(
-            help=f"The programme's clock: {', '.join(d.PROGRAMMES)} (see `nbm programme list`)."
+            help=f"The programme's clock: {', '.join(trajectory.PROGRAMMES)} "
+            "(see `nbm programme list`)."
         ),
     ] = "standard",
     coach: Annotated[
@@ -144,7 +145,7 @@ def start(
     """Start a trajectory towards a future job (toekomstige baan in beeld, step 1)."""
     who = actor(ctx)
     try:
-        chosen = d.programme(programme)
+        chosen = trajectory.programme(programme)
     except KeyError as err:
         raise CliError(f"--programme: {err.args[0]}") from None
     job = {  # validated with the command, so an error names the option
@@ -155,7 +156,7 @@ def start(
         "required_skills": tuple(skill),
     }
     command = build(
-        d.StartTrajectory,
+        trajectory.StartTrajectory,
         actor=who,
         trajectory_id=trajectory_id or new_trajectory_id(),
         route=route,
@@ -184,7 +185,7 @@ def show(
 ) -> None:
     """Show where a trajectory stands (stand van het traject)."""
 
-    async def work(client: Client, config: Settings) -> tuple[d.Trajectory, Personal]:
+    async def work(client: Client, config: Settings) -> tuple[trajectory.Trajectory, Personal]:
         state = await fetch_state(client, trajectory_id)
         # Only on request does `show` touch the candidate's key.
         if not show_personal or state.candidate is None:

@@ -14,9 +14,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from temporalio.testing import WorkflowEnvironment
 
-import domain as d
 from activities import PostgresEventStore
 from activities.checkpoints import public_pem
+from domain import trajectory
 from nbm.cli.audit_trail import SCHEDULE_ID
 from tests import factories as f
 from tests.integration.test_checkpoints import private_pem, rewrite_as_superuser
@@ -48,34 +48,39 @@ def env(app_database_url: str, tmp_path: Path, key: Ed25519PrivateKey) -> dict[s
 
 
 @pytest.fixture
-async def events(store: PostgresEventStore) -> list[d.AnyEvent]:
+async def events(store: PostgresEventStore) -> list[trajectory.AnyEvent]:
     """Steps 1 to 5, a calamity with a sealed summary, an extension, and the end."""
     week = timedelta(days=7)
-    commands: list[tuple[timedelta, d.AnyCommand]] = [
+    commands: list[tuple[timedelta, trajectory.AnyCommand]] = [
         (timedelta(0), c) for c in f.ready_to_learn(T0, trajectory_id=TID)
     ]
     commands += [
         (week, f.start_learning()),
         (
             2 * week,
-            d.RecordCalamity(
+            trajectory.RecordCalamity(
                 actor=f.COACH,
-                calamity_kind=d.CalamityKind.HOUSING,
+                calamity_kind=trajectory.CalamityKind.HOUSING,
                 summary=f.sealed_text("evicted, staying with her sister"),
             ),
         ),
-        (3 * week, d.ExtendLearning(actor=f.COACH, weeks=4, reason="missed weeks to housing")),
+        (
+            3 * week,
+            trajectory.ExtendLearning(actor=f.COACH, weeks=4, reason="missed weeks to housing"),
+        ),
         (
             4 * week,
-            d.EndTrajectory(
-                actor="coach-bert", reason=d.ClosureReason.MOVED_AWAY, explanation="to Zwolle"
+            trajectory.EndTrajectory(
+                actor="coach-bert",
+                reason=trajectory.ClosureReason.MOVED_AWAY,
+                explanation="to Zwolle",
             ),
         ),
     ]
     state, found = None, []
     for offset, command in commands:
-        new = d.decide(state, command, T0 + offset)
-        state = d.fold(new, state)
+        new = trajectory.decide(state, command, T0 + offset)
+        state = trajectory.fold(new, state)
         found.extend(new)
     await store.append(found)
     return found
@@ -88,7 +93,7 @@ def ok(args: list[str], env: dict[str, str | None]) -> str:
 
 
 async def test_history_says_who_did_what_when_and_why_without_personal_data(
-    events: list[d.AnyEvent], env: dict[str, str | None]
+    events: list[trajectory.AnyEvent], env: dict[str, str | None]
 ) -> None:
     out = ok(["audit", "history", TID], env)
     assert "2026-03-02 09:00:00" in out  # the end, four weeks after the start, in UTC
@@ -113,16 +118,16 @@ async def test_history_says_who_did_what_when_and_why_without_personal_data(
 
 
 async def test_as_of_a_date_is_the_fold_up_to_the_end_of_that_day(
-    events: list[d.AnyEvent], env: dict[str, str | None]
+    events: list[trajectory.AnyEvent], env: dict[str, str | None]
 ) -> None:
     # The calamity (two weeks in, 09:00 UTC) is in; the extension a week later is not.
     data = json.loads(ok(["audit", "as-of", TID, "2026-02-16", "--json"], env))
     end_of_day = datetime(2026, 2, 16, 23, 59, 59, 999999, tzinfo=UTC)
-    expected = d.fold(e for e in events if e.occurred_at <= end_of_day)
+    expected = trajectory.fold(e for e in events if e.occurred_at <= end_of_day)
     assert expected is not None
     assert data["as_of"] == end_of_day.isoformat()
     assert data["state"]["version"] == expected.version
-    assert data["state"]["step"] == d.Step.LEARNING_IN.value
+    assert data["state"]["step"] == trajectory.Step.LEARNING_IN.value
     assert len(data["state"]["calamities"]) == 1 and data["state"]["learning_weeks"] == 52
 
     out = ok(["audit", "as-of", TID, "2026-02-16T08:59:59"], env)
@@ -137,7 +142,7 @@ async def test_as_of_a_date_is_the_fold_up_to_the_end_of_that_day(
 
 
 async def test_checkpoints_verify_until_a_stream_is_rewritten(
-    events: list[d.AnyEvent],
+    events: list[trajectory.AnyEvent],
     env: dict[str, str | None],
     database_url: str,
     key: Ed25519PrivateKey,

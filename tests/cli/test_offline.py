@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-import domain as d
-from nbm.cli import _common, trajectory
+from domain import trajectory
+from domain.shared import PersonalData
+from nbm.cli import _common
+from nbm.cli import trajectory as trajectory_cli
 from nbm.cli.coach import parse_placement, parse_training
 from nbm.cli.trajectory import new_trajectory_id
 from tests import factories as f
@@ -37,11 +39,11 @@ DUTCH_TERMS = {
 }
 
 
-@pytest.mark.parametrize("command", [c.name for c in trajectory.app.registered_commands])
+@pytest.mark.parametrize("command", [c.name for c in trajectory_cli.app.registered_commands])
 def test_every_command_has_help_with_a_dutch_term(command: str) -> None:
     result = invoke(["trajectory", command, "--help"], {})
     assert result.exit_code == 0, result.output
-    (registered,) = [c for c in trajectory.app.registered_commands if c.name == command]
+    (registered,) = [c for c in trajectory_cli.app.registered_commands if c.name == command]
     doc = registered.callback.__doc__ or ""
     assert re.search(r"\([a-zë' /-]+", doc), doc  # "(match baan-kandidaat, step 4)"
     assert DUTCH_TERMS.get(command, "") in doc
@@ -55,9 +57,9 @@ def test_root_help() -> None:
 
 def test_every_coach_command_has_a_subcommand() -> None:
     """The CLI keeps up with the domain: a new coach command needs a new subcommand."""
-    names = {c.name for c in trajectory.app.registered_commands}
+    names = {c.name for c in trajectory_cli.app.registered_commands}
     renamed = {"match-candidate": "match", "end-trajectory": "end"}
-    union = typing.get_args(d.CoachCommand)[0]
+    union = typing.get_args(trajectory.CoachCommand)[0]
     kinds = {cls.model_fields["kind"].default for cls in typing.get_args(union)}
     assert len(kinds) == 15
     kinds = {renamed.get(k, k) for k in kinds}
@@ -132,7 +134,7 @@ def test_a_bad_actor_is_one_line(offline_env: dict[str, str | None]) -> None:
 def test_programme_list_needs_no_server(offline_env: dict[str, str | None]) -> None:
     result = invoke(["programme", "list", "--json"], offline_env)
     assert result.exit_code == 0
-    assert {p["programme_id"] for p in json.loads(result.stdout)} == set(d.PROGRAMMES)
+    assert {p["programme_id"] for p in json.loads(result.stdout)} == set(trajectory.PROGRAMMES)
     assert "demo" in invoke(["programme", "list"], offline_env).stdout
 
 
@@ -160,7 +162,7 @@ def test_the_os_user_becomes_a_valid_actor(name: str, expected: str) -> None:
 
 def test_validation_errors_never_hold_the_input() -> None:
     with pytest.raises(ValidationError) as caught:
-        d.PersonalData(name=" ", bsn="987654321")
+        PersonalData(name=" ", bsn="987654321")
     message = _common.describe_validation_error(caught.value)
     assert "987654321" not in message
     assert message.startswith("invalid command: ")

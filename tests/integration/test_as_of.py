@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import domain as d
 from activities import PostgresEventStore
+from domain import trajectory
 from nbm.cli._common import CliError
 from nbm.cli.audit_trail import parse_moment, state_as_of
 from tests import factories as f
@@ -22,25 +22,32 @@ T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 MICRO = timedelta(microseconds=1)
 
 
-def long_trajectory(commands: int, *, trajectory_id: str, start: datetime = T0) -> list[d.AnyEvent]:
+def long_trajectory(
+    commands: int, *, trajectory_id: str, start: datetime = T0
+) -> list[trajectory.AnyEvent]:
     """A two-year trajectory of about 1.4 events per command, driven through `decide`.
 
     Learning lasts 104 weeks; the coach records an evaluation, a calamity (and its
     escalation) or its resolution at even steps over 100 weeks, and every deadline the
     domain asks for fires when due, as the workflow would fire it. It ends with a closure.
     """
-    events: list[d.AnyEvent] = []
-    state: d.Trajectory | None = None
+    events: list[trajectory.AnyEvent] = []
+    state: trajectory.Trajectory | None = None
 
-    def do(command: d.AnyCommand, at: datetime) -> None:
+    def do(command: trajectory.AnyCommand, at: datetime) -> None:
         nonlocal state
-        new = d.decide(state, command, at)
+        new = trajectory.decide(state, command, at)
         events.extend(new)
-        state = d.fold(new, state)
+        state = trajectory.fold(new, state)
 
     def fire_deadlines_until(at: datetime) -> None:
-        while (due := d.next_deadline(state)) is not None and due.at <= at:
-            do(d.ReachDeadline(actor=d.SYSTEM_ACTOR, deadline=due.kind, due_at=due.at), due.at)
+        while (due := trajectory.next_deadline(state)) is not None and due.at <= at:
+            do(
+                trajectory.ReachDeadline(
+                    actor=trajectory.SYSTEM_ACTOR, deadline=due.kind, due_at=due.at
+                ),
+                due.at,
+            )
 
     for command in (
         f.start(start, trajectory_id=trajectory_id),
@@ -57,36 +64,49 @@ def long_trajectory(commands: int, *, trajectory_id: str, start: datetime = T0) 
         fire_deadlines_until(at)
         assert state is not None
         if n % 3 == 1:
-            do(d.RecordCalamity(actor=f.COACH, calamity_kind=d.CalamityKind.HOUSING), at)
+            do(
+                trajectory.RecordCalamity(
+                    actor=f.COACH, calamity_kind=trajectory.CalamityKind.HOUSING
+                ),
+                at,
+            )
         elif n % 3 == 2 and state.open_calamities:
-            do(d.ResolveCalamity(actor=f.COACH, number=state.open_calamities[0].number), at)
+            do(
+                trajectory.ResolveCalamity(actor=f.COACH, number=state.open_calamities[0].number),
+                at,
+            )
         else:
-            verdict = random.Random(n).choice(list(d.EvaluationVerdict))
-            do(d.RecordEvaluation(actor=f.COACH, verdict=verdict, employer_present=True), at)
+            verdict = random.Random(n).choice(list(trajectory.EvaluationVerdict))
+            do(
+                trajectory.RecordEvaluation(actor=f.COACH, verdict=verdict, employer_present=True),
+                at,
+            )
     end = learning_start + timedelta(weeks=100, days=1)
     fire_deadlines_until(end)
     do(
-        d.EndTrajectory(
-            actor=f.COACH, reason=d.ClosureReason.MOVED_AWAY, explanation="moved to Groningen"
+        trajectory.EndTrajectory(
+            actor=f.COACH,
+            reason=trajectory.ClosureReason.MOVED_AWAY,
+            explanation="moved to Groningen",
         ),
         end,
     )
     return events
 
 
-def fold_until(events: list[d.AnyEvent], moment: datetime) -> d.Trajectory | None:
-    return d.fold(e for e in events if e.occurred_at <= moment)
+def fold_until(events: list[trajectory.AnyEvent], moment: datetime) -> trajectory.Trajectory | None:
+    return trajectory.fold(e for e in events if e.occurred_at <= moment)
 
 
 @pytest.fixture
-async def stored(store: PostgresEventStore) -> list[d.AnyEvent]:
+async def stored(store: PostgresEventStore) -> list[trajectory.AnyEvent]:
     events = long_trajectory(300, trajectory_id="traj-long-0001")
     await store.append(events)
     return events
 
 
 async def test_as_of_equals_the_fold_of_the_events_up_to_that_moment(
-    store: PostgresEventStore, stored: list[d.AnyEvent]
+    store: PostgresEventStore, stored: list[trajectory.AnyEvent]
 ) -> None:
     rng = random.Random(20261123)
     first, last = stored[0].occurred_at, stored[-1].occurred_at
@@ -107,7 +127,7 @@ async def test_as_of_equals_the_fold_of_the_events_up_to_that_moment(
 
 
 async def test_a_moment_before_the_trajectory_existed_is_refused(
-    store: PostgresEventStore, stored: list[d.AnyEvent]
+    store: PostgresEventStore, stored: list[trajectory.AnyEvent]
 ) -> None:
     with pytest.raises(CliError, match="did not exist yet"):
         await state_as_of(store, "traj-long-0001", stored[0].occurred_at - MICRO)

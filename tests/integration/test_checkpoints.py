@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-import domain as d
 from activities import PostgresEventStore
 from activities.chain import (
     ZERO_HASH,
@@ -46,6 +45,7 @@ from activities.checkpoints import (
     take_checkpoint,
     verify_checkpoint,
 )
+from domain import trajectory
 from nbm.cli.audit_trail import schedule_checkpoints
 from tests import factories as f
 from worker import workflow_runner
@@ -65,14 +65,14 @@ def key() -> Ed25519PrivateKey:
     return Ed25519PrivateKey.generate()
 
 
-def trajectory(trajectory_id: str, start: datetime) -> list[d.AnyEvent]:
+def trajectory_events(trajectory_id: str, start: datetime) -> list[trajectory.AnyEvent]:
     """Steps 1 to 4: four events, the second of which a rewrite will change."""
-    events: list[d.AnyEvent] = []
+    events: list[trajectory.AnyEvent] = []
     state = None
     for command in f.ready_to_learn(start, trajectory_id=trajectory_id):
-        new = d.decide(state, command, start)
+        new = trajectory.decide(state, command, start)
         events.extend(new)
-        state = d.fold(new, state)
+        state = trajectory.fold(new, state)
     return events
 
 
@@ -80,7 +80,7 @@ def trajectory(trajectory_id: str, start: datetime) -> list[d.AnyEvent]:
 async def streams(store: PostgresEventStore) -> list[str]:
     """Three trajectories, interleaved in the global chain."""
     ids = [f"traj-{name}-{uuid.uuid4().hex[:6]}" for name in ("a", "b", "c")]
-    stories = [trajectory(tid, T0 + timedelta(hours=n)) for n, tid in enumerate(ids)]
+    stories = [trajectory_events(tid, T0 + timedelta(hours=n)) for n, tid in enumerate(ids)]
     for version in range(4):
         for events in stories:
             await store.append([events[version]])
@@ -193,7 +193,9 @@ async def test_a_rewrite_before_a_stream_grew_is_caught_at_the_checkpointed_vers
 ) -> None:
     checkpoint = await sign_checkpoint(store, private_pem(key), T0 + timedelta(days=1))
     a = streams[0]
-    await store.append([d.decide(d.fold(await store.read(a)), f.start_learning(), T0)[0]])
+    await store.append(
+        [trajectory.decide(trajectory.fold(await store.read(a)), f.start_learning(), T0)[0]]
+    )
     assert await verify_checkpoint(store, checkpoint, key.public_key()) == []
 
     await rewrite_as_superuser(database_url, a, 2, stronger_employer_role)
@@ -212,9 +214,11 @@ async def test_checkpoints_before_and_after_narrow_down_the_rewritten_versions(
     earlier = await sign_checkpoint(store, private_pem(key), T0 + timedelta(days=1))
     for command in (
         f.start_learning(),
-        d.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16),
+        trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16),
     ):
-        await store.append(d.decide(d.fold(await store.read(b)), command, T0 + timedelta(days=2)))
+        await store.append(
+            trajectory.decide(trajectory.fold(await store.read(b)), command, T0 + timedelta(days=2))
+        )
     later = await sign_checkpoint(store, private_pem(key), T0 + timedelta(days=3))
 
     def no_benefits(payload: dict[str, Any]) -> dict[str, Any]:

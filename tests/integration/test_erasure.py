@@ -22,9 +22,10 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-import domain as d
 from activities import PostgresEventStore
 from activities.key_store import CandidateErased, PostgresKeyStore
+from domain import trajectory
+from domain.shared import Sealed
 from nbm import service
 from nbm.cli.audit_chain import verify_store
 from nbm.keyring import generate_keyring
@@ -112,33 +113,37 @@ async def drive_sealed(env: WorkflowEnvironment, task_queue: str, keys: Postgres
         f.start_learning(),
     ):
         await service.send(env.client, tid, command)
-    await advance_to(env, tid, d.DeadlineKind.EVALUATION)
-    evaluation = d.RecordEvaluation(
+    await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
+    evaluation = trajectory.RecordEvaluation(
         actor=f.COACH,
-        verdict=d.EvaluationVerdict.CONCERNS,
+        verdict=trajectory.EvaluationVerdict.CONCERNS,
         employer_present=True,
         summary=seal_text(EVALUATION_SUMMARY, key, REF),
     )
-    calamity = d.RecordCalamity(
+    calamity = trajectory.RecordCalamity(
         actor=f.COACH,
-        calamity_kind=d.CalamityKind.DIVORCE,
+        calamity_kind=trajectory.CalamityKind.DIVORCE,
         summary=seal_text(CALAMITY_SUMMARY, key, REF),
     )
     for later in (evaluation, calamity, f.regular_job(hours=32)):
         await service.send(env.client, tid, later)
-    await advance_to(env, tid, d.DeadlineKind.FOLLOW_UP)
+    await advance_to(env, tid, trajectory.DeadlineKind.FOLLOW_UP)
     await service.send(
-        env.client, tid, d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True)
+        env.client,
+        tid,
+        trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True),
     )
     return tid
 
 
-def sealed_of(events: list[d.AnyEvent]) -> list[d.Sealed]:
-    found: list[d.Sealed] = []
+def sealed_of(events: list[trajectory.AnyEvent]) -> list[Sealed]:
+    found: list[Sealed] = []
     for e in events:
-        if isinstance(e, d.CandidateMatched):
+        if isinstance(e, trajectory.CandidateMatched):
             found.append(e.personal)
-        elif isinstance(e, d.CalamityRecorded | d.EvaluationRecorded) and e.summary:
+        elif (
+            isinstance(e, trajectory.CalamityRecorded | trajectory.EvaluationRecorded) and e.summary
+        ):
             found.append(e.summary)
     return found
 
@@ -188,10 +193,10 @@ async def test_after_erasure_no_copy_is_readable_and_the_facts_and_chain_remain(
     # ...while the trajectory's non-personal facts stay, for the outcome figures.
     after = await store.read(tid)
     assert after == stored
-    state = d.fold(after)
-    assert state is not None and state.step is d.Step.CLOSED
-    assert state.outcome_type is d.OutcomeType.PLACED and state.lasting_placement is True
-    assert [c.kind for c in state.calamities] == [d.CalamityKind.DIVORCE]
+    state = trajectory.fold(after)
+    assert state is not None and state.step is trajectory.Step.CLOSED
+    assert state.outcome_type is trajectory.OutcomeType.PLACED and state.lasting_placement is True
+    assert [c.kind for c in state.calamities] == [trajectory.CalamityKind.DIVORCE]
     assert "CandidateMatched" in [e.type for e in after]
     assert state == await service.state(ts_env.client, tid)
     # The hash chain covers the ciphertext, which did not change: `nbm audit verify` (for the

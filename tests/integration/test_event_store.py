@@ -12,23 +12,22 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-import domain as d
-import domain._upcast as upcasting
 from activities import MIGRATIONS, PostgresEventStore
 from activities.chain import canonical_json
 from activities.event_store import NOTIFY_CHANNEL, SchemaMissing
+from domain import trajectory
 from tests import factories as f
 
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
-def history(trajectory_id: str | None = None) -> list[d.AnyEvent]:
+def history(trajectory_id: str | None = None) -> list[trajectory.AnyEvent]:
     """The events of a trajectory through steps 1 to 4, as `decide` makes them."""
-    state: d.Trajectory | None = None
-    events: list[d.AnyEvent] = []
+    state: trajectory.Trajectory | None = None
+    events: list[trajectory.AnyEvent] = []
     for i, command in enumerate(f.ready_to_learn(NOW, trajectory_id=trajectory_id)):
-        new = d.decide(state, command, NOW + timedelta(minutes=i))
-        state = d.fold(new, state)
+        new = trajectory.decide(state, command, NOW + timedelta(minutes=i))
+        state = trajectory.fold(new, state)
         events.extend(new)
     return events
 
@@ -108,12 +107,12 @@ async def test_old_shapes_are_upcast_on_read(
     await store.append(events)
     started = events[0]
     # Pretend TrajectoryStarted moved to schema 2, with an upcaster from the stored shape 1.
-    monkeypatch.setitem(upcasting.CURRENT_SCHEMA, started.type, 2)
+    monkeypatch.setitem(trajectory.CURRENT_SCHEMA, started.type, 2)
 
     def v1_to_v2(data: dict[str, object]) -> dict[str, object]:
         return {**data, "actor": "upcast-actor"}
 
-    monkeypatch.setitem(upcasting.UPCASTERS, (started.type, 1), v1_to_v2)
+    monkeypatch.setitem(trajectory.UPCASTERS, (started.type, 1), v1_to_v2)
     (record, *_) = await store.read_records(started.trajectory_id)
     assert record.schema_version == 1 and json.loads(record.payload)["schema_version"] == 1
     (read, *rest) = await store.read(started.trajectory_id)

@@ -11,7 +11,7 @@ import structlog
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-import domain as d
+from domain.shared import PersonalData
 from nbm import service
 from nbm.privacy import open_personal
 from tests import factories as f
@@ -73,7 +73,7 @@ async def test_a_trajectory_run_logs_no_name_or_bsn(
 
 def test_validation_errors_of_commands_do_not_echo_personal_data() -> None:
     with pytest.raises(ValueError) as err:
-        d.PersonalData(name=f.CANDIDATE_NAME, bsn="111222334")
+        PersonalData(name=f.CANDIDATE_NAME, bsn="111222334")
     assert "111222334" not in str(err.value)
     with pytest.raises(ValueError) as err:
         f.match(motivation_screen_passed="not-a-bool")

@@ -18,9 +18,9 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-import domain as d
 from activities import PostgresEventStore
 from activities.projections import READ_MODELS, Projector, summary_row
+from domain import trajectory
 from nbm import service
 from nbm.projector import ProjectorError, run
 from nbm.settings import PROJECT_ROOT
@@ -35,51 +35,55 @@ TABLES = (*READ_MODELS, "projection_tracking")
 # --- trajectories driven through the domain ---------------------------------------------
 
 
-def _begin(coach: str, route: d.Route) -> Story:
+def _begin(coach: str, route: trajectory.Route) -> Story:
     story = Story(T0)
     start = f.start(T0, trajectory_id=f.new_id(), route=route)
     story.do(start.model_copy(update={"coach_id": coach}))
     return story
 
 
-def cases() -> list[list[list[d.AnyEvent]]]:
+def cases() -> list[list[list[trajectory.AnyEvent]]]:
     """Five trajectories, each as the event lists of its commands in order."""
-    just_started = _begin("coach-anna", d.Route.SMALL_SCALE_GROWTH)
+    just_started = _begin("coach-anna", trajectory.Route.SMALL_SCALE_GROWTH)
 
-    learning = _begin("coach-bram", d.Route.LARGE_SCALE_GROWTH)
+    learning = _begin("coach-bram", trajectory.Route.LARGE_SCALE_GROWTH)
     for command in f.ready_to_learn(T0)[1:]:
         learning.do(command)
     learning.later(WEEK).do(f.start_learning())
-    learning.later(WEEK).do(d.RecordCalamity(actor=f.COACH, calamity_kind=d.CalamityKind.HEALTH))
+    learning.later(WEEK).do(
+        trajectory.RecordCalamity(actor=f.COACH, calamity_kind=trajectory.CalamityKind.HEALTH)
+    )
 
-    placed = _begin("coach-anna", d.Route.SMALL_SCALE_GROWTH)
+    placed = _begin("coach-anna", trajectory.Route.SMALL_SCALE_GROWTH)
     for command in f.ready_to_learn(T0)[1:]:
         placed.do(command)
     placed.later(WEEK).do(f.start_learning())
     placed.later(10 * WEEK).do(f.regular_job(20, wage_cost_subsidy_pct=30, benefit_ended=False))
-    placed.reach(d.DeadlineKind.FOLLOW_UP)
-    placed.do(d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
+    placed.reach(trajectory.DeadlineKind.FOLLOW_UP)
+    placed.do(trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
 
-    withdrew = _begin("coach-bram", d.Route.WIJKLEERBEDRIJF)
+    withdrew = _begin("coach-bram", trajectory.Route.WIJKLEERBEDRIJF)
     for command in f.ready_to_learn(T0)[1:]:
         withdrew.do(command)
     withdrew.later(WEEK).do(
-        d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.CANDIDATE_WITHDREW)
+        trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.CANDIDATE_WITHDREW)
     )
 
-    moved = _begin("coach-anna", d.Route.SMALL_SCALE_GROWTH)
-    moved.later(WEEK).do(d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.MOVED_AWAY))
+    moved = _begin("coach-anna", trajectory.Route.SMALL_SCALE_GROWTH)
+    moved.later(WEEK).do(
+        trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.MOVED_AWAY)
+    )
 
     return [_by_version(s.events) for s in (just_started, learning, placed, withdrew, moved)]
 
 
-def _by_version(events: list[d.AnyEvent]) -> list[list[d.AnyEvent]]:
+def _by_version(events: list[trajectory.AnyEvent]) -> list[list[trajectory.AnyEvent]]:
     # One append per event, so the streams interleave finely in the global order.
     return [[e] for e in events]
 
 
 async def append_interleaved(
-    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+    store: PostgresEventStore, streams: list[list[list[trajectory.AnyEvent]]]
 ) -> int:
     """Append the streams' appends round-robin, as concurrent coaches would; returns the count."""
     total = 0
@@ -105,13 +109,13 @@ async def head(pool: asyncpg.Pool) -> int:
 
 
 @pytest.fixture
-async def streams(store: PostgresEventStore) -> list[list[list[d.AnyEvent]]]:
+async def streams(store: PostgresEventStore) -> list[list[list[trajectory.AnyEvent]]]:
     made = cases()
     await append_interleaved(store, made)
     return made
 
 
-def _flat(streams: list[list[list[d.AnyEvent]]]) -> list[list[d.AnyEvent]]:
+def _flat(streams: list[list[list[trajectory.AnyEvent]]]) -> list[list[trajectory.AnyEvent]]:
     return [[e for append in s for e in append] for s in streams]
 
 
@@ -119,7 +123,7 @@ def _flat(streams: list[list[list[d.AnyEvent]]]) -> list[list[d.AnyEvent]]:
 
 
 async def test_catch_up_gives_the_expected_read_models(
-    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+    store: PostgresEventStore, streams: list[list[list[trajectory.AnyEvent]]]
 ) -> None:
     projector = Projector(store.pool)
     total = sum(len(s) for s in _flat(streams))
@@ -128,15 +132,15 @@ async def test_catch_up_gives_the_expected_read_models(
 
     by_id = {r["trajectory_id"]: r for r in tables["trajectory_summary"]}
     for events in _flat(streams):
-        state = d.fold(events)
+        state = trajectory.fold(events)
         assert state is not None
         assert tuple(by_id[state.trajectory_id].values()) == summary_row(state)
     just_started, learning, placed, withdrew, moved = (
         by_id[s[0].trajectory_id] for s in _flat(streams)
     )
-    assert just_started["step"] == d.Step.FUTURE_JOB_IN_VIEW.value
+    assert just_started["step"] == trajectory.Step.FUTURE_JOB_IN_VIEW.value
     assert (learning["step"], learning["open_calamities"], learning["escalations"]) == (
-        d.Step.LEARNING_IN.value,
+        trajectory.Step.LEARNING_IN.value,
         1,
         1,
     )
@@ -183,7 +187,7 @@ async def test_catch_up_gives_the_expected_read_models(
 
 
 async def test_catching_up_again_applies_nothing(
-    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+    store: PostgresEventStore, streams: list[list[list[trajectory.AnyEvent]]]
 ) -> None:
     projector = Projector(store.pool)
     assert await projector.catch_up() > 0
@@ -194,11 +198,13 @@ async def test_catching_up_again_applies_nothing(
 
 
 async def test_read_models_hold_no_personal_data(
-    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]]
+    store: PostgresEventStore, streams: list[list[list[trajectory.AnyEvent]]]
 ) -> None:
     await Projector(store.pool).catch_up()
     text = json.dumps(await dump(store.pool), default=str)
-    matched = next(e for s in _flat(streams) for e in s if isinstance(e, d.CandidateMatched))
+    matched = next(
+        e for s in _flat(streams) for e in s if isinstance(e, trajectory.CandidateMatched)
+    )
     for secret in (
         f.CANDIDATE_NAME,
         f.CANDIDATE_BSN,
@@ -213,7 +219,7 @@ async def test_a_trajectory_driven_through_the_real_workflow(
 ) -> None:
     tid = await drive(ts_env, task_queue)
     await Projector(store.pool).catch_up()
-    state = d.fold(await service.run_events(ts_env.client, tid))
+    state = trajectory.fold(await service.run_events(ts_env.client, tid))
     assert state is not None
     summary = next(r for r in (await dump(store.pool))["trajectory_summary"])
     assert tuple(summary.values()) == summary_row(state)
@@ -235,7 +241,9 @@ async def test_a_trajectory_driven_through_the_real_workflow(
 class CrashesInTheUpsert(Projector):
     """The real projector, except that the process dies after the upsert, before the commit."""
 
-    async def _upsert_summaries(self, conn: asyncpg.Connection, states: list[d.Trajectory]) -> None:
+    async def _upsert_summaries(
+        self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]
+    ) -> None:
         await super()._upsert_summaries(conn, states)
         raise RuntimeError("killed between the upsert and the commit")
 
@@ -243,14 +251,16 @@ class CrashesInTheUpsert(Projector):
 class CrashesBeforeTracking(Projector):
     """Dies with every read model written, just before the tracking position moves."""
 
-    async def _write(self, conn: asyncpg.Connection, states: list[d.Trajectory]) -> None:
+    async def _write(self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]) -> None:
         await super()._write(conn, states)
         raise RuntimeError("killed between the read models and the tracking")
 
 
 @pytest.mark.parametrize("crashing", [CrashesInTheUpsert, CrashesBeforeTracking])
 async def test_a_crash_before_the_commit_changes_nothing_and_the_next_run_completes(
-    store: PostgresEventStore, streams: list[list[list[d.AnyEvent]]], crashing: type[Projector]
+    store: PostgresEventStore,
+    streams: list[list[list[trajectory.AnyEvent]]],
+    crashing: type[Projector],
 ) -> None:
     live = Projector(store.pool)
     await live.apply_batch(batch=5)  # some progress first, so "unchanged" is not just "empty"
@@ -266,7 +276,7 @@ async def test_a_crash_before_the_commit_changes_nothing_and_the_next_run_comple
 
 
 async def test_two_projectors_at_once_apply_each_event_once_and_agree_with_one(
-    store: PostgresEventStore, app_database_url: str, streams: list[list[list[d.AnyEvent]]]
+    store: PostgresEventStore, app_database_url: str, streams: list[list[list[trajectory.AnyEvent]]]
 ) -> None:
     pools = [await asyncpg.create_pool(app_database_url, min_size=2, max_size=2) for _ in range(2)]
     try:
@@ -320,7 +330,7 @@ async def test_rebuild_empties_first(store: PostgresEventStore) -> None:
 
 
 async def test_the_application_role_can_project_and_rebuild(
-    app_database_url: str, streams: list[list[list[d.AnyEvent]]]
+    app_database_url: str, streams: list[list[list[trajectory.AnyEvent]]]
 ) -> None:
     # Stated here, not only implied by the `store` fixture's role: the grants are the point.
     pool = await asyncpg.create_pool(app_database_url, min_size=1, max_size=2)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-import domain as d
 from activities import PostgresEventStore
+from domain import trajectory
 from nbm import service
 from tests import factories as f
 from tests.integration.conftest import LosesEveryFirstAcknowledgement
@@ -21,16 +21,22 @@ async def drive(env: WorkflowEnvironment, task_queue: str) -> str:
     """A trajectory through all six steps, with timers and an escalation on the way."""
     tid, _ = await start_ready_to_learn(env, task_queue)
     await service.send(
-        env.client, tid, d.StartPlacement(actor=f.COACH, name="orientation", hours_per_week=16)
+        env.client,
+        tid,
+        trajectory.StartPlacement(actor=f.COACH, name="orientation", hours_per_week=16),
     )
-    await advance_to(env, tid, d.DeadlineKind.EVALUATION)
+    await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
     await service.send(
-        env.client, tid, d.RecordCalamity(actor=f.COACH, calamity_kind=d.CalamityKind.HOUSING)
+        env.client,
+        tid,
+        trajectory.RecordCalamity(actor=f.COACH, calamity_kind=trajectory.CalamityKind.HOUSING),
     )
     await service.send(env.client, tid, f.regular_job(hours=20, benefit_ended=False))
-    await advance_to(env, tid, d.DeadlineKind.FOLLOW_UP)
+    await advance_to(env, tid, trajectory.DeadlineKind.FOLLOW_UP)
     await service.send(
-        env.client, tid, d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=False)
+        env.client,
+        tid,
+        trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=False),
     )
     return tid
 
@@ -64,7 +70,7 @@ async def test_table_equals_workflow_events_when_every_append_is_retried(
             "SELECT count(*) - count(DISTINCT payload::text) FROM events WHERE stream_id = $1", tid
         )
     assert duplicates == 0
-    assert d.fold(stored) == await service.state(ts_env.client, tid)
+    assert trajectory.fold(stored) == await service.state(ts_env.client, tid)
     assert (await service.state(ts_env.client, tid)).escalations[-1].reason is (
-        d.EscalationReason.FOLLOW_UP_DUE
+        trajectory.EscalationReason.FOLLOW_UP_DUE
     )

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-import domain as d
 from activities import PostgresEventStore
+from domain import trajectory
 from nbm import service
 from nbm.servers import embedded_postgres_url, temporal_test_server
 from tests import factories as f
@@ -36,35 +36,45 @@ async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:
     tid, _ = await start_ready_to_learn(env, task_queue)
     coach = f.COACH
     await service.send(
-        env.client, tid, d.StartPlacement(actor=coach, name="intro", hours_per_week=16)
+        env.client, tid, trajectory.StartPlacement(actor=coach, name="intro", hours_per_week=16)
     )
-    await advance_to(env, tid, d.DeadlineKind.EVALUATION)
+    await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
     await service.send(
         env.client,
         tid,
-        d.RecordEvaluation(
-            actor=coach, verdict=d.EvaluationVerdict.CONCERNS, employer_present=True
+        trajectory.RecordEvaluation(
+            actor=coach, verdict=trajectory.EvaluationVerdict.CONCERNS, employer_present=True
         ),
     )
     await service.send(
-        env.client, tid, d.RecordCalamity(actor=coach, calamity_kind=d.CalamityKind.DIVORCE)
+        env.client,
+        tid,
+        trajectory.RecordCalamity(actor=coach, calamity_kind=trajectory.CalamityKind.DIVORCE),
     )
-    await service.send(env.client, tid, d.ResolveCalamity(actor=coach, number=1))
-    await service.send(env.client, tid, d.ResolveBarrier(actor=coach, barrier=d.Barrier.CHILDCARE))
-    await advance_to(env, tid, d.DeadlineKind.EVALUATION)  # missed: escalates next time
-    await advance_to(env, tid, d.DeadlineKind.EVALUATION)
-    await service.send(env.client, tid, d.ExtendLearning(actor=coach, weeks=4, reason="exam resit"))
+    await service.send(env.client, tid, trajectory.ResolveCalamity(actor=coach, number=1))
     await service.send(
         env.client,
         tid,
-        d.ProposeOtherEmployer(actor=coach, employer_id="employer-b", reason="no vacancy"),
+        trajectory.ResolveBarrier(actor=coach, barrier=trajectory.Barrier.CHILDCARE),
+    )
+    await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)  # missed: escalates next time
+    await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
+    await service.send(
+        env.client, tid, trajectory.ExtendLearning(actor=coach, weeks=4, reason="exam resit")
+    )
+    await service.send(
+        env.client,
+        tid,
+        trajectory.ProposeOtherEmployer(actor=coach, employer_id="employer-b", reason="no vacancy"),
     )
     await service.send(
         env.client, tid, f.regular_job(employer_id="employer-b", hours=28, wage_cost_subsidy_pct=40)
     )
-    await advance_to(env, tid, d.DeadlineKind.FOLLOW_UP)
+    await advance_to(env, tid, trajectory.DeadlineKind.FOLLOW_UP)
     await service.send(
-        env.client, tid, d.RecordFollowUp(actor=coach, still_employed=True, benefit_ended=True)
+        env.client,
+        tid,
+        trajectory.RecordFollowUp(actor=coach, still_employed=True, benefit_ended=True),
     )
     return tid
 
@@ -82,7 +92,7 @@ async def continued_as_new(env: WorkflowEnvironment, task_queue: str) -> str:
     await handle.execute_update(TrajectoryWorkflow.stored)
     for command in [*commands, f.start_learning()]:
         await service.send(env.client, start.trajectory_id, command)  # type: ignore[arg-type]
-    await advance_to(env, start.trajectory_id, d.DeadlineKind.EVALUATION)
+    await advance_to(env, start.trajectory_id, trajectory.DeadlineKind.EVALUATION)
     return start.trajectory_id
 
 

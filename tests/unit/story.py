@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import domain as d
+from domain import trajectory
 from tests import factories as f
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
@@ -21,11 +21,11 @@ class Story:
 
     def __init__(self, now: datetime = T0) -> None:
         self.now = now
-        self.events: list[d.AnyEvent] = []
-        self.state: d.Trajectory | None = None
+        self.events: list[trajectory.AnyEvent] = []
+        self.state: trajectory.Trajectory | None = None
 
     @property
-    def trajectory(self) -> d.Trajectory:
+    def trajectory(self) -> trajectory.Trajectory:
         assert self.state is not None, "the story has not started a trajectory"
         return self.state
 
@@ -33,30 +33,34 @@ class Story:
     def version(self) -> int:
         return len(self.events)
 
-    def decide(self, command: d.AnyCommand) -> list[d.AnyEvent]:
+    def decide(self, command: trajectory.AnyCommand) -> list[trajectory.AnyEvent]:
         """What `command` would lead to now, without recording it."""
-        return d.decide(self.state, command, self.now)
+        return trajectory.decide(self.state, command, self.now)
 
-    def do(self, command: d.AnyCommand, *, at: datetime | None = None) -> list[d.AnyEvent]:
+    def do(
+        self, command: trajectory.AnyCommand, *, at: datetime | None = None
+    ) -> list[trajectory.AnyEvent]:
         if at is not None:
             self.now = at
-        new = d.decide(self.state, command, self.now)
+        new = trajectory.decide(self.state, command, self.now)
         self.events.extend(new)
-        self.state = d.fold(new, self.state)
+        self.state = trajectory.fold(new, self.state)
         return new
 
     def later(self, delta: timedelta) -> Story:
         self.now += delta
         return self
 
-    def deadline(self, kind: d.DeadlineKind) -> d.Deadline:
-        return next(x for x in d.deadlines(self.state) if x.kind is kind)
+    def deadline(self, kind: trajectory.DeadlineKind) -> trajectory.Deadline:
+        return next(x for x in trajectory.deadlines(self.state) if x.kind is kind)
 
-    def reach(self, kind: d.DeadlineKind) -> list[d.AnyEvent]:
+    def reach(self, kind: trajectory.DeadlineKind) -> list[trajectory.AnyEvent]:
         """Let the pending `kind` timer fire, moving the clock to it if it lies ahead."""
         due = self.deadline(kind).at
         self.now = max(self.now, due)
-        return self.do(d.ReachDeadline(actor=d.SYSTEM_ACTOR, deadline=kind, due_at=due))
+        return self.do(
+            trajectory.ReachDeadline(actor=trajectory.SYSTEM_ACTOR, deadline=kind, due_at=due)
+        )
 
 
 def envelope(story: Story, version: int, actor: str = f.COACH) -> dict[str, object]:
@@ -76,7 +80,9 @@ def mapped(guarantee_possible: bool = True) -> Story:
     return story
 
 
-def agreed(weeks: int = 52, commitment: d.Commitment = d.Commitment.INTENTION_TO_HIRE) -> Story:
+def agreed(
+    weeks: int = 52, commitment: trajectory.Commitment = trajectory.Commitment.INTENTION_TO_HIRE
+) -> Story:
     story = mapped()
     story.do(f.establish_agreement(weeks, commitment))
     return story
@@ -103,7 +109,7 @@ def learning(weeks: int = 52) -> Story:
 
 def learning_ended(weeks: int = 12) -> Story:
     story = learning(weeks)
-    story.reach(d.DeadlineKind.LEARNING_END)
+    story.reach(trajectory.DeadlineKind.LEARNING_END)
     return story
 
 
@@ -115,11 +121,11 @@ def employed(hours: int = 32, benefit_ended: bool = True) -> Story:
 
 def follow_up_due() -> Story:
     story = employed()
-    story.reach(d.DeadlineKind.FOLLOW_UP)
+    story.reach(trajectory.DeadlineKind.FOLLOW_UP)
     return story
 
 
-def closed(reason: d.ClosureReason = d.ClosureReason.MOVED_AWAY) -> Story:
+def closed(reason: trajectory.ClosureReason = trajectory.ClosureReason.MOVED_AWAY) -> Story:
     story = learning()
-    story.later(WEEK).do(d.EndTrajectory(actor=f.COACH, reason=reason))
+    story.later(WEEK).do(trajectory.EndTrajectory(actor=f.COACH, reason=reason))
     return story

@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 
 from hypothesis import strategies as st
 
-import domain as d
+from domain import trajectory
+from domain.shared import DomainError
 from tests import factories as f
 
 ACTORS = st.sampled_from([f.COACH, "coach-bram", "acct-mgr-7"])
@@ -28,11 +29,11 @@ SEALED_SUMMARIES = st.none() | st.sampled_from(
 )
 
 map_possibilities = st.builds(
-    d.MapPossibilities,
+    trajectory.MapPossibilities,
     actor=ACTORS,
     profile_skills=SKILLS.map(tuple),
     preconditions=st.builds(
-        d.Preconditions,
+        trajectory.Preconditions,
         employer_role=TEXT,
         werkbedrijf_role=TEXT,
         guarantee_possible=st.booleans(),
@@ -42,13 +43,13 @@ map_possibilities = st.builds(
 )
 
 establish_agreement = st.builds(
-    d.EstablishAgreement,
+    trajectory.EstablishAgreement,
     actor=ACTORS,
-    commitment=st.sampled_from(d.Commitment),
+    commitment=st.sampled_from(trajectory.Commitment),
     duration_weeks=WEEKS,
     placements=st.lists(
         st.builds(
-            d.PlannedPlacement,
+            trajectory.PlannedPlacement,
             name=TEXT,
             weeks=st.integers(1, 40),
             hours_per_week=st.integers(1, 40),
@@ -57,7 +58,7 @@ establish_agreement = st.builds(
         max_size=3,
     ).map(tuple),
     training=st.lists(
-        st.builds(d.Training, institute=TEXT, course=TEXT, paid_by_employer=st.booleans()),
+        st.builds(trajectory.Training, institute=TEXT, course=TEXT, paid_by_employer=st.booleans()),
         max_size=2,
     ).map(tuple),
     budget_eur=st.integers(0, 20_000),
@@ -65,7 +66,7 @@ establish_agreement = st.builds(
 
 match_candidate = st.sampled_from(CANDIDATE_REFS).flatmap(
     lambda ref: st.builds(
-        d.MatchCandidate,
+        trajectory.MatchCandidate,
         actor=ACTORS,
         candidate_ref=st.just(ref),
         personal=st.just(SEALED_PERSONAL[ref]),
@@ -73,43 +74,45 @@ match_candidate = st.sampled_from(CANDIDATE_REFS).flatmap(
         # Mostly passed: a failed screen is one refusal, not the story of most runs.
         motivation_screen_passed=st.sampled_from([True, True, True, False]),
         language_level=st.none() | st.sampled_from(["A2", "B1"]),
-        barriers=st.lists(st.sampled_from(d.Barrier), max_size=4).map(tuple),
+        barriers=st.lists(st.sampled_from(trajectory.Barrier), max_size=4).map(tuple),
     )
 )
 
-start_learning = st.builds(d.StartLearning, actor=ACTORS, benefits_retained=st.booleans())
+start_learning = st.builds(trajectory.StartLearning, actor=ACTORS, benefits_retained=st.booleans())
 
 start_placement = st.builds(
-    d.StartPlacement, actor=ACTORS, name=TEXT, hours_per_week=st.integers(1, 40)
+    trajectory.StartPlacement, actor=ACTORS, name=TEXT, hours_per_week=st.integers(1, 40)
 )
 
 record_evaluation = st.builds(
-    d.RecordEvaluation,
+    trajectory.RecordEvaluation,
     actor=ACTORS,
-    verdict=st.sampled_from(d.EvaluationVerdict),
+    verdict=st.sampled_from(trajectory.EvaluationVerdict),
     employer_present=st.booleans(),
     summary=SEALED_SUMMARIES,
 )
 
 record_calamity = st.builds(
-    d.RecordCalamity,
+    trajectory.RecordCalamity,
     actor=ACTORS,
-    calamity_kind=st.sampled_from(d.CalamityKind),
+    calamity_kind=st.sampled_from(trajectory.CalamityKind),
     summary=SEALED_SUMMARIES,
 )
 
-resolve_calamity = st.builds(d.ResolveCalamity, actor=ACTORS, number=st.integers(1, 4))
+resolve_calamity = st.builds(trajectory.ResolveCalamity, actor=ACTORS, number=st.integers(1, 4))
 
-resolve_barrier = st.builds(d.ResolveBarrier, actor=ACTORS, barrier=st.sampled_from(d.Barrier))
+resolve_barrier = st.builds(
+    trajectory.ResolveBarrier, actor=ACTORS, barrier=st.sampled_from(trajectory.Barrier)
+)
 
-extend_learning = st.builds(d.ExtendLearning, actor=ACTORS, weeks=WEEKS, reason=TEXT)
+extend_learning = st.builds(trajectory.ExtendLearning, actor=ACTORS, weeks=WEEKS, reason=TEXT)
 
 propose_other_employer = st.builds(
-    d.ProposeOtherEmployer, actor=ACTORS, employer_id=EMPLOYERS, reason=TEXT
+    trajectory.ProposeOtherEmployer, actor=ACTORS, employer_id=EMPLOYERS, reason=TEXT
 )
 
 record_regular_job = st.builds(
-    d.RecordRegularJob,
+    trajectory.RecordRegularJob,
     actor=ACTORS,
     employer_id=EMPLOYERS,
     # The command lets any number through; the rule (1..40, and stated at all) is decide's.
@@ -120,17 +123,20 @@ record_regular_job = st.builds(
 )
 
 record_follow_on_education = st.builds(
-    d.RecordFollowOnEducation, actor=ACTORS, institute=TEXT, course=TEXT
+    trajectory.RecordFollowOnEducation, actor=ACTORS, institute=TEXT, course=TEXT
 )
 
 record_follow_up = st.builds(
-    d.RecordFollowUp, actor=ACTORS, still_employed=st.booleans(), benefit_ended=st.booleans()
+    trajectory.RecordFollowUp,
+    actor=ACTORS,
+    still_employed=st.booleans(),
+    benefit_ended=st.booleans(),
 )
 
 end_trajectory = st.builds(
-    d.EndTrajectory,
+    trajectory.EndTrajectory,
     actor=ACTORS,
-    reason=st.sampled_from(d.ClosureReason),
+    reason=st.sampled_from(trajectory.ClosureReason),
     explanation=st.none() | TEXT,
 )
 
@@ -160,17 +166,21 @@ time_steps = st.one_of(
 """How far the clock moves between two commands: hours, or weeks at a time."""
 
 
-def start_trajectory(now: datetime, trajectory_id: str) -> st.SearchStrategy[d.StartTrajectory]:
+def start_trajectory(
+    now: datetime, trajectory_id: str
+) -> st.SearchStrategy[trajectory.StartTrajectory]:
     """A start whose expected date lies from a month ago to more than two years ahead."""
     return st.builds(
-        d.StartTrajectory,
+        trajectory.StartTrajectory,
         actor=ACTORS,
         trajectory_id=st.just(trajectory_id),
-        route=st.sampled_from(d.Route),
-        programme=st.sampled_from(sorted(d.PROGRAMMES.values(), key=lambda p: p.programme_id)),
+        route=st.sampled_from(trajectory.Route),
+        programme=st.sampled_from(
+            sorted(trajectory.PROGRAMMES.values(), key=lambda p: p.programme_id)
+        ),
         coach_id=ACTORS,
         future_job=st.builds(
-            d.FutureJob,
+            trajectory.FutureJob,
             employer_id=st.just(f.EMPLOYER),
             function=TEXT,
             expected_date=st.integers(-31, 800).map(lambda n: now.date() + timedelta(days=n)),
@@ -180,7 +190,7 @@ def start_trajectory(now: datetime, trajectory_id: str) -> st.SearchStrategy[d.S
     )
 
 
-def happy_path(now: datetime, trajectory_id: str, weeks: int = 12) -> list[d.AnyCommand]:
+def happy_path(now: datetime, trajectory_id: str, weeks: int = 12) -> list[trajectory.AnyCommand]:
     """Steps 1 to 5 done right, so that short random runs still reach the late steps."""
     return [
         f.start(now, trajectory_id=trajectory_id),
@@ -195,7 +205,7 @@ def happy_path(now: datetime, trajectory_id: str, weeks: int = 12) -> list[d.Any
 FIRE = None
 """In a script: instead of a command, let the earliest pending timer fire."""
 
-Script = list[tuple[timedelta, d.AnyCommand | None]]
+Script = list[tuple[timedelta, trajectory.AnyCommand | None]]
 
 scripts: st.SearchStrategy[Script] = st.lists(
     st.tuples(time_steps, st.one_of(st.just(FIRE), coach_commands)), max_size=30
@@ -205,30 +215,30 @@ scripts: st.SearchStrategy[Script] = st.lists(
 
 def play(
     start: datetime, trajectory_id: str, prefix: int, script: Script
-) -> tuple[list[d.AnyEvent], list[d.DomainError]]:
+) -> tuple[list[trajectory.AnyEvent], list[DomainError]]:
     """The events the happy path's first `prefix` commands and then `script` are accepted with.
 
     Refusals are returned, not raised: a random script is expected to break rules.
     """
     now, state = start, None
-    events: list[d.AnyEvent] = []
-    refused: list[d.DomainError] = []
+    events: list[trajectory.AnyEvent] = []
+    refused: list[DomainError] = []
     steps: Script = [(timedelta(0), c) for c in happy_path(start, trajectory_id)[:prefix]]
     for pause, command in steps + script:
         now += pause
         if command is FIRE:
-            pending = d.next_deadline(state)
+            pending = trajectory.next_deadline(state)
             if pending is None:
                 continue
             now = max(now, pending.at)
-            command = d.ReachDeadline(
-                actor=d.SYSTEM_ACTOR, deadline=pending.kind, due_at=pending.at
+            command = trajectory.ReachDeadline(
+                actor=trajectory.SYSTEM_ACTOR, deadline=pending.kind, due_at=pending.at
             )
         try:
-            new = d.decide(state, command, now)
-        except d.DomainError as err:
+            new = trajectory.decide(state, command, now)
+        except DomainError as err:
             refused.append(err)
             continue
         events.extend(new)
-        state = d.fold(new, state)
+        state = trajectory.fold(new, state)
     return events, refused

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-import domain as d
+from domain import trajectory
+from domain.shared import WrongStep
 from tests import factories as f
 from tests.unit.story import (
     T0,
@@ -22,70 +23,75 @@ from tests.unit.story import (
     started,
 )
 
-EVALUATION = d.DeadlineKind.EVALUATION
-LEARNING_END = d.DeadlineKind.LEARNING_END
-FOLLOW_UP = d.DeadlineKind.FOLLOW_UP
+EVALUATION = trajectory.DeadlineKind.EVALUATION
+LEARNING_END = trajectory.DeadlineKind.LEARNING_END
+FOLLOW_UP = trajectory.DeadlineKind.FOLLOW_UP
 
 # Learning starts one week after T0, the first evaluation is six weeks later.
 LEARNING_AT = T0 + WEEK
 FIRST_EVALUATION = datetime(2027, 1, 11, 9, tzinfo=UTC)
 
 
-def reach(kind: d.DeadlineKind, due_at: datetime) -> d.ReachDeadline:
-    return d.ReachDeadline(actor=d.SYSTEM_ACTOR, deadline=kind, due_at=due_at)
+def reach(kind: trajectory.DeadlineKind, due_at: datetime) -> trajectory.ReachDeadline:
+    return trajectory.ReachDeadline(actor=trajectory.SYSTEM_ACTOR, deadline=kind, due_at=due_at)
 
 
 def system(story: object, version: int) -> dict[str, object]:
-    return envelope(story, version, actor=d.SYSTEM_ACTOR)  # type: ignore[arg-type]
+    return envelope(story, version, actor=trajectory.SYSTEM_ACTOR)  # type: ignore[arg-type]
 
 
 # --- which deadlines are pending ----------------------------------------------------------
 
 
 def test_no_deadlines_without_a_trajectory() -> None:
-    assert d.deadlines(None) == []
-    assert d.next_deadline(None) is None
+    assert trajectory.deadlines(None) == []
+    assert trajectory.next_deadline(None) is None
 
 
 @pytest.mark.parametrize("build", [started, mapped, ready], ids=lambda b: b.__name__)
 def test_no_deadlines_before_learning(build: object) -> None:
-    assert d.deadlines(build().state) == []  # type: ignore[operator]
+    assert trajectory.deadlines(build().state) == []  # type: ignore[operator]
 
 
 def test_learning_asks_for_an_evaluation_and_its_end_earliest_first() -> None:
     state = learning(weeks=52).state
     assert LEARNING_AT + 6 * WEEK == FIRST_EVALUATION
-    assert d.deadlines(state) == [
-        d.Deadline(kind=EVALUATION, at=FIRST_EVALUATION),
-        d.Deadline(kind=LEARNING_END, at=LEARNING_AT + 52 * WEEK),
+    assert trajectory.deadlines(state) == [
+        trajectory.Deadline(kind=EVALUATION, at=FIRST_EVALUATION),
+        trajectory.Deadline(kind=LEARNING_END, at=LEARNING_AT + 52 * WEEK),
     ]
-    assert d.next_deadline(state) == d.Deadline(kind=EVALUATION, at=FIRST_EVALUATION)
+    assert trajectory.next_deadline(state) == trajectory.Deadline(
+        kind=EVALUATION, at=FIRST_EVALUATION
+    )
 
 
 def test_a_short_learning_period_ends_before_its_first_evaluation() -> None:
-    assert [x.kind for x in d.deadlines(learning(weeks=4).state)] == [LEARNING_END, EVALUATION]
+    assert [x.kind for x in trajectory.deadlines(learning(weeks=4).state)] == [
+        LEARNING_END,
+        EVALUATION,
+    ]
 
 
 def test_on_a_tie_the_evaluation_comes_before_the_end_of_learning() -> None:
-    deadlines = d.deadlines(learning(weeks=6).state)
+    deadlines = trajectory.deadlines(learning(weeks=6).state)
     assert deadlines[0].at == deadlines[1].at
     assert [x.kind for x in deadlines] == [EVALUATION, LEARNING_END]
 
 
 def test_after_the_learning_period_ended_nothing_is_pending() -> None:
-    assert d.deadlines(learning_ended().state) == []
+    assert trajectory.deadlines(learning_ended().state) == []
 
 
 def test_a_regular_job_asks_only_for_the_follow_up() -> None:
     story = employed()
-    assert d.deadlines(story.state) == [
-        d.Deadline(kind=FOLLOW_UP, at=story.now + 26 * WEEK),
+    assert trajectory.deadlines(story.state) == [
+        trajectory.Deadline(kind=FOLLOW_UP, at=story.now + 26 * WEEK),
     ]
 
 
 @pytest.mark.parametrize("build", [follow_up_due, closed], ids=lambda b: b.__name__)
 def test_nothing_is_pending_once_the_follow_up_is_due_or_closed(build: object) -> None:
-    assert d.deadlines(build().state) == []  # type: ignore[operator]
+    assert trajectory.deadlines(build().state) == []  # type: ignore[operator]
 
 
 # --- reaching a deadline ------------------------------------------------------------------
@@ -94,7 +100,7 @@ def test_nothing_is_pending_once_the_follow_up_is_due_or_closed(build: object) -
 def test_reaching_the_evaluation_deadline_asks_for_an_evaluation() -> None:
     story = learning()
     assert story.reach(EVALUATION) == [
-        d.EvaluationDue(
+        trajectory.EvaluationDue(
             **system(story, 6),
             due_at=FIRST_EVALUATION,
             next_evaluation_at=FIRST_EVALUATION + 6 * WEEK,
@@ -117,12 +123,14 @@ def test_a_second_evaluation_deadline_without_an_evaluation_escalates() -> None:
     story.reach(EVALUATION)
     second = FIRST_EVALUATION + 6 * WEEK
     assert story.reach(EVALUATION) == [
-        d.EscalationRaised(
+        trajectory.EscalationRaised(
             **system(story, 7),
-            reason=d.EscalationReason.EVALUATION_MISSED,
+            reason=trajectory.EscalationReason.EVALUATION_MISSED,
             message="the evaluation due 2027-01-11 09:00 UTC was not recorded",
         ),
-        d.EvaluationDue(**system(story, 8), due_at=second, next_evaluation_at=second + 6 * WEEK),
+        trajectory.EvaluationDue(
+            **system(story, 8), due_at=second, next_evaluation_at=second + 6 * WEEK
+        ),
     ]
     # Still the first missed one: the escalation names the oldest evaluation not recorded.
     assert story.trajectory.evaluation_pending_since == FIRST_EVALUATION
@@ -132,27 +140,27 @@ def test_an_evaluation_recorded_in_time_prevents_the_escalation() -> None:
     story = learning()
     story.reach(EVALUATION)
     story.later(WEEK).do(
-        d.RecordEvaluation(
-            actor=f.COACH, verdict=d.EvaluationVerdict.ON_TRACK, employer_present=True
+        trajectory.RecordEvaluation(
+            actor=f.COACH, verdict=trajectory.EvaluationVerdict.ON_TRACK, employer_present=True
         )
     )
     assert story.trajectory.evaluation_pending_since is None
-    assert [type(e) for e in story.reach(EVALUATION)] == [d.EvaluationDue]
+    assert [type(e) for e in story.reach(EVALUATION)] == [trajectory.EvaluationDue]
 
 
 def test_reaching_the_end_of_learning_asks_for_an_outcome() -> None:
     story = learning(weeks=12)
     assert story.reach(LEARNING_END) == [
-        d.LearningPeriodEnded(**system(story, 6)),
-        d.EscalationRaised(
+        trajectory.LearningPeriodEnded(**system(story, 6)),
+        trajectory.EscalationRaised(
             **system(story, 7),
-            reason=d.EscalationReason.OUTCOME_NEEDED,
+            reason=trajectory.EscalationReason.OUTCOME_NEEDED,
             message="the learning period has ended: record a regular job, follow-on education, "
             "another employer or an extension",
         ),
     ]
     assert story.now == LEARNING_AT + 12 * WEEK
-    assert story.trajectory.step is d.Step.OUTCOME
+    assert story.trajectory.step is trajectory.Step.OUTCOME
     assert story.trajectory.learning_ended
 
 
@@ -160,10 +168,10 @@ def test_reaching_the_follow_up_deadline_asks_for_the_follow_up() -> None:
     story = employed()
     version = story.version
     assert story.reach(FOLLOW_UP) == [
-        d.FollowUpDue(**system(story, version + 1)),
-        d.EscalationRaised(
+        trajectory.FollowUpDue(**system(story, version + 1)),
+        trajectory.EscalationRaised(
             **system(story, version + 2),
-            reason=d.EscalationReason.FOLLOW_UP_DUE,
+            reason=trajectory.EscalationReason.FOLLOW_UP_DUE,
             message="the follow-up is due: record whether the candidate is still employed",
         ),
     ]
@@ -172,26 +180,26 @@ def test_reaching_the_follow_up_deadline_asks_for_the_follow_up() -> None:
 
 def test_a_deadline_that_is_not_pending_is_refused() -> None:
     story = learning()
-    with pytest.raises(d.WrongStep, match="no follow-up deadline is due at 2027-01-11 09:00"):
+    with pytest.raises(WrongStep, match="no follow-up deadline is due at 2027-01-11 09:00"):
         story.decide(reach(FOLLOW_UP, FIRST_EVALUATION))
 
 
 def test_a_deadline_at_the_wrong_time_is_refused() -> None:
     story = learning().later(10 * WEEK)
-    with pytest.raises(d.WrongStep, match="no evaluation deadline is due at 2027-01-12 09:00"):
+    with pytest.raises(WrongStep, match="no evaluation deadline is due at 2027-01-12 09:00"):
         story.decide(reach(EVALUATION, FIRST_EVALUATION + timedelta(days=1)))
 
 
 def test_a_deadline_that_already_fired_is_refused() -> None:
     story = learning()
     story.reach(EVALUATION)
-    with pytest.raises(d.WrongStep, match="no evaluation deadline is due at 2027-01-11"):
+    with pytest.raises(WrongStep, match="no evaluation deadline is due at 2027-01-11"):
         story.decide(reach(EVALUATION, FIRST_EVALUATION))
 
 
 def test_a_deadline_not_yet_due_is_refused() -> None:
     story = learning().later(2 * WEEK)
-    with pytest.raises(d.WrongStep, match="evaluation deadline is not due before 2027-01-11"):
+    with pytest.raises(WrongStep, match="evaluation deadline is not due before 2027-01-11"):
         story.decide(reach(EVALUATION, FIRST_EVALUATION))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import domain as d
+from domain import trajectory
+from domain.shared import RuleViolation, WrongStep
 from tests import factories as f
 from tests.unit.story import (
     WEEK,
@@ -18,26 +19,28 @@ from tests.unit.story import (
     ready,
 )
 
-ORIENTATION = d.StartPlacement(actor=f.COACH, name="orientation internship", hours_per_week=16)
+ORIENTATION = trajectory.StartPlacement(
+    actor=f.COACH, name="orientation internship", hours_per_week=16
+)
 EVALUATION_SUMMARY = f.sealed_text("late twice; childcare not arranged")
-EVALUATION = d.RecordEvaluation(
+EVALUATION = trajectory.RecordEvaluation(
     actor=f.COACH,
-    verdict=d.EvaluationVerdict.CONCERNS,
+    verdict=trajectory.EvaluationVerdict.CONCERNS,
     employer_present=False,
     summary=EVALUATION_SUMMARY,
 )
 CALAMITY_SUMMARY = f.sealed_text("moved out last week")
-CALAMITY = d.RecordCalamity(
-    actor=f.COACH, calamity_kind=d.CalamityKind.DIVORCE, summary=CALAMITY_SUMMARY
+CALAMITY = trajectory.RecordCalamity(
+    actor=f.COACH, calamity_kind=trajectory.CalamityKind.DIVORCE, summary=CALAMITY_SUMMARY
 )
 
 
-def extend(weeks: int) -> d.ExtendLearning:
-    return d.ExtendLearning(actor=f.COACH, weeks=weeks, reason="needs more practice")
+def extend(weeks: int) -> trajectory.ExtendLearning:
+    return trajectory.ExtendLearning(actor=f.COACH, weeks=weeks, reason="needs more practice")
 
 
-def propose(employer_id: str = "employer-other") -> d.ProposeOtherEmployer:
-    return d.ProposeOtherEmployer(
+def propose(employer_id: str = "employer-other") -> trajectory.ProposeOtherEmployer:
+    return trajectory.ProposeOtherEmployer(
         actor=f.COACH, employer_id=employer_id, reason="no vacancy after all"
     )
 
@@ -48,7 +51,7 @@ def propose(employer_id: str = "employer-other") -> d.ProposeOtherEmployer:
 def test_placements_are_numbered_in_order() -> None:
     story = learning().later(WEEK)
     assert story.do(ORIENTATION) == [
-        d.PlacementStarted(
+        trajectory.PlacementStarted(
             **envelope(story, 6), number=1, name="orientation internship", hours_per_week=16
         )
     ]
@@ -60,17 +63,17 @@ def test_placements_are_numbered_in_order() -> None:
 
 
 def test_placement_before_an_agreement_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="no placement before an agreement"):
+    with pytest.raises(WrongStep, match="no placement before an agreement"):
         matched().decide(ORIENTATION)
 
 
 def test_placement_before_learning_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="no placement before the learning period has started"):
+    with pytest.raises(WrongStep, match="no placement before the learning period has started"):
         ready().decide(ORIENTATION)
 
 
 def test_placement_after_a_regular_job_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="already has a regular job; a placement"):
+    with pytest.raises(WrongStep, match="already has a regular job; a placement"):
         employed().decide(ORIENTATION)
 
 
@@ -80,25 +83,27 @@ def test_placement_after_a_regular_job_is_refused() -> None:
 def test_evaluation_is_recorded() -> None:
     story = learning().later(6 * WEEK)
     assert story.do(EVALUATION) == [
-        d.EvaluationRecorded(
+        trajectory.EvaluationRecorded(
             **envelope(story, 6),
-            verdict=d.EvaluationVerdict.CONCERNS,
+            verdict=trajectory.EvaluationVerdict.CONCERNS,
             employer_present=False,
             summary=EVALUATION_SUMMARY,
         )
     ]
     assert story.trajectory.evaluations == (
-        d.Evaluation(at=story.now, verdict=d.EvaluationVerdict.CONCERNS, employer_present=False),
+        trajectory.Evaluation(
+            at=story.now, verdict=trajectory.EvaluationVerdict.CONCERNS, employer_present=False
+        ),
     )
 
 
 def test_evaluation_before_learning_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="evaluations start with the learning period"):
+    with pytest.raises(WrongStep, match="evaluations start with the learning period"):
         ready().decide(EVALUATION)
 
 
 def test_evaluation_after_a_regular_job_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="already has a regular job"):
+    with pytest.raises(WrongStep, match="already has a regular job"):
         employed().decide(EVALUATION)
 
 
@@ -108,41 +113,41 @@ def test_evaluation_after_a_regular_job_is_refused() -> None:
 def test_calamity_is_recorded_and_escalated() -> None:
     story = learning().later(3 * WEEK)
     assert story.do(CALAMITY) == [
-        d.CalamityRecorded(
+        trajectory.CalamityRecorded(
             **envelope(story, 6),
             number=1,
-            calamity_kind=d.CalamityKind.DIVORCE,
+            calamity_kind=trajectory.CalamityKind.DIVORCE,
             summary=CALAMITY_SUMMARY,
         ),
-        d.EscalationRaised(
+        trajectory.EscalationRaised(
             **envelope(story, 7),
-            reason=d.EscalationReason.CALAMITY,
+            reason=trajectory.EscalationReason.CALAMITY,
             # Not the kind: a divorce or a health matter is not for every reader of messages.
             message="calamity 1 recorded: the work coach is brought in",
         ),
     ]
     assert [c.number for c in story.trajectory.open_calamities] == [1]
-    assert story.trajectory.escalations[-1].reason is d.EscalationReason.CALAMITY
+    assert story.trajectory.escalations[-1].reason is trajectory.EscalationReason.CALAMITY
 
 
 def test_calamity_may_come_before_learning_once_a_candidate_is_matched() -> None:
     assert [type(e) for e in matched().decide(CALAMITY)] == [
-        d.CalamityRecorded,
-        d.EscalationRaised,
+        trajectory.CalamityRecorded,
+        trajectory.EscalationRaised,
     ]
 
 
 @pytest.mark.parametrize("command", [CALAMITY, EVALUATION], ids=["calamity", "evaluation"])
 def test_a_summary_sealed_for_another_candidate_is_refused(
-    command: d.RecordCalamity | d.RecordEvaluation,
+    command: trajectory.RecordCalamity | trajectory.RecordEvaluation,
 ) -> None:
     other = command.model_copy(update={"summary": f.sealed_text("x", candidate_ref="cand-0002")})
-    with pytest.raises(d.RuleViolation, match="sealed for another candidate"):
+    with pytest.raises(RuleViolation, match="sealed for another candidate"):
         learning().decide(other)
 
 
 def test_calamity_without_candidate_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="no candidate has been matched yet"):
+    with pytest.raises(WrongStep, match="no candidate has been matched yet"):
         agreed().decide(CALAMITY)
 
 
@@ -151,8 +156,8 @@ def test_resolving_a_calamity() -> None:
     story.do(CALAMITY)
     story.do(CALAMITY)
     story.later(WEEK)
-    assert story.do(d.ResolveCalamity(actor=f.COACH, number=2)) == [
-        d.CalamityResolved(**envelope(story, 10), number=2)
+    assert story.do(trajectory.ResolveCalamity(actor=f.COACH, number=2)) == [
+        trajectory.CalamityResolved(**envelope(story, 10), number=2)
     ]
     assert [c.number for c in story.trajectory.open_calamities] == [1]
     assert story.trajectory.calamities[1].resolved_at == story.now
@@ -161,16 +166,16 @@ def test_resolving_a_calamity() -> None:
 def test_resolving_an_unknown_calamity_is_refused() -> None:
     story = learning()
     story.do(CALAMITY)
-    with pytest.raises(d.RuleViolation, match="there is no open calamity number 2"):
-        story.decide(d.ResolveCalamity(actor=f.COACH, number=2))
+    with pytest.raises(RuleViolation, match="there is no open calamity number 2"):
+        story.decide(trajectory.ResolveCalamity(actor=f.COACH, number=2))
 
 
 def test_resolving_a_calamity_twice_is_refused() -> None:
     story = learning()
     story.do(CALAMITY)
-    story.do(d.ResolveCalamity(actor=f.COACH, number=1))
-    with pytest.raises(d.RuleViolation, match="there is no open calamity number 1"):
-        story.decide(d.ResolveCalamity(actor=f.COACH, number=1))
+    story.do(trajectory.ResolveCalamity(actor=f.COACH, number=1))
+    with pytest.raises(RuleViolation, match="there is no open calamity number 1"):
+        story.decide(trajectory.ResolveCalamity(actor=f.COACH, number=1))
 
 
 # --- barriers -----------------------------------------------------------------------------
@@ -178,17 +183,17 @@ def test_resolving_a_calamity_twice_is_refused() -> None:
 
 def test_resolving_an_open_barrier() -> None:
     story = matched().later(WEEK)
-    command = d.ResolveBarrier(actor=f.COACH, barrier=d.Barrier.CHILDCARE)
+    command = trajectory.ResolveBarrier(actor=f.COACH, barrier=trajectory.Barrier.CHILDCARE)
     assert story.do(command) == [
-        d.BarrierResolved(**envelope(story, 4), barrier=d.Barrier.CHILDCARE)
+        trajectory.BarrierResolved(**envelope(story, 4), barrier=trajectory.Barrier.CHILDCARE)
     ]
-    assert story.trajectory.open_barriers == (d.Barrier.MOBILITY,)
+    assert story.trajectory.open_barriers == (trajectory.Barrier.MOBILITY,)
 
 
 def test_resolving_a_barrier_that_is_not_open_is_refused() -> None:
     story = matched()
-    with pytest.raises(d.RuleViolation, match="'debts' is not an open barrier"):
-        story.decide(d.ResolveBarrier(actor=f.COACH, barrier=d.Barrier.DEBTS))
+    with pytest.raises(RuleViolation, match="'debts' is not an open barrier"):
+        story.decide(trajectory.ResolveBarrier(actor=f.COACH, barrier=trajectory.Barrier.DEBTS))
 
 
 # --- extending the learning period --------------------------------------------------------
@@ -199,7 +204,7 @@ def test_extension_during_learning_moves_the_end_and_keeps_the_evaluation() -> N
     start = story.now
     story.later(10 * WEEK)
     assert story.do(extend(8)) == [
-        d.LearningExtended(
+        trajectory.LearningExtended(
             **envelope(story, 6),
             weeks=8,
             reason="needs more practice",
@@ -217,28 +222,28 @@ def test_extension_up_to_the_programme_maximum_is_accepted() -> None:
 def test_extension_beyond_the_programme_maximum_is_refused() -> None:
     story = learning(weeks=52)
     story.do(extend(40))
-    with pytest.raises(d.RuleViolation, match="makes the learning period 105 weeks, more than"):
+    with pytest.raises(RuleViolation, match="makes the learning period 105 weeks, more than"):
         story.decide(extend(13))
 
 
 def test_extension_before_learning_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="has not started, so it cannot be extended"):
+    with pytest.raises(WrongStep, match="has not started, so it cannot be extended"):
         ready().decide(extend(4))
 
 
 def test_extension_after_a_regular_job_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="already has a regular job"):
+    with pytest.raises(WrongStep, match="already has a regular job"):
         employed().decide(extend(4))
 
 
 def test_extension_after_learning_ended_reopens_learning() -> None:
     story = learning_ended(weeks=12)
-    assert story.trajectory.step is d.Step.OUTCOME
-    assert d.deadlines(story.state) == []
+    assert story.trajectory.step is trajectory.Step.OUTCOME
+    assert trajectory.deadlines(story.state) == []
     story.later(2 * WEEK)
     events = story.do(extend(8))
     assert events == [
-        d.LearningExtended(
+        trajectory.LearningExtended(
             **envelope(story, 8),
             weeks=8,
             reason="needs more practice",
@@ -246,10 +251,10 @@ def test_extension_after_learning_ended_reopens_learning() -> None:
             next_evaluation_at=story.now + 6 * WEEK,
         )
     ]
-    assert story.trajectory.step is d.Step.LEARNING_IN
-    assert d.deadlines(story.state) == [
-        d.Deadline(kind=d.DeadlineKind.EVALUATION, at=story.now + 6 * WEEK),
-        d.Deadline(kind=d.DeadlineKind.LEARNING_END, at=story.now + 8 * WEEK),
+    assert story.trajectory.step is trajectory.Step.LEARNING_IN
+    assert trajectory.deadlines(story.state) == [
+        trajectory.Deadline(kind=trajectory.DeadlineKind.EVALUATION, at=story.now + 6 * WEEK),
+        trajectory.Deadline(kind=trajectory.DeadlineKind.LEARNING_END, at=story.now + 8 * WEEK),
     ]
 
 
@@ -259,7 +264,7 @@ def test_extension_after_learning_ended_reopens_learning() -> None:
 def test_proposing_another_employer_changes_the_intended_employer() -> None:
     story = learning_ended()
     assert story.do(propose()) == [
-        d.ProposedToOtherEmployer(
+        trajectory.ProposedToOtherEmployer(
             **envelope(story, 8), employer_id="employer-other", reason="no vacancy after all"
         )
     ]
@@ -268,15 +273,15 @@ def test_proposing_another_employer_changes_the_intended_employer() -> None:
 
 
 def test_proposing_the_same_employer_is_refused() -> None:
-    with pytest.raises(d.RuleViolation, match=f"{f.EMPLOYER} is already the intended employer"):
+    with pytest.raises(RuleViolation, match=f"{f.EMPLOYER} is already the intended employer"):
         learning().decide(propose(f.EMPLOYER))
 
 
 def test_proposing_another_employer_before_learning_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="during or after learning, not before"):
+    with pytest.raises(WrongStep, match="during or after learning, not before"):
         mapped().decide(propose())
 
 
 def test_proposing_another_employer_after_a_regular_job_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="already has a regular job"):
+    with pytest.raises(WrongStep, match="already has a regular job"):
         employed().decide(propose())

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-import domain as d
+from domain import trajectory
+from domain.shared import RuleViolation, WrongStep
 from tests import factories as f
 from tests.unit.story import (
     WEEK,
@@ -19,13 +20,15 @@ from tests.unit.story import (
     started,
 )
 
-EDUCATION = d.RecordFollowOnEducation(
+EDUCATION = trajectory.RecordFollowOnEducation(
     actor=f.COACH, institute="ROC Flevoland", course="BBL mbo 3 Verzorgende IG"
 )
 
 
-def follow_up(still_employed: bool = True) -> d.RecordFollowUp:
-    return d.RecordFollowUp(actor=f.COACH, still_employed=still_employed, benefit_ended=True)
+def follow_up(still_employed: bool = True) -> trajectory.RecordFollowUp:
+    return trajectory.RecordFollowUp(
+        actor=f.COACH, still_employed=still_employed, benefit_ended=True
+    )
 
 
 # --- the regular job ----------------------------------------------------------------------
@@ -35,7 +38,7 @@ def test_regular_job_at_full_hours_emits_only_the_job() -> None:
     story = learning_ended()
     command = f.regular_job(36, wage_cost_subsidy_pct=30, employer_id="employer-other")
     assert story.do(command) == [
-        d.RegularJobStarted(
+        trajectory.RegularJobStarted(
             **envelope(story, 8),
             employer_id="employer-other",
             contract_hours_per_week=36,
@@ -45,7 +48,7 @@ def test_regular_job_at_full_hours_emits_only_the_job() -> None:
             follow_up_at=story.now + 26 * WEEK,
         )
     ]
-    assert story.trajectory.step is d.Step.OUTCOME
+    assert story.trajectory.step is trajectory.Step.OUTCOME
     assert story.trajectory.employer_id == "employer-other"
     assert story.trajectory.regular_job is not None
 
@@ -53,9 +56,9 @@ def test_regular_job_at_full_hours_emits_only_the_job() -> None:
 def test_regular_job_may_come_during_learning_and_stops_its_timers() -> None:
     story = learning()
     story.later(4 * WEEK).do(f.regular_job(24))
-    assert story.trajectory.step is d.Step.OUTCOME
-    assert d.deadlines(story.state) == [
-        d.Deadline(kind=d.DeadlineKind.FOLLOW_UP, at=story.now + 26 * WEEK)
+    assert story.trajectory.step is trajectory.Step.OUTCOME
+    assert trajectory.deadlines(story.state) == [
+        trajectory.Deadline(kind=trajectory.DeadlineKind.FOLLOW_UP, at=story.now + 26 * WEEK)
     ]
 
 
@@ -73,21 +76,21 @@ def test_small_contract_or_continuing_benefit_is_escalated(
 ) -> None:
     story = learning_ended()
     events = story.do(f.regular_job(hours, benefit_ended=benefit_ended))
-    assert [type(e) for e in events] == [d.RegularJobStarted, d.EscalationRaised]
-    assert events[1] == d.EscalationRaised(
-        **envelope(story, 9), reason=d.EscalationReason.SMALL_CONTRACT, message=message
+    assert [type(e) for e in events] == [trajectory.RegularJobStarted, trajectory.EscalationRaised]
+    assert events[1] == trajectory.EscalationRaised(
+        **envelope(story, 9), reason=trajectory.EscalationReason.SMALL_CONTRACT, message=message
     )
-    assert d.SMALL_CONTRACT_HOURS == 24
+    assert trajectory.SMALL_CONTRACT_HOURS == 24
 
 
 def test_regular_job_without_hours_is_refused() -> None:
-    with pytest.raises(d.RuleViolation, match="a contract must state its hours"):
+    with pytest.raises(RuleViolation, match="a contract must state its hours"):
         learning_ended().decide(f.regular_job(None))
 
 
 @pytest.mark.parametrize("hours", [0, -8, 41, 60])
 def test_contract_hours_outside_1_to_40_are_refused(hours: int) -> None:
-    with pytest.raises(d.RuleViolation, match=f"between 1 and 40 a week, not {hours}"):
+    with pytest.raises(RuleViolation, match=f"between 1 and 40 a week, not {hours}"):
         learning_ended().decide(f.regular_job(hours))
 
 
@@ -97,12 +100,12 @@ def test_contract_hours_at_the_bounds_are_accepted(hours: int) -> None:
 
 
 def test_a_second_regular_job_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="already has a regular job; a second regular job"):
+    with pytest.raises(WrongStep, match="already has a regular job; a second regular job"):
         employed().decide(f.regular_job())
 
 
 def test_regular_job_before_learning_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="follows the learning period, which has not started"):
+    with pytest.raises(WrongStep, match="follows the learning period, which has not started"):
         ready().decide(f.regular_job())
 
 
@@ -113,12 +116,12 @@ def test_follow_up_before_it_is_due_is_refused() -> None:
     story = employed()
     due = story.trajectory.follow_up_at
     assert due is not None
-    with pytest.raises(d.WrongStep, match=f"the follow-up is due on {due:%Y-%m-%d}; record it"):
+    with pytest.raises(WrongStep, match=f"the follow-up is due on {due:%Y-%m-%d}; record it"):
         story.decide(follow_up())
 
 
 def test_follow_up_without_a_regular_job_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="comes after a regular job, which has not been"):
+    with pytest.raises(WrongStep, match="comes after a regular job, which has not been"):
         learning_ended().decide(follow_up())
 
 
@@ -127,19 +130,19 @@ def test_follow_up_closes_as_placed(still_employed: bool) -> None:
     story = follow_up_due().later(WEEK)
     version = story.version
     assert story.do(follow_up(still_employed)) == [
-        d.FollowUpRecorded(
+        trajectory.FollowUpRecorded(
             **envelope(story, version + 1), still_employed=still_employed, benefit_ended=True
         ),
-        d.TrajectoryClosed(
+        trajectory.TrajectoryClosed(
             **envelope(story, version + 2),
             reason="regular-job-followed-up",
-            outcome_type=d.OutcomeType.PLACED,
+            outcome_type=trajectory.OutcomeType.PLACED,
             lasting_placement=still_employed,
         ),
     ]
     state = story.trajectory
-    assert state.step is d.Step.CLOSED
-    assert state.outcome_type is d.OutcomeType.PLACED
+    assert state.step is trajectory.Step.CLOSED
+    assert state.outcome_type is trajectory.OutcomeType.PLACED
     assert state.lasting_placement is still_employed
     assert state.closed_at == story.now
 
@@ -150,38 +153,38 @@ def test_follow_up_closes_as_placed(still_employed: bool) -> None:
 def test_follow_on_education_closes_with_outcome_education() -> None:
     story = learning_ended().later(WEEK)
     assert story.do(EDUCATION) == [
-        d.FollowOnEducationStarted(
+        trajectory.FollowOnEducationStarted(
             **envelope(story, 8), institute="ROC Flevoland", course="BBL mbo 3 Verzorgende IG"
         ),
-        d.TrajectoryClosed(
+        trajectory.TrajectoryClosed(
             **envelope(story, 9),
             reason="follow-on-education",
-            outcome_type=d.OutcomeType.EDUCATION,
+            outcome_type=trajectory.OutcomeType.EDUCATION,
         ),
     ]
-    assert story.trajectory.outcome_type is d.OutcomeType.EDUCATION
-    assert d.deadlines(story.state) == []
+    assert story.trajectory.outcome_type is trajectory.OutcomeType.EDUCATION
+    assert trajectory.deadlines(story.state) == []
 
 
 def test_follow_on_education_before_learning_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="comes after learning in, which has not started"):
+    with pytest.raises(WrongStep, match="comes after learning in, which has not started"):
         ready().decide(EDUCATION)
 
 
 def test_follow_on_education_after_a_regular_job_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="already has a regular job; follow-on education"):
+    with pytest.raises(WrongStep, match="already has a regular job; follow-on education"):
         employed().decide(EDUCATION)
 
 
 # --- ending a trajectory ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("reason", list(d.ClosureReason), ids=str)
-def test_ending_maps_the_reason_to_its_outcome(reason: d.ClosureReason) -> None:
+@pytest.mark.parametrize("reason", list(trajectory.ClosureReason), ids=str)
+def test_ending_maps_the_reason_to_its_outcome(reason: trajectory.ClosureReason) -> None:
     story = learning().later(WEEK)
-    command = d.EndTrajectory(actor=f.COACH, reason=reason, explanation="see the file")
+    command = trajectory.EndTrajectory(actor=f.COACH, reason=reason, explanation="see the file")
     assert story.do(command) == [
-        d.TrajectoryClosed(
+        trajectory.TrajectoryClosed(
             **envelope(story, 6),
             reason=reason.value,
             outcome_type=reason.outcome_type,
@@ -190,22 +193,30 @@ def test_ending_maps_the_reason_to_its_outcome(reason: d.ClosureReason) -> None:
     ]
     assert story.trajectory.closure_reason == reason.value
     assert story.trajectory.outcome_type is reason.outcome_type
-    assert d.deadlines(story.state) == []
+    assert trajectory.deadlines(story.state) == []
 
 
 def test_ending_for_reason_other_needs_an_explanation() -> None:
-    with pytest.raises(d.RuleViolation, match="reason 'other' needs an explanation"):
-        started().decide(d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.OTHER))
+    with pytest.raises(RuleViolation, match="reason 'other' needs an explanation"):
+        started().decide(
+            trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.OTHER)
+        )
 
 
 def test_ending_for_a_named_reason_needs_no_explanation() -> None:
-    command = d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.EMPLOYER_WITHDREW)
+    command = trajectory.EndTrajectory(
+        actor=f.COACH, reason=trajectory.ClosureReason.EMPLOYER_WITHDREW
+    )
     [closed] = started().decide(command)
-    assert isinstance(closed, d.TrajectoryClosed)
+    assert isinstance(closed, trajectory.TrajectoryClosed)
     assert closed.explanation is None
 
 
 def test_a_trajectory_can_end_in_step_one() -> None:
     story = started()
-    story.do(d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.NO_SUITABLE_CANDIDATE))
-    assert story.trajectory.step is d.Step.CLOSED
+    story.do(
+        trajectory.EndTrajectory(
+            actor=f.COACH, reason=trajectory.ClosureReason.NO_SUITABLE_CANDIDATE
+        )
+    )
+    assert story.trajectory.step is trajectory.Step.CLOSED

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-import domain as d
+from domain import trajectory
+from domain.shared import RuleViolation, WrongStep
 from tests import factories as f
 from tests.unit.story import (
     T0,
@@ -30,42 +31,44 @@ def test_start_emits_trajectory_started() -> None:
     story = Story()
     command = f.start(T0, trajectory_id=TID)
     assert story.do(command) == [
-        d.TrajectoryStarted(
+        trajectory.TrajectoryStarted(
             **envelope(story, 1),
-            route=d.Route.SMALL_SCALE_GROWTH,
-            programme=d.programme("standard"),
+            route=trajectory.Route.SMALL_SCALE_GROWTH,
+            programme=trajectory.programme("standard"),
             coach_id=f.COACH,
             future_job=command.future_job,
         )
     ]
-    assert story.trajectory.step is d.Step.FUTURE_JOB_IN_VIEW
+    assert story.trajectory.step is trajectory.Step.FUTURE_JOB_IN_VIEW
     assert story.trajectory.employer_id == f.EMPLOYER
 
 
 def test_expected_date_in_the_past_is_refused() -> None:
     command = f.start(T0, expected_date=date(2026, 11, 22))
-    with pytest.raises(d.RuleViolation, match="2026-11-22 is in the past: a future job lies ahead"):
-        d.decide(None, command, T0)
+    with pytest.raises(RuleViolation, match="2026-11-22 is in the past: a future job lies ahead"):
+        trajectory.decide(None, command, T0)
 
 
 def test_expected_date_today_is_accepted() -> None:
-    assert d.decide(None, f.start(T0, expected_date=T0.date()), T0)
+    assert trajectory.decide(None, f.start(T0, expected_date=T0.date()), T0)
 
 
 def test_expected_date_exactly_24_months_ahead_is_accepted() -> None:
-    assert d.decide(None, f.start(T0, expected_date=date(2028, 11, 23)), T0)
+    assert trajectory.decide(None, f.start(T0, expected_date=date(2028, 11, 23)), T0)
 
 
 def test_expected_date_more_than_24_months_ahead_is_refused() -> None:
     command = f.start(T0, expected_date=date(2028, 11, 24))
-    with pytest.raises(d.RuleViolation, match="more than 24 months ahead") as caught:
-        d.decide(None, command, T0)
-    assert caught.value.trajectory_id == command.trajectory_id
+    with pytest.raises(RuleViolation, match="more than 24 months ahead") as caught:
+        trajectory.decide(None, command, T0)
+    assert caught.value.stream_id == command.trajectory_id
 
 
 def test_starting_twice_is_refused() -> None:
     story = started()
-    with pytest.raises(d.TrajectoryAlreadyStarted, match=f"trajectory {TID} already exists"):
+    with pytest.raises(
+        trajectory.TrajectoryAlreadyStarted, match=f"trajectory {TID} already exists"
+    ):
         story.decide(f.start(T0, trajectory_id=TID))
 
 
@@ -76,14 +79,16 @@ def test_starting_twice_is_refused() -> None:
         f.establish_agreement(),
         f.match(),
         f.start_learning(),
-        d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.HEALTH),
-        d.ReachDeadline(actor=d.SYSTEM_ACTOR, deadline=d.DeadlineKind.EVALUATION, due_at=T0),
+        trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.HEALTH),
+        trajectory.ReachDeadline(
+            actor=trajectory.SYSTEM_ACTOR, deadline=trajectory.DeadlineKind.EVALUATION, due_at=T0
+        ),
     ],
     ids=lambda c: c.kind,
 )
-def test_commands_on_a_trajectory_not_started_are_refused(command: d.AnyCommand) -> None:
-    with pytest.raises(d.TrajectoryNotStarted, match="has not been started"):
-        d.decide(None, command, T0)
+def test_commands_on_a_trajectory_not_started_are_refused(command: trajectory.AnyCommand) -> None:
+    with pytest.raises(trajectory.TrajectoryNotStarted, match="has not been started"):
+        trajectory.decide(None, command, T0)
 
 
 @pytest.mark.parametrize(
@@ -91,21 +96,25 @@ def test_commands_on_a_trajectory_not_started_are_refused(command: d.AnyCommand)
     [
         f.map_possibilities(),
         f.match(),
-        d.StartPlacement(actor=f.COACH, name="orientation", hours_per_week=16),
-        d.RecordEvaluation(
-            actor=f.COACH, verdict=d.EvaluationVerdict.ON_TRACK, employer_present=True
+        trajectory.StartPlacement(actor=f.COACH, name="orientation", hours_per_week=16),
+        trajectory.RecordEvaluation(
+            actor=f.COACH, verdict=trajectory.EvaluationVerdict.ON_TRACK, employer_present=True
         ),
-        d.RecordCalamity(actor=f.COACH, calamity_kind=d.CalamityKind.FINANCES),
-        d.ExtendLearning(actor=f.COACH, weeks=4, reason="needs more practice"),
+        trajectory.RecordCalamity(actor=f.COACH, calamity_kind=trajectory.CalamityKind.FINANCES),
+        trajectory.ExtendLearning(actor=f.COACH, weeks=4, reason="needs more practice"),
         f.regular_job(),
-        d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.HEALTH),
-        d.ReachDeadline(actor=d.SYSTEM_ACTOR, deadline=d.DeadlineKind.EVALUATION, due_at=T0),
+        trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.HEALTH),
+        trajectory.ReachDeadline(
+            actor=trajectory.SYSTEM_ACTOR, deadline=trajectory.DeadlineKind.EVALUATION, due_at=T0
+        ),
     ],
     ids=lambda c: c.kind,
 )
-def test_anything_on_a_closed_trajectory_is_refused(command: d.AnyCommand) -> None:
+def test_anything_on_a_closed_trajectory_is_refused(command: trajectory.AnyCommand) -> None:
     story = closed()
-    with pytest.raises(d.TrajectoryClosedError, match=r"is closed \(moved-away\); nothing more"):
+    with pytest.raises(
+        trajectory.TrajectoryClosedError, match=r"is closed \(moved-away\); nothing more"
+    ):
         story.decide(command)
 
 
@@ -116,30 +125,32 @@ def test_map_possibilities_emits_possibilities_mapped() -> None:
     story = started().later(WEEK)
     command = f.map_possibilities()
     assert story.do(command) == [
-        d.PossibilitiesMapped(
+        trajectory.PossibilitiesMapped(
             **envelope(story, 2),
             profile_skills=command.profile_skills,
             preconditions=command.preconditions,
         )
     ]
-    assert story.trajectory.step is d.Step.POSSIBILITIES_MAPPED
+    assert story.trajectory.step is trajectory.Step.POSSIBILITIES_MAPPED
 
 
 def test_possibilities_may_be_mapped_again_before_learning() -> None:
     story = mapped()
-    assert [type(e) for e in story.do(f.map_possibilities(False))] == [d.PossibilitiesMapped]
+    assert [type(e) for e in story.do(f.map_possibilities(False))] == [
+        trajectory.PossibilitiesMapped
+    ]
     assert story.trajectory.preconditions is not None
     assert not story.trajectory.preconditions.guarantee_possible
 
 
 def test_remapping_cannot_undercut_an_agreed_job_guarantee() -> None:
-    story = agreed(commitment=d.Commitment.JOB_GUARANTEE)
-    with pytest.raises(d.RuleViolation, match=r"holds a job guarantee; .* only an intention"):
+    story = agreed(commitment=trajectory.Commitment.JOB_GUARANTEE)
+    with pytest.raises(RuleViolation, match=r"holds a job guarantee; .* only an intention"):
         story.decide(f.map_possibilities(guarantee_possible=False))
 
 
 def test_possibilities_cannot_change_after_learning_started() -> None:
-    with pytest.raises(d.WrongStep, match="learning period has started; the possibilities"):
+    with pytest.raises(WrongStep, match="learning period has started; the possibilities"):
         learning().decide(f.map_possibilities())
 
 
@@ -147,17 +158,17 @@ def test_possibilities_cannot_change_after_learning_started() -> None:
 
 
 def test_agreement_before_possibilities_mapped_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match=r"map the possibilities first \(step 2\)"):
+    with pytest.raises(WrongStep, match=r"map the possibilities first \(step 2\)"):
         started().decide(f.establish_agreement())
 
 
 def test_agreement_emits_agreement_established() -> None:
     story = mapped().later(WEEK)
-    command = f.establish_agreement(weeks=26, commitment=d.Commitment.JOB_GUARANTEE)
+    command = f.establish_agreement(weeks=26, commitment=trajectory.Commitment.JOB_GUARANTEE)
     assert story.do(command) == [
-        d.AgreementEstablished(
+        trajectory.AgreementEstablished(
             **envelope(story, 3),
-            commitment=d.Commitment.JOB_GUARANTEE,
+            commitment=trajectory.Commitment.JOB_GUARANTEE,
             duration_weeks=26,
             placements=command.placements,
             training=command.training,
@@ -169,8 +180,8 @@ def test_agreement_emits_agreement_established() -> None:
 
 def test_job_guarantee_refused_when_only_an_intention_is_possible() -> None:
     story = mapped(guarantee_possible=False)
-    with pytest.raises(d.RuleViolation, match="only an intention to hire, not a job guarantee"):
-        story.decide(f.establish_agreement(commitment=d.Commitment.JOB_GUARANTEE))
+    with pytest.raises(RuleViolation, match="only an intention to hire, not a job guarantee"):
+        story.decide(f.establish_agreement(commitment=trajectory.Commitment.JOB_GUARANTEE))
 
 
 def test_intention_to_hire_is_fine_when_only_an_intention_is_possible() -> None:
@@ -180,7 +191,7 @@ def test_intention_to_hire_is_fine_when_only_an_intention_is_possible() -> None:
 def test_duration_above_programme_maximum_is_refused() -> None:
     story = started(programme="werkfit")
     story.do(f.map_possibilities())
-    with pytest.raises(d.RuleViolation, match="27 weeks is longer than the 26 weeks"):
+    with pytest.raises(RuleViolation, match="27 weeks is longer than the 26 weeks"):
         story.decide(f.establish_agreement(weeks=27))
     assert story.decide(f.establish_agreement(weeks=26))
 
@@ -189,12 +200,12 @@ def test_placements_longer_than_the_duration_are_refused() -> None:
     command = f.establish_agreement(weeks=10).model_copy(
         update={
             "placements": (
-                d.PlannedPlacement(name="introduction", weeks=4, hours_per_week=16),
-                d.PlannedPlacement(name="ADL internship", weeks=7, hours_per_week=16),
+                trajectory.PlannedPlacement(name="introduction", weeks=4, hours_per_week=16),
+                trajectory.PlannedPlacement(name="ADL internship", weeks=7, hours_per_week=16),
             )
         }
     )
-    with pytest.raises(d.RuleViolation, match="placements take 11 weeks, more than the 10"):
+    with pytest.raises(RuleViolation, match="placements take 11 weeks, more than the 10"):
         mapped().decide(command)
 
 
@@ -203,7 +214,7 @@ def test_placements_filling_the_duration_exactly_are_accepted() -> None:
 
 
 def test_agreement_cannot_change_after_learning_started() -> None:
-    with pytest.raises(d.WrongStep, match="learning period has started; the agreement"):
+    with pytest.raises(WrongStep, match="learning period has started; the agreement"):
         learning().decide(f.establish_agreement())
 
 
@@ -211,41 +222,48 @@ def test_agreement_cannot_change_after_learning_started() -> None:
 
 
 def test_match_before_possibilities_mapped_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="a match needs the profile"):
+    with pytest.raises(WrongStep, match="a match needs the profile"):
         started().decide(f.match())
 
 
 def test_match_emits_candidate_matched_without_duplicate_barriers() -> None:
     story = mapped().later(WEEK)
-    barriers = (d.Barrier.CHILDCARE, d.Barrier.DEBTS, d.Barrier.CHILDCARE)
+    barriers = (
+        trajectory.Barrier.CHILDCARE,
+        trajectory.Barrier.DEBTS,
+        trajectory.Barrier.CHILDCARE,
+    )
     command = f.match(barriers=barriers)
     assert story.do(command) == [
-        d.CandidateMatched(
+        trajectory.CandidateMatched(
             **envelope(story, 3),
             candidate_ref="cand-0001",
             personal=command.personal,
             skills=("care",),
             language_level="A2",
-            barriers=(d.Barrier.CHILDCARE, d.Barrier.DEBTS),
+            barriers=(trajectory.Barrier.CHILDCARE, trajectory.Barrier.DEBTS),
         )
     ]
-    assert story.trajectory.open_barriers == (d.Barrier.CHILDCARE, d.Barrier.DEBTS)
+    assert story.trajectory.open_barriers == (
+        trajectory.Barrier.CHILDCARE,
+        trajectory.Barrier.DEBTS,
+    )
 
 
 def test_match_without_passed_motivation_screen_is_refused() -> None:
-    with pytest.raises(d.RuleViolation, match="did not pass the motivation screen"):
+    with pytest.raises(RuleViolation, match="did not pass the motivation screen"):
         mapped().decide(f.match(motivation_screen_passed=False))
 
 
 def test_match_with_personal_data_sealed_for_another_candidate_is_refused() -> None:
     # Erasing cand-0001 would not erase data sealed with cand-0002's key.
     command = f.match(personal=f.sealed_personal(candidate_ref="cand-0002"))
-    with pytest.raises(d.RuleViolation, match="sealed for another candidate reference"):
+    with pytest.raises(RuleViolation, match="sealed for another candidate reference"):
         mapped().decide(command)
 
 
 def test_match_cannot_change_after_learning_started() -> None:
-    with pytest.raises(d.WrongStep, match="learning period has started; the match"):
+    with pytest.raises(WrongStep, match="learning period has started; the match"):
         learning().decide(f.match())
 
 
@@ -254,27 +272,27 @@ def test_match_cannot_change_after_learning_started() -> None:
 
 def test_start_learning_emits_learning_started_with_its_deadlines() -> None:
     story = ready(weeks=12).later(timedelta(days=3))
-    assert story.do(d.StartLearning(actor=f.COACH, benefits_retained=True)) == [
-        d.LearningStarted(
+    assert story.do(trajectory.StartLearning(actor=f.COACH, benefits_retained=True)) == [
+        trajectory.LearningStarted(
             **envelope(story, 5),
             benefits_retained=True,
             ends_at=story.now + 12 * WEEK,
             first_evaluation_at=story.now + 6 * WEEK,
         )
     ]
-    assert story.trajectory.step is d.Step.LEARNING_IN
+    assert story.trajectory.step is trajectory.Step.LEARNING_IN
 
 
 def test_learning_without_agreement_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="no learning before an agreement"):
+    with pytest.raises(WrongStep, match="no learning before an agreement"):
         matched().decide(f.start_learning())
 
 
 def test_learning_without_match_is_refused() -> None:
-    with pytest.raises(d.WrongStep, match="no learning before a match"):
+    with pytest.raises(WrongStep, match="no learning before a match"):
         agreed().decide(f.start_learning())
 
 
 def test_learning_cannot_start_twice() -> None:
-    with pytest.raises(d.WrongStep, match="already started"):
+    with pytest.raises(WrongStep, match="already started"):
         learning().decide(f.start_learning())

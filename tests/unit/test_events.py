@@ -8,30 +8,34 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-import domain as d
-from domain import _upcast
+from domain import trajectory
+from domain.trajectory import _upcast
 from tests import factories as f
 from tests.unit.story import T0, TID, WEEK, follow_up_due, learning_ended
 
 
-def every_event_type() -> list[d.AnyEvent]:
+def every_event_type() -> list[trajectory.AnyEvent]:
     """Two stories that, between them, emit every event type there is."""
     long = learning_ended(weeks=12)
-    long.do(d.ExtendLearning(actor=f.COACH, weeks=8, reason="needs more practice"))
-    long.do(d.StartPlacement(actor=f.COACH, name="ADL internship", hours_per_week=16))
-    long.do(d.RecordCalamity(actor=f.COACH, calamity_kind=d.CalamityKind.HOUSING))
-    long.do(d.ResolveCalamity(actor=f.COACH, number=1))
-    long.do(d.ResolveBarrier(actor=f.COACH, barrier=d.Barrier.MOBILITY))
-    long.reach(d.DeadlineKind.EVALUATION)
+    long.do(trajectory.ExtendLearning(actor=f.COACH, weeks=8, reason="needs more practice"))
+    long.do(trajectory.StartPlacement(actor=f.COACH, name="ADL internship", hours_per_week=16))
+    long.do(trajectory.RecordCalamity(actor=f.COACH, calamity_kind=trajectory.CalamityKind.HOUSING))
+    long.do(trajectory.ResolveCalamity(actor=f.COACH, number=1))
+    long.do(trajectory.ResolveBarrier(actor=f.COACH, barrier=trajectory.Barrier.MOBILITY))
+    long.reach(trajectory.DeadlineKind.EVALUATION)
     long.do(
-        d.RecordEvaluation(
-            actor=f.COACH, verdict=d.EvaluationVerdict.ON_TRACK, employer_present=True
+        trajectory.RecordEvaluation(
+            actor=f.COACH, verdict=trajectory.EvaluationVerdict.ON_TRACK, employer_present=True
         )
     )
-    long.do(d.ProposeOtherEmployer(actor=f.COACH, employer_id="employer-b", reason="no vacancy"))
-    long.do(d.RecordFollowOnEducation(actor=f.COACH, institute="ROC", course="BBL 3"))
+    long.do(
+        trajectory.ProposeOtherEmployer(
+            actor=f.COACH, employer_id="employer-b", reason="no vacancy"
+        )
+    )
+    long.do(trajectory.RecordFollowOnEducation(actor=f.COACH, institute="ROC", course="BBL 3"))
     placed = follow_up_due()
-    placed.do(d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
+    placed.do(trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
     return long.events + placed.events
 
 
@@ -39,30 +43,30 @@ EVENTS = every_event_type()
 
 
 def test_the_stories_cover_every_event_type() -> None:
-    assert {e.type for e in EVENTS} == d.EVENT_TYPES
-    assert len(d.EVENT_TYPES) == 20
+    assert {e.type for e in EVENTS} == trajectory.EVENT_TYPES
+    assert len(trajectory.EVENT_TYPES) == 20
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.version}-{e.type}")
-def test_load_event_round_trips_json(event: d.AnyEvent) -> None:
+def test_load_event_round_trips_json(event: trajectory.AnyEvent) -> None:
     stored = json.loads(json.dumps(event.model_dump(mode="json")))
-    assert d.load_event(stored) == event
+    assert trajectory.load_event(stored) == event
 
 
 def test_the_stored_events_fold_to_the_same_state() -> None:
     long = learning_ended()
     stored = [json.loads(json.dumps(e.model_dump(mode="json"))) for e in long.events]
-    assert d.fold(d.load_event(s) for s in stored) == long.state
+    assert trajectory.fold(trajectory.load_event(s) for s in stored) == long.state
 
 
 def test_load_event_refuses_an_unknown_type() -> None:
     with pytest.raises(ValidationError, match="does not match any of the expected tags"):
-        d.load_event({"type": "TrajectoryTeleported", "trajectory_id": TID})
+        trajectory.load_event({"type": "TrajectoryTeleported", "trajectory_id": TID})
 
 
 def test_current_events_need_no_upcasting() -> None:
     data = EVENTS[0].model_dump(mode="json")
-    assert d.upcast(dict(data)) == data
+    assert trajectory.upcast(dict(data)) == data
 
 
 def test_upcasters_run_in_order_up_to_the_current_schema(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,12 +90,12 @@ def test_upcasters_run_in_order_up_to_the_current_schema(monkeypatch: pytest.Mon
         "actor": f.COACH,
         "obstacle": "childcare",
     }
-    assert d.load_event(old) == d.BarrierResolved(
+    assert trajectory.load_event(old) == trajectory.BarrierResolved(
         trajectory_id=TID,
         version=9,
         occurred_at=T0 + WEEK,
         actor=f.COACH,
         schema_version=3,
-        barrier=d.Barrier.CHILDCARE,
+        barrier=trajectory.Barrier.CHILDCARE,
     )
     assert "obstacle" in old  # the stored record itself is never changed

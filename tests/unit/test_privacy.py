@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-import domain as d
+from domain.shared import Sealed
 from nbm import privacy
 from tests import factories as f
 
@@ -86,7 +86,7 @@ def test_the_error_and_the_value_show_no_personal_data(render: object) -> None:
 
 def test_the_domain_takes_sealed_values_only() -> None:
     command = f.match()
-    assert isinstance(command.personal, d.Sealed)
+    assert isinstance(command.personal, Sealed)
     assert privacy.open_personal(command.personal, KEY, command.candidate_ref).bsn == (
         f.CANDIDATE_BSN
     )

@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import domain as d
+from domain import trajectory
 from tests import factories as f
 from tests.unit import strategies as s
 from tests.unit.story import T0, TID
@@ -21,8 +21,10 @@ FAST = settings(max_examples=100, deadline=None)
 @given(prefix=PREFIXES, script=s.scripts)
 def test_fold_is_deterministic(prefix: int, script: s.Script) -> None:
     events, _ = s.play(T0, TID, prefix, script)
-    assert d.fold(events) == d.fold(list(events))
-    assert d.deadlines(d.fold(events)) == d.deadlines(d.fold(events))
+    assert trajectory.fold(events) == trajectory.fold(list(events))
+    assert trajectory.deadlines(trajectory.fold(events)) == trajectory.deadlines(
+        trajectory.fold(events)
+    )
 
 
 @FAST
@@ -33,7 +35,9 @@ def test_evolving_on_from_any_prefix_equals_the_whole_fold(
     # The workflow continues-as-new with a state folded so far; the audit tool folds from zero.
     events, _ = s.play(T0, TID, prefix, script)
     split = data.draw(st.integers(0, len(events)), label="split")
-    assert d.fold(events[split:], d.fold(events[:split])) == d.fold(events)
+    assert trajectory.fold(events[split:], trajectory.fold(events[:split])) == trajectory.fold(
+        events
+    )
 
 
 @FAST
@@ -41,9 +45,9 @@ def test_evolving_on_from_any_prefix_equals_the_whole_fold(
 def test_the_stored_history_folds_to_the_same_state(prefix: int, script: s.Script) -> None:
     events, _ = s.play(T0, TID, prefix, script)
     stored = [json.loads(json.dumps(e.model_dump(mode="json"))) for e in events]
-    loaded = [d.load_event(x) for x in stored]
+    loaded = [trajectory.load_event(x) for x in stored]
     assert loaded == events
-    assert d.fold(loaded) == d.fold(events)
+    assert trajectory.fold(loaded) == trajectory.fold(events)
 
 
 @FAST

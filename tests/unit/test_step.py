@@ -6,14 +6,16 @@ from collections.abc import Sequence
 
 import pytest
 
-import domain as d
+from domain import trajectory
 from tests import factories as f
 from tests.unit.story import WEEK, Story, learning_ended, mapped, started
 
-S = d.Step
+S = trajectory.Step
 
 
-def steps_after_each(story: Story, commands: Sequence[d.AnyCommand]) -> list[d.Step]:
+def steps_after_each(
+    story: Story, commands: Sequence[trajectory.AnyCommand]
+) -> list[trajectory.Step]:
     seen = []
     for command in commands:
         story.later(WEEK).do(command)
@@ -24,7 +26,7 @@ def steps_after_each(story: Story, commands: Sequence[d.AnyCommand]) -> list[d.S
 def test_the_six_steps_with_the_agreement_first() -> None:
     story = started()
     assert story.trajectory.step is S.FUTURE_JOB_IN_VIEW
-    commands: list[d.AnyCommand] = [
+    commands: list[trajectory.AnyCommand] = [
         f.map_possibilities(),
         f.establish_agreement(),
         f.match(),
@@ -38,14 +40,14 @@ def test_the_six_steps_with_the_agreement_first() -> None:
         S.LEARNING_IN,
         S.OUTCOME,
     ]
-    story.reach(d.DeadlineKind.FOLLOW_UP)
-    story.do(d.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
+    story.reach(trajectory.DeadlineKind.FOLLOW_UP)
+    story.do(trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
     assert story.trajectory.step is S.CLOSED
 
 
 def test_the_match_may_come_before_the_agreement() -> None:
     story = mapped()
-    commands: list[d.AnyCommand] = [f.match(), f.establish_agreement(), f.start_learning()]
+    commands: list[trajectory.AnyCommand] = [f.match(), f.establish_agreement(), f.start_learning()]
     assert steps_after_each(story, commands) == [
         S.AGREEMENT_OR_MATCH,
         S.AGREEMENT_OR_MATCH,
@@ -55,7 +57,7 @@ def test_the_match_may_come_before_the_agreement() -> None:
 
 def test_steps_three_and_four_may_iterate() -> None:
     story = mapped()
-    commands: list[d.AnyCommand] = [
+    commands: list[trajectory.AnyCommand] = [
         f.establish_agreement(weeks=26),
         f.match(candidate_ref="cand-0001"),
         f.establish_agreement(weeks=40),
@@ -75,14 +77,14 @@ def test_steps_three_and_four_may_iterate() -> None:
 def test_the_end_of_learning_is_step_six_and_an_extension_steps_back() -> None:
     story = learning_ended()
     assert story.trajectory.step is S.OUTCOME
-    story.do(d.ExtendLearning(actor=f.COACH, weeks=4, reason="one module to finish"))
+    story.do(trajectory.ExtendLearning(actor=f.COACH, weeks=4, reason="one module to finish"))
     assert story.trajectory.step is S.LEARNING_IN
 
 
 @pytest.mark.parametrize("upto", [0, 1, 2, 3, 4, 5])
 def test_a_trajectory_closes_from_any_step(upto: int) -> None:
     story = started()
-    path: list[d.AnyCommand] = [
+    path: list[trajectory.AnyCommand] = [
         f.map_possibilities(),
         f.establish_agreement(),
         f.match(),
@@ -91,6 +93,8 @@ def test_a_trajectory_closes_from_any_step(upto: int) -> None:
     ]
     for command in path[:upto]:
         story.do(command)
-    story.do(d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.CANDIDATE_WITHDREW))
+    story.do(
+        trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.CANDIDATE_WITHDREW)
+    )
     assert story.trajectory.step is S.CLOSED
     assert story.trajectory.closed

@@ -20,26 +20,27 @@ from hypothesis.stateful import (
     rule,
 )
 
-import domain as d
+from domain import trajectory
+from domain.shared import DomainError
 from tests import factories as f
 from tests.unit import strategies as s
 from tests.unit.story import T0, TID
 
-STEP_ORDER = list(d.Step)
+STEP_ORDER = list(trajectory.Step)
 
 
 class TrajectoryMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.now: datetime = T0
-        self.state: d.Trajectory | None = None
-        self.events: list[d.AnyEvent] = []
+        self.state: trajectory.Trajectory | None = None
+        self.events: list[trajectory.AnyEvent] = []
         # Each accepted event with the actor of its command and the time it was decided.
         self.stamps: list[tuple[str, datetime]] = []
 
     # --- sending a command ----------------------------------------------------------------
 
-    def send(self, command: d.AnyCommand) -> list[d.AnyEvent] | None:
+    def send(self, command: trajectory.AnyCommand) -> list[trajectory.AnyEvent] | None:
         """The events `command` is accepted with, or None when it is refused."""
         before = self.state
         # Frozen models cannot be changed in place, but a refusal must not change it either.
@@ -47,35 +48,35 @@ class TrajectoryMachine(RuleBasedStateMachine):
         if before is not None and before.closed:
             # A closed trajectory takes nothing; a new start of its id is a duplicate.
             refusal = (
-                d.TrajectoryAlreadyStarted
-                if isinstance(command, d.StartTrajectory)
-                else d.TrajectoryClosedError
+                trajectory.TrajectoryAlreadyStarted
+                if isinstance(command, trajectory.StartTrajectory)
+                else trajectory.TrajectoryClosedError
             )
             with pytest.raises(refusal) as caught:
-                d.decide(before, command, self.now)
+                trajectory.decide(before, command, self.now)
             self.check_refusal(caught.value, before, snapshot)
             return None
         try:
-            new = d.decide(before, command, self.now)
-        except d.DomainError as error:
+            new = trajectory.decide(before, command, self.now)
+        except DomainError as error:
             self.check_refusal(error, before, snapshot)
             return None
         self.accept(command, new)
         return new
 
     def check_refusal(
-        self, error: d.DomainError, before: d.Trajectory | None, snapshot: object
+        self, error: DomainError, before: trajectory.Trajectory | None, snapshot: object
     ) -> None:
         assert self.state is before
         assert (before.model_dump() if before is not None else None) == snapshot
         assert error.message
-        assert error.code in d.ERROR_TYPES
+        assert error.code in trajectory.ERROR_TYPES
         assert f.CANDIDATE_NAME not in str(error)
         assert f.CANDIDATE_BSN not in str(error)
-        if not isinstance(error, d.TrajectoryNotStarted):
-            assert error.trajectory_id == TID
+        if not isinstance(error, trajectory.TrajectoryNotStarted):
+            assert error.stream_id == TID
 
-    def accept(self, command: d.AnyCommand, new: list[d.AnyEvent]) -> None:
+    def accept(self, command: trajectory.AnyCommand, new: list[trajectory.AnyEvent]) -> None:
         assert new, f"{command.kind} was accepted without an event"
         first = len(self.events) + 1
         assert [e.version for e in new] == list(range(first, first + len(new)))
@@ -83,32 +84,39 @@ class TrajectoryMachine(RuleBasedStateMachine):
             assert event.trajectory_id == TID
             assert event.actor == command.actor
             assert event.occurred_at == self.now
-        closing = [i for i, e in enumerate(new) if isinstance(e, d.TrajectoryClosed)]
+        closing = [i for i, e in enumerate(new) if isinstance(e, trajectory.TrajectoryClosed)]
         assert closing in ([], [len(new) - 1]), "a closure must be the last event"
         before = self.state
         self.events.extend(new)
         self.stamps.extend((command.actor, self.now) for _ in new)
-        self.state = d.fold(new, before)
+        self.state = trajectory.fold(new, before)
         self.check_step_moves_on(before, command)
         self.check_escalations(command, new)
 
-    def check_step_moves_on(self, before: d.Trajectory | None, command: d.AnyCommand) -> None:
+    def check_step_moves_on(
+        self, before: trajectory.Trajectory | None, command: trajectory.AnyCommand
+    ) -> None:
         if before is None:
             return
         assert self.state is not None
         old, new = STEP_ORDER.index(before.step), STEP_ORDER.index(self.state.step)
         # The one way back: learning on after the learning period ended.
-        stepped_back = (before.step, self.state.step) == (d.Step.OUTCOME, d.Step.LEARNING_IN)
-        assert new >= old or (stepped_back and isinstance(command, d.ExtendLearning))
+        stepped_back = (before.step, self.state.step) == (
+            trajectory.Step.OUTCOME,
+            trajectory.Step.LEARNING_IN,
+        )
+        assert new >= old or (stepped_back and isinstance(command, trajectory.ExtendLearning))
 
-    def check_escalations(self, command: d.AnyCommand, new: list[d.AnyEvent]) -> None:
-        reasons = [e.reason for e in new if isinstance(e, d.EscalationRaised)]
-        if isinstance(command, d.RecordCalamity):
-            assert reasons == [d.EscalationReason.CALAMITY]
-        if isinstance(command, d.RecordRegularJob):
-            small = (command.contract_hours_per_week or 0) < d.SMALL_CONTRACT_HOURS
+    def check_escalations(
+        self, command: trajectory.AnyCommand, new: list[trajectory.AnyEvent]
+    ) -> None:
+        reasons = [e.reason for e in new if isinstance(e, trajectory.EscalationRaised)]
+        if isinstance(command, trajectory.RecordCalamity):
+            assert reasons == [trajectory.EscalationReason.CALAMITY]
+        if isinstance(command, trajectory.RecordRegularJob):
+            small = (command.contract_hours_per_week or 0) < trajectory.SMALL_CONTRACT_HOURS
             expected = small or not command.benefit_ended
-            assert reasons == ([d.EscalationReason.SMALL_CONTRACT] if expected else [])
+            assert reasons == ([trajectory.EscalationReason.SMALL_CONTRACT] if expected else [])
 
     # --- rules ----------------------------------------------------------------------------
 
@@ -128,35 +136,35 @@ class TrajectoryMachine(RuleBasedStateMachine):
         self.send(data.draw(s.start_trajectory(self.now, TID)))
 
     @rule(command=s.map_possibilities)
-    def map_possibilities(self, command: d.MapPossibilities) -> None:
+    def map_possibilities(self, command: trajectory.MapPossibilities) -> None:
         self.send(command)
 
     @rule(command=s.establish_agreement)
-    def establish_agreement(self, command: d.EstablishAgreement) -> None:
+    def establish_agreement(self, command: trajectory.EstablishAgreement) -> None:
         self.send(command)
 
     @rule(command=s.match_candidate)
-    def match_candidate(self, command: d.MatchCandidate) -> None:
+    def match_candidate(self, command: trajectory.MatchCandidate) -> None:
         self.send(command)
 
     @rule(command=s.start_learning)
-    def start_learning(self, command: d.StartLearning) -> None:
+    def start_learning(self, command: trajectory.StartLearning) -> None:
         self.send(command)
 
     @rule(command=s.start_placement)
-    def start_placement(self, command: d.StartPlacement) -> None:
+    def start_placement(self, command: trajectory.StartPlacement) -> None:
         self.send(command)
 
     @rule(command=s.record_evaluation)
-    def record_evaluation(self, command: d.RecordEvaluation) -> None:
+    def record_evaluation(self, command: trajectory.RecordEvaluation) -> None:
         self.send(command)
 
     @rule(command=s.record_calamity)
-    def record_calamity(self, command: d.RecordCalamity) -> None:
+    def record_calamity(self, command: trajectory.RecordCalamity) -> None:
         self.send(command)
 
     @rule(command=s.resolve_calamity, data=st.data())
-    def resolve_calamity(self, command: d.ResolveCalamity, data: st.DataObject) -> None:
+    def resolve_calamity(self, command: trajectory.ResolveCalamity, data: st.DataObject) -> None:
         # A random number rarely names an open calamity; half the time, take one that does.
         open_ones = [c.number for c in self.state.open_calamities] if self.state else []
         if len(open_ones) > 0 and data.draw(st.booleans(), label="an open one"):
@@ -165,7 +173,7 @@ class TrajectoryMachine(RuleBasedStateMachine):
         self.send(command)
 
     @rule(command=s.resolve_barrier, data=st.data())
-    def resolve_barrier(self, command: d.ResolveBarrier, data: st.DataObject) -> None:
+    def resolve_barrier(self, command: trajectory.ResolveBarrier, data: st.DataObject) -> None:
         open_ones = list(self.state.open_barriers) if self.state else []
         if len(open_ones) > 0 and data.draw(st.booleans(), label="an open one"):
             barrier = data.draw(st.sampled_from(open_ones), label="barrier")
@@ -173,64 +181,72 @@ class TrajectoryMachine(RuleBasedStateMachine):
         self.send(command)
 
     @rule(command=s.extend_learning)
-    def extend_learning(self, command: d.ExtendLearning) -> None:
+    def extend_learning(self, command: trajectory.ExtendLearning) -> None:
         self.send(command)
 
     @rule(command=s.propose_other_employer)
-    def propose_other_employer(self, command: d.ProposeOtherEmployer) -> None:
+    def propose_other_employer(self, command: trajectory.ProposeOtherEmployer) -> None:
         self.send(command)
 
     @rule(command=s.record_regular_job)
-    def record_regular_job(self, command: d.RecordRegularJob) -> None:
+    def record_regular_job(self, command: trajectory.RecordRegularJob) -> None:
         self.send(command)
 
     @rule(command=s.record_follow_up)
-    def record_follow_up(self, command: d.RecordFollowUp) -> None:
+    def record_follow_up(self, command: trajectory.RecordFollowUp) -> None:
         self.send(command)
 
     # One rule for both early ends: as two, they would close most runs before step 6.
     @rule(command=st.one_of(s.end_trajectory, s.record_follow_on_education))
-    def it_ends_early(self, command: d.EndTrajectory | d.RecordFollowOnEducation) -> None:
+    def it_ends_early(
+        self, command: trajectory.EndTrajectory | trajectory.RecordFollowOnEducation
+    ) -> None:
         self.send(command)
 
-    @precondition(lambda self: bool(d.deadlines(self.state)))
+    @precondition(lambda self: bool(trajectory.deadlines(self.state)))
     @rule(data=st.data())
     def a_timer_fires(self, data: st.DataObject) -> None:
-        pending = data.draw(st.sampled_from(d.deadlines(self.state)), label="deadline")
+        pending = data.draw(st.sampled_from(trajectory.deadlines(self.state)), label="deadline")
         # Usually the clock has reached it (the timer fired, perhaps late); sometimes a
         # stale timer fires early and must be refused.
         if data.draw(st.booleans(), label="on time"):
             self.now = max(self.now, pending.at)
-        command = d.ReachDeadline(actor=d.SYSTEM_ACTOR, deadline=pending.kind, due_at=pending.at)
+        command = trajectory.ReachDeadline(
+            actor=trajectory.SYSTEM_ACTOR, deadline=pending.kind, due_at=pending.at
+        )
         accepted = self.send(command)
         assert (accepted is not None) == (pending.at <= self.now)
 
-    @precondition(lambda self: d.next_deadline(self.state) is not None)
+    @precondition(lambda self: trajectory.next_deadline(self.state) is not None)
     @rule()
     def the_clock_runs_to_the_next_timer(self) -> None:
         # The workflow's own loop: sleep until the earliest deadline, then report it.
-        pending = d.next_deadline(self.state)
+        pending = trajectory.next_deadline(self.state)
         assert pending is not None
         self.now = max(self.now, pending.at)
-        command = d.ReachDeadline(actor=d.SYSTEM_ACTOR, deadline=pending.kind, due_at=pending.at)
+        command = trajectory.ReachDeadline(
+            actor=trajectory.SYSTEM_ACTOR, deadline=pending.kind, due_at=pending.at
+        )
         assert self.send(command) is not None
 
     @rule(
-        kind=st.sampled_from(d.DeadlineKind),
+        kind=st.sampled_from(trajectory.DeadlineKind),
         offset=st.integers(-2000, 2000).map(lambda h: timedelta(hours=h)),
     )
-    def a_stray_timer_fires(self, kind: d.DeadlineKind, offset: timedelta) -> None:
+    def a_stray_timer_fires(self, kind: trajectory.DeadlineKind, offset: timedelta) -> None:
         due_at = self.now + offset
-        accepted = self.send(d.ReachDeadline(actor=d.SYSTEM_ACTOR, deadline=kind, due_at=due_at))
-        assert accepted is None or d.Deadline(kind=kind, at=due_at) in d.deadlines(
-            d.fold(self.events[: -len(accepted)])
+        accepted = self.send(
+            trajectory.ReachDeadline(actor=trajectory.SYSTEM_ACTOR, deadline=kind, due_at=due_at)
         )
+        assert accepted is None or trajectory.Deadline(
+            kind=kind, at=due_at
+        ) in trajectory.deadlines(trajectory.fold(self.events[: -len(accepted)]))
 
     # --- invariants -----------------------------------------------------------------------
 
     @invariant()
     def state_is_the_fold_of_the_events(self) -> None:
-        assert d.fold(self.events) == self.state
+        assert trajectory.fold(self.events) == self.state
 
     @invariant()
     def versions_have_no_gaps(self) -> None:
@@ -242,16 +258,18 @@ class TrajectoryMachine(RuleBasedStateMachine):
 
     @invariant()
     def deadlines_are_sorted_and_end_with_the_trajectory(self) -> None:
-        pending = d.deadlines(self.state)
+        pending = trajectory.deadlines(self.state)
         assert [x.at for x in pending] == sorted(x.at for x in pending)
         assert len({x.kind for x in pending}) == len(pending)
         if self.state is not None and self.state.closed:
             assert pending == []
-            assert self.state.step is d.Step.CLOSED
+            assert self.state.step is trajectory.Step.CLOSED
 
     @invariant()
     def nothing_follows_a_closure(self) -> None:
-        closures = [i for i, e in enumerate(self.events) if isinstance(e, d.TrajectoryClosed)]
+        closures = [
+            i for i, e in enumerate(self.events) if isinstance(e, trajectory.TrajectoryClosed)
+        ]
         assert closures in ([], [len(self.events) - 1])
 
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from pydantic import ValidationError
 
-import domain as d
-from domain._values import months_between
+from domain import trajectory
+from domain.shared import PersonalData, add_months, is_valid_bsn, months_later
 from tests import factories as f
 from tests.unit.story import T0
 
@@ -27,22 +27,22 @@ INVALID_BSNS = [
 
 @pytest.mark.parametrize("bsn", VALID_BSNS)
 def test_eleven_test_accepts_valid_numbers(bsn: str) -> None:
-    assert d.is_valid_bsn(bsn)
+    assert is_valid_bsn(bsn)
 
 
 @pytest.mark.parametrize("bsn", INVALID_BSNS)
 def test_eleven_test_refuses_invalid_numbers(bsn: str) -> None:
-    assert not d.is_valid_bsn(bsn)
+    assert not is_valid_bsn(bsn)
 
 
 def test_personal_data_strips_the_bsn() -> None:
-    personal = d.PersonalData(name=f.CANDIDATE_NAME, bsn=f" {f.CANDIDATE_BSN} ")
+    personal = PersonalData(name=f.CANDIDATE_NAME, bsn=f" {f.CANDIDATE_BSN} ")
     assert personal.bsn == f.CANDIDATE_BSN
 
 
 @pytest.mark.parametrize("render", [repr, str, format])
 def test_personal_data_never_shows_name_or_bsn(render: object) -> None:
-    personal = d.PersonalData(name=f.CANDIDATE_NAME, bsn=f.CANDIDATE_BSN)
+    personal = PersonalData(name=f.CANDIDATE_NAME, bsn=f.CANDIDATE_BSN)
     text = render(personal)  # type: ignore[operator]
     assert f.CANDIDATE_NAME not in text
     assert f.CANDIDATE_BSN not in text
@@ -92,9 +92,9 @@ NEAR_BSN = "111222334"
 @pytest.mark.parametrize(
     "build",
     [
-        pytest.param(lambda: d.PersonalData(name=f.CANDIDATE_NAME, bsn=NEAR_BSN), id="bsn"),
+        pytest.param(lambda: PersonalData(name=f.CANDIDATE_NAME, bsn=NEAR_BSN), id="bsn"),
         pytest.param(
-            lambda: d.PersonalData(name=f.CANDIDATE_NAME + "x" * 200, bsn=f.CANDIDATE_BSN),
+            lambda: PersonalData(name=f.CANDIDATE_NAME + "x" * 200, bsn=f.CANDIDATE_BSN),
             id="name-too-long",
         ),
     ],
@@ -115,7 +115,7 @@ def test_validation_error_holds_no_name_or_bsn(build: object) -> None:
             id="in-command",
         ),
         pytest.param(
-            lambda: d.load_event(
+            lambda: trajectory.load_event(
                 {
                     **f.match().model_dump(
                         mode="json", exclude={"kind", "motivation_screen_passed"}
@@ -142,76 +142,99 @@ def test_plaintext_where_sealed_data_belongs_is_refused_without_echo(build: obje
 
 def test_invalid_bsn_message_says_what_is_wrong() -> None:
     with pytest.raises(ValidationError, match=r"not a valid BSN \(9 digits passing the eleven"):
-        d.PersonalData(name=f.CANDIDATE_NAME, bsn="123456789")
+        PersonalData(name=f.CANDIDATE_NAME, bsn="123456789")
 
 
 def test_programme_catalogue() -> None:
-    assert set(d.PROGRAMMES) == {"standard", "werkfit", "demo"}
-    assert d.programme("werkfit").max_learning_weeks == 26
-    assert d.programme("demo").week == timedelta(seconds=10)
+    assert set(trajectory.PROGRAMMES) == {"standard", "werkfit", "demo"}
+    assert trajectory.programme("werkfit").max_learning_weeks == 26
+    assert trajectory.programme("demo").week == timedelta(seconds=10)
 
 
 def test_unknown_programme_names_the_known_ones() -> None:
     with pytest.raises(KeyError, match="unknown programme 'nope'; known: demo, standard, werkfit"):
-        d.programme("nope")
+        trajectory.programme("nope")
 
 
 @pytest.mark.parametrize(
     ("reason", "outcome"),
     [
-        (d.ClosureReason.CANDIDATE_WITHDREW, d.OutcomeType.NOT_PLACED),
-        (d.ClosureReason.FOUND_OTHER_WORK, d.OutcomeType.PLACED),
-        (d.ClosureReason.HEALTH, d.OutcomeType.NEUTRAL),
-        (d.ClosureReason.MOVED_AWAY, d.OutcomeType.NEUTRAL),
-        (d.ClosureReason.EMPLOYER_WITHDREW, d.OutcomeType.NOT_PLACED),
-        (d.ClosureReason.NO_SUITABLE_CANDIDATE, d.OutcomeType.NOT_PLACED),
-        (d.ClosureReason.OTHER, d.OutcomeType.NOT_PLACED),
+        (trajectory.ClosureReason.CANDIDATE_WITHDREW, trajectory.OutcomeType.NOT_PLACED),
+        (trajectory.ClosureReason.FOUND_OTHER_WORK, trajectory.OutcomeType.PLACED),
+        (trajectory.ClosureReason.HEALTH, trajectory.OutcomeType.NEUTRAL),
+        (trajectory.ClosureReason.MOVED_AWAY, trajectory.OutcomeType.NEUTRAL),
+        (trajectory.ClosureReason.EMPLOYER_WITHDREW, trajectory.OutcomeType.NOT_PLACED),
+        (trajectory.ClosureReason.NO_SUITABLE_CANDIDATE, trajectory.OutcomeType.NOT_PLACED),
+        (trajectory.ClosureReason.OTHER, trajectory.OutcomeType.NOT_PLACED),
     ],
 )
 def test_every_closure_reason_counts_as_an_outcome(
-    reason: d.ClosureReason, outcome: d.OutcomeType
+    reason: trajectory.ClosureReason, outcome: trajectory.OutcomeType
 ) -> None:
     assert reason.outcome_type is outcome
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "months"),
+    ("start", "months", "expected"),
     [
-        (date(2026, 11, 23), date(2028, 11, 23), 24),
-        (date(2026, 11, 23), date(2026, 11, 23), 0),
-        (date(2026, 1, 31), date(2026, 2, 28), 1 - 3 / 31),
+        (date(2026, 11, 23), 24, date(2028, 11, 23)),
+        (date(2026, 11, 23), 0, date(2026, 11, 23)),
+        (date(2026, 1, 31), 1, date(2026, 2, 28)),  # no 31 February: the month's last day
+        (date(2027, 1, 31), 13, date(2028, 2, 29)),  # a leap year
+        (date(2026, 12, 15), 1, date(2027, 1, 15)),  # across the year
+        (date(2026, 3, 31), -1, date(2026, 2, 28)),
     ],
 )
-def test_months_between(start: date, end: date, months: float) -> None:
-    assert months_between(start, end) == pytest.approx(months)
+def test_add_months_counts_calendar_months(start: date, months: int, expected: date) -> None:
+    assert add_months(start, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "later"),
+    [
+        (date(2026, 11, 23), date(2028, 11, 23), False),  # exactly 24 months: still in
+        (date(2026, 11, 23), date(2028, 11, 24), True),
+        # 31 January + 24 months is 31 January; with days / 31, 1 March would have passed.
+        (date(2026, 1, 31), date(2028, 1, 31), False),
+        (date(2026, 1, 31), date(2028, 2, 1), True),
+        (date(2025, 12, 31), date(2027, 12, 31), False),
+    ],
+)
+def test_months_later_is_exact(start: date, end: date, later: bool) -> None:
+    assert months_later(start, end, 24) is later
 
 
 @pytest.mark.parametrize(
     ("build", "field"),
     [
         (lambda: f.start(T0, trajectory_id="has space"), "trajectory_id"),
-        (lambda: d.StartTrajectory.model_validate({}), "trajectory_id"),
+        (lambda: trajectory.StartTrajectory.model_validate({}), "trajectory_id"),
         (
-            lambda: d.MapPossibilities(actor=f.COACH, profile_skills=(), preconditions=None),
+            lambda: trajectory.MapPossibilities(
+                actor=f.COACH, profile_skills=(), preconditions=None
+            ),
             "profile_skills",
         ),
         (
-            lambda: d.EstablishAgreement.model_validate(
+            lambda: trajectory.EstablishAgreement.model_validate(
                 {**f.establish_agreement().model_dump(), "duration_weeks": 0}
             ),
             "duration_weeks",
         ),
         (lambda: f.establish_agreement(weeks=105), "duration_weeks"),
-        (lambda: d.PlannedPlacement(name="intro", weeks=4, hours_per_week=41), "hours_per_week"),
-        (lambda: d.StartPlacement(actor=f.COACH, name="  ", hours_per_week=16), "name"),
-        (lambda: d.ResolveCalamity(actor=f.COACH, number=0), "number"),
-        (lambda: d.ExtendLearning(actor=f.COACH, weeks=4, reason=""), "reason"),
-        (lambda: f.regular_job(wage_cost_subsidy_pct=100), "wage_cost_subsidy_pct"),
-        (lambda: d.EndTrajectory(actor=f.COACH, reason="fired-for-fun"), "reason"),
-        (lambda: d.StartLearning(actor=f.COACH, surprise=True), "surprise"),  # type: ignore[call-arg]
-        (lambda: d.StartLearning(actor="coach anna"), "actor"),
         (
-            lambda: d.FutureJob(
+            lambda: trajectory.PlannedPlacement(name="intro", weeks=4, hours_per_week=41),
+            "hours_per_week",
+        ),
+        (lambda: trajectory.StartPlacement(actor=f.COACH, name="  ", hours_per_week=16), "name"),
+        (lambda: trajectory.ResolveCalamity(actor=f.COACH, number=0), "number"),
+        (lambda: trajectory.ExtendLearning(actor=f.COACH, weeks=4, reason=""), "reason"),
+        (lambda: f.regular_job(wage_cost_subsidy_pct=100), "wage_cost_subsidy_pct"),
+        (lambda: trajectory.EndTrajectory(actor=f.COACH, reason="fired-for-fun"), "reason"),
+        (lambda: trajectory.StartLearning(actor=f.COACH, surprise=True), "surprise"),  # type: ignore[call-arg]
+        (lambda: trajectory.StartLearning(actor="coach anna"), "actor"),
+        (
+            lambda: trajectory.FutureJob(
                 employer_id="e", function="f", expected_date=date(2027, 1, 1), required_skills=()
             ),
             "required_skills",

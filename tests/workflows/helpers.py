@@ -7,7 +7,7 @@ from datetime import timedelta
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
-import domain as d
+from domain import trajectory
 from nbm import service
 from tests import factories as f
 from workflows import TrajectoryWorkflow
@@ -19,7 +19,7 @@ async def start_ready_to_learn(
     """A trajectory through steps 1 to 4 and into learning; its id and handle."""
     now = await env.get_current_time()
     start, *commands = f.ready_to_learn(now, **start_kw)
-    assert isinstance(start, d.StartTrajectory)
+    assert isinstance(start, trajectory.StartTrajectory)
     await service.start_trajectory(env.client, task_queue, start, now=now)
     for command in commands:
         await service.send(env.client, start.trajectory_id, command)  # type: ignore[arg-type]
@@ -28,15 +28,17 @@ async def start_ready_to_learn(
     return start.trajectory_id, handle
 
 
-async def advance_to(env: WorkflowEnvironment, trajectory_id: str, kind: d.DeadlineKind) -> None:
+async def advance_to(
+    env: WorkflowEnvironment, trajectory_id: str, kind: trajectory.DeadlineKind
+) -> None:
     """Skip time until the trajectory's next deadline of `kind` has been handled."""
     state = await service.state(env.client, trajectory_id)
-    due = next(x for x in d.deadlines(state) if x.kind is kind)
+    due = next(x for x in trajectory.deadlines(state) if x.kind is kind)
     await env.sleep(due.at - await env.get_current_time() + timedelta(seconds=1))
     # Storing the timer's events may take a retry or two; wait (in server time) until the
     # state shows the deadline handled, so the next command sees what a coach would see.
     for _ in range(60):
-        if due not in d.deadlines(await service.state(env.client, trajectory_id)):
+        if due not in trajectory.deadlines(await service.state(env.client, trajectory_id)):
             return
         await env.sleep(timedelta(seconds=1))
     raise AssertionError(f"the {kind} deadline at {due.at} was never handled")

@@ -16,8 +16,8 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-import domain as d
 from activities import PostgresEventStore
+from domain import trajectory
 from nbm import service
 from nbm.cli.audit_trail import Replayed, replay_trajectories
 from tests import factories as f
@@ -39,12 +39,12 @@ async def dev_worker(
 async def run_trajectory(client: Client, task_queue: str, *, close: bool) -> str:
     """A trajectory into learning, then closed or left running; its id."""
     start, *commands = f.ready_to_learn(datetime.now(UTC))  # the dev server keeps real time
-    assert isinstance(start, d.StartTrajectory)
+    assert isinstance(start, trajectory.StartTrajectory)
     await service.start_trajectory(client, task_queue, start)
     for command in [*commands, f.start_learning()]:
         await service.send(client, start.trajectory_id, command)  # type: ignore[arg-type]
     if close:
-        ending = d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.MOVED_AWAY)
+        ending = trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.MOVED_AWAY)
         await service.send(client, start.trajectory_id, ending)
         await client.get_workflow_handle_for(TrajectoryWorkflow.run, start.trajectory_id).result()
     return start.trajectory_id

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from temporalio.testing import WorkflowEnvironment
 
-import domain as d
 from activities import PostgresEventStore
+from domain import trajectory
 from nbm import service
 from tests import factories as f
 from tests.workflows.helpers import start_ready_to_learn
@@ -23,7 +23,7 @@ async def test_worker_stopped_and_restarted_mid_trajectory_continues_where_it_wa
     async with build_worker(ts_env.client, store, task_queue, max_cached_workflows=0):
         tid, _ = await start_ready_to_learn(ts_env, task_queue)
         before = await service.state(ts_env.client, tid)
-    assert before.step is d.Step.LEARNING_IN
+    assert before.step is trajectory.Step.LEARNING_IN
 
     # Weeks pass with no worker at all. (The Java test server stops skipping time while a
     # workflow task waits for a worker, so the gap ends just before the first evaluation.)
@@ -38,8 +38,8 @@ async def test_worker_stopped_and_restarted_mid_trajectory_continues_where_it_wa
         await service.send(
             ts_env.client,
             tid,
-            d.RecordEvaluation(
-                actor=f.COACH, verdict=d.EvaluationVerdict.CONCERNS, employer_present=False
+            trajectory.RecordEvaluation(
+                actor=f.COACH, verdict=trajectory.EvaluationVerdict.CONCERNS, employer_present=False
             ),
         )
         after = await service.state(ts_env.client, tid)
@@ -54,9 +54,9 @@ async def test_worker_stopped_and_restarted_mid_trajectory_continues_where_it_wa
     stored = await store.read(tid)
 
     assert after.version == before.version + 4
-    assert final.step is d.Step.OUTCOME and final.regular_job is not None
+    assert final.step is trajectory.Step.OUTCOME and final.regular_job is not None
     assert [e.version for e in stored] == list(range(1, len(stored) + 1))
-    assert d.fold(stored) == final
+    assert trajectory.fold(stored) == final
 
 
 async def test_continue_as_new_carries_the_state(
@@ -83,4 +83,4 @@ async def test_continue_as_new_carries_the_state(
 
     assert latest.run_id != first.result_run_id
     assert state.version == 6 and state.next_evaluation_at is not None
-    assert d.fold(stored) == state
+    assert trajectory.fold(stored) == state

@@ -24,7 +24,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
-import domain as d
+from domain import trajectory
 from nbm import service
 from nbm.codec import ENCODING, KEY_ID, CodecError
 from nbm.keyring import generate_keyring
@@ -93,9 +93,11 @@ async def test_a_trajectory_stores_only_encrypted_payloads(
         await service.send(ts_env.client, tid, f.establish_agreement())
     # Timers, activities, updates and queries, as a trajectory has them for two years.
     await service.send(
-        ts_env.client, tid, d.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16)
+        ts_env.client,
+        tid,
+        trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16),
     )
-    await advance_to(ts_env, tid, d.DeadlineKind.EVALUATION)
+    await advance_to(ts_env, tid, trajectory.DeadlineKind.EVALUATION)
     await service.send(ts_env.client, tid, f.regular_job())
 
     history = await raw_history(ts_env, tid)
@@ -118,7 +120,7 @@ async def test_a_refused_update_reaches_a_reader_without_the_key_only_encrypted(
     start = f.start(now)
     await service.start_trajectory(ts_env.client, task_queue, start, now=now)
     raw = (await raw_client(ts_env)).get_workflow_handle(start.trajectory_id)
-    command = d.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16)
+    command = trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16)
 
     with pytest.raises(WorkflowUpdateFailedError) as err:
         await raw.execute_update(TrajectoryWorkflow.execute, CoachRequest(command=command))

@@ -8,8 +8,8 @@ from datetime import timedelta
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-import domain as d
 from activities import PostgresEventStore
+from domain import trajectory
 from nbm import service
 from tests import factories as f
 from tests.workflows.helpers import advance_to
@@ -33,73 +33,81 @@ async def test_two_year_small_scale_growth_from_forecast_to_lasting_job(
     await service.send(client, tid, f.establish_agreement(weeks=96))
     await service.send(client, tid, f.start_learning())
     await service.send(
-        client, tid, d.StartPlacement(actor=COACH, name="orientation", hours_per_week=16)
+        client, tid, trajectory.StartPlacement(actor=COACH, name="orientation", hours_per_week=16)
     )
 
     state = await service.state(client, tid)
-    assert state.step is d.Step.LEARNING_IN
+    assert state.step is trajectory.Step.LEARNING_IN
 
     # Evaluate every time one is due, until the learning period's last evaluation.
     evaluations = 0
-    while (nxt := d.next_deadline(await service.state(client, tid))) and (
-        nxt.kind is d.DeadlineKind.EVALUATION
+    while (nxt := trajectory.next_deadline(await service.state(client, tid))) and (
+        nxt.kind is trajectory.DeadlineKind.EVALUATION
     ):
-        await advance_to(ts_env, tid, d.DeadlineKind.EVALUATION)
+        await advance_to(ts_env, tid, trajectory.DeadlineKind.EVALUATION)
         await service.send(
             client,
             tid,
-            d.RecordEvaluation(
-                actor=COACH, verdict=d.EvaluationVerdict.ON_TRACK, employer_present=True
+            trajectory.RecordEvaluation(
+                actor=COACH, verdict=trajectory.EvaluationVerdict.ON_TRACK, employer_present=True
             ),
         )
         evaluations += 1
         if evaluations == 8:
             # Year two: a bigger placement, and a calamity that brings in the work coach.
             await service.send(
-                client, tid, d.StartPlacement(actor=COACH, name="BBL job", hours_per_week=32)
+                client,
+                tid,
+                trajectory.StartPlacement(actor=COACH, name="BBL job", hours_per_week=32),
             )
             await service.send(
-                client, tid, d.RecordCalamity(actor=COACH, calamity_kind=d.CalamityKind.FINANCES)
+                client,
+                tid,
+                trajectory.RecordCalamity(
+                    actor=COACH, calamity_kind=trajectory.CalamityKind.FINANCES
+                ),
             )
-            await service.send(client, tid, d.ResolveCalamity(actor=COACH, number=1))
+            await service.send(client, tid, trajectory.ResolveCalamity(actor=COACH, number=1))
     # The 16th evaluation falls due with the end of learning: asked for first, then the end.
     assert evaluations == 96 // 6
     state = await service.state(client, tid)
-    assert state.step is d.Step.OUTCOME and state.learning_ended
-    assert state.escalations[-1].reason is d.EscalationReason.OUTCOME_NEEDED
+    assert state.step is trajectory.Step.OUTCOME and state.learning_ended
+    assert state.escalations[-1].reason is trajectory.EscalationReason.OUTCOME_NEEDED
 
     # No vacancy yet: the candidate learns on for eight weeks (the deadline moves), and the
     # extended period ends by its timer.
-    await service.send(client, tid, d.ExtendLearning(actor=COACH, weeks=8, reason="VCA exam"))
+    await service.send(
+        client, tid, trajectory.ExtendLearning(actor=COACH, weeks=8, reason="VCA exam")
+    )
     extended = await service.state(client, tid)
-    assert extended.step is d.Step.LEARNING_IN
+    assert extended.step is trajectory.Step.LEARNING_IN
     assert extended.learning_ends_at is not None
     eight_weeks_on = await ts_env.get_current_time() + timedelta(weeks=8)
     assert abs(extended.learning_ends_at - eight_weeks_on) < timedelta(seconds=5)
     await ts_env.sleep(timedelta(weeks=9))
     state = await service.state(client, tid)
-    assert state.step is d.Step.OUTCOME and state.learning_ended
+    assert state.step is trajectory.Step.OUTCOME and state.learning_ended
     assert state.learning_weeks == 104
     assert (await ts_env.get_current_time()) - now > timedelta(weeks=104)
 
     await service.send(client, tid, f.regular_job(hours=32, wage_cost_subsidy_pct=30))
-    await advance_to(ts_env, tid, d.DeadlineKind.FOLLOW_UP)
+    await advance_to(ts_env, tid, trajectory.DeadlineKind.FOLLOW_UP)
     state = await service.state(client, tid)
     assert state.follow_up_pending
     await service.send(
-        client, tid, d.RecordFollowUp(actor=COACH, still_employed=True, benefit_ended=True)
+        client, tid, trajectory.RecordFollowUp(actor=COACH, still_employed=True, benefit_ended=True)
     )
 
     handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, tid)
     result = await handle.result()
-    assert result.outcome_type == d.OutcomeType.PLACED
+    assert result.outcome_type == trajectory.OutcomeType.PLACED
     final = await service.state(client, tid)
     assert final.closed and final.lasting_placement is True
     assert final.regular_job is not None and final.regular_job.wage_cost_subsidy_pct == 30
 
     stored = await store.read(tid)
     assert [e.version for e in stored] == list(range(1, final.version + 1))
-    assert d.fold(stored) == final
+    assert trajectory.fold(stored) == final
     # Two and a half years of trajectory in (far) less than a minute of wall time.
     assert time.monotonic() - began < 60
 
@@ -110,9 +118,9 @@ async def test_missed_evaluation_escalates_to_the_work_coach(
     from tests.workflows.helpers import start_ready_to_learn
 
     tid, _ = await start_ready_to_learn(ts_env, task_queue)
-    await advance_to(ts_env, tid, d.DeadlineKind.EVALUATION)
-    await advance_to(ts_env, tid, d.DeadlineKind.EVALUATION)
+    await advance_to(ts_env, tid, trajectory.DeadlineKind.EVALUATION)
+    await advance_to(ts_env, tid, trajectory.DeadlineKind.EVALUATION)
     state = await service.state(ts_env.client, tid)
     reasons = [e.reason for e in state.escalations]
-    assert reasons == [d.EscalationReason.EVALUATION_MISSED]
+    assert reasons == [trajectory.EscalationReason.EVALUATION_MISSED]
     assert state.evaluation_pending_since is not None

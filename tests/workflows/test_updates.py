@@ -10,8 +10,8 @@ from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-import domain as d
 from activities import PostgresEventStore
+from domain import trajectory
 from nbm import service
 from tests import factories as f
 from worker import build_worker
@@ -46,7 +46,9 @@ async def refused_update_leaves_history_untouched(
     # A placement before any agreement: the validator refuses it with the domain's words.
     with pytest.raises(service.CommandRefused, match="no placement before an agreement") as err:
         await service.send(
-            env.client, tid, d.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16)
+            env.client,
+            tid,
+            trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16),
         )
     assert err.value.code == "wrong-step"
     with pytest.raises(service.CommandRefused, match="map the possibilities first"):
@@ -108,11 +110,11 @@ async def test_unknown_trajectory_and_closed_trajectory_give_one_clear_error(
     await service.send(
         ts_env.client,
         start.trajectory_id,
-        d.EndTrajectory(actor=f.COACH, reason=d.ClosureReason.EMPLOYER_WITHDREW),
+        trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.EMPLOYER_WITHDREW),
     )
     handle = ts_env.client.get_workflow_handle_for(TrajectoryWorkflow.run, start.trajectory_id)
     result = await handle.result()
-    assert result.outcome_type == d.OutcomeType.NOT_PLACED
+    assert result.outcome_type == trajectory.OutcomeType.NOT_PLACED
     with pytest.raises(service.CommandRefused, match="closed"):
         await service.send(ts_env.client, start.trajectory_id, f.map_possibilities())
     # The state of a closed trajectory can still be read.

@@ -4,29 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import Field
 
-
-class Value(BaseModel):
-    """Base of every domain model: immutable and strict about unknown fields.
-
-    Validation errors do not echo the input: pydantic's `input_value` would otherwise put a
-    mistyped BSN or a name into a log line. Only the outermost model's setting counts, so it
-    is set here, on every model that can hold `PersonalData`.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
-
-
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-"""A short free text that must say something."""
-
-OpaqueId = Annotated[
-    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")
-]
-"""An id that is safe in logs and workflow ids: letters, digits, `.`, `_`, `:`, `-`."""
+from ..shared import NonEmpty, OpaqueId, Value
 
 
 class Route(StrEnum):
@@ -125,6 +106,24 @@ _CLOSURE_OUTCOMES = {
 }
 
 
+class ClosedBecause(StrEnum):
+    """Why a trajectory closed: an early end (every `ClosureReason`) or one of its outcomes."""
+
+    CANDIDATE_WITHDREW = "candidate-withdrew"
+    FOUND_OTHER_WORK = "found-other-work"
+    HEALTH = "health"
+    MOVED_AWAY = "moved-away"
+    EMPLOYER_WITHDREW = "employer-withdrew"
+    NO_SUITABLE_CANDIDATE = "no-suitable-candidate"
+    OTHER = "other"
+    FOLLOW_ON_EDUCATION = "follow-on-education"
+    REGULAR_JOB_FOLLOWED_UP = "regular-job-followed-up"
+
+    @classmethod
+    def ended_early(cls, reason: ClosureReason) -> ClosedBecause:
+        return cls(reason.value)
+
+
 class DeadlineKind(StrEnum):
     """The timers a trajectory asks for."""
 
@@ -182,89 +181,5 @@ class Training(Value):
     paid_by_employer: bool = False
 
 
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-"""A longer free text: a coach's notes on health, debts or family matters."""
-
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,20}$")]
-
-
-class PersonalData(Value):
-    """The candidate's identity and circumstances: special-category data (GDPR art. 9).
-
-    The plaintext form, used only on the client side: what leaves the client is this model
-    sealed with the candidate's key (`Sealed`), never the model itself. `__repr__`/`__str__`
-    are masked, so an accidental log line or error shows none of it.
-    """
-
-    name: NonEmpty
-    bsn: str
-    email: NonEmpty | None = None
-    phone: Phone | None = None
-    address: NonEmpty | None = None
-    health_notes: Note | None = None
-    debt_notes: Note | None = None
-    family_notes: Note | None = None
-
-    @field_validator("bsn")
-    @classmethod
-    def _valid_bsn(cls, v: str) -> str:
-        digits = v.strip()
-        if not is_valid_bsn(digits):
-            # The value itself never appears in the message.
-            raise ValueError("is not a valid BSN (9 digits passing the eleven-test)")
-        return digits
-
-    @field_validator("email")
-    @classmethod
-    def _valid_email(cls, v: str | None) -> str | None:
-        local, at, domain = (v or "").partition("@")
-        if v is not None and not (local and at and "." in domain and " " not in v):
-            raise ValueError("is not an e-mail address")
-        return v
-
-    def __repr__(self) -> str:
-        return "PersonalData(<redacted>)"
-
-    __str__ = __repr__
-
-
-Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]+={0,2}$", max_length=100_000)]
-
-
-class Sealed(Value):
-    """Personal data encrypted on the client with the candidate's own key (AES-256-GCM).
-
-    This is all that the workflow, its history, the events table and the logs ever hold of
-    a candidate's personal data. Destroying the candidate's key (erasure) makes every copy
-    unreadable at once, while the hash chain over the events, which covers this ciphertext,
-    still verifies. The domain neither opens nor checks it; `nbm.privacy` does.
-    """
-
-    key_id: OpaqueId
-    """Whose key sealed it: the candidate's reference (never a name)."""
-    nonce: Base64
-    ciphertext: Base64
-
-    def __repr__(self) -> str:
-        return f"Sealed(key_id={self.key_id!r}, <ciphertext>)"
-
-    __str__ = __repr__
-
-
-def is_valid_bsn(value: str) -> bool:
-    """The eleven-test (elfproef) of a Dutch citizen service number."""
-    if len(value) != 9 or not value.isdigit():
-        return False
-    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    total = sum(int(d) * w for d, w in zip(value, weights, strict=True))
-    return total % 11 == 0 and value != "000000000"
-
-
 MAX_FORECAST_MONTHS = 24
 """A future job counts only when it is expected within two years (step 1)."""
-
-
-def months_between(start: date, end: date) -> float:
-    """Whole and partial months from `start` to `end`, the way a coach counts them."""
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    return months + (end.day - start.day) / 31

@@ -5,24 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ._errors import (
-    RuleViolation,
-    WrongStep,
-)
-from ._events import (
-    AnyEvent,
-    Event,
-)
+from ..shared import RuleViolation, Sealed, WrongStep
+from ._events import AnyEvent, Event
 from ._state import Trajectory
-from ._values import (
-    Sealed,
-)
 
 SMALL_CONTRACT_HOURS = 24
 """Below this many hours a week a contract rarely ends benefit dependence (pilot lesson)."""
 
 
-class _Emit:
+class Emit:
     """Stamps the envelope on each new event: stream, next version, time, actor."""
 
     def __init__(self, trajectory_id: str, version: int, now: datetime, actor: str) -> None:
@@ -30,6 +21,8 @@ class _Emit:
         self.events: list[AnyEvent] = []
 
     def __call__(self, cls: type[Event], **fields: Any) -> None:
+        # The fields are checked where it counts: the event model validates them on
+        # construction (extra="forbid"), so a misspelt or mistyped field fails here.
         self._version += 1
         event = cls(
             trajectory_id=self._tid,
@@ -41,18 +34,18 @@ class _Emit:
         self.events.append(event)  # type: ignore[arg-type]
 
 
-def _before_learning(s: Trajectory, what: str) -> None:
+def before_learning(s: Trajectory, what: str) -> None:
     if s.learning_started_at is not None:
         raise WrongStep(f"the learning period has started; {what} can no longer change")
 
 
-def _sealed_for_candidate(s: Trajectory, summary: Sealed | None) -> None:
+def sealed_for_candidate(s: Trajectory, summary: Sealed | None) -> None:
     # A text sealed with another candidate's key would be unreadable here, and erasing this
     # candidate would not erase it.
     if summary is not None and (s.candidate is None or summary.key_id != s.candidate.candidate_ref):
         raise RuleViolation("the summary is sealed for another candidate than this trajectory's")
 
 
-def _no_job_yet(s: Trajectory, what: str) -> None:
+def no_job_yet(s: Trajectory, what: str) -> None:
     if s.regular_job is not None:
         raise WrongStep(f"the candidate already has a regular job; {what} no longer fits")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TypedDict, Unpack, assert_never
 
+from ..shared import Sealed, Value
 from ._events import (
     AgreementEstablished,
     AnyEvent,
@@ -33,6 +35,7 @@ from ._events import (
 from ._values import (
     Barrier,
     CalamityKind,
+    ClosedBecause,
     Commitment,
     EvaluationVerdict,
     FutureJob,
@@ -41,10 +44,8 @@ from ._values import (
     Preconditions,
     Programme,
     Route,
-    Sealed,
     Step,
     Training,
-    Value,
 )
 
 
@@ -132,7 +133,7 @@ class Trajectory(Value):
     follow_up_at: datetime | None = None
     follow_up_pending: bool = False
     closed_at: datetime | None = None
-    closure_reason: str | None = None
+    closure_reason: ClosedBecause | None = None
     outcome_type: OutcomeType | None = None
     lasting_placement: bool | None = None
 
@@ -189,96 +190,149 @@ def evolve(state: Trajectory | None, event: AnyEvent) -> Trajectory:
         )
     if state is None:
         raise ValueError(f"{event.type} cannot come before TrajectoryStarted")
-    changes = _changes(state, event)
-    return state.model_copy(
-        update={**changes, "version": event.version, "updated_at": event.occurred_at}
-    )
+    return _after(state, event)
 
 
-def _changes(s: Trajectory, e: Event) -> dict[str, object]:
+class TrajectoryChanges(TypedDict, total=False):
+    """The fields of `Trajectory` an event may change, with their types.
+
+    `model_copy(update=...)` checks neither names nor types; `_next` takes these as keyword
+    arguments instead, so mypy refuses a misspelt field or a wrong type in `_after`. A unit
+    test holds this list equal to `Trajectory`'s fields.
+    """
+
+    employer_id: str
+    profile_skills: tuple[str, ...]
+    preconditions: Preconditions | None
+    agreement: Agreement | None
+    candidate: Candidate | None
+    open_barriers: tuple[Barrier, ...]
+    learning_started_at: datetime | None
+    learning_ends_at: datetime | None
+    learning_weeks: int
+    learning_ended: bool
+    benefits_retained: bool
+    next_evaluation_at: datetime | None
+    evaluation_pending_since: datetime | None
+    evaluated_ahead_at: datetime | None
+    evaluations: tuple[Evaluation, ...]
+    placements: tuple[Placement, ...]
+    calamities: tuple[Calamity, ...]
+    escalations: tuple[Escalation, ...]
+    regular_job: RegularJob | None
+    follow_up_at: datetime | None
+    follow_up_pending: bool
+    closed_at: datetime | None
+    closure_reason: ClosedBecause | None
+    outcome_type: OutcomeType | None
+    lasting_placement: bool | None
+
+
+def _next(s: Trajectory, e: Event, **changes: Unpack[TrajectoryChanges]) -> Trajectory:
+    """`s` after `e`: the changed fields, and the version and time every event moves."""
+    return s.model_copy(update={**changes, "version": e.version, "updated_at": e.occurred_at})
+
+
+def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
+    # One branch per event type: a type without one reaches assert_never, and mypy fails.
     at = e.occurred_at
     match e:
         case PossibilitiesMapped():
-            return {"profile_skills": e.profile_skills, "preconditions": e.preconditions}
+            return _next(s, e, profile_skills=e.profile_skills, preconditions=e.preconditions)
         case AgreementEstablished():
-            return {
-                "agreement": Agreement(
+            return _next(
+                s,
+                e,
+                agreement=Agreement(
                     commitment=e.commitment,
                     duration_weeks=e.duration_weeks,
                     placements=e.placements,
                     training=e.training,
                     budget_eur=e.budget_eur,
                 ),
-                "learning_weeks": e.duration_weeks,
-            }
+                learning_weeks=e.duration_weeks,
+            )
         case CandidateMatched():
-            return {
-                "candidate": Candidate(
+            return _next(
+                s,
+                e,
+                candidate=Candidate(
                     candidate_ref=e.candidate_ref,
                     personal=e.personal,
                     skills=e.skills,
                     language_level=e.language_level,
                 ),
-                "open_barriers": e.barriers,
-            }
+                open_barriers=e.barriers,
+            )
         case LearningStarted():
-            return {
-                "learning_started_at": at,
-                "learning_ends_at": e.ends_at,
-                "benefits_retained": e.benefits_retained,
-                "next_evaluation_at": e.first_evaluation_at,
-            }
+            return _next(
+                s,
+                e,
+                learning_started_at=at,
+                learning_ends_at=e.ends_at,
+                benefits_retained=e.benefits_retained,
+                next_evaluation_at=e.first_evaluation_at,
+            )
         case PlacementStarted():
             placement = Placement(
                 number=e.number, name=e.name, hours_per_week=e.hours_per_week, started_at=at
             )
-            return {"placements": (*s.placements, placement)}
+            return _next(s, e, placements=(*s.placements, placement))
         case EvaluationDue():
             pending = s.evaluation_pending_since or (None if e.already_evaluated else e.due_at)
-            return {
-                "next_evaluation_at": e.next_evaluation_at,
-                "evaluation_pending_since": pending,
-                "evaluated_ahead_at": None,
-            }
+            return _next(
+                s,
+                e,
+                next_evaluation_at=e.next_evaluation_at,
+                evaluation_pending_since=pending,
+                evaluated_ahead_at=None,
+            )
         case EvaluationRecorded():
             evaluation = Evaluation(at=at, verdict=e.verdict, employer_present=e.employer_present)
-            return {
-                "evaluations": (*s.evaluations, evaluation),
-                "evaluation_pending_since": None,
-                "evaluated_ahead_at": at if s.evaluation_pending_since is None else None,
-            }
+            return _next(
+                s,
+                e,
+                evaluations=(*s.evaluations, evaluation),
+                evaluation_pending_since=None,
+                evaluated_ahead_at=at if s.evaluation_pending_since is None else None,
+            )
         case CalamityRecorded():
             calamity = Calamity(number=e.number, kind=e.calamity_kind, recorded_at=at)
-            return {"calamities": (*s.calamities, calamity)}
+            return _next(s, e, calamities=(*s.calamities, calamity))
         case CalamityResolved():
-            return {
-                "calamities": tuple(
-                    c.model_copy(update={"resolved_at": at}) if c.number == e.number else c
-                    for c in s.calamities
-                )
-            }
+            calamities = tuple(
+                Calamity(number=c.number, kind=c.kind, recorded_at=c.recorded_at, resolved_at=at)
+                if c.number == e.number
+                else c
+                for c in s.calamities
+            )
+            return _next(s, e, calamities=calamities)
         case BarrierResolved():
-            return {"open_barriers": tuple(b for b in s.open_barriers if b != e.barrier)}
+            return _next(s, e, open_barriers=tuple(b for b in s.open_barriers if b != e.barrier))
         case EscalationRaised():
             escalation = Escalation(at=at, reason=e.reason, message=e.message)
-            return {"escalations": (*s.escalations, escalation)}
+            return _next(s, e, escalations=(*s.escalations, escalation))
         case LearningExtended():
-            return {
-                "learning_ends_at": e.ends_at,
-                "learning_weeks": s.learning_weeks + e.weeks,
-                "learning_ended": False,
-                "next_evaluation_at": e.next_evaluation_at,
-            }
+            return _next(
+                s,
+                e,
+                learning_ends_at=e.ends_at,
+                learning_weeks=s.learning_weeks + e.weeks,
+                learning_ended=False,
+                next_evaluation_at=e.next_evaluation_at,
+            )
         case LearningPeriodEnded():
             # What was not evaluated in the period is not carried into a later extension.
-            return {
-                "learning_ended": True,
-                "next_evaluation_at": None,
-                "evaluation_pending_since": None,
-                "evaluated_ahead_at": None,
-            }
+            return _next(
+                s,
+                e,
+                learning_ended=True,
+                next_evaluation_at=None,
+                evaluation_pending_since=None,
+                evaluated_ahead_at=None,
+            )
         case ProposedToOtherEmployer():
-            return {"employer_id": e.employer_id}
+            return _next(s, e, employer_id=e.employer_id)
         case RegularJobStarted():
             job = RegularJob(
                 employer_id=e.employer_id,
@@ -287,29 +341,36 @@ def _changes(s: Trajectory, e: Event) -> dict[str, object]:
                 wage_cost_subsidy_pct=e.wage_cost_subsidy_pct,
                 benefit_ended=e.benefit_ended,
             )
-            return {
-                "regular_job": job,
-                "employer_id": e.employer_id,
-                "follow_up_at": e.follow_up_at,
-                "next_evaluation_at": None,
-                "evaluation_pending_since": None,
-            }
+            return _next(
+                s,
+                e,
+                regular_job=job,
+                employer_id=e.employer_id,
+                follow_up_at=e.follow_up_at,
+                next_evaluation_at=None,
+                evaluation_pending_since=None,
+            )
         case FollowUpDue():
-            return {"follow_up_pending": True}
+            return _next(s, e, follow_up_pending=True)
         case FollowUpRecorded():
-            return {"follow_up_pending": False, "lasting_placement": e.still_employed}
+            return _next(s, e, follow_up_pending=False, lasting_placement=e.still_employed)
         case FollowOnEducationStarted():
-            return {"next_evaluation_at": None, "evaluation_pending_since": None}
+            return _next(s, e, next_evaluation_at=None, evaluation_pending_since=None)
         case TrajectoryClosed():
-            return {
-                "closed_at": at,
-                "closure_reason": e.reason,
-                "outcome_type": e.outcome_type,
-                "lasting_placement": e.lasting_placement,
-                "next_evaluation_at": None,
-                "evaluation_pending_since": None,
-            }
-    raise TypeError(f"unknown event type {type(e).__name__}")
+            return _next(
+                s,
+                e,
+                closed_at=at,
+                closure_reason=e.reason,
+                outcome_type=e.outcome_type,
+                lasting_placement=e.lasting_placement,
+                next_evaluation_at=None,
+                evaluation_pending_since=None,
+            )
+        case TrajectoryStarted():
+            raise ValueError(f"trajectory {s.trajectory_id} has started already")
+        case _:
+            assert_never(e)
 
 
 def fold(events: Iterable[AnyEvent], state: Trajectory | None = None) -> Trajectory | None:

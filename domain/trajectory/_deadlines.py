@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..shared import Value
 from ._state import Trajectory
-from ._values import DeadlineKind, Value
+from ._values import DeadlineKind
 
 
 class Deadline(Value):

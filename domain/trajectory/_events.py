@@ -12,22 +12,20 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
+from ..shared import NonEmpty, OpaqueId, Sealed, Value
 from ._values import (
     Barrier,
     CalamityKind,
+    ClosedBecause,
     Commitment,
     EvaluationVerdict,
     FutureJob,
-    NonEmpty,
-    OpaqueId,
     OutcomeType,
     PlannedPlacement,
     Preconditions,
     Programme,
     Route,
-    Sealed,
     Training,
-    Value,
 )
 
 
@@ -179,7 +177,7 @@ class FollowOnEducationStarted(Event):
 
 class TrajectoryClosed(Event):
     type: Literal["TrajectoryClosed"] = "TrajectoryClosed"
-    reason: NonEmpty
+    reason: ClosedBecause
     outcome_type: OutcomeType
     lasting_placement: bool | None = None
     explanation: NonEmpty | None = None

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from ..shared import NonEmpty, OpaqueId, Sealed, Value
 from ._values import (
     Barrier,
     CalamityKind,
@@ -18,15 +19,11 @@ from ._values import (
     DeadlineKind,
     EvaluationVerdict,
     FutureJob,
-    NonEmpty,
-    OpaqueId,
     PlannedPlacement,
     Preconditions,
     Programme,
     Route,
-    Sealed,
     Training,
-    Value,
 )
 
 SYSTEM_ACTOR = "system"

@@ -1,0 +1,29 @@
+"""The shared kernel of the domain: what every aggregate builds on.
+
+The frozen base model and the small constrained types, a candidate's personal data and its
+sealed form, the root of the error tree, and calendar arithmetic. Nothing here knows an
+aggregate; every aggregate package (`domain.trajectory`, and the ones to come) imports it.
+"""
+
+from ._calendar import add_months, months_later
+from ._errors import DomainError, RuleViolation, WrongStep
+from ._personal import PersonalData, Sealed, is_valid_bsn
+from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_id
+
+__all__ = [
+    "Base64",
+    "DomainError",
+    "NonEmpty",
+    "Note",
+    "OpaqueId",
+    "PersonalData",
+    "Phone",
+    "RuleViolation",
+    "Sealed",
+    "Value",
+    "WrongStep",
+    "add_months",
+    "is_opaque_id",
+    "is_valid_bsn",
+    "months_later",
+]

@@ -1,0 +1,23 @@
+"""Calendar arithmetic the way people count: months are months, not 31-day blocks."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months later (or earlier, when negative).
+
+    A day the target month lacks becomes that month's last day: 31 January plus one month is
+    28 (or 29) February, as a contract or a municipality's decision counts it.
+    """
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def months_later(start: date, end: date, months: int) -> bool:
+    """Whether `end` lies more than `months` calendar months after `start`."""
+    return end > add_months(start, months)

@@ -1,0 +1,108 @@
+"""`decide(state, command, now)`: the events a command leads to, or a `DomainError`.
+
+The rules live by concept: setting up (`_setup`: steps 1-4), learning in (`_learning`:
+step 5), the outcome (`_outcome`: step 6) and the trajectory's own timers (`_timers`). The
+dispatch below is a `match` that mypy checks: a command type without a branch reaches
+`assert_never`, which fails the type check. Pure: time comes in as `now`, ids on the command.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import assert_never
+
+from ..shared import RuleViolation, WrongStep
+from . import _learning as learning
+from . import _outcome as outcome
+from . import _setup as setup
+from . import _timers as timers
+from ._commands import (
+    AnyCommand,
+    CoachCommand,
+    EndTrajectory,
+    EstablishAgreement,
+    ExtendLearning,
+    MapPossibilities,
+    MatchCandidate,
+    ProposeOtherEmployer,
+    ReachDeadline,
+    RecordCalamity,
+    RecordEvaluation,
+    RecordFollowOnEducation,
+    RecordFollowUp,
+    RecordRegularJob,
+    ResolveBarrier,
+    ResolveCalamity,
+    StartLearning,
+    StartPlacement,
+    StartTrajectory,
+)
+from ._emit import Emit
+from ._errors import TrajectoryClosedError, TrajectoryNotStarted
+from ._events import AnyEvent
+from ._state import Trajectory
+
+
+def decide(state: Trajectory | None, command: AnyCommand, now: datetime) -> list[AnyEvent]:
+    """The events `command` leads to from `state` at `now`; raises `DomainError` if refused."""
+    if now.tzinfo is None:
+        # A programming error, not a coach's: every time in the model is aware.
+        raise ValueError("decide needs an aware `now` (with a time zone)")
+    if isinstance(command, StartTrajectory):
+        return setup.start_trajectory(state, command, now)
+    if state is None:
+        raise TrajectoryNotStarted("this trajectory has not been started")
+    if state.closed:
+        raise TrajectoryClosedError(
+            f"trajectory {state.trajectory_id} is closed ({state.closure_reason}); "
+            "nothing more can be recorded",
+            stream_id=state.trajectory_id,
+        )
+    emit = Emit(state.trajectory_id, state.version, now, command.actor)
+    try:
+        _dispatch(state, command, now, emit)
+    except (RuleViolation, WrongStep) as err:
+        err.stream_id = state.trajectory_id
+        raise
+    return emit.events
+
+
+def _dispatch(
+    s: Trajectory, command: CoachCommand | ReachDeadline, now: datetime, emit: Emit
+) -> None:
+    # One branch per command type: a type without one reaches assert_never, and mypy fails.
+    match command:
+        case MapPossibilities():
+            setup.map_possibilities(s, command, now, emit)
+        case EstablishAgreement():
+            setup.establish_agreement(s, command, now, emit)
+        case MatchCandidate():
+            setup.match_candidate(s, command, now, emit)
+        case StartLearning():
+            learning.start_learning(s, command, now, emit)
+        case StartPlacement():
+            learning.start_placement(s, command, now, emit)
+        case RecordEvaluation():
+            learning.record_evaluation(s, command, now, emit)
+        case RecordCalamity():
+            learning.record_calamity(s, command, now, emit)
+        case ResolveCalamity():
+            learning.resolve_calamity(s, command, now, emit)
+        case ResolveBarrier():
+            learning.resolve_barrier(s, command, now, emit)
+        case ExtendLearning():
+            learning.extend_learning(s, command, now, emit)
+        case ProposeOtherEmployer():
+            learning.propose_other_employer(s, command, now, emit)
+        case RecordRegularJob():
+            outcome.record_regular_job(s, command, now, emit)
+        case RecordFollowOnEducation():
+            outcome.record_follow_on_education(s, command, now, emit)
+        case RecordFollowUp():
+            outcome.record_follow_up(s, command, now, emit)
+        case EndTrajectory():
+            outcome.end_trajectory(s, command, now, emit)
+        case ReachDeadline():
+            timers.reach_deadline(s, command, now, emit)
+        case _:
+            assert_never(command)

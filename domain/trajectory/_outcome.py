@@ -1,0 +1,89 @@
+"""The outcome (step 6): a regular job, follow-on education, the follow-up, an early end."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..shared import RuleViolation, WrongStep
+from ._commands import EndTrajectory, RecordFollowOnEducation, RecordFollowUp, RecordRegularJob
+from ._emit import SMALL_CONTRACT_HOURS, Emit, no_job_yet
+from ._events import (
+    EscalationRaised,
+    EscalationReason,
+    FollowOnEducationStarted,
+    FollowUpRecorded,
+    RegularJobStarted,
+    TrajectoryClosed,
+)
+from ._state import Trajectory
+from ._values import ClosedBecause, ClosureReason, OutcomeType
+
+
+def record_regular_job(s: Trajectory, c: RecordRegularJob, now: datetime, emit: Emit) -> None:
+    if s.learning_started_at is None:
+        raise WrongStep("a regular job follows the learning period, which has not started")
+    no_job_yet(s, "a second regular job")
+    hours = c.contract_hours_per_week
+    if hours is None:
+        raise RuleViolation("a contract must state its hours per week")
+    if not 1 <= hours <= 40:
+        raise RuleViolation(f"contract hours must be between 1 and 40 a week, not {hours}")
+    follow_up_at = now + s.programme.week * s.programme.follow_up_after_weeks
+    emit(
+        RegularJobStarted,
+        employer_id=c.employer_id,
+        contract_hours_per_week=hours,
+        start_date=c.start_date,
+        wage_cost_subsidy_pct=c.wage_cost_subsidy_pct,
+        benefit_ended=c.benefit_ended,
+        follow_up_at=follow_up_at,
+    )
+    if hours < SMALL_CONTRACT_HOURS or not c.benefit_ended:
+        emit(
+            EscalationRaised,
+            reason=EscalationReason.SMALL_CONTRACT,
+            message=f"contract of {hours} hours a week"
+            + ("" if c.benefit_ended else "; benefit dependence continues"),
+        )
+
+
+def record_follow_on_education(
+    s: Trajectory, c: RecordFollowOnEducation, now: datetime, emit: Emit
+) -> None:
+    if s.learning_started_at is None:
+        raise WrongStep("follow-on education comes after learning in, which has not started")
+    no_job_yet(s, "follow-on education")
+    emit(FollowOnEducationStarted, institute=c.institute, course=c.course)
+    emit(
+        TrajectoryClosed,
+        reason=ClosedBecause.FOLLOW_ON_EDUCATION,
+        outcome_type=OutcomeType.EDUCATION,
+    )
+
+
+def record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: Emit) -> None:
+    if s.regular_job is None:
+        raise WrongStep("a follow-up comes after a regular job, which has not been recorded")
+    if not s.follow_up_pending:
+        raise WrongStep(f"the follow-up is due on {s.follow_up_at:%Y-%m-%d}; record it then")
+    emit(FollowUpRecorded, still_employed=c.still_employed, benefit_ended=c.benefit_ended)
+    emit(
+        TrajectoryClosed,
+        reason=ClosedBecause.REGULAR_JOB_FOLLOWED_UP,
+        outcome_type=OutcomeType.PLACED,
+        lasting_placement=c.still_employed,
+    )
+
+
+def end_trajectory(s: Trajectory, c: EndTrajectory, now: datetime, emit: Emit) -> None:
+    if c.reason is ClosureReason.OTHER and c.explanation is None:
+        raise RuleViolation("ending for reason 'other' needs an explanation")
+    # Ended after a regular job (before its follow-up): the placement happened and counts;
+    # whether it lasted is unknown.
+    outcome = OutcomeType.PLACED if s.regular_job is not None else c.reason.outcome_type
+    emit(
+        TrajectoryClosed,
+        reason=ClosedBecause.ended_early(c.reason),
+        outcome_type=outcome,
+        explanation=c.explanation,
+    )

@@ -1,0 +1,59 @@
+"""The trajectory's own timers: an evaluation falls due, learning ends, the follow-up is due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..shared import WrongStep
+from ._commands import ReachDeadline
+from ._deadlines import deadlines
+from ._emit import Emit
+from ._events import (
+    EscalationRaised,
+    EscalationReason,
+    EvaluationDue,
+    FollowUpDue,
+    LearningPeriodEnded,
+)
+from ._state import Trajectory
+from ._values import DeadlineKind
+
+
+def reach_deadline(s: Trajectory, c: ReachDeadline, now: datetime, emit: Emit) -> None:
+    expected = {d.kind: d.at for d in deadlines(s)}
+    if expected.get(c.deadline) != c.due_at:
+        raise WrongStep(f"no {c.deadline} deadline is due at {c.due_at:%Y-%m-%d %H:%M}")
+    if c.due_at > now:
+        raise WrongStep(f"the {c.deadline} deadline is not due before {c.due_at:%Y-%m-%d %H:%M}")
+    if c.deadline is DeadlineKind.EVALUATION:
+        every = s.programme.week * s.programme.evaluation_every_weeks
+        # An evaluation held in the half interval before the due date is that evaluation.
+        ahead = s.evaluated_ahead_at is not None and s.evaluated_ahead_at >= c.due_at - every / 2
+        if s.evaluation_pending_since is not None:
+            emit(
+                EscalationRaised,
+                reason=EscalationReason.EVALUATION_MISSED,
+                message=f"the evaluation due {s.evaluation_pending_since:%Y-%m-%d %H:%M} UTC "
+                "was not recorded",
+            )
+        emit(
+            EvaluationDue,
+            due_at=c.due_at,
+            next_evaluation_at=c.due_at + every,
+            already_evaluated=ahead,
+        )
+    elif c.deadline is DeadlineKind.LEARNING_END:
+        emit(LearningPeriodEnded)
+        emit(
+            EscalationRaised,
+            reason=EscalationReason.OUTCOME_NEEDED,
+            message="the learning period has ended: record a regular job, follow-on education, "
+            "another employer or an extension",
+        )
+    else:
+        emit(FollowUpDue)
+        emit(
+            EscalationRaised,
+            reason=EscalationReason.FOLLOW_UP_DUE,
+            message="the follow-up is due: record whether the candidate is still employed",
+        )

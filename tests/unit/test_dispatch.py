@@ -1,0 +1,92 @@
+"""The domain's dispatch is complete, and mypy is what holds it so.
+
+`decide` and `evolve` are `match` statements ending in `assert_never`: a command or event type
+without a branch fails the type check (`make lint`). These tests hold the unions the matches
+run over equal to the classes that exist, hold `TrajectoryChanges` (the typed keyword
+arguments of every state change) equal to the state's fields, and prove that mypy does fail
+on a missing branch, on a copy of the domain with one branch taken out.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+
+from domain import trajectory
+from domain.trajectory._commands import Command
+from domain.trajectory._events import Event
+from domain.trajectory._state import TrajectoryChanges
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def members(union: object) -> set[type]:
+    """The classes of a (possibly `Annotated`, possibly nested) union."""
+    found: set[type] = set()
+    for arg in typing.get_args(union):
+        if typing.get_origin(arg) is typing.Annotated or typing.get_args(arg):
+            found |= members(arg)
+        elif isinstance(arg, type):
+            found.add(arg)
+    return found
+
+
+def test_every_command_class_is_in_the_union_decide_matches_over() -> None:
+    assert members(trajectory.AnyCommand) == set(Command.__subclasses__())
+
+
+def test_every_event_class_is_in_the_union_evolve_matches_over() -> None:
+    assert members(trajectory.AnyEvent) == set(Event.__subclasses__())
+    assert {cls.model_fields["type"].default for cls in Event.__subclasses__()} == (
+        trajectory.EVENT_TYPES
+    )
+
+
+def test_typed_changes_are_the_state_fields_with_their_types() -> None:
+    hints = typing.get_type_hints(TrajectoryChanges)
+    fields = trajectory.Trajectory.model_fields
+    # The envelope moves with every event (`_next` sets it); the start sets the rest once.
+    moved_by_every_event = {"version", "updated_at"}
+    set_once = {"trajectory_id", "started_at", "route", "programme", "coach_id", "future_job"}
+    assert set(hints) == set(fields) - moved_by_every_event - set_once
+    for name, hint in hints.items():
+        assert hint == fields[name].annotation, name
+
+
+def test_every_closure_reason_is_a_reason_to_be_closed() -> None:
+    for reason in trajectory.ClosureReason:
+        assert trajectory.ClosedBecause.ended_early(reason).value == reason.value
+
+
+def _without_branch(source: str, case: str) -> str:
+    start = source.index(f"        case {case}():\n")
+    end = source.index("        case ", start + 1)
+    return source[:start] + source[end:]
+
+
+@pytest.mark.timeout(180)
+def test_mypy_fails_when_a_command_or_event_has_no_branch(tmp_path: Path) -> None:
+    copy = tmp_path / "domain"
+    shutil.copytree(ROOT / "domain", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    decide = copy / "trajectory" / "_decide.py"
+    decide.write_text(_without_branch(decide.read_text(), "ResolveBarrier"))
+    state = copy / "trajectory" / "_state.py"
+    state.write_text(_without_branch(state.read_text(), "FollowUpDue"))
+    mypy = Path(sys.executable).parent / "mypy"
+    done = subprocess.run(
+        [str(mypy), "--no-incremental", "--config-file", str(ROOT / "pyproject.toml"), "domain"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    assert len(errors) == 2, done.stdout
+    assert any("_decide.py" in e and '"ResolveBarrier"' in e for e in errors), errors
+    assert any("_state.py" in e and '"FollowUpDue"' in e for e in errors), errors
