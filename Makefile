@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CODE := domain workflows activities nbm
+CODE := domain privacy workflows activities nbm
 
 .PHONY: venv run test lint bench record-histories clean
 

@@ -1,7 +1,7 @@
 """The per-candidate keys in PostgreSQL, each wrapped by a key-encryption key (NBM_KEK).
 
 A candidate's personal data is sealed on the client with the candidate's own key
-(`nbm.privacy`); this table holds those keys, wrapped (AES-256-GCM) under the current KEK,
+(`privacy.seal`); this table holds those keys, wrapped (AES-256-GCM) under the current KEK,
 which lives in configuration, never in the database. Erasure (crypto-shredding) sets the
 wrapped key to NULL: every copy of the candidate's sealed data, in the events, the Temporal
 history and the backups, can then no longer be opened. The row stays as a tombstone: it
@@ -14,14 +14,12 @@ the KEK is rotated (`rewrap`) and the old one retired once those backups have ex
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import asyncpg
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from nbm.keyring import KEY_BYTES, Keyring, KeyringError
+from privacy.envelope import Envelope, EnvelopeError, generate_key
+from privacy.keyring import Keyring, KeyringError
 
 KEY_STORE_MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -51,8 +49,6 @@ KEY_STORE_MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
 ]
-
-_NONCE_BYTES = 12
 
 
 class KeyStoreError(Exception):
@@ -91,13 +87,12 @@ def _aad(candidate_ref: str) -> bytes:
 
 def wrap(key: bytes, kek: bytes, candidate_ref: str) -> bytes:
     """`key` encrypted under `kek`: nonce followed by ciphertext and tag."""
-    nonce = os.urandom(_NONCE_BYTES)
-    return nonce + AESGCM(kek).encrypt(nonce, key, _aad(candidate_ref))
+    return Envelope(kek).encrypt(key, _aad(candidate_ref))
 
 
 def unwrap(wrapped: bytes, kek: bytes, candidate_ref: str) -> bytes:
-    nonce, body = wrapped[:_NONCE_BYTES], wrapped[_NONCE_BYTES:]
-    return AESGCM(kek).decrypt(nonce, body, _aad(candidate_ref))
+    """The key in `wrapped`; `EnvelopeError` if `kek` did not wrap it for `candidate_ref`."""
+    return Envelope(kek).decrypt(wrapped, _aad(candidate_ref))
 
 
 class PostgresKeyStore:
@@ -118,7 +113,7 @@ class PostgresKeyStore:
         """
         row = await self._row(candidate_ref)
         if row is None and create:
-            new_key = os.urandom(KEY_BYTES)
+            new_key = generate_key()
             wrapped = wrap(new_key, self._kek.current, candidate_ref)
             async with self._pool.acquire() as conn:
                 # Two clients matching the same candidate at once: the first key stored wins
@@ -221,7 +216,7 @@ class PostgresKeyStore:
                 "which NBM_KEK does not list",
                 candidate_ref=candidate_ref,
             ) from None
-        except InvalidTag:
+        except EnvelopeError:
             raise KeyUnwrapError(
                 f"the key of candidate {candidate_ref} does not unwrap: the row was altered "
                 f"or KEK {kek_id!r} is not the key that wrapped it",

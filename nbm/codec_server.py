@@ -29,8 +29,9 @@ from aiohttp import hdrs, web
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
-from .codec import CodecError, EncryptionCodec
-from .keyring import Keyring
+from privacy.codec import CodecError, EncryptionCodec
+from privacy.keyring import Keyring
+
 from .logs import configure_logging, get_logger
 from .settings import ConfigError, load_settings
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .keyring import generate_keyring
+from privacy.keyring import generate_keyring
 
 SECRETS_FILE = "secrets.json"
 

@@ -14,7 +14,8 @@ from typing import Literal
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .keyring import Keyring, KeyringError, parse_keyring
+from privacy.keyring import Keyring, KeyringError, parse_keyring
+
 from .local_secrets import read_local_secrets
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """How every process connects to Temporal: one data converter, one codec, one failure converter.
 
-Every payload is encrypted by the codec (`nbm.codec`) with the keys in NBM_CODEC_KEYS, and
+Every payload is encrypted by the codec (`privacy.codec`) with the keys in NBM_CODEC_KEYS, and
 failure messages travel inside an encoded (so encrypted) payload instead of the plain
 `message` field. Workflow ids and search attributes are never encrypted: no personal data
 there.
@@ -14,8 +14,9 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
 
-from .codec import EncryptionCodec
-from .keyring import Keyring
+from privacy.codec import EncryptionCodec
+from privacy.keyring import Keyring
+
 from .settings import Settings
 
 PLAIN_DATA_CONVERTER: DataConverter = dataclasses.replace(

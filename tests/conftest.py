@@ -28,10 +28,10 @@ from temporalio.worker import Worker
 
 from activities import PostgresEventStore
 from activities.event_store_schema import APP_ROLE
-from nbm.keyring import parse_keyring
 from nbm.logs import configure_logging
 from nbm.servers import as_user, temporal_cli, temporal_test_server, with_database
 from nbm.temporal import data_converter
+from privacy.keyring import parse_keyring
 from worker import build_worker
 
 configure_logging("json", "info")

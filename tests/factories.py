@@ -13,7 +13,7 @@ from typing import Any
 
 from domain import trajectory
 from domain.shared import PersonalData, Sealed
-from nbm.privacy import seal_personal, seal_text
+from privacy.seal import seal_personal, seal_text
 
 CANDIDATE_NAME = "Fenna Zwanenburg-Oosterhout"
 CANDIDATE_BSN = "111222333"  # passes the eleven-test; fictional

@@ -16,8 +16,8 @@ import asyncpg
 from activities.key_store import CandidateErased, KeyStoreError, PostgresKeyStore
 from domain import trajectory
 from domain.shared import PersonalData, Sealed
-from nbm.privacy import SealError, open_personal, seal_text
 from nbm.settings import Settings
+from privacy.seal import SealError, open_personal, seal_text
 
 from ._common import CONNECT_TIMEOUT, CliError, one_line
 

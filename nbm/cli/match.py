@@ -16,8 +16,8 @@ from temporalio.client import Client
 
 from domain import trajectory
 from domain.shared import PersonalData, Sealed
-from nbm.privacy import seal_personal
 from nbm.settings import Settings
+from privacy.seal import seal_personal
 from workflows import CommandResult
 
 from ._common import FIELD_OPTIONS, actor, build, run

@@ -31,9 +31,9 @@ from typer.testing import CliRunner, Result
 
 from activities import PostgresEventStore
 from nbm.cli import app
-from nbm.keyring import generate_keyring
 from nbm.servers import with_database
 from nbm.settings import PROJECT_ROOT
+from privacy.keyring import generate_keyring
 
 WORKER_START_TIMEOUT = 30.0
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typer.testing import CliRunner, Result
 
 from nbm.cli import app
-from nbm.keyring import generate_keyring
+from privacy.keyring import generate_keyring
 from tests import factories as f
 
 from .conftest import Cli, assert_user_error, invoke

@@ -22,11 +22,11 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from nbm.codec import ENCODING
-from nbm.keyring import parse_keyring
 from nbm.local_secrets import read_local_secrets
 from nbm.settings import PROJECT_ROOT
 from nbm.temporal import PLAIN_DATA_CONVERTER, data_converter
+from privacy.codec import ENCODING
+from privacy.keyring import parse_keyring
 
 psutil = pytest.importorskip("psutil", reason="installed with the 'embedded' extra")
 

@@ -16,11 +16,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
-from nbm.codec import ENCODING, KEY_ID, EncryptionCodec
 from nbm.codec_server import build_app
-from nbm.keyring import Keyring, generate_keyring
 from nbm.processes import free_port, port_answers
 from nbm.settings import PROJECT_ROOT
+from privacy.codec import ENCODING, KEY_ID, EncryptionCodec
+from privacy.keyring import Keyring, generate_keyring
 from tests import factories as f
 
 psutil = pytest.importorskip("psutil", reason="installed with the 'embedded' extra")

@@ -28,8 +28,8 @@ from domain import trajectory
 from domain.shared import Sealed
 from nbm import service
 from nbm.cli.audit_chain import verify_store
-from nbm.keyring import generate_keyring
-from nbm.privacy import open_personal, open_text, seal_personal, seal_text
+from privacy.keyring import generate_keyring
+from privacy.seal import open_personal, open_text, seal_personal, seal_text
 from tests import factories as f
 from tests.workflows.helpers import advance_to
 from workflows import TrajectoryWorkflow

@@ -14,8 +14,8 @@ from activities.key_store import (
     PostgresKeyStore,
     UnknownCandidate,
 )
-from nbm.keyring import Keyring, generate_keyring
-from nbm.privacy import SealError, open_personal, seal_personal
+from privacy.keyring import Keyring, generate_keyring
+from privacy.seal import SealError, open_personal, seal_personal
 from tests import factories as f
 
 

@@ -13,7 +13,7 @@ from temporalio.worker import Worker
 
 from domain.shared import PersonalData
 from nbm import service
-from nbm.privacy import open_personal
+from privacy.seal import open_personal
 from tests import factories as f
 from tests.integration.conftest import LosesEveryFirstAcknowledgement
 from tests.integration.test_workflow_events import drive

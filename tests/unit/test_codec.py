@@ -9,9 +9,9 @@ from temporalio.api.common.v1 import Payload
 from temporalio.api.failure.v1 import Failure
 from temporalio.exceptions import ApplicationError
 
-from nbm.codec import ENCODING, KEY_ID, CodecError, EncryptionCodec
-from nbm.keyring import Keyring, generate_keyring, parse_keyring
 from nbm.temporal import data_converter
+from privacy.codec import ENCODING, KEY_ID, CodecError, EncryptionCodec
+from privacy.keyring import Keyring, generate_keyring, parse_keyring
 from tests import factories as f
 
 SECRET = f"{f.CANDIDATE_NAME} {f.CANDIDATE_BSN}".encode()

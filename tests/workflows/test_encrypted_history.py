@@ -26,9 +26,9 @@ from temporalio.worker import Replayer, Worker
 
 from domain import trajectory
 from nbm import service
-from nbm.codec import ENCODING, KEY_ID, CodecError
-from nbm.keyring import generate_keyring
 from nbm.temporal import PLAIN_DATA_CONVERTER, data_converter
+from privacy.codec import ENCODING, KEY_ID, CodecError
+from privacy.keyring import generate_keyring
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER, TEST_KEYRING
 from worker import workflow_runner

@@ -3,7 +3,7 @@
 AES-256-GCM with a random 96-bit nonce per message. The associated data binds each blob to
 its candidate reference and to what it is (the personal data or a free text), so a blob
 copied into another candidate's record, or from a summary into the personal data, does not
-open. What leaves the client is only the `domain.Sealed` value: destroying the candidate's
+open. What leaves the client is only the `domain.shared.Sealed` value: destroying the candidate's
 key (`activities.key_store`) makes every copy of it, in PostgreSQL, in the Temporal history
 and in any backup, unreadable at once.
 """
@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import ValidationError
 
 from domain.shared import PersonalData, Sealed
 
-KEY_BYTES = 32
-NONCE_BYTES = 12
+from .envelope import NONCE_BYTES, Envelope, EnvelopeError
 
 _PERSONAL = "personal"
 _TEXT = "text"
@@ -43,21 +39,13 @@ def aad_for(purpose: str, candidate_ref: str) -> bytes:
     return f"nbm:{purpose}:{candidate_ref}".encode()
 
 
-def _check_key(key: bytes) -> None:
-    if len(key) != KEY_BYTES:
-        # A programming error (a key from somewhere else); the length is no secret.
-        raise ValueError(f"a candidate key has {KEY_BYTES} bytes, not {len(key)}")
-
-
 def seal(plaintext: bytes, key: bytes, key_id: str, aad: bytes) -> Sealed:
     """`plaintext` encrypted with `key` (AES-256-GCM), bound to `aad`."""
-    _check_key(key)
-    nonce = os.urandom(NONCE_BYTES)
-    ciphertext = AESGCM(key).encrypt(nonce, plaintext, aad)
+    blob = Envelope(key).encrypt(plaintext, aad)
     return Sealed(
         key_id=key_id,
-        nonce=base64.b64encode(nonce).decode(),
-        ciphertext=base64.b64encode(ciphertext).decode(),
+        nonce=base64.b64encode(blob[:NONCE_BYTES]).decode(),
+        ciphertext=base64.b64encode(blob[NONCE_BYTES:]).decode(),
     )
 
 
@@ -68,12 +56,14 @@ def open_sealed(sealed: Sealed, key: bytes, aad: bytes) -> bytes:
         SealError: `key` is not the key it was sealed with, the blob was altered, or `aad`
             differs (it was moved to another candidate or field).
     """
-    _check_key(key)
+    envelope = Envelope(key)
     try:
         nonce = base64.b64decode(sealed.nonce, validate=True)
         ciphertext = base64.b64decode(sealed.ciphertext, validate=True)
-        return AESGCM(key).decrypt(nonce, ciphertext, aad)
-    except (InvalidTag, binascii.Error, ValueError):
+        if len(nonce) != NONCE_BYTES:
+            raise EnvelopeError("not a nonce")
+        return envelope.decrypt(nonce + ciphertext, aad)
+    except (EnvelopeError, binascii.Error):
         raise SealError(
             f"sealed data of candidate {sealed.key_id} does not open with this key "
             "(wrong key, altered, or not this candidate's)",

@@ -15,20 +15,16 @@ whose key id is unknown, or whose ciphertext or key id was altered, is refused w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
+from .envelope import Envelope, EnvelopeError
 from .keyring import Keyring
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
-NONCE_BYTES = 12  # the size AES-GCM is specified for; random per payload
-TAG_BYTES = 16
 _AAD_PREFIX = b"nbm-codec-v1:"
 
 
@@ -48,8 +44,8 @@ class EncryptionCodec(PayloadCodec):
     def __init__(self, keyring: Keyring) -> None:
         super().__init__()
         self._keyring = keyring
-        # One cipher object per key, built once: every activation encodes and decodes.
-        self._ciphers = {key_id: AESGCM(key) for key_id, key in keyring.keys.items()}
+        # One envelope per key, built once: every activation encodes and decodes.
+        self._envelopes = {key_id: Envelope(key) for key_id, key in keyring.keys.items()}
 
     @property
     def current_key_id(self) -> str:
@@ -64,11 +60,8 @@ class EncryptionCodec(PayloadCodec):
     def encrypt(self, payload: Payload) -> Payload:
         """`payload` (metadata and data) encrypted with the current key."""
         key_id = self._keyring.current_id
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = self._ciphers[key_id].encrypt(nonce, payload.SerializeToString(), _aad(key_id))
-        return Payload(
-            metadata={"encoding": ENCODING, KEY_ID: key_id.encode()}, data=nonce + sealed
-        )
+        blob = self._envelopes[key_id].encrypt(payload.SerializeToString(), _aad(key_id))
+        return Payload(metadata={"encoding": ENCODING, KEY_ID: key_id.encode()}, data=blob)
 
     def decrypt(self, payload: Payload) -> Payload:
         """The original of an encrypted payload; any other payload unchanged."""
@@ -78,20 +71,17 @@ class EncryptionCodec(PayloadCodec):
         if raw_id is None:
             raise CodecError(f"encrypted payload without the {KEY_ID!r} metadata")
         key_id = raw_id.decode(errors="replace")
-        cipher = self._ciphers.get(key_id)
-        if cipher is None:
+        envelope = self._envelopes.get(key_id)
+        if envelope is None:
             raise CodecError(
                 f"payload encrypted with key id {key_id!r}, which is not in the keyring "
-                f"(configured: {', '.join(sorted(self._ciphers))})"
+                f"(configured: {', '.join(sorted(self._envelopes))})"
             )
-        if len(payload.data) < NONCE_BYTES + TAG_BYTES:
-            raise CodecError(f"payload under key id {key_id!r} is too short to be encrypted")
-        nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
         try:
-            plain = cipher.decrypt(nonce, sealed, _aad(key_id))
-        except InvalidTag:
+            plain = envelope.decrypt(payload.data, _aad(key_id))
+        except EnvelopeError as err:
             raise CodecError(
-                f"payload under key id {key_id!r} does not decrypt: the key with that id is "
-                "not the one it was encrypted with, or the payload was altered"
+                f"payload under key id {key_id!r} does not decrypt ({err}): the key with that "
+                "id is not the one it was encrypted with, or the payload was altered"
             ) from None
         return Payload.FromString(plain)

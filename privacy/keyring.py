@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import re
 from dataclasses import dataclass
 
-KEY_BYTES = 32
+from .envelope import KEY_BYTES, generate_key
+
 _KEY_ID = re.compile(r"^[A-Za-z0-9._-]{1,32}$")
 
 
@@ -62,4 +62,4 @@ def parse_keyring(text: str, variable: str) -> Keyring:
 
 
 def generate_keyring(key_id: str) -> Keyring:
-    return Keyring(current_id=key_id, keys={key_id: os.urandom(KEY_BYTES)})
+    return Keyring(current_id=key_id, keys={key_id: generate_key()})

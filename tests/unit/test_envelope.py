@@ -1,0 +1,33 @@
+"""The one AES-256-GCM envelope under the codec, the seals and the wrapped keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from privacy.envelope import KEY_BYTES, NONCE_BYTES, TAG_BYTES, Envelope, EnvelopeError
+from privacy.envelope import generate_key as new_key
+
+
+def test_a_blob_opens_with_its_key_and_associated_data_only() -> None:
+    key = new_key()
+    blob = Envelope(key).encrypt(b"plain", b"nbm:test:a")
+    assert len(blob) == NONCE_BYTES + len(b"plain") + TAG_BYTES
+    assert Envelope(key).decrypt(blob, b"nbm:test:a") == b"plain"
+    with pytest.raises(EnvelopeError):
+        Envelope(key).decrypt(blob, b"nbm:test:b")  # moved to another place
+    with pytest.raises(EnvelopeError):
+        Envelope(new_key()).decrypt(blob, b"nbm:test:a")  # another key
+    with pytest.raises(EnvelopeError):
+        Envelope(key).decrypt(blob[:-1] + bytes([blob[-1] ^ 1]), b"nbm:test:a")  # altered
+
+
+def test_each_blob_has_a_fresh_nonce() -> None:
+    envelope = Envelope(new_key())
+    assert envelope.encrypt(b"x", b"") != envelope.encrypt(b"x", b"")
+
+
+def test_a_short_blob_and_a_wrong_key_size_are_refused() -> None:
+    with pytest.raises(EnvelopeError, match="too short"):
+        Envelope(new_key()).decrypt(b"\0" * (NONCE_BYTES + TAG_BYTES - 1), b"")
+    with pytest.raises(ValueError, match=f"{KEY_BYTES} bytes, not 16"):
+        Envelope(b"\0" * 16)
