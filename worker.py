@@ -8,28 +8,14 @@ from typing import Any
 
 from temporalio.client import Client
 from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import PostgresEventStore, TrajectoryEventActivities
 from activities.checkpoints import CheckpointActivities
 from nbm.logs import configure_logging, get_logger
 from nbm.settings import ConfigError, load_settings
 from nbm.temporal import connect
-from workflows import TrajectoryWorkflow
+from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
-
-
-def workflow_runner() -> SandboxedWorkflowRunner:
-    """The sandbox, with the pure modules passed through.
-
-    The domain and the message models are deterministic and side-effect free; importing them
-    once (not per workflow run) keeps one class per model, which pydantic needs, and saves memory.
-    """
-    return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules(
-            "domain", "workflows.messages", "activities.trajectory_events", "pydantic"
-        )
-    )
 
 
 def build_worker(

@@ -1,7 +1,8 @@
 """All I/O of the trajectories: the PostgreSQL event store and the activities that write it."""
 
 from .event_store import EventConflict, EventGap, EventStoreError, PostgresEventStore
-from .migrations import MIGRATIONS, migrate
+from .migrations import migrate_database
+from .schema import MIGRATIONS
 from .trajectory_events import AppendEvents, AppendResult, TrajectoryEventActivities
 
 __all__ = [
@@ -13,5 +14,5 @@ __all__ = [
     "EventStoreError",
     "PostgresEventStore",
     "TrajectoryEventActivities",
-    "migrate",
+    "migrate_database",
 ]

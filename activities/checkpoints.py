@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pydantic import BaseModel, ConfigDict, ValidationError
 from temporalio import activity
 
+from .chain import canonical_json
 from .event_store import PostgresEventStore
 
 CHECKPOINT_FORMAT = 1
@@ -57,8 +57,9 @@ class Checkpoint(BaseModel):
 
     def signed_bytes(self) -> bytes:
         """The canonical JSON (sorted keys, no spaces) of everything but the signature."""
-        body = self.model_dump(mode="json", exclude={"signature"})
-        return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        # The chain's canonical JSON; the fields are ASCII (ids, hex, times), so the bytes are
+        # the same as those of the checkpoints signed before it was shared.
+        return canonical_json(self.model_dump(mode="json", exclude={"signature"}))
 
 
 @dataclass(frozen=True)

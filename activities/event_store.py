@@ -9,7 +9,7 @@ PostgreSQL recorder, which takes `LOCK TABLE ... IN EXCLUSIVE MODE` for it; that
 UPDATE, DELETE or TRUNCATE privileges, which the application's role must not have).
 
 The application connects as `nbm_app` (SELECT and INSERT only). Migrations run apart, as the
-schema owner: `PostgresEventStore.migrate_database(owner_dsn)`.
+schema owner: `activities.migrations.migrate_database(owner_url)`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import asyncpg
 from domain.trajectory import AnyEvent, load_event
 
 from .chain import ZERO_HASH, ChainRecord, ChainRow, StoredEvent, canonical_json, seal
-from .migrations import migrate
 
 NOTIFY_CHANNEL = "nbm_events"
 """Notified (payload: the last new position) by every append that stored something."""
@@ -141,15 +140,13 @@ class PostgresEventStore:
 
     @classmethod
     async def connect(
-        cls, dsn: str, *, migrate: bool = False, min_size: int = 1, max_size: int = 10
+        cls, dsn: str, *, min_size: int = 1, max_size: int = 10
     ) -> PostgresEventStore:
-        """A store on a new pool. `migrate=True` first migrates over `dsn` (an owner's URL).
+        """A store on a new pool.
 
         Raises:
             SchemaMissing: the events table does not exist (the migrations have not run).
         """
-        if migrate:
-            await cls.migrate_database(dsn)
         pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
         assert pool is not None
         if await pool.fetchval("SELECT to_regclass('events') IS NULL"):
@@ -160,26 +157,12 @@ class PostgresEventStore:
             )
         return cls(pool)
 
-    @staticmethod
-    async def migrate_database(owner_dsn: str) -> list[str]:
-        """Apply the missing migrations, connected as the schema owner; the names applied."""
-        conn = await asyncpg.connect(owner_dsn)
-        try:
-            return await migrate(conn)
-        finally:
-            await conn.close()
-
     @property
     def pool(self) -> asyncpg.Pool:
         return self._pool
 
     async def close(self) -> None:
         await self._pool.close()
-
-    async def migrate(self) -> list[str]:
-        """Migrate over this store's own pool: only for a store connected as the owner."""
-        async with self._pool.acquire() as conn:
-            return await migrate(conn)
 
     async def append(self, events: Sequence[AnyEvent]) -> int:
         """Store `events` of one stream, in order; returns how many were new.

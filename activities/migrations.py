@@ -1,29 +1,44 @@
-"""Schema migrations: an ordered list, each applied once, in order, and recorded.
+"""Schema migrations: the one way to migrate, as the schema owner, for every process.
 
-A shipped migration is never edited; a change is a new migration at the end of the list.
+`migrate_database(owner_url)` applies what the database lacks of `activities.schema.MIGRATIONS`,
+in order, each once, and records it; production's one-shot `python -m nbm.migrate`, the
+embedded stack, the benchmarks and the tests all call it. The application's role may not run
+DDL, so nothing else migrates: the store refuses to open a database without its tables.
 """
 
 from __future__ import annotations
 
 import asyncpg
 
-from .event_store_schema import EVENT_STORE_MIGRATIONS
-from .key_store import KEY_STORE_MIGRATIONS
-from .projections import PROJECTION_MIGRATIONS
-
-MIGRATIONS: list[tuple[str, str]] = [
-    *EVENT_STORE_MIGRATIONS,  # 00xx
-    *KEY_STORE_MIGRATIONS,  # 01xx
-    *PROJECTION_MIGRATIONS,  # 02xx
-]
-"""Every migration, in the order applied; names are unique and never reused."""
+from .schema import APP_ROLE, MIGRATIONS
 
 # Any constant works; it only has to be the same for every process that migrates.
 _MIGRATION_LOCK = 0x4E424D  # "NBM"
 
 
-async def migrate(conn: asyncpg.Connection) -> list[str]:
-    """Apply the migrations this database lacks; returns the names applied now."""
+async def migrate_database(owner_url: str, *, app_password: str | None = None) -> list[str]:
+    """Apply the migrations this database lacks; returns the names applied now.
+
+    With `app_password`, the application's role (`nbm_app`) also gets that password, so a
+    worker can log in over the network (production sets it from a secret).
+    """
+    conn = await asyncpg.connect(owner_url)
+    try:
+        applied = await _migrate(conn)
+        if app_password:
+            # ALTER ROLE takes no bind parameters: quote the literal in the server.
+            statement = await conn.fetchval(
+                "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+                APP_ROLE,
+                app_password,
+            )
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+    return applied
+
+
+async def _migrate(conn: asyncpg.Connection) -> list[str]:
     applied_now: list[str] = []
     async with conn.transaction():
         # Two workers starting at once must not both apply the same migration.

@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from activities import PostgresEventStore
-from activities.event_store_schema import APP_ROLE
+from activities.migrations import migrate_database
+from activities.schema import APP_ROLE
 from nbm.servers import as_user, embedded_postgres_url
 
 
@@ -17,7 +18,7 @@ async def fresh_store(*, max_size: int = 2) -> AsyncIterator[PostgresEventStore]
     """The store as the application sees it (role nbm_app) on a new, empty server."""
     with tempfile.TemporaryDirectory(prefix="nbm-bench-") as folder:
         owner_url = embedded_postgres_url(Path(folder) / "pg", cleanup="stop")
-        await PostgresEventStore.migrate_database(owner_url)
+        await migrate_database(owner_url)
         store = await PostgresEventStore.connect(as_user(owner_url, APP_ROLE), max_size=max_size)
         try:
             yield store

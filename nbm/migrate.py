@@ -11,32 +11,11 @@ import asyncio
 import os
 import sys
 
-import asyncpg
-
-from activities import migrate
-from activities.event_store_schema import APP_ROLE
+from activities.migrations import migrate_database
 from nbm.logs import configure_logging, get_logger
 from nbm.settings import ConfigError, load_settings
 
 PASSWORD_VARIABLE = "NBM_APP_DB_PASSWORD"
-
-
-async def run(owner_url: str, app_password: str | None) -> list[str]:
-    """Apply the missing migrations; set the app role's password when given."""
-    conn = await asyncpg.connect(owner_url)
-    try:
-        applied = await migrate(conn)
-        if app_password:
-            # ALTER ROLE takes no bind parameters: quote the literal in the server.
-            statement = await conn.fetchval(
-                "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
-                APP_ROLE,
-                app_password,
-            )
-            await conn.execute(statement)
-    finally:
-        await conn.close()
-    return applied
 
 
 def main() -> int:
@@ -49,7 +28,7 @@ def main() -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     password = os.environ.get(PASSWORD_VARIABLE)
-    applied = asyncio.run(run(owner_url, password))
+    applied = asyncio.run(migrate_database(owner_url, app_password=password))
     log.info("migrated", applied=applied, app_password_set=bool(password))
     return 0
 

@@ -33,8 +33,8 @@ from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
 from temporalio.client import Client
 
-from activities import PostgresEventStore
-from activities.event_store_schema import APP_ROLE
+from activities.migrations import migrate_database
+from activities.schema import APP_ROLE
 from nbm.local_secrets import ensure_local_secrets
 from nbm.logs import configure_logging, get_logger
 from nbm.processes import Child, free_port, port_answers, port_free, stop_postgres, tail
@@ -133,10 +133,10 @@ class Stack:
         """
         if self.settings.database_url:  # external: migrated by its owner, if we are told who
             if self.settings.migration_database_url:
-                await PostgresEventStore.migrate_database(self.settings.migration_database_url)
+                await migrate_database(self.settings.migration_database_url)
             return self.settings.database_url
         owner_url = await self.start_postgres()
-        applied = await PostgresEventStore.migrate_database(owner_url)
+        applied = await migrate_database(owner_url)
         if applied:
             log.info("migrations applied", migrations=applied)
         self.info["migration_database_url"] = owner_url

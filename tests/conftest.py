@@ -27,7 +27,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import PostgresEventStore
-from activities.event_store_schema import APP_ROLE
+from activities.migrations import migrate_database
+from activities.schema import APP_ROLE
 from nbm.logs import configure_logging
 from nbm.servers import as_user, temporal_cli, temporal_test_server, with_database
 from nbm.temporal import data_converter
@@ -92,7 +93,7 @@ async def database_url(pg_url: str) -> AsyncIterator[str]:
 @pytest.fixture
 async def app_database_url(database_url: str) -> str:
     """This test's database, migrated by its owner; the URL of the application's role."""
-    await PostgresEventStore.migrate_database(database_url)
+    await migrate_database(database_url)
     return as_user(database_url, APP_ROLE)
 
 

@@ -7,6 +7,7 @@ from .messages import (
     TrajectoryInput,
     TrajectoryResult,
 )
+from .runner import workflow_runner
 from .trajectory import TrajectoryWorkflow
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "TrajectoryInput",
     "TrajectoryResult",
     "TrajectoryWorkflow",
+    "workflow_runner",
 ]

@@ -49,8 +49,7 @@ from activities.checkpoints import (
 )
 from domain import trajectory
 from nbm.settings import Settings, load_settings
-from worker import workflow_runner
-from workflows import TrajectoryWorkflow
+from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
 from workflows.messages import WORKFLOW_TYPE
 

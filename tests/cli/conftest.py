@@ -29,7 +29,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
-from activities import PostgresEventStore
+from activities.migrations import migrate_database
 from nbm.cli import app
 from nbm.servers import with_database
 from nbm.settings import PROJECT_ROOT
@@ -95,7 +95,7 @@ async def cli_database_url(pg_url: str) -> AsyncIterator[str]:
         await admin.close()
     url = with_database(pg_url, name)
     # The worker no longer migrates (its role may not run DDL): the owner does it first.
-    await PostgresEventStore.migrate_database(url)
+    await migrate_database(url)
     yield url
     admin = await asyncpg.connect(pg_url)
     try:

@@ -10,8 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import AppendEvents, AppendResult, PostgresEventStore, TrajectoryEventActivities
-from worker import workflow_runner
-from workflows import TrajectoryWorkflow
+from workflows import TrajectoryWorkflow, workflow_runner
 
 
 class LosesEveryFirstAcknowledgement(TrajectoryEventActivities):

@@ -48,7 +48,7 @@ from activities.checkpoints import (
 from domain import trajectory
 from nbm.cli.audit_trail import schedule_checkpoints
 from tests import factories as f
-from worker import workflow_runner
+from workflows import workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)

@@ -15,6 +15,7 @@ import pytest
 from activities import MIGRATIONS, PostgresEventStore
 from activities.chain import canonical_json
 from activities.event_store import NOTIFY_CHANNEL, SchemaMissing
+from activities.migrations import migrate_database
 from domain import trajectory
 from tests import factories as f
 
@@ -49,7 +50,7 @@ async def test_the_application_role_has_select_and_insert_only(
 
 
 async def test_migrations_are_applied_once_and_recorded(database_url: str) -> None:
-    applied = await PostgresEventStore.migrate_database(database_url)
+    applied = await migrate_database(database_url)
     assert applied == [name for name, _ in MIGRATIONS]
     conn = await asyncpg.connect(database_url)
     try:
@@ -58,8 +59,8 @@ async def test_migrations_are_applied_once_and_recorded(database_url: str) -> No
         await conn.close()
     assert names == applied
     # Two more processes starting at once find nothing left to do.
-    again = PostgresEventStore.migrate_database(database_url)
-    assert await asyncio.gather(again, PostgresEventStore.migrate_database(database_url)) == [
+    again = migrate_database(database_url)
+    assert await asyncio.gather(again, migrate_database(database_url)) == [
         [],
         [],
     ]

@@ -1,17 +1,19 @@
-"""`python -m nbm.migrate`: what production's one-shot `migrate` service runs."""
+"""The one way to migrate, what production's one-shot `python -m nbm.migrate` runs."""
 
 from __future__ import annotations
 
 import asyncpg
 
 from activities import MIGRATIONS
-from activities.event_store_schema import APP_ROLE
-from nbm.migrate import run
+from activities.migrations import migrate_database
+from activities.schema import APP_ROLE
 
 
 async def test_migrates_once_and_sets_the_app_role_password(database_url: str) -> None:
-    assert await run(database_url, "not-a-real-secret") == [name for name, _ in MIGRATIONS]
-    assert await run(database_url, None) == []
+    assert await migrate_database(database_url, app_password="not-a-real-secret") == [
+        name for name, _ in MIGRATIONS
+    ]
+    assert await migrate_database(database_url) == []
     conn = await asyncpg.connect(database_url)
     try:
         stored = await conn.fetchval(

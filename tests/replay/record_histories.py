@@ -17,6 +17,7 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from activities import PostgresEventStore
+from activities.migrations import migrate_database
 from domain import trajectory
 from nbm import service
 from nbm.servers import embedded_postgres_url, temporal_test_server
@@ -104,9 +105,9 @@ async def record(target: Path) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp:
         # A throwaway server, connected as its superuser: so this script also migrates it.
-        store = await PostgresEventStore.connect(
-            embedded_postgres_url(Path(tmp) / "pg", cleanup="delete"), migrate=True
-        )
+        owner_url = embedded_postgres_url(Path(tmp) / "pg", cleanup="delete")
+        await migrate_database(owner_url)
+        store = await PostgresEventStore.connect(owner_url)
         try:
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.

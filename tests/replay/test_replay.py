@@ -19,8 +19,7 @@ from temporalio.worker import Replayer
 
 from tests.conftest import TEST_DATA_CONVERTER
 from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
-from worker import workflow_runner
-from workflows import TrajectoryWorkflow
+from workflows import TrajectoryWorkflow, workflow_runner
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 

@@ -31,8 +31,7 @@ from privacy.codec import ENCODING, KEY_ID, CodecError
 from privacy.keyring import generate_keyring
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER, TEST_KEYRING
-from worker import workflow_runner
-from workflows import CoachRequest, TrajectoryInput, TrajectoryWorkflow
+from workflows import CoachRequest, TrajectoryInput, TrajectoryWorkflow, workflow_runner
 
 from .helpers import advance_to, start_ready_to_learn
 

@@ -1,0 +1,25 @@
+"""The database schema as data: SQL only, no imports but these modules.
+
+Every migration, in the order applied; a shipped migration is never edited, a change is a new
+one at the end of its group. `activities.migrations` applies them; the store, the key store
+and the projections only read and write the tables they create.
+"""
+
+from .events import APP_ROLE, EVENT_STORE_MIGRATIONS
+from .keys import KEY_STORE_MIGRATIONS
+from .read_models import PROJECTION_MIGRATIONS
+
+MIGRATIONS: list[tuple[str, str]] = [
+    *EVENT_STORE_MIGRATIONS,  # 00xx
+    *KEY_STORE_MIGRATIONS,  # 01xx
+    *PROJECTION_MIGRATIONS,  # 02xx
+]
+"""Every migration, in the order applied; names are unique and never reused."""
+
+__all__ = [
+    "APP_ROLE",
+    "EVENT_STORE_MIGRATIONS",
+    "KEY_STORE_MIGRATIONS",
+    "MIGRATIONS",
+    "PROJECTION_MIGRATIONS",
+]

@@ -1,0 +1,66 @@
+"""Schema of the read models and their tracking position (`activities.projections`)."""
+
+from __future__ import annotations
+
+PROJECTION_MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0201_read_models",
+        """
+        CREATE TABLE trajectory_summary (
+            trajectory_id         text PRIMARY KEY,
+            version               integer     NOT NULL,
+            step                  text        NOT NULL,
+            route                 text        NOT NULL,
+            programme_id          text        NOT NULL,
+            coach_id              text        NOT NULL,
+            employer_id           text        NOT NULL,
+            started_at            timestamptz NOT NULL,
+            updated_at            timestamptz NOT NULL,
+            expected_job_date     date        NOT NULL,
+            learning_started_at   timestamptz,
+            learning_ends_at      timestamptz,
+            learning_weeks        integer     NOT NULL,
+            regular_job_started   date,
+            contract_hours        integer,
+            wage_cost_subsidy_pct integer,
+            benefit_ended         boolean,
+            follow_up_at          timestamptz,
+            closed_at             timestamptz,
+            outcome_type          text,
+            closure_reason        text,
+            lasting_placement     boolean,
+            open_calamities       integer     NOT NULL,
+            escalations           integer     NOT NULL
+        );
+        CREATE INDEX trajectory_summary_coach ON trajectory_summary (coach_id);
+        CREATE INDEX trajectory_summary_route ON trajectory_summary (route);
+
+        CREATE TABLE caseload (
+            coach_id          text PRIMARY KEY,
+            open_trajectories integer NOT NULL,
+            in_learning       integer NOT NULL,
+            escalations       integer NOT NULL
+        );
+
+        CREATE TABLE outcomes (
+            route              text    NOT NULL,
+            outcome_type       text    NOT NULL,
+            count              integer NOT NULL,
+            lasting_placements integer NOT NULL,
+            PRIMARY KEY (route, outcome_type)
+        );
+
+        CREATE TABLE projection_tracking (
+            projection text PRIMARY KEY,
+            position   bigint NOT NULL CHECK (position >= 0)
+        );
+        -- The row exists from the start, so every projector locks it and none inserts it.
+        INSERT INTO projection_tracking (projection, position) VALUES ('read_models', 0);
+
+        -- The application's role (made by 0002_app_role) keeps the read models; the
+        -- events stay SELECT and INSERT only for it.
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_summary, caseload, outcomes, projection_tracking TO nbm_app;
+        """,
+    ),
+]
