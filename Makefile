@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CODE := domain privacy workflows activities nbm
+CODE := domain privacy workflows activities nbm devstack
 
 .PHONY: venv run test lint bench record-histories clean
 
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m nbm.stack run
+	$(BIN)/python -m devstack run
 
 test: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider

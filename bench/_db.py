@@ -10,7 +10,7 @@ from pathlib import Path
 from activities import PostgresEventStore
 from activities.migrations import migrate_database
 from activities.schema import APP_ROLE
-from nbm.servers import as_user, embedded_postgres_url
+from devstack.servers import as_user, embedded_postgres_url
 
 
 @asynccontextmanager

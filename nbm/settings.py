@@ -7,7 +7,7 @@ them it uses the embedded stack that `make run` started, whose addresses it find
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -16,10 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from privacy.keyring import Keyring, KeyringError, parse_keyring
 
-from .local_secrets import read_local_secrets
+from .local_files import LocalFileError, LocalSecrets, StackInfo, read_secrets, read_stack
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-STACK_FILE = "stack.json"
 
 
 class ConfigError(Exception):
@@ -53,23 +52,16 @@ class Settings(BaseSettings):
     """Comma-separated Web UI origins the codec server answers (default: the local UI)."""
     codec_server_token: str | None = Field(default=None, alias="NBM_CODEC_SERVER_TOKEN", repr=False)
 
-    def stack_file(self) -> Path:
-        return self.data_dir / STACK_FILE
-
-    def _stack(self) -> dict[str, str]:
-        path = self.stack_file()
-        if not path.exists():
-            return {}
+    def _stack(self) -> StackInfo:
+        """The embedded stack's `stack.json`; an empty one when no stack runs."""
         try:
-            return dict(json.loads(path.read_text()))
-        except (OSError, ValueError) as err:
-            raise ConfigError(
-                f"{path} is unreadable ({err}); remove it and run `make run`"
-            ) from err
+            return read_stack(self.data_dir) or StackInfo(pid=0)
+        except LocalFileError as err:
+            raise ConfigError(str(err)) from None
 
     def resolved_temporal_address(self) -> str:
         """TEMPORAL_ADDRESS, or the embedded dev server's address."""
-        address = self.temporal_address or self._stack().get("temporal_address")
+        address = self.temporal_address or self._stack().temporal_address
         if not address:
             raise ConfigError(
                 "no Temporal server: set TEMPORAL_ADDRESS (host:port) or start the embedded "
@@ -79,7 +71,7 @@ class Settings(BaseSettings):
 
     def resolved_database_url(self) -> str:
         """NBM_DATABASE_URL, or the embedded PostgreSQL's URL."""
-        url = self.database_url or self._stack().get("database_url")
+        url = self.database_url or self._stack().database_url
         if not url:
             raise ConfigError(
                 "no PostgreSQL: set NBM_DATABASE_URL (postgresql://...) or start the embedded "
@@ -95,33 +87,38 @@ class Settings(BaseSettings):
         """NBM_MIGRATION_DATABASE_URL, else the embedded stack's owner URL, else the app URL."""
         return (
             self.migration_database_url
-            or self._stack().get("migration_database_url")
+            or self._stack().migration_database_url
             or self.resolved_database_url()
         )
 
-    def _secret(self, value: str | None, key: str, variable: str) -> str:
+    def _secret(self, value: str | None, variable: str, pick: Callable[[LocalSecrets], str]) -> str:
         if value:
             return value
-        found = read_local_secrets(self.data_dir).get(key)
-        if not found:
+        try:
+            local = read_secrets(self.data_dir)
+        except LocalFileError as err:
+            raise ConfigError(f"no {variable} set, and {err}") from None
+        if local is None:
             raise ConfigError(
                 f"no {variable}: set it, or start the embedded stack with `make run` "
                 "(which keeps generated secrets in the data folder)"
             )
-        return found
+        return pick(local)
 
     def resolved_kek(self) -> Keyring:
         """The key-encryption keys that wrap each candidate's key (NBM_KEK)."""
-        return self._keyring(self._secret(self.kek, "kek", "NBM_KEK"), "NBM_KEK")
+        return self._keyring(self._secret(self.kek, "NBM_KEK", lambda local: local.kek), "NBM_KEK")
 
     def resolved_codec_keys(self) -> Keyring:
         """The keys of the Temporal payload codec (NBM_CODEC_KEYS)."""
-        text = self._secret(self.codec_keys, "codec_keys", "NBM_CODEC_KEYS")
+        text = self._secret(self.codec_keys, "NBM_CODEC_KEYS", lambda local: local.codec_keys)
         return self._keyring(text, "NBM_CODEC_KEYS")
 
     def resolved_audit_signing_key(self) -> bytes:
         """The PEM of the Ed25519 key that signs audit checkpoints (NBM_AUDIT_SIGNING_KEY)."""
-        text = self._secret(self.audit_signing_key, "audit_signing_key", "NBM_AUDIT_SIGNING_KEY")
+        text = self._secret(
+            self.audit_signing_key, "NBM_AUDIT_SIGNING_KEY", lambda local: local.audit_signing_key
+        )
         if not text.lstrip().startswith("-----BEGIN"):
             try:
                 text = Path(text).read_text()

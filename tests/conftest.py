@@ -29,8 +29,8 @@ from temporalio.worker import Worker
 from activities import PostgresEventStore
 from activities.migrations import migrate_database
 from activities.schema import APP_ROLE
+from devstack.servers import as_user, temporal_cli, temporal_test_server, with_database
 from nbm.logs import configure_logging
-from nbm.servers import as_user, temporal_cli, temporal_test_server, with_database
 from nbm.temporal import data_converter
 from privacy.keyring import parse_keyring
 from worker import build_worker

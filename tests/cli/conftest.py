@@ -30,8 +30,8 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
 from activities.migrations import migrate_database
+from devstack.servers import with_database
 from nbm.cli import app
-from nbm.servers import with_database
 from nbm.settings import PROJECT_ROOT
 from privacy.keyring import generate_keyring
 

@@ -15,9 +15,9 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from activities import PostgresEventStore
+from devstack.servers import temporal_test_server
 from nbm.cli.coach import send_command
 from nbm.cli.trajectory import fetch_state, start_trajectory
-from nbm.servers import temporal_test_server
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER
 from worker import build_worker

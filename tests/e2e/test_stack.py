@@ -1,4 +1,4 @@
-"""End to end: `python -m nbm.stack run` starts the servers and the worker, stops them all on
+"""End to end: `python -m devstack run` starts the servers and the worker, stops them all on
 SIGINT with exit code 0, and a second run on the same data dir finds the data of the first.
 It generates its keys on the first run, keeps them for the second, and its codec server
 decrypts for the Web UI what its keys encrypted.
@@ -22,7 +22,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client, WorkflowExecutionStatus
 
-from nbm.local_secrets import read_local_secrets
+from nbm.local_files import read_secrets
 from nbm.settings import PROJECT_ROOT
 from nbm.temporal import PLAIN_DATA_CONVERTER, data_converter
 from privacy.codec import ENCODING
@@ -32,7 +32,7 @@ psutil = pytest.importorskip("psutil", reason="installed with the 'embedded' ext
 
 pytestmark = pytest.mark.e2e
 
-STACK = [sys.executable, "-m", "nbm.stack", "run", "--no-demo"]
+STACK = [sys.executable, "-m", "devstack", "run", "--no-demo"]
 START_TIMEOUT = 45.0
 PROBE_WORKFLOW_ID = "stack-probe"
 PROBE_ARGUMENT = "a probe the Web UI shows decrypted"
@@ -152,7 +152,7 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
         assert all(alive(pid) for pid in info["processes"].values())
         assert info["ui_url"].startswith("http://127.0.0.1:")
         assert info["codec_url"].startswith("http://127.0.0.1:")
-        codec_keys = read_local_secrets(data_dir)["codec_keys"]
+        codec_keys = read_secrets(data_dir).codec_keys
 
         keyring = parse_keyring(codec_keys, "codec_keys")
         client = await Client.connect(
@@ -201,7 +201,7 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
         described = await client.get_workflow_handle(PROBE_WORKFLOW_ID).describe()
         assert described.status == WorkflowExecutionStatus.RUNNING
         # The same keys as in the first run: what it stored still decrypts.
-        assert read_local_secrets(data_dir)["codec_keys"] == codec_keys
+        assert read_secrets(data_dir).codec_keys == codec_keys
         await assert_codec_server_decrypts(info, await stored_input(info))
     finally:
         code = await stack.interrupt()

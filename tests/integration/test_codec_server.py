@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 
+from devstack.processes import free_port, port_answers
 from nbm.codec_server import build_app
-from nbm.processes import free_port, port_answers
 from nbm.settings import PROJECT_ROOT
 from privacy.codec import ENCODING, KEY_ID, EncryptionCodec
 from privacy.keyring import Keyring, generate_keyring

@@ -18,9 +18,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities import PostgresEventStore
 from activities.migrations import migrate_database
+from devstack.servers import embedded_postgres_url, temporal_test_server
 from domain import trajectory
 from nbm import service
-from nbm.servers import embedded_postgres_url, temporal_test_server
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER
 from tests.workflows.helpers import advance_to, start_ready_to_learn

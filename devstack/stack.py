@@ -1,7 +1,7 @@
 """The embedded stack behind `make run`: PostgreSQL, the Temporal dev server, the codec
 server, the worker, a demo.
 
-`python -m nbm.stack run` generates the local secrets on first use (unless they are all set
+`python -m devstack run` generates the local secrets on first use (unless they are all set
 in the environment), starts each server whose address is not set in the environment
 (TEMPORAL_ADDRESS, NBM_DATABASE_URL), migrates the database as its owner (the worker and the
 CLI connect as the application's role), starts the codec server and points the Web UI at it, so
@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import contextlib
 import fcntl
-import json
 import logging
 import os
 import signal
@@ -35,17 +34,19 @@ from temporalio.client import Client
 
 from activities.migrations import migrate_database
 from activities.schema import APP_ROLE
-from nbm.local_secrets import ensure_local_secrets
+from nbm.local_files import LocalFileError, StackInfo, read_stack, stack_path, write_stack
 from nbm.logs import configure_logging, get_logger
-from nbm.processes import Child, free_port, port_answers, port_free, stop_postgres, tail
-from nbm.servers import (
+from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
+
+from .local_secrets import ensure_local_secrets
+from .processes import Child, free_port, port_answers, port_free, stop_postgres, tail
+from .servers import (
     MissingServerBinary,
     as_user,
     embedded_postgres_url,
     temporal_cli,
     with_database,
 )
-from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
 
 APP_DATABASE = "nbm"
 DEFAULT_PORTS = (7233, 8233)  # the Temporal CLI's own defaults: gRPC and Web UI
@@ -54,7 +55,7 @@ CHECKPOINT_EVERY = "10m"
 START_TIMEOUT = 60.0  # seconds; a first start on a busy two-core machine stays far below
 POLL = 0.25
 
-log = get_logger("nbm.stack")
+log = get_logger("devstack")
 
 
 class StackError(Exception):
@@ -76,9 +77,7 @@ class Stack:
             "projector": self.data_dir / "logs" / "projector.log",
             "schedule": self.data_dir / "logs" / "schedule.log",
         }
-        self.info: dict[str, Any] = {
-            "pid": os.getpid(), "ui_url": None, "codec_url": None, "processes": {},
-        }  # fmt: skip
+        self.info = StackInfo(pid=os.getpid())
         self.env = dict(os.environ, NBM_DATA_DIR=str(self.data_dir))
         # The venv's bin/ first, so the demo's `nbm` calls find the CLI of this install.
         bindir = str(Path(sys.executable).parent)
@@ -106,7 +105,7 @@ class Stack:
         pgdata = self.data_dir / "postgres"
         url = await asyncio.to_thread(embedded_postgres_url, pgdata)
         self.postgres = get_server(pgdata)  # the handle embedded_postgres_url just made
-        self.info["processes"]["postgres"] = self.postgres.get_pid()
+        self.info.processes["postgres"] = self.postgres.get_pid()
         admin = await asyncpg.connect(with_database(url, "postgres"))
         try:
             exists = await admin.fetchval(
@@ -139,7 +138,7 @@ class Stack:
         applied = await migrate_database(owner_url)
         if applied:
             log.info("migrations applied", migrations=applied)
-        self.info["migration_database_url"] = owner_url
+        self.info.migration_database_url = owner_url
         return as_user(owner_url, APP_ROLE)
 
     async def start_codec_server(self, ui_port: int | None) -> str:
@@ -154,7 +153,7 @@ class Stack:
             "codec_server", args, self.env, self.logs["codec_server"], signal.SIGTERM
         )
         self.children["codec_server"] = child
-        self.info["processes"]["codec_server"] = child.proc.pid
+        self.info.processes["codec_server"] = child.proc.pid
         deadline = time.monotonic() + START_TIMEOUT
         while not await port_answers(port):
             self.check()
@@ -164,7 +163,7 @@ class Stack:
                 )
             await asyncio.sleep(POLL)
         url = f"http://127.0.0.1:{port}"
-        self.info["codec_url"] = url
+        self.info.codec_url = url
         return url
 
     async def start_temporal(self, grpc: int, ui: int, codec_url: str) -> str:
@@ -180,8 +179,8 @@ class Stack:
             args += ["--namespace", self.settings.temporal_namespace]
         child = await Child.spawn("temporal", args, self.env, self.logs["temporal"], signal.SIGTERM)
         self.children["temporal"] = child
-        self.info["processes"]["temporal"] = child.proc.pid
-        self.info["ui_url"] = f"http://127.0.0.1:{ui}"
+        self.info.processes["temporal"] = child.proc.pid
+        self.info.ui_url = f"http://127.0.0.1:{ui}"
         return f"127.0.0.1:{grpc}"
 
     async def connect(self, address: str) -> Client:
@@ -206,7 +205,7 @@ class Stack:
             "worker", [sys.executable, "worker.py"], self.env, self.logs["worker"], signal.SIGINT
         )
         self.children["worker"] = child
-        self.info["processes"]["worker"] = child.proc.pid
+        self.info.processes["worker"] = child.proc.pid
         # Ready means polling: the demo's first workflow task then runs at once.
         request = DescribeTaskQueueRequest(
             namespace=self.settings.temporal_namespace,
@@ -232,7 +231,7 @@ class Stack:
             signal.SIGTERM,
         )
         self.children["projector"] = child
-        self.info["processes"]["projector"] = child.proc.pid
+        self.info.processes["projector"] = child.proc.pid
 
     async def schedule_checkpoints(self) -> None:
         """A Temporal Schedule signs the chains' heads every few minutes (`nbm audit ...`)."""
@@ -275,25 +274,22 @@ class Stack:
             codec_url = await self.start_codec_server(ui_port)
             address = await self.start_temporal(grpc_port, ui_port, codec_url)
         self.env.update(TEMPORAL_ADDRESS=address, NBM_DATABASE_URL=database_url)
-        self.info.update(temporal_address=address, database_url=database_url)
+        self.info.temporal_address, self.info.database_url = address, database_url
         client = await self.connect(address)
         await self.start_worker(client)
         await self.start_projector()
         await self.schedule_checkpoints()
-        stack_file = self.settings.stack_file()
-        tmp = stack_file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.info, indent=2))
-        tmp.replace(stack_file)  # readers never see half a file
+        write_stack(self.data_dir, self.info)
         seconds = round(time.monotonic() - started, 1)
         log.info("stack ready", seconds=seconds)
-        ui = f"; Web UI at {self.info['ui_url']}" if self.info["ui_url"] else ""
+        ui = f"; Web UI at {self.info.ui_url}" if self.info.ui_url else ""
         print(f"\nStack ready in {seconds} s{ui}", flush=True)
         if demo and not self.stop_requested.is_set():
             await self.run_demo()
 
     async def shutdown(self) -> None:
         """Stop, in order, whatever was started: demo, worker, Temporal, codec server, database."""
-        self.settings.stack_file().unlink(missing_ok=True)
+        stack_path(self.data_dir).unlink(missing_ok=True)
         for name in ("demo", "projector", "worker", "temporal", "codec_server"):
             if name in self.children:
                 await self.children[name].stop()
@@ -301,13 +297,13 @@ class Stack:
             await asyncio.to_thread(stop_postgres, self.postgres)
 
 
-def banner(info: dict[str, Any], data_dir: Path) -> str:
+def banner(info: StackInfo, data_dir: Path) -> str:
     lines = [
         "",
         "The Nieuwe Banen stack is running.",
-        f"  Web UI (Temporal):  {info['ui_url'] or '(external server: see its own UI)'}",
-        f"  Temporal address:   {info['temporal_address']}",
-        f"  Codec server:       {info['codec_url']} (decrypts payloads for the Web UI)",
+        f"  Web UI (Temporal):  {info.ui_url or '(external server: see its own UI)'}",
+        f"  Temporal address:   {info.temporal_address}",
+        f"  Codec server:       {info.codec_url} (decrypts payloads for the Web UI)",
         f"  Data and logs:      {data_dir}",
         "",
         "Try, in another terminal:",
@@ -320,17 +316,19 @@ def banner(info: dict[str, Any], data_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def running_pid(stack_file: Path) -> int | None:
+def running_pid(data_dir: Path) -> int | None:
     """The pid in an existing stack.json, if that process is a live stack."""
     try:
-        pid = int(json.loads(stack_file.read_text())["pid"])
-        os.kill(pid, 0)
-    except (OSError, ValueError, KeyError, TypeError):
+        info = read_stack(data_dir)
+        if info is None:
+            return None
+        os.kill(info.pid, 0)
+    except (OSError, LocalFileError):
         return None
     with contextlib.suppress(OSError):  # a reused pid is not a stack
-        if b"nbm.stack" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+        if b"devstack" not in Path(f"/proc/{info.pid}/cmdline").read_bytes():
             return None
-    return pid
+    return info.pid
 
 
 async def run(settings: Settings, *, demo: bool = True) -> int:
@@ -341,10 +339,10 @@ async def run(settings: Settings, *, demo: bool = True) -> int:
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held until this process ends
     except BlockingIOError:
-        pid = running_pid(settings.stack_file())
+        pid = running_pid(data_dir)
         print(f"A stack is already running on {data_dir} (pid {pid}).", file=sys.stderr)
         return 1
-    if (pid := running_pid(settings.stack_file())) is not None:
+    if (pid := running_pid(data_dir)) is not None:
         print(f"A stack is already running (pid {pid}).", file=sys.stderr)
         return 1
     stop = asyncio.Event()
@@ -371,7 +369,7 @@ async def run(settings: Settings, *, demo: bool = True) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m nbm.stack", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_cmd = commands.add_parser("run", help="start the stack, run the demo, wait for Ctrl-C")
     run_cmd.add_argument(

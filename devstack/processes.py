@@ -1,4 +1,4 @@
-"""The processes of the embedded stack (`nbm.stack`): starting, watching and stopping them."""
+"""The processes of the embedded stack (`devstack.stack`): starting, watching and stopping them."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from nbm.settings import PROJECT_ROOT
 
 STOP_TIMEOUT = 15.0  # seconds a process gets to stop by itself before it is killed
 
-log = get_logger("nbm.stack")
+log = get_logger("devstack")
 
 
 def port_free(port: int) -> bool:
