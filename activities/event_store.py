@@ -142,15 +142,27 @@ class PostgresEventStore:
     async def connect(
         cls, dsn: str, *, min_size: int = 1, max_size: int = 10
     ) -> PostgresEventStore:
-        """A store on a new pool.
+        """A store on a new pool of its own (closed by `close`).
 
         Raises:
             SchemaMissing: the events table does not exist (the migrations have not run).
         """
         pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
         assert pool is not None
-        if await pool.fetchval("SELECT to_regclass('events') IS NULL"):
+        try:
+            return await cls.on_pool(pool)
+        except SchemaMissing:
             await pool.close()
+            raise
+
+    @classmethod
+    async def on_pool(cls, pool: asyncpg.Pool) -> PostgresEventStore:
+        """A store on a pool its caller owns.
+
+        Raises:
+            SchemaMissing: the events table does not exist (the migrations have not run).
+        """
+        if await pool.fetchval("SELECT to_regclass('events') IS NULL"):
             raise SchemaMissing(
                 "the database has no events table: run the migrations as the schema owner "
                 "(NBM_MIGRATION_DATABASE_URL)"

@@ -25,7 +25,7 @@ from datetime import datetime
 from activities import PostgresEventStore
 from bench._db import fresh_store
 from domain import trajectory
-from nbm.cli.audit_trail import state_as_of
+from nbm.audit import state_as_of
 from tests.integration.test_as_of import long_trajectory
 
 TID = "traj-bench-0001"

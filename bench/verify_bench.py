@@ -24,7 +24,7 @@ from activities import PostgresEventStore
 from activities.chain import ChainRow, chain_bytes, verify_records
 from bench._db import fresh_store
 from domain import trajectory
-from nbm.cli.audit_chain import BATCH, verify_store
+from nbm.audit import BATCH, verify_store
 
 START = datetime(2026, 1, 5, 9, tzinfo=UTC)
 ROUNDS = 5

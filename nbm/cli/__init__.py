@@ -1,6 +1,7 @@
 """`nbm`: the work coach's command-line tool for Nieuwe Banen trajectories.
 
-One sub-app per noun (`trajectory`, `programme`). A user error ends a command with exit code
+One sub-app per noun (`trajectory`, `candidate`, `programme`, `report`, `audit`), each
+owning its commands. A user error ends a command with exit code
 1 and one line on stderr (`error: ...`); Typer's usage errors keep exit code 2.
 """
 
@@ -12,12 +13,7 @@ from typing import Annotated
 
 import typer
 
-from . import audit, candidate, programme, trajectory
-from . import audit_chain as _audit_chain  # noqa: F401 - registers commands on `audit`
-from . import audit_trail as _audit_trail  # noqa: F401 - registers commands on `audit`
-from . import coach as _coach  # noqa: F401 - registers the coach's commands on `trajectory`
-from . import match as _match  # noqa: F401 - registers `match` on `trajectory`
-from . import report as _report
+from . import audit, candidate, programme, report, trajectory
 from ._common import (
     CliState,
     ErrorHandlingGroup,
@@ -41,7 +37,7 @@ app.add_typer(trajectory.app, name="trajectory")
 app.add_typer(programme.app, name="programme")
 app.add_typer(audit.app, name="audit")
 app.add_typer(candidate.app, name="candidate")
-app.add_typer(_report.app, name="report")
+app.add_typer(report.app, name="report")
 
 
 @app.callback()

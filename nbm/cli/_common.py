@@ -11,10 +11,10 @@ import asyncio
 import getpass
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NoReturn, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -23,6 +23,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 from typer.core import TyperGroup
 
+from domain.shared import is_opaque_id
 from nbm.logs import configure_logging
 from nbm.service import ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
@@ -36,7 +37,13 @@ REQUEST_TIMEOUT = 30.0
 """Seconds a command waits for its answer. Updates and queries wait for a worker; without
 this a coach would stare at a silent terminal when no worker runs."""
 
-_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")  # domain's OpaqueId
+TrajectoryId = Annotated[str, typer.Argument(help="The trajectory's id.", show_default=False)]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def option(help: str, *names: str) -> Any:
+    """A required-looking option: its help, and no `[default: None]` beside it."""
+    return typer.Option(*names, help=help, show_default=False)
 
 
 class CliError(Exception):
@@ -95,7 +102,7 @@ def default_actor() -> str:
 
 
 def check_actor(actor: str) -> str:
-    if not _ID_PATTERN.match(actor):
+    if not is_opaque_id(actor):
         raise CliError(
             f"--actor / NBM_ACTOR: {actor!r} is not a valid id "
             "(letters, digits, '.', '_', ':', '-'; at most 64)"
@@ -110,7 +117,7 @@ def actor(ctx: typer.Context) -> str:
 
 # --- building commands from options ----------------------------------------------------
 
-FIELD_OPTIONS: dict[str, str] = {
+FIELD_OPTIONS: Mapping[str, str] = {
     "actor": "--actor",
     "trajectory_id": "--id",
     "coach_id": "--coach",
@@ -139,8 +146,10 @@ FIELD_OPTIONS: dict[str, str] = {
 """Model fields by the option a user typed them with, so an error names the option."""
 
 
-def describe_validation_error(err: ValidationError) -> str:
-    """`--option: rule` for each problem; the input values are never repeated."""
+def describe_validation_error(
+    err: ValidationError, options: Mapping[str, str] = FIELD_OPTIONS
+) -> str:
+    """`--option: rule` for each problem (`options`: field to option); never the input."""
     errors = err.errors(include_input=False, include_url=False)
     problems = []
     for e in errors:
@@ -151,10 +160,10 @@ def describe_validation_error(err: ValidationError) -> str:
         loc = ".".join(str(p) for p in e["loc"])
         generic = re.sub(r"\.\d+(?=\.|$)", "", loc)  # placements.0.weeks -> placements.weeks
         head, _, rest = generic.partition(".")
-        if generic in FIELD_OPTIONS:
-            name = FIELD_OPTIONS[generic]
-        elif head in FIELD_OPTIONS:  # a part of a value typed as one option (--placement)
-            name = f"{FIELD_OPTIONS[head]} {rest}".strip()
+        if generic in options:
+            name = options[generic]
+        elif head in options:  # a part of a value typed as one option (--placement)
+            name = f"{options[head]} {rest}".strip()
         else:
             name = loc
         message = e["msg"]
@@ -164,12 +173,15 @@ def describe_validation_error(err: ValidationError) -> str:
     return "invalid command: " + "; ".join(problems)
 
 
-def build(cls: type[M], **fields: Any) -> M:
-    """The command `cls` from the options; a broken rule becomes a one-line `CliError`."""
+def build(cls: type[M], *, options: Mapping[str, str] = FIELD_OPTIONS, **fields: Any) -> M:
+    """The command `cls` from the options; a broken rule becomes a one-line `CliError`.
+
+    `options` names the option each field was typed with, for the error line.
+    """
     try:
         return cls(**fields)
     except ValidationError as err:
-        raise CliError(describe_validation_error(err)) from None
+        raise CliError(describe_validation_error(err, options)) from None
 
 
 def parse_date(value: str, option: str) -> date:

@@ -7,11 +7,8 @@ NBM_KEK and NBM_DATABASE_URL for these (the embedded stack provides both).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
-import asyncpg
 
 from activities.key_store import CandidateErased, KeyStoreError, PostgresKeyStore
 from domain import trajectory
@@ -19,7 +16,8 @@ from domain.shared import PersonalData, Sealed
 from nbm.settings import Settings
 from privacy.seal import SealError, open_personal, seal_text
 
-from ._common import CONNECT_TIMEOUT, CliError, one_line
+from ._common import CliError
+from ._db import connected
 
 MAX_SUMMARY = 2000
 
@@ -28,29 +26,12 @@ MAX_SUMMARY = 2000
 async def key_store(config: Settings) -> AsyncIterator[PostgresKeyStore]:
     """The key store of the configured database; its problems become one-line `CliError`s."""
     kek = config.resolved_kek()  # a ConfigError before anything connects
-    url = config.resolved_database_url()
-    try:
-        pool = await asyncio.wait_for(
-            asyncpg.create_pool(url, min_size=1, max_size=2), CONNECT_TIMEOUT
-        )
-    except (OSError, TimeoutError, asyncpg.PostgresError) as err:
-        # Not the URL: it may hold a password.
-        reason = "no answer" if isinstance(err, TimeoutError) else one_line(str(err))[:120]
-        raise CliError(
-            f"cannot connect to PostgreSQL for the candidates' keys ({reason}); "
-            "is the stack running? (`make run`, or set NBM_DATABASE_URL)"
-        ) from None
-    assert pool is not None
-    try:
-        yield PostgresKeyStore(pool, kek)
-    except asyncpg.UndefinedTableError:
-        raise CliError(
-            "the database has no key store yet: start the worker once, which migrates it"
-        ) from None
-    except KeyStoreError as err:
-        raise CliError(str(err)) from None
-    finally:
-        await pool.close()
+    missing = "the database has no key store yet: start the worker once, which migrates it"
+    async with connected(config, missing=missing) as pool:
+        try:
+            yield PostgresKeyStore(pool, kek)
+        except KeyStoreError as err:
+            raise CliError(str(err)) from None
 
 
 def check_summary(summary: str | None) -> str | None:

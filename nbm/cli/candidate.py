@@ -9,14 +9,18 @@ for the outcome figures, and the audit chain still verifies: it covers the ciphe
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import typer
 
+from activities.key_store import PostgresKeyStore
 from nbm.settings import load_settings
 
-from ._common import actor, console, print_json, when
+from ._common import AsJson, actor, console, print_json, when
 from ._keys import key_store
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Candidates (kandidaten): their personal data, and its erasure.",
@@ -28,16 +32,15 @@ CandidateRef = Annotated[
 ]
 
 
-async def erase_candidate(candidate_ref: str, who: str) -> bool:
-    """Destroy the candidate's key; True if erased now, False if it already was."""
-    async with key_store(load_settings()) as keys:
-        return await keys.erase(candidate_ref, who)
+def with_keys(work: Callable[[PostgresKeyStore], Awaitable[T]]) -> T:
+    """`work(keys)` on the configured key store, in a fresh event loop."""
+    config = load_settings()
 
+    async def main() -> T:
+        async with key_store(config) as keys:
+            return await work(keys)
 
-async def candidate_status(candidate_ref: str) -> dict[str, Any]:
-    async with key_store(load_settings()) as keys:
-        row = await keys.status(candidate_ref)
-    return dict(row)
+    return asyncio.run(main())
 
 
 @app.command("erase")
@@ -57,7 +60,7 @@ def erase(
             f"Erase the personal data of candidate {candidate_ref} for good? This cannot be undone",
             abort=True,
         )
-    erased_now = asyncio.run(erase_candidate(candidate_ref, who))
+    erased_now = with_keys(lambda keys: keys.erase(candidate_ref, who))
     if erased_now:
         typer.echo(f"candidate {candidate_ref}: personal data erased (key destroyed)")
     else:
@@ -67,10 +70,10 @@ def erase(
 @app.command("status")
 def status(
     candidate_ref: CandidateRef,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Whether the candidate's personal data is still readable or was erased, when and by whom."""
-    row = asyncio.run(candidate_status(candidate_ref))
+    row = dict(with_keys(lambda keys: keys.status(candidate_ref)))
     erased = row["erased_at"] is not None
     if as_json:
         print_json({**row, "erased": erased})
@@ -88,11 +91,6 @@ def status(
         )
 
 
-async def rewrap_keys() -> int:
-    async with key_store(load_settings()) as keys:
-        return await keys.rewrap()
-
-
 @app.command("rewrap-keys")
 def rewrap_keys_command() -> None:
     """Wrap every candidate's key under the current KEK (the first in NBM_KEK).
@@ -101,5 +99,5 @@ def rewrap_keys_command() -> None:
     and the backups made before have expired, the old KEK can be removed. Until then an old
     backup still holds the erased candidates' wrapped keys, readable with the old KEK.
     """
-    count = asyncio.run(rewrap_keys())
+    count = with_keys(lambda keys: keys.rewrap())
     typer.echo(f"{count} candidate key(s) rewrapped under the current KEK")

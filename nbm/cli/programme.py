@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -10,7 +10,7 @@ from rich.text import Text
 
 from domain import trajectory
 
-from ._common import console, print_json
+from ._common import AsJson, console, print_json
 
 app = typer.Typer(
     help="Programmes (programma's): how long a week lasts and how often things happen.",
@@ -33,7 +33,7 @@ def programme_rows() -> list[dict[str, Any]]:
 
 
 @app.command("list")
-def list_(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def list_(as_json: AsJson = False) -> None:
     """List the programmes (programma's) for `nbm trajectory start --programme`."""
     rows = programme_rows()
     if as_json:

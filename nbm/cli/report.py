@@ -7,19 +7,18 @@ Each command is a thin sync wrapper around an async function that takes a pool.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 import typer
 from rich.table import Table
 
-from activities.projections import Projector, Rebuilt, Tracking
+from activities.projections import Projector
 from domain import trajectory
-from nbm.settings import load_settings
 
-from ._common import CONNECT_TIMEOUT, CliError, console, one_line, print_json
+from ._common import AsJson, console, print_json
+from ._db import run_db
 
 T = TypeVar("T")
 
@@ -27,9 +26,6 @@ app = typer.Typer(
     help="Reports (rapportages): caseload per coach, outcomes per route, the read models.",
     no_args_is_help=True,
 )
-
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
 
 # --- async functions (callable from tests) ---------------------------------------------
 
@@ -69,43 +65,12 @@ async def outcome_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
     return [by_route[k] for k in sorted(by_route)]
 
 
-async def projection_status(pool: asyncpg.Pool) -> Tracking:
-    return await Projector(pool).tracking()
+NO_READ_MODELS = "the read models do not exist in this database; run the migrations first"
 
 
-async def rebuild(pool: asyncpg.Pool) -> Rebuilt:
-    return await Projector(pool).rebuild()
-
-
-# --- running against PostgreSQL --------------------------------------------------------
-
-
-def run_db(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
-    """Load the settings, connect to PostgreSQL, run `work(pool)` in a fresh event loop."""
-    url = load_settings().resolved_database_url()  # a ConfigError before any loop starts
-
-    async def main() -> T:
-        try:
-            pool = await asyncio.wait_for(
-                asyncpg.create_pool(url, min_size=1, max_size=2), CONNECT_TIMEOUT
-            )
-        except (TimeoutError, OSError, asyncpg.PostgresError) as err:
-            reason = "no answer" if isinstance(err, TimeoutError) else one_line(str(err))[:120]
-            raise CliError(
-                f"cannot connect to PostgreSQL ({reason}); is the stack running? "
-                "(`make run`, or set NBM_DATABASE_URL)"
-            ) from None
-        assert pool is not None
-        try:
-            return await work(pool)
-        except asyncpg.UndefinedTableError:
-            raise CliError(
-                "the read models do not exist in this database; run the migrations first"
-            ) from None
-        finally:
-            await pool.close()
-
-    return asyncio.run(main())
+def read_models(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
+    """`work(pool)` on the configured database, whose read models it reads."""
+    return run_db(lambda pool, _: work(pool), missing=NO_READ_MODELS)
 
 
 # --- commands --------------------------------------------------------------------------
@@ -114,7 +79,7 @@ def run_db(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
 @app.command()
 def caseload(as_json: AsJson = False) -> None:
     """Caseload per work coach: open trajectories, those learning in, escalations."""
-    rows = run_db(caseload_rows)
+    rows = read_models(caseload_rows)
     if as_json:
         print_json(rows)
         return
@@ -131,7 +96,7 @@ def caseload(as_json: AsJson = False) -> None:
 @app.command()
 def outcomes(as_json: AsJson = False) -> None:
     """Outcomes per route: closed trajectories, placed, placement rate (placed / closed)."""
-    rows = run_db(outcome_rows)
+    rows = read_models(outcome_rows)
     if as_json:
         print_json(rows)
         return
@@ -154,7 +119,7 @@ def outcomes(as_json: AsJson = False) -> None:
 @app.command()
 def projections(as_json: AsJson = False) -> None:
     """Where the read models stand: tracked position, the store's head, the lag."""
-    status = run_db(projection_status)
+    status = read_models(lambda pool: Projector(pool).tracking())
     data = {"position": status.position, "head": status.head, "lag": status.lag}
     if as_json:
         print_json(data)
@@ -167,7 +132,7 @@ def projections(as_json: AsJson = False) -> None:
 @app.command("rebuild")
 def rebuild_(as_json: AsJson = False) -> None:
     """Rebuild the read models from zero: empty them, then replay every event."""
-    done = run_db(rebuild)
+    done = read_models(lambda pool: Projector(pool).rebuild())
     if as_json:
         print_json({"events": done.events, "seconds": round(done.seconds, 3)})
         return

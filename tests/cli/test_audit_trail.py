@@ -17,7 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities import PostgresEventStore
 from activities.checkpoints import public_pem
 from domain import trajectory
-from nbm.cli.audit_trail import SCHEDULE_ID
+from nbm.audit import SCHEDULE_ID
 from tests import factories as f
 from tests.integration.test_checkpoints import private_pem, rewrite_as_superuser
 from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
@@ -196,7 +196,7 @@ async def test_replay_lists_each_run_as_ok_or_diverged(
     assert "1 runs replay with the current code" in out
 
     # The CLI's code changed under the same workflow name, without a patch.
-    monkeypatch.setattr("nbm.cli.audit_trail.TrajectoryWorkflow", TrajectoryWithAnUnpatchedChange)
+    monkeypatch.setattr("nbm.audit._trail.TrajectoryWorkflow", TrajectoryWithAnUnpatchedChange)
     result = invoke(["audit", "replay", trajectory_id], env)
     assert f"DIVERGED  {trajectory_id}" in result.stdout
     assert_user_error(result, "1 of 1 runs diverge from the current code", trajectory_id)

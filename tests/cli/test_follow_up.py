@@ -16,8 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities import PostgresEventStore
 from devstack.servers import temporal_test_server
-from nbm.cli.coach import send_command
-from nbm.cli.trajectory import fetch_state, start_trajectory
+from nbm import service
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER
 from worker import build_worker
@@ -51,10 +50,12 @@ async def test_follow_up_once_due_closes_a_lasting_placement(
 
     async with build_worker(clock.client, store, task_queue):
         now = await clock.get_current_time()
-        # The async functions behind the commands, called directly.
-        await start_trajectory(clock.client, task_queue, f.start(now, trajectory_id=fresh_id))
+        # The service layer behind the commands, called directly.
+        await service.start_trajectory(
+            clock.client, task_queue, f.start(now, trajectory_id=fresh_id)
+        )
         for command in f.ready_to_learn(now)[1:]:
-            await send_command(clock.client, fresh_id, command)  # type: ignore[arg-type]
+            await service.send(clock.client, fresh_id, command)  # type: ignore[arg-type]
         await nbm("trajectory", "start-learning", fresh_id, "--no-benefits")
         job = await nbm(
             "trajectory", "record-regular-job", fresh_id, "--employer", f.EMPLOYER,
@@ -63,7 +64,7 @@ async def test_follow_up_once_due_closes_a_lasting_placement(
         assert "RegularJobStarted, EscalationRaised" in job  # a small contract is visible
 
         await clock.sleep(timedelta(weeks=27))  # the standard follow-up: after 26 weeks
-        state = await fetch_state(clock.client, fresh_id)
+        state = await service.state(clock.client, fresh_id)
         assert state.follow_up_pending
         result = await nbm(
             "trajectory", "record-follow-up", fresh_id, "--still-employed", "--benefit-ended",

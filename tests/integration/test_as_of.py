@@ -14,8 +14,9 @@ import pytest
 
 from activities import PostgresEventStore
 from domain import trajectory
+from nbm.audit import AuditError, state_as_of
 from nbm.cli._common import CliError
-from nbm.cli.audit_trail import parse_moment, state_as_of
+from nbm.cli.audit._trail import parse_moment
 from tests import factories as f
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -129,9 +130,9 @@ async def test_as_of_equals_the_fold_of_the_events_up_to_that_moment(
 async def test_a_moment_before_the_trajectory_existed_is_refused(
     store: PostgresEventStore, stored: list[trajectory.AnyEvent]
 ) -> None:
-    with pytest.raises(CliError, match="did not exist yet"):
+    with pytest.raises(AuditError, match="did not exist yet"):
         await state_as_of(store, "traj-long-0001", stored[0].occurred_at - MICRO)
-    with pytest.raises(CliError, match="no trajectory traj-unknown"):
+    with pytest.raises(AuditError, match="no trajectory traj-unknown"):
         await state_as_of(store, "traj-unknown", stored[-1].occurred_at)
 
 

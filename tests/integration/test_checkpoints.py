@@ -46,7 +46,7 @@ from activities.checkpoints import (
     verify_checkpoint,
 )
 from domain import trajectory
-from nbm.cli.audit_trail import schedule_checkpoints
+from nbm.audit import schedule_checkpoints
 from tests import factories as f
 from workflows import workflow_runner
 from workflows.checkpoint import CheckpointWorkflow

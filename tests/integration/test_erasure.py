@@ -27,7 +27,7 @@ from activities.key_store import CandidateErased, PostgresKeyStore
 from domain import trajectory
 from domain.shared import Sealed
 from nbm import service
-from nbm.cli.audit_chain import verify_store
+from nbm.audit import verify_store
 from privacy.keyring import generate_keyring
 from privacy.seal import open_personal, open_text, seal_personal, seal_text
 from tests import factories as f

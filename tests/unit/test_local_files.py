@@ -50,7 +50,7 @@ def test_a_malformed_stack_file_is_one_line_naming_the_file_and_the_field(
     stack_path(tmp_path).write_text(text)
     with pytest.raises(LocalFileError, match=problem):
         read_stack(tmp_path)
-    with pytest.raises(ConfigError, match="stack.json is malformed") as caught:
+    with pytest.raises(ConfigError, match=r"stack\.json is malformed") as caught:
         Settings(NBM_DATA_DIR=tmp_path).resolved_temporal_address()
     assert "\n" not in str(caught.value)
 

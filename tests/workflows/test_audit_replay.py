@@ -19,7 +19,7 @@ from temporalio.worker import Worker
 from activities import PostgresEventStore
 from domain import trajectory
 from nbm import service
-from nbm.cli.audit_trail import Replayed, replay_trajectories
+from nbm.audit import Replayed, replay_trajectories
 from tests import factories as f
 from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
 from worker import build_worker

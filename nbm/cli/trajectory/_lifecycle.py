@@ -1,8 +1,7 @@
-"""`nbm trajectory`: start a trajectory, look at one, list them, read its events.
+"""`nbm trajectory start`, `show`, `list` and `events`: a trajectory's life, seen from outside.
 
-The coach's commands on a running trajectory live in `coach.py`, on the same sub-app.
-Each command is a thin sync wrapper around an async function that takes a client, so tests
-and other tools can call the async functions directly.
+Each command is a thin sync wrapper around the service layer (`nbm.service`), which tests and
+other tools call directly.
 """
 
 from __future__ import annotations
@@ -21,10 +20,11 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from domain import trajectory
 from nbm import service
 from nbm.settings import Settings
-from workflows import CommandResult
 
-from ._common import (
+from .._common import (
+    AsJson,
     CliError,
+    TrajectoryId,
     actor,
     build,
     console,
@@ -33,19 +33,13 @@ from ._common import (
     run,
     when,
 )
-from ._keys import reveal
-from ._render import ERASED, Personal, result_json, state_json, state_view
+from .._keys import reveal
+from .._render import ERASED, Personal, result_json, state_json, state_view
 
-app = typer.Typer(
-    help="Trajectories (re-integratietrajecten): one candidate's path to a future job.",
-    no_args_is_help=True,
-)
+app = typer.Typer()
 
 ROW_TIMEOUT = 3.0
 """Seconds `list` waits for one trajectory's step before it shows `?`."""
-
-TrajectoryId = Annotated[str, typer.Argument(help="The trajectory's id.", show_default=False)]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 def new_trajectory_id() -> str:
@@ -53,21 +47,7 @@ def new_trajectory_id() -> str:
     return f"traj-{uuid.uuid4().hex[:12]}"
 
 
-# --- async functions (callable from tests) ---------------------------------------------
-
-
-async def start_trajectory(
-    client: Client, task_queue: str, command: trajectory.StartTrajectory
-) -> CommandResult:
-    return await service.start_trajectory(client, task_queue, command)
-
-
-async def fetch_state(client: Client, trajectory_id: str) -> trajectory.Trajectory:
-    return await service.state(client, trajectory_id)
-
-
-async def fetch_events(client: Client, trajectory_id: str) -> list[trajectory.AnyEvent]:
-    return await service.run_events(client, trajectory_id)
+# --- the list, one query per trajectory -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -164,7 +144,9 @@ def start(
         coach_id=coach or who,
         future_job=job,
     )
-    result = run(lambda client, config: start_trajectory(client, config.task_queue, command))
+    result = run(
+        lambda client, config: service.start_trajectory(client, config.task_queue, command)
+    )
     if as_json:
         print_json(result_json(result))
     else:
@@ -186,7 +168,7 @@ def show(
     """Show where a trajectory stands (stand van het traject)."""
 
     async def work(client: Client, config: Settings) -> tuple[trajectory.Trajectory, Personal]:
-        state = await fetch_state(client, trajectory_id)
+        state = await service.state(client, trajectory_id)
         # Only on request does `show` touch the candidate's key.
         if not show_personal or state.candidate is None:
             return state, None
@@ -234,7 +216,7 @@ def list_(
 @app.command("events")
 def events(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
     """Show the events of the trajectory's current run (gebeurtenissen)."""
-    found = run(lambda client, _: fetch_events(client, trajectory_id))
+    found = run(lambda client, _: service.run_events(client, trajectory_id))
     # Type, version, time and actor only: event bodies can hold personal data.
     if as_json:
         print_json(

@@ -1,72 +1,21 @@
 """The coach's commands on a running trajectory: one `nbm trajectory` subcommand each.
 
-Every command builds the domain command from its options and sends it with `send_command`;
-the workflow's validator runs the domain's rules, so a refused command leaves no trace and
-the coach reads the domain's reason. Personal data (a `--summary` here, the match in
-`match.py`) is sealed with the candidate's key before it is sent: the workflow, its history,
-the events and the logs only ever see the ciphertext.
+The match, with the candidate's personal data, is in `_match`; sending is in `_send`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
-from temporalio.client import Client
 
 from domain import trajectory
 from domain.shared import Sealed
-from nbm import service
-from nbm.settings import Settings
-from workflows import CommandResult
 
-from ._common import CliError, actor, build, parse_date, print_json, run
-from ._keys import check_summary, seal_summary
-from ._render import result_json, result_line
-from .trajectory import AsJson, TrajectoryId, app
+from .._common import AsJson, CliError, TrajectoryId, actor, build, option, parse_date
+from ._send import send, send_with_summary
 
-
-async def send_command(
-    client: Client, trajectory_id: str, command: trajectory.CoachCommand
-) -> CommandResult:
-    """Send one coach command; returns once its events are stored."""
-    return await service.send(client, trajectory_id, command)
-
-
-def _send(trajectory_id: str, command: trajectory.CoachCommand, as_json: bool) -> None:
-    show_result(run(lambda client, _: send_command(client, trajectory_id, command)), as_json)
-
-
-def _send_with_summary(
-    trajectory_id: str,
-    with_summary: Callable[[Sealed | None], trajectory.CoachCommand],
-    summary: str | None,
-    as_json: bool,
-) -> None:
-    """Send the command; a summary is first sealed with the candidate's key."""
-    command = with_summary(None)  # checks every other option before anything connects
-    text = check_summary(summary)
-
-    async def work(client: Client, config: Settings) -> CommandResult:
-        found = command
-        if text is not None:
-            state = await service.state(client, trajectory_id)
-            found = with_summary(await seal_summary(config, state, text))
-        return await send_command(client, trajectory_id, found)
-
-    show_result(run(work), as_json)
-
-
-def show_result(result: CommandResult, as_json: bool) -> None:
-    if as_json:
-        print_json(result_json(result))
-    else:
-        typer.echo(result_line(result))
-
-
-def option(help: str, *names: str) -> typer.models.OptionInfo:
-    return typer.Option(*names, help=help, show_default=False)
+app = typer.Typer()
 
 
 def parse_placement(spec: str) -> dict[str, object]:
@@ -119,7 +68,7 @@ def map_possibilities(
         profile_skills=tuple(profile_skill),
         preconditions=preconditions,
     )
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("establish-agreement")
@@ -153,7 +102,7 @@ def establish_agreement(
         ),
         budget_eur=budget,
     )
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("start-learning")
@@ -167,7 +116,7 @@ def start_learning(
 ) -> None:
     """Start the learning period (kandidaat leert in, met behoud van uitkering; step 5)."""
     command = build(trajectory.StartLearning, actor=actor(ctx), benefits_retained=not no_benefits)
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("start-placement")
@@ -180,7 +129,7 @@ def start_placement(
 ) -> None:
     """Start the next placement of the learning period (stage, step 5)."""
     command = build(trajectory.StartPlacement, actor=actor(ctx), name=name, hours_per_week=hours)
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("record-evaluation")
@@ -207,7 +156,7 @@ def record_evaluation(
             summary=sealed,
         )
 
-    _send_with_summary(trajectory_id, with_summary, summary, as_json)
+    send_with_summary(trajectory_id, with_summary, summary, as_json)
 
 
 @app.command("record-calamity")
@@ -227,7 +176,7 @@ def record_calamity(
             trajectory.RecordCalamity, actor=actor(ctx), calamity_kind=kind, summary=sealed
         )
 
-    _send_with_summary(trajectory_id, with_summary, summary, as_json)
+    send_with_summary(trajectory_id, with_summary, summary, as_json)
 
 
 @app.command("resolve-calamity")
@@ -238,9 +187,7 @@ def resolve_calamity(
     as_json: AsJson = False,
 ) -> None:
     """Mark a calamity as resolved (calamiteit opgelost)."""
-    _send(
-        trajectory_id, build(trajectory.ResolveCalamity, actor=actor(ctx), number=number), as_json
-    )
+    send(trajectory_id, build(trajectory.ResolveCalamity, actor=actor(ctx), number=number), as_json)
 
 
 @app.command("resolve-barrier")
@@ -251,7 +198,7 @@ def resolve_barrier(
     as_json: AsJson = False,
 ) -> None:
     """Mark a practical barrier as removed (belemmering weggenomen)."""
-    _send(
+    send(
         trajectory_id, build(trajectory.ResolveBarrier, actor=actor(ctx), barrier=barrier), as_json
     )
 
@@ -266,7 +213,7 @@ def extend_learning(
 ) -> None:
     """Extend the learning period: the candidate learns on (inleertraject verlengen)."""
     command = build(trajectory.ExtendLearning, actor=actor(ctx), weeks=weeks, reason=reason)
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("propose-other-employer")
@@ -281,7 +228,7 @@ def propose_other_employer(
     command = build(
         trajectory.ProposeOtherEmployer, actor=actor(ctx), employer_id=employer, reason=reason
     )
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("record-regular-job")
@@ -310,7 +257,7 @@ def record_regular_job(
         wage_cost_subsidy_pct=wage_cost_subsidy,
         benefit_ended=benefit_ended,
     )
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("record-follow-on-education")
@@ -325,7 +272,7 @@ def record_follow_on_education(
     command = build(
         trajectory.RecordFollowOnEducation, actor=actor(ctx), institute=institute, course=course
     )
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("record-follow-up")
@@ -347,7 +294,7 @@ def record_follow_up(
         still_employed=still_employed,
         benefit_ended=benefit_ended,
     )
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)
 
 
 @app.command("end")
@@ -362,4 +309,4 @@ def end(
     command = build(
         trajectory.EndTrajectory, actor=actor(ctx), reason=reason, explanation=explanation
     )
-    _send(trajectory_id, command, as_json)
+    send(trajectory_id, command, as_json)

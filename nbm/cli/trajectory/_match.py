@@ -8,6 +8,7 @@ one key that opens it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import typer
@@ -16,25 +17,27 @@ from temporalio.client import Client
 
 from domain import trajectory
 from domain.shared import PersonalData, Sealed
+from nbm import service
 from nbm.settings import Settings
 from privacy.seal import seal_personal
 from workflows import CommandResult
 
-from ._common import FIELD_OPTIONS, actor, build, run
-from ._keys import key_store
-from .coach import option, send_command, show_result
-from .trajectory import AsJson, TrajectoryId, app
+from .._common import FIELD_OPTIONS, AsJson, TrajectoryId, actor, build, option, run
+from .._keys import key_store
+from ._send import show_result
 
-FIELD_OPTIONS.update(
-    {
-        "personal.email": "--email",
-        "personal.phone": "--phone",
-        "personal.address": "--address",
-        "personal.health_notes": "--health-notes",
-        "personal.debt_notes": "--debt-notes",
-        "personal.family_notes": "--family-notes",
-    }
-)
+app = typer.Typer()
+
+MATCH_OPTIONS: Mapping[str, str] = {
+    **FIELD_OPTIONS,
+    "personal.email": "--email",
+    "personal.phone": "--phone",
+    "personal.address": "--address",
+    "personal.health_notes": "--health-notes",
+    "personal.debt_notes": "--debt-notes",
+    "personal.family_notes": "--family-notes",
+}
+"""The options of `match` by field: the common ones and the personal ones."""
 
 UNSEALED = Sealed(key_id="unsealed", nonce="AA==", ciphertext="AA==")
 """Stands in for the sealed data while the other options are checked, before any key is made
@@ -91,7 +94,7 @@ def match(
         "debt_notes": debt_notes,
         "family_notes": family_notes,
     }
-    personal = build(_PersonalOptions, personal=fields).personal
+    personal = build(_PersonalOptions, options=MATCH_OPTIONS, personal=fields).personal
     command = build(
         trajectory.MatchCandidate,
         actor=actor(ctx),
@@ -108,6 +111,6 @@ def match(
         async with key_store(config) as keys:
             key = await keys.key_for(ref, create=True)
         sealed = command.model_copy(update={"personal": seal_personal(personal, key, ref)})
-        return await send_command(client, trajectory_id, sealed)
+        return await service.send(client, trajectory_id, sealed)
 
     show_result(run(work), as_json)

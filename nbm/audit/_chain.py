@@ -1,28 +1,20 @@
-"""`nbm audit verify` and `nbm audit export`: the hash chains, in the database or a file.
+"""The event store's hash chains, checked: a trajectory, the whole table, or an export file.
 
-`verify` recomputes every hash from the stored bytes and names the first event where a chain
-breaks. `export` writes one trajectory's events with their hashes to a self-contained JSON
-file; `verify --file` checks that file offline, with no database and no Temporal. A rewrite
-with every hash recomputed is consistent again: only a signed checkpoint shows it
-(`nbm audit checkpoints verify`).
+`verify_store` recomputes the chains from the stored bytes; `export_stream` writes one
+trajectory's events byte for byte with their hashes, and `verify_file` checks such a file
+offline, without this program's database.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import dataclasses
-import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import asyncpg
-import typer
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from activities.chain import (
@@ -32,11 +24,9 @@ from activities.chain import (
     VerificationReport,
     verify_records,
 )
-from activities.event_store import EventStore, PostgresEventStore, SchemaMissing
-from nbm.settings import load_settings
+from activities.event_store import EventStore
 
-from ._common import CONNECT_TIMEOUT, CliError, fail, print_json
-from .audit import app
+from ._errors import AuditError
 
 EXPORT_FORMAT = "nbm-audit-export"
 EXPORT_VERSION = 1
@@ -81,34 +71,13 @@ class Checked:
         }
 
 
-# --- the database ----------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def open_store(url: str) -> AsyncIterator[PostgresEventStore]:
-    try:
-        store = await asyncio.wait_for(PostgresEventStore.connect(url, max_size=2), CONNECT_TIMEOUT)
-    except SchemaMissing as err:
-        raise CliError(str(err)) from None
-    except (OSError, TimeoutError, asyncpg.PostgresError) as err:
-        # The URL can hold a password: name the kind of failure, not the address.
-        raise CliError(
-            f"cannot connect to PostgreSQL ({type(err).__name__}); is the stack running? "
-            "(`make run`, or set NBM_DATABASE_URL)"
-        ) from None
-    try:
-        yield store
-    finally:
-        await store.close()
-
-
 async def verify_store(store: EventStore, trajectory_id: str | None = None) -> Checked:
     """Recompute the chains of one trajectory, or (None) of the whole table."""
     started = time.perf_counter()
     if trajectory_id is not None:
         records = await store.read_records(trajectory_id)
         if not records:
-            raise CliError(f"no trajectory {trajectory_id} in the event store")
+            raise AuditError(f"no trajectory {trajectory_id} in the event store")
         report = verify_records(records, global_chain=False)
         source = f"trajectory {trajectory_id}"
     else:
@@ -127,7 +96,7 @@ async def export_stream(store: EventStore, trajectory_id: str, exported_at: date
     """The export document of one trajectory: every event, byte for byte, with its hashes."""
     records = await store.read_records(trajectory_id)
     if not records:
-        raise CliError(f"no trajectory {trajectory_id} in the event store")
+        raise AuditError(f"no trajectory {trajectory_id} in the event store")
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_VERSION,
@@ -199,7 +168,7 @@ def _unhex(value: str, name: str, version: int) -> bytes:
     try:
         return bytes.fromhex(value)
     except ValueError:
-        raise CliError(f"the file's event at version {version}: {name} is not hex") from None
+        raise AuditError(f"the file's event at version {version}: {name} is not hex") from None
 
 
 def read_export(path: Path) -> tuple[str, list[StoredEvent], tuple[int, bytes]]:
@@ -207,24 +176,24 @@ def read_export(path: Path) -> tuple[str, list[StoredEvent], tuple[int, bytes]]:
     try:
         doc = _ExportFile.model_validate_json(path.read_bytes())
     except OSError as err:
-        raise CliError(f"cannot read {path}: {err.strerror}") from None
+        raise AuditError(f"cannot read {path}: {err.strerror}") from None
     except ValidationError as err:
         first = err.errors(include_input=False, include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise CliError(f"{path} is not an nbm audit export ({where}: {first['msg']})") from None
+        raise AuditError(f"{path} is not an nbm audit export ({where}: {first['msg']})") from None
     if doc.format != EXPORT_FORMAT or doc.format_version != EXPORT_VERSION:
-        raise CliError(
+        raise AuditError(
             f"{path} is not an nbm audit export of format version {EXPORT_VERSION} "
             f"({doc.format!r} version {doc.format_version})"
         )
     if not doc.events:
-        raise CliError(f"{path} holds no events")
+        raise AuditError(f"{path} holds no events")
     records = []
     for e in doc.events:
         try:
             payload = base64.b64decode(e.payload, validate=True)
         except ValueError:
-            raise CliError(f"the file's event at version {e.version}: bad base64") from None
+            raise AuditError(f"the file's event at version {e.version}: bad base64") from None
         fields = e.model_dump(exclude={"payload", *_HASHES})
         hashes = {name: _unhex(getattr(e, name), name, e.version) for name in _HASHES}
         records.append(StoredEvent(stream_id=doc.stream_id, payload=payload, **fields, **hashes))
@@ -251,84 +220,3 @@ def verify_file(path: Path) -> Checked:
         )
         report = dataclasses.replace(report, breaks=(cut,), breaks_total=1)
     return Checked(f"file {path.name}", report, time.perf_counter() - started)
-
-
-# --- commands --------------------------------------------------------------------------------
-
-
-def _show(checked: Checked, as_json: bool) -> None:
-    report = checked.report
-    if as_json:
-        print_json(checked.as_json())
-    else:
-        typer.echo(
-            f"checked {report.events:,} events in {report.streams:,} stream(s) "
-            f"({checked.source}) in {checked.seconds:.2f} s: {checked.rate:,.0f} events/s"
-        )
-        if report.intact:
-            position, head = report.head
-            typer.echo("intact: every hash recomputed from the stored bytes matches")
-            if report.global_chain and position:
-                typer.echo(f"head: position {position}, global hash {head.hex()}")
-            typer.echo(
-                "a rewrite with every hash recomputed is only seen against a signed "
-                "checkpoint: nbm audit checkpoints verify"
-            )
-    first = report.first
-    if first is not None:
-        more = report.breaks_total - 1
-        rest = f" ({more} more break{'s' if more != 1 else ''}; --json lists them)" if more else ""
-        fail(f"tampering found: {first.describe()}{rest}")
-
-
-@app.command("verify")
-def verify(
-    trajectory_id: Annotated[
-        str | None,
-        typer.Argument(help="One trajectory's id (its stream chain).", show_default=False),
-    ] = None,
-    all_: Annotated[
-        bool, typer.Option("--all", help="Every event: each stream's chain and the global one.")
-    ] = False,
-    file: Annotated[
-        Path | None,
-        typer.Option(
-            "--file", help="An `nbm audit export` file, checked offline.", show_default=False
-        ),
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-) -> None:
-    """Recompute the hash chains (controle); exit 1 naming the first broken event."""
-    if sum((trajectory_id is not None, all_, file is not None)) != 1:
-        raise CliError("give one of: a trajectory id, --all, --file F")
-    if file is not None:
-        checked = verify_file(file)
-    else:
-        url = load_settings().resolved_database_url()
-
-        async def main() -> Checked:
-            async with open_store(url) as store:
-                return await verify_store(store, trajectory_id)
-
-        checked = asyncio.run(main())
-    _show(checked, as_json)
-
-
-@app.command("export")
-def export(
-    trajectory_id: Annotated[str, typer.Argument(help="The trajectory's id.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="The file to write.", show_default=False)],
-) -> None:
-    """Write one trajectory's events and hashes to a file that `verify --file` checks offline."""
-    url = load_settings().resolved_database_url()
-
-    async def main() -> Any:
-        async with open_store(url) as store:
-            return await export_stream(store, trajectory_id, datetime.now(UTC))
-
-    doc = asyncio.run(main())
-    try:
-        out.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
-    except OSError as err:
-        raise CliError(f"cannot write {out}: {err.strerror}") from None
-    typer.echo(f"exported {len(doc['events'])} events of {trajectory_id} to {out}")

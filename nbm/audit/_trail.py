@@ -1,0 +1,166 @@
+"""What auditors ask of the history: the state as of a moment, checkpoints, replay.
+
+`state_as_of` folds a trajectory's stored events up to a moment, the same fold the workflow
+runs. Checkpoints are signed heads of the chains kept outside the database, taken by a
+Temporal Schedule (`schedule_checkpoints`) and checked against the database (`verify_all`).
+`replay_trajectories` replays the server's histories against the current workflow code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleIntervalSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
+    ScheduleUpdate,
+    WorkflowHistory,
+)
+from temporalio.worker import Replayer
+
+from activities import PostgresEventStore
+from activities.checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    Mismatch,
+    load_public_key,
+    public_key_for,
+    read_checkpoints,
+    verify_checkpoint,
+)
+from domain import trajectory
+from domain.shared import is_opaque_id
+from workflows import TrajectoryWorkflow, workflow_runner
+from workflows.checkpoint import CheckpointWorkflow
+from workflows.messages import WORKFLOW_TYPE
+
+from ._errors import AuditError
+
+SCHEDULE_ID = "nbm-audit-checkpoints"
+CHECKPOINT_WORKFLOW_ID = "nbm-audit-checkpoint"
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+async def state_as_of(
+    store: PostgresEventStore, trajectory_id: str, moment: datetime
+) -> trajectory.Trajectory:
+    """The trajectory as it was at `moment`: the fold of its events up to then."""
+    state = trajectory.fold(await store.read(trajectory_id, until=moment))
+    if state is None:
+        first = await store.read(trajectory_id)
+        if not first:
+            raise AuditError(f"no trajectory {trajectory_id} in the event store")
+        raise AuditError(
+            f"trajectory {trajectory_id} did not exist yet at {utc(moment)} "
+            f"(it started at {utc(first[0].occurred_at)})"
+        )
+    return state
+
+
+@dataclass(frozen=True)
+class Verified:
+    checkpoint: Checkpoint
+    mismatches: list[Mismatch]
+
+
+async def verify_all(
+    store: PostgresEventStore, checkpoints: list[tuple[Checkpoint, Ed25519PublicKey]]
+) -> list[Verified]:
+    """Each checkpoint, with the key to check its signature, against the database."""
+    return [Verified(cp, await verify_checkpoint(store, cp, key)) for cp, key in checkpoints]
+
+
+def load_checkpoints(
+    path: Path, public_key_file: Path | None
+) -> list[tuple[Checkpoint, Ed25519PublicKey]]:
+    """The checkpoints in `path`, each with the given key or the one exported beside `path`."""
+    try:
+        checkpoints = read_checkpoints(path)
+        if not checkpoints:
+            raise CheckpointError(f"no checkpoints in {path}")
+        given = load_public_key(public_key_file.read_bytes()) if public_key_file else None
+        return [(cp, given or public_key_for(path, cp)) for cp in checkpoints]
+    except OSError as err:
+        raise AuditError(f"cannot read {err.filename}: {err.strerror}") from None
+    except CheckpointError as err:
+        raise AuditError(str(err)) from None
+
+
+async def schedule_checkpoints(
+    client: Client, task_queue: str, every: timedelta, *, schedule_id: str = SCHEDULE_ID
+) -> str:
+    """Create, or update, the Temporal Schedule that takes a checkpoint `every` interval."""
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            CheckpointWorkflow.run, id=CHECKPOINT_WORKFLOW_ID, task_queue=task_queue
+        ),
+        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=every)]),
+        # A checkpoint still running when the next is due makes the next one redundant.
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    try:
+        await client.create_schedule(schedule_id, schedule)
+        return "created"
+    except ScheduleAlreadyRunningError:
+        await client.get_schedule_handle(schedule_id).update(
+            lambda _: ScheduleUpdate(schedule=schedule)
+        )
+        return "updated"
+
+
+@dataclass(frozen=True)
+class Replayed:
+    workflow_id: str
+    run_id: str
+    failure: str | None
+
+
+async def replay_trajectories(
+    client: Client,
+    workflow_id: str | None = None,
+    *,
+    include_closed: bool = False,
+    limit: int = 100,
+    workflows: list[type] | None = None,
+) -> list[Replayed]:
+    """Replay trajectory workflows from the server against the current code (or `workflows`)."""
+    query = f"WorkflowType = '{WORKFLOW_TYPE}'"
+    if workflow_id is not None:
+        if not is_opaque_id(workflow_id):  # it goes into a query: ids only, no quotes
+            raise AuditError(f"{workflow_id!r} is not a trajectory id")
+        query += f" AND WorkflowId = '{workflow_id}'"  # every run, continued-as-new ones too
+    elif not include_closed:
+        query += " AND ExecutionStatus = 'Running'"
+    seen: list[tuple[str, str]] = []
+
+    async def histories() -> AsyncIterator[WorkflowHistory]:
+        async for execution in client.list_workflows(query, limit=limit):
+            seen.append((execution.id, execution.run_id))
+            yield await client.get_workflow_handle(
+                execution.id, run_id=execution.run_id
+            ).fetch_history()
+
+    replayer = Replayer(
+        workflows=workflows or [TrajectoryWorkflow],
+        workflow_runner=workflow_runner(),
+        data_converter=client.data_converter,  # the codec too: histories hold encrypted payloads
+    )
+    results = await replayer.replay_workflows(histories(), raise_on_replay_failure=False)
+    return [Replayed(wid, rid, _first_line(results.replay_failures.get(rid))) for wid, rid in seen]
+
+
+def _first_line(failure: Exception | None) -> str | None:
+    return " ".join(str(failure).split())[:200] if failure is not None else None

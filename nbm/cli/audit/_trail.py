@@ -1,0 +1,189 @@
+"""`nbm audit history`, `as-of`, `checkpoint(s)`, `schedule-checkpoints` and `replay`.
+
+`history` and `as-of` read the event store directly, not the workflow: an auditor checks what
+was recorded, and the state on a date is the fold of the events up to that date, computed the
+same way the workflow computes it. Nothing here prints personal data: sealed or personal
+fields appear as `[personal data]`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from activities import PostgresEventStore
+from activities.checkpoints import (
+    CheckpointError,
+    CheckpointTaken,
+    locate_rewrites,
+    take_checkpoint,
+)
+from nbm import audit
+from nbm.settings import Settings, load_settings
+
+from .._common import AsJson, CliError, TrajectoryId, console, fail, print_json, run
+from .._db import run_store
+from .._render import state_json, state_view
+from .._timeline import history_rows
+
+app = typer.Typer()
+checkpoints_app = typer.Typer(help="Signed checkpoints kept outside the database.")
+app.add_typer(checkpoints_app, name="checkpoints")
+
+
+@app.command("history")
+def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
+    """Who did what, when and why, from the event store (tijdlijn)."""
+    found = run_store(lambda store, _: store.read(trajectory_id))
+    if not found:
+        raise CliError(f"no trajectory {trajectory_id} in the event store")
+    rows = history_rows(found)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(show_edge=False)
+    for column in ("#", "occurred at (UTC)", "actor", "event"):
+        table.add_column(column, no_wrap=True)  # the why wraps; the facts stay on one line
+    table.add_column("why")
+    for e, row in zip(found, rows, strict=True):
+        at = e.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(str(e.version), at, Text(e.actor), e.type, Text(row["why"]))
+    console().print(table)
+
+
+def parse_moment(value: str) -> datetime:
+    """An ISO date (the end of that day, UTC) or datetime (without a zone: UTC)."""
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), time.max, UTC)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError(
+            f"DATE: {value!r} is not an ISO date or datetime (2027-03-01, 2027-03-01T12:00)"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@app.command("as-of")
+def as_of(
+    trajectory_id: TrajectoryId,
+    moment: Annotated[
+        str, typer.Argument(metavar="DATE", help="ISO date (end of that day, UTC) or datetime.")
+    ],
+    as_json: AsJson = False,
+) -> None:
+    """The trajectory exactly as it stood at DATE, folded from the events (stand op datum)."""
+    until = parse_moment(moment)
+    state = run_store(lambda store, _: audit.state_as_of(store, trajectory_id, until))
+    if as_json:
+        print_json({"as_of": until.isoformat(), "state": state_json(state)})
+        return
+    console().print(Text(f"As of {audit.utc(until)}: version {state.version}", style="bold"))
+    console().print(state_view(state))
+
+
+@app.command("checkpoint")
+def checkpoint() -> None:
+    """Sign the heads of the hash chains now and append them to the checkpoint file."""
+
+    async def work(store: PostgresEventStore, config: Settings) -> CheckpointTaken:
+        path = config.resolved_checkpoint_file()
+        try:
+            return await take_checkpoint(store, config.resolved_audit_signing_key(), path)
+        except CheckpointError as err:
+            raise CliError(str(err)) from None
+
+    taken = run_store(work)
+    typer.echo(
+        f"checkpoint {taken.taken_at.isoformat()}: position {taken.position}, "
+        f"{taken.streams} streams, key {taken.key_id}"
+    )
+
+
+@checkpoints_app.command("verify")
+def verify_checkpoints(
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Default: NBM_CHECKPOINT_FILE.")
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="PEM public key to verify with; default: the one beside the file."),
+    ] = None,
+) -> None:
+    """Verify every checkpoint against the database; exit 1 naming the first mismatch."""
+    checkpoints = audit.load_checkpoints(
+        file or load_settings().resolved_checkpoint_file(), public_key
+    )
+    results = run_store(lambda store, _: audit.verify_all(store, checkpoints))
+    for r in results:
+        cp = r.checkpoint
+        status = "ok" if not r.mismatches else "MISMATCH"
+        typer.echo(
+            f"{status:8} {cp.taken_at.isoformat()}  position {cp.position}, "
+            f"{len(cp.stream_heads)} streams, key {cp.key_id}"
+        )
+        for m in r.mismatches:
+            typer.echo(f"         {m.message}")
+    located = locate_rewrites([(r.checkpoint, r.mismatches) for r in results])
+    for line in located.values():
+        typer.echo(line)
+    mismatches = [m for r in results for m in r.mismatches]
+    if mismatches:
+        # The stream, when one is named, says more than the global head that it moved.
+        first = next((m for m in mismatches if m.stream_id is not None), mismatches[0])
+        fail(first.message)
+
+
+def parse_every(value: str) -> timedelta:
+    found = re.fullmatch(r"(\d+)([smhd])", value.strip())
+    if not found or int(found[1]) == 0:
+        raise CliError(f"--every: {value!r} is not an interval like 30m, 1h or 1d")
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[found[2]]
+    return timedelta(**{unit: int(found[1])})
+
+
+@app.command("schedule-checkpoints")
+def schedule_checkpoints_command(
+    every: Annotated[str, typer.Option(help="Interval: 30m, 1h, 1d.")] = "1h",
+) -> None:
+    """Create or update the Temporal Schedule that takes checkpoints periodically."""
+    interval = parse_every(every)
+    done = run(
+        lambda client, config: audit.schedule_checkpoints(client, config.task_queue, interval)
+    )
+    typer.echo(f"schedule {audit.SCHEDULE_ID} {done}: a checkpoint every {interval}")
+
+
+@app.command("replay")
+def replay(
+    trajectory_id: Annotated[
+        str | None, typer.Argument(help="One trajectory (all its runs).", show_default=False)
+    ] = None,
+    include_closed: Annotated[
+        bool, typer.Option("--all", help="Closed trajectories too, not only running ones.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="At most this many runs.")] = 100,
+) -> None:
+    """Replay workflow histories against the current code; exit 1 if any diverges."""
+    found = run(
+        lambda client, _: audit.replay_trajectories(
+            client, trajectory_id, include_closed=include_closed, limit=limit
+        ),
+        timeout=600,
+    )
+    if not found:
+        raise CliError("no trajectory workflows to replay")
+    for r in found:
+        typer.echo(f"{'ok' if r.failure is None else 'DIVERGED':9} {r.workflow_id}  {r.run_id}")
+        if r.failure is not None:
+            typer.echo(f"          {r.failure}")
+    diverged = [r.workflow_id for r in found if r.failure is not None]
+    if diverged:
+        fail(f"{len(diverged)} of {len(found)} runs diverge from the current code: {diverged[0]}")
+    typer.echo(f"{len(found)} runs replay with the current code")

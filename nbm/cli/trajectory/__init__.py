@@ -1,0 +1,22 @@
+"""`nbm trajectory`: one candidate's path, from a future job to a regular job.
+
+The noun's app gathers its parts' commands: the life cycle seen from outside (`start`,
+`show`, `list`, `events`), the coach's commands on a running trajectory, and the match with
+the candidate's personal data.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import _coach, _lifecycle, _match
+
+app = typer.Typer(
+    help="Trajectories (re-integratietrajecten): one candidate's path to a future job.",
+    no_args_is_help=True,
+)
+app.add_typer(_lifecycle.app)  # start, show, list, events
+app.add_typer(_coach.app)  # the coach's commands on a running trajectory
+app.add_typer(_match.app)  # match (step 4), with the personal data
+
+__all__ = ["app"]
