@@ -9,12 +9,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import pytest
+from structlog.testing import capture_logs
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -348,21 +349,35 @@ async def test_the_application_role_can_project_and_rebuild(
 async def test_the_projector_follows_new_events_by_notification(
     store: PostgresEventStore, app_database_url: str
 ) -> None:
+    first, second = cases()[:2]
     stop = asyncio.Event()
-    # A poll far longer than the test: only the NOTIFY after each append can wake it.
-    task = asyncio.create_task(run(app_database_url, stop, poll_seconds=600))
-    try:
-        await asyncio.sleep(0.5)  # listening
-        await append_interleaved(store, cases()[:2])
-        await _until_caught_up(store.pool, within=10)
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 10)
+    with capture_logs() as logs:
+        # A poll far longer than the test: once idle, only a NOTIFY can wake it.
+        task = asyncio.create_task(run(app_database_url, stop, poll_seconds=600))
+        try:
+            await append_interleaved(store, [first])
+            head = (await Projector(store.pool).tracking()).head
+            # It logs "caught up" and then, with no await between, waits for a wake-up: seen
+            # from this task, it is idle from here on, and the poll is ten minutes away.
+            await _until(lambda: any(e.get("position") == head for e in logs), within=10)
+            await append_interleaved(store, [second])
+            await _until_caught_up(store.pool, within=10)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 10)
+    assert [e["position"] for e in logs if e["event"] == "caught up"][-1] > head
 
 
 async def test_the_projector_refuses_a_database_without_read_models(database_url: str) -> None:
     with pytest.raises(ProjectorError, match="no read models"):
         await run(database_url, asyncio.Event())
+
+
+async def _until(condition: Callable[[], bool], within: float) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time given"
+        await asyncio.sleep(0.02)
 
 
 async def _until_caught_up(pool: asyncpg.Pool, within: float) -> None:
