@@ -27,6 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(CODE)
+	$(BIN)/lint-imports --no-cache
 
 # Speed figures, each as a ratio against the raw limit measured in the same run.
 bench: $(STAMP)
