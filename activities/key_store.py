@@ -82,26 +82,48 @@ class PostgresKeyStore:
             UnknownCandidate: there is no key and `create` is false.
             KeyUnwrapError: the key's KEK is not configured, or the row was altered.
         """
+        key, _ = await self.obtain(candidate_ref, create=create)
+        return key
+
+    async def obtain(self, candidate_ref: str, *, create: bool) -> tuple[bytes, bool]:
+        """The candidate's key, and whether this call made it (see `key_for`)."""
         row = await self._row(candidate_ref)
+        made = False
         if row is None and create:
             new_key = generate_key()
             wrapped = wrap(new_key, self._kek.current, candidate_ref)
             async with self._pool.acquire() as conn:
                 # Two clients matching the same candidate at once: the first key stored wins
                 # and both read it back, so nothing is ever sealed with a key that was lost.
-                await conn.execute(
-                    "INSERT INTO candidate_keys (candidate_ref, kek_id, wrapped_key) "
-                    "VALUES ($1, $2, $3) ON CONFLICT (candidate_ref) DO NOTHING",
-                    candidate_ref,
-                    self._kek.current_id,
-                    wrapped,
+                made = (
+                    await conn.execute(
+                        "INSERT INTO candidate_keys (candidate_ref, kek_id, wrapped_key) "
+                        "VALUES ($1, $2, $3) ON CONFLICT (candidate_ref) DO NOTHING",
+                        candidate_ref,
+                        self._kek.current_id,
+                        wrapped,
+                    )
+                    == "INSERT 0 1"
                 )
             row = await self._row(candidate_ref)
         if row is None:
             raise UnknownCandidate(candidate_ref)
         if row["wrapped_key"] is None:
             raise CandidateErased(candidate_ref, row["erased_at"])
-        return self._unwrap(candidate_ref, row["kek_id"], row["wrapped_key"])
+        return self._unwrap(candidate_ref, row["kek_id"], row["wrapped_key"]), made
+
+    async def discard(self, candidate_ref: str) -> bool:
+        """Take back a key made for a command that was then refused (it sealed nothing kept).
+
+        Only for a key this client made moments ago (`obtain` said so); an erased key's
+        tombstone is never removed (a trigger refuses it). True if a key was removed.
+        """
+        async with self._pool.acquire() as conn:
+            done = await conn.execute(
+                "DELETE FROM candidate_keys WHERE candidate_ref = $1 AND erased_at IS NULL",
+                candidate_ref,
+            )
+        return bool(done == "DELETE 1")
 
     async def erase(self, candidate_ref: str, actor: str) -> bool:
         """Destroy the candidate's key; True if erased now, False if it already was.

@@ -14,6 +14,7 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -47,6 +48,22 @@ class CommandRefused(ServiceError):
     """The domain refused the command; `code` is the domain error's code."""
 
 
+class CommandUnanswered(ServiceError):
+    """No answer in time. The command may still be applied; sent again with the same request
+    id, it is applied at most once and answered as the first time."""
+
+    def __init__(self, request_id: str | None) -> None:
+        again = (
+            f"send it again with --request-id {request_id}: it is applied at most once"
+            if request_id
+            else "look with `nbm trajectory show` before sending it again"
+        )
+        super().__init__(
+            f"no answer in time: the command may still be applied; {again}", code="unanswered"
+        )
+        self.request_id = request_id
+
+
 async def start_trajectory(
     client: Client,
     task_queue: str,
@@ -74,19 +91,33 @@ async def start_trajectory(
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
     except WorkflowAlreadyStartedError:
-        raise CommandRefused(
-            f"trajectory {command.trajectory_id} already exists", code="trajectory-already-started"
-        ) from None
-    return await _update(handle, command.trajectory_id, TrajectoryWorkflow.stored)
+        if command.request_id is None:
+            raise CommandRefused(
+                f"trajectory {command.trajectory_id} already exists",
+                code="trajectory-already-started",
+            ) from None
+        # Perhaps this very start, sent before without an answer: the workflow knows.
+        handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, command.trajectory_id)
+    return await _update(
+        handle, command.trajectory_id, TrajectoryWorkflow.stored, command.request_id
+    )
 
 
 async def send(
     client: Client, trajectory_id: str, command: trajectory.CoachCommand
 ) -> CommandResult:
-    """Send one coach command; returns once its events are stored."""
+    """Send one coach command; returns once its events are stored.
+
+    The command's request id is the update's id: Temporal joins a retry to a first attempt
+    still in flight, and the workflow answers one already applied with its first answer.
+    """
     handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
     return await _update(
-        handle, trajectory_id, TrajectoryWorkflow.execute, CoachRequest(command=command)
+        handle,
+        trajectory_id,
+        TrajectoryWorkflow.execute,
+        CoachRequest(command=command),
+        update_id=command.request_id,
     )
 
 
@@ -130,10 +161,17 @@ async def list_trajectories(
 
 
 async def _update(
-    handle: WorkflowHandle, trajectory_id: str, update: object, *args: object
+    handle: WorkflowHandle,
+    trajectory_id: str,
+    update: object,
+    arg: object = None,
+    *,
+    update_id: str | None = None,
 ) -> CommandResult:
     try:
-        result: CommandResult = await handle.execute_update(update, *args)  # type: ignore[call-overload]
+        result: CommandResult = await handle.execute_update(update, arg, id=update_id)  # type: ignore[call-overload]
+    except WorkflowUpdateRPCTimeoutOrCancelledError:
+        raise CommandUnanswered(update_id or _request_of(arg)) from None
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         if isinstance(cause, ApplicationError):
@@ -147,6 +185,12 @@ async def _update(
             ) from None
         raise _rpc_error(err, trajectory_id) from None
     return result
+
+
+def _request_of(arg: object) -> str | None:
+    if isinstance(arg, CoachRequest):
+        return arg.command.request_id
+    return arg if isinstance(arg, str) else None
 
 
 async def _has_ended(handle: WorkflowHandle) -> bool:

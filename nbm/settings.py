@@ -38,6 +38,8 @@ class Settings(BaseSettings):
         default="info", alias="NBM_LOG_LEVEL"
     )
     actor: str | None = Field(default=None, alias="NBM_ACTOR")
+    request_timeout: float = Field(default=30.0, gt=0, le=3600, alias="NBM_REQUEST_TIMEOUT")
+    """Seconds a CLI command waits for its answer (a worker must pick it up and store it)."""
     migration_database_url: str | None = Field(default=None, alias="NBM_MIGRATION_DATABASE_URL")
     """The schema owner's URL, for migrations; the application's role may not run DDL."""
     kek: str | None = Field(default=None, alias="NBM_KEK", repr=False)

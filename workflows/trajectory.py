@@ -42,6 +42,9 @@ with workflow.unsafe.imports_passed_through():
 UPDATES_PER_RUN = 1_000
 """Continue as new well before the server's limit of 2,000 updates in one run."""
 
+ANSWERS_KEPT = 500
+"""How many answers, by request id, a trajectory keeps for retries (the latest ones)."""
+
 APPEND_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
@@ -60,6 +63,7 @@ class TrajectoryWorkflow:
     @workflow.init
     def __init__(self, input: TrajectoryInput) -> None:
         self._state: Trajectory | None = input.state
+        self._answered: dict[str, CommandResult] = dict(input.answered)
         self._run_events: list[AnyEvent] = []
         self._lock = asyncio.Lock()
         self._changed = False
@@ -70,7 +74,8 @@ class TrajectoryWorkflow:
         if self._state is None:
             if input.start is None:
                 raise ApplicationError("a new trajectory needs a start command", non_retryable=True)
-            await self._apply(input.start)
+            events = await self._apply(input.start)
+            self._remember(result_of(self._state_now, events, input.start.request_id))
         while not self._state_now.closed:
             if self._should_continue_as_new(input):
                 # Handlers may still be awaiting their appends; let them finish first so no
@@ -78,7 +83,9 @@ class TrajectoryWorkflow:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(
                     TrajectoryInput(
-                        state=self._state_now, continue_as_new_after=input.continue_as_new_after
+                        state=self._state_now,
+                        answered=self._answered,
+                        continue_as_new_after=input.continue_as_new_after,
                     )
                 )
             await self._wait_for_change_or_deadline(input)
@@ -121,14 +128,29 @@ class TrajectoryWorkflow:
 
     @workflow.update
     async def execute(self, request: CoachRequest) -> CommandResult:
-        """Apply one coach command; returns once its events are stored."""
+        """Apply one coach command; returns once its events are stored.
+
+        A command whose request id was answered before (a retry, perhaps after the first
+        attempt's answer was lost) gets that first answer, and nothing is applied again.
+        """
         self._updates += 1
-        events = await self._apply(request.command)
-        return result_of(self._state_now, events)
+        request_id = request.command.request_id
+        async with self._lock:
+            # Checked under the lock: a retry queued behind its own first attempt sees it.
+            first = self._answered.get(request_id) if request_id else None
+            if first is not None:
+                return first
+            events = await self._decide_and_store(request.command)
+            result = result_of(self._state_now, events, request_id)
+            self._remember(result)
+        return result
 
     @execute.validator
     def _validate_execute(self, request: CoachRequest) -> None:
         # Runs before the update enters history: a refused command leaves no trace.
+        request_id = request.command.request_id
+        if request_id is not None and request_id in self._answered:
+            return  # a retry of an applied command: the handler answers as the first time
         if self._state is None:
             raise ApplicationError(
                 "the trajectory is still starting; try again", type="starting", non_retryable=True
@@ -139,10 +161,23 @@ class TrajectoryWorkflow:
             raise _domain_failure(err) from None
 
     @workflow.update
-    async def stored(self) -> CommandResult:
-        """Wait until the start of the trajectory is stored (a coach's acknowledgement)."""
+    async def stored(self, request_id: str | None = None) -> CommandResult:
+        """Wait until the start of the trajectory is stored (a coach's acknowledgement).
+
+        With the start's request id, a retried start gets the first start's answer; a start
+        under another request id is told the trajectory exists.
+        """
         await workflow.wait_condition(lambda: self._state is not None)
-        return result_of(self._state_now, self._run_events[:1])
+        if request_id is None:
+            return result_of(self._state_now, self._run_events[:1])
+        first = self._answered.get(request_id)
+        if first is None or first.event_types[:1] != ["TrajectoryStarted"]:
+            raise ApplicationError(
+                f"trajectory {self._state_now.trajectory_id} already exists",
+                type="trajectory-already-started",
+                non_retryable=True,
+            )
+        return first
 
     @workflow.query
     def state(self) -> Trajectory | None:
@@ -157,31 +192,42 @@ class TrajectoryWorkflow:
         # One command at a time: decide, store and evolve must not interleave, or two
         # commands could claim the same version.
         async with self._lock:
-            try:
-                events = decide(self._state, command, workflow.now())
-            except DomainError as err:
-                raise _domain_failure(err) from None
-            if not events:
-                return events
-            # Safe to await while holding the lock: other handlers queue on it, and the state
-            # is evolved only after the events are stored, so the acknowledgement is honest.
-            await workflow.execute_activity_method(
-                TrajectoryEventActivities.append_events,
-                AppendEvents(trajectory_id=events[0].trajectory_id, events=events),
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=APPEND_RETRY,
-            )
-            state = self._state
-            for event in events:
-                state = evolve(state, event)
-            self._state = state
-            self._run_events.extend(events)
-            self._changed = True
+            return await self._decide_and_store(command)
+
+    async def _decide_and_store(self, command: AnyCommand) -> list[AnyEvent]:
+        """Decide, store, evolve; the caller holds the lock."""
+        try:
+            events = decide(self._state, command, workflow.now())
+        except DomainError as err:
+            raise _domain_failure(err) from None
+        if not events:
+            return events
+        # Safe to await while holding the lock: other handlers queue on it, and the state is
+        # evolved only after the events are stored, so the acknowledgement is honest.
+        await workflow.execute_activity_method(
+            TrajectoryEventActivities.append_events,
+            AppendEvents(trajectory_id=events[0].trajectory_id, events=events),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=APPEND_RETRY,
+        )
+        state = self._state
+        for event in events:
+            state = evolve(state, event)
+        self._state = state
+        self._run_events.extend(events)
+        self._changed = True
         workflow.logger.info(
             "trajectory changed",
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
         )
         return events
+
+    def _remember(self, result: CommandResult) -> None:
+        if result.request_id is None:
+            return
+        self._answered[result.request_id] = result
+        while len(self._answered) > ANSWERS_KEPT:  # dicts keep insertion order: oldest first
+            del self._answered[next(iter(self._answered))]
 
     def _should_continue_as_new(self, input: TrajectoryInput) -> bool:
         if input.continue_as_new_after is not None:

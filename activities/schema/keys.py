@@ -29,4 +29,37 @@ KEY_STORE_MIGRATIONS: list[tuple[str, str]] = [
         GRANT SELECT, INSERT, UPDATE ON candidate_keys TO nbm_app;
         """,
     ),
+    (
+        "0102_candidate_keys_discard",
+        """
+        -- A key made for a match that the trajectory then refused was never used: the CLI
+        -- takes it back at once (`PostgresKeyStore.discard`). Nothing else may go: not a
+        -- tombstone (an erasure's record), not a key older than a few minutes (it may seal
+        -- stored data), and `created_at` cannot be moved to make one look new.
+        CREATE FUNCTION candidate_keys_keep_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' THEN
+                IF NEW.created_at IS DISTINCT FROM OLD.created_at THEN
+                    RAISE EXCEPTION 'a candidate key''s created_at does not change'
+                        USING ERRCODE = 'insufficient_privilege';
+                END IF;
+                RETURN NEW;
+            END IF;
+            IF OLD.erased_at IS NOT NULL THEN
+                RAISE EXCEPTION 'candidate % was erased: its tombstone stays', OLD.candidate_ref
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF OLD.created_at < now() - interval '10 minutes' THEN
+                RAISE EXCEPTION 'the key of candidate % may seal stored data: erase it instead',
+                    OLD.candidate_ref USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN OLD;
+        END;
+        $$;
+        CREATE TRIGGER candidate_keys_keep_rows
+            BEFORE UPDATE OR DELETE ON candidate_keys
+            FOR EACH ROW EXECUTE FUNCTION candidate_keys_keep_rows();
+        GRANT DELETE ON candidate_keys TO nbm_app;
+        """,
+    ),
 ]

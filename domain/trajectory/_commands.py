@@ -32,6 +32,10 @@ SYSTEM_ACTOR = "system"
 
 class Command(Value):
     actor: OpaqueId
+    request_id: OpaqueId | None = None
+    """The client's id for this request, the same on every retry of it: a command whose
+    request id was already applied is answered with the first result and adds nothing.
+    None for what the trajectory's own timers decide."""
 
 
 class StartTrajectory(Command):

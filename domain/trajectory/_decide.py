@@ -58,7 +58,7 @@ def decide(state: Trajectory | None, command: AnyCommand, now: datetime) -> list
             "nothing more can be recorded",
             stream_id=state.trajectory_id,
         )
-    emit = Emit(state.trajectory_id, state.version, now, command.actor)
+    emit = Emit(state.trajectory_id, state.version, now, command.actor, command.request_id)
     try:
         _dispatch(state, command, now, emit)
     except (RuleViolation, WrongStep) as err:

@@ -14,10 +14,18 @@ SMALL_CONTRACT_HOURS = 24
 
 
 class Emit:
-    """Stamps the envelope on each new event: stream, next version, time, actor."""
+    """Stamps the envelope on each new event: stream, next version, time, actor, request."""
 
-    def __init__(self, trajectory_id: str, version: int, now: datetime, actor: str) -> None:
+    def __init__(
+        self,
+        trajectory_id: str,
+        version: int,
+        now: datetime,
+        actor: str,
+        request_id: str | None = None,
+    ) -> None:
         self._tid, self._version, self._now, self._actor = trajectory_id, version, now, actor
+        self._request_id = request_id
         self.events: list[AnyEvent] = []
 
     def __call__(self, cls: type[Event], **fields: Any) -> None:
@@ -29,6 +37,7 @@ class Emit:
             version=self._version,
             occurred_at=self._now,
             actor=self._actor,
+            request_id=self._request_id,
             **fields,
         )
         self.events.append(event)  # type: ignore[arg-type]

@@ -45,6 +45,9 @@ class Event(Value):
     occurred_at: datetime
     actor: OpaqueId
     schema_version: int = 1
+    request_id: OpaqueId | None = None
+    """The request of the command that decided this event (None: a timer, or an event
+    recorded before request ids existed)."""
 
 
 class TrajectoryStarted(Event):

@@ -39,7 +39,7 @@ def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime
             "ahead; only jobs expected within two years count as future jobs",
             stream_id=c.trajectory_id,
         )
-    emit = Emit(c.trajectory_id, 0, now, c.actor)
+    emit = Emit(c.trajectory_id, 0, now, c.actor, c.request_id)
     emit(
         TrajectoryStarted,
         route=c.route,

@@ -11,6 +11,8 @@ import asyncio
 import getpass
 import json
 import re
+import shlex
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +27,7 @@ from typer.core import TyperGroup
 
 from domain.shared import is_opaque_id
 from nbm.logs import configure_logging
-from nbm.service import ServiceError
+from nbm.service import CommandUnanswered, ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
 from nbm.temporal import data_converter
 
@@ -33,12 +35,27 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 CONNECT_TIMEOUT = 10.0
-REQUEST_TIMEOUT = 30.0
-"""Seconds a command waits for its answer. Updates and queries wait for a worker; without
-this a coach would stare at a silent terminal when no worker runs."""
 
 TrajectoryId = Annotated[str, typer.Argument(help="The trajectory's id.", show_default=False)]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+RequestId = Annotated[
+    str | None,
+    typer.Option(
+        "--request-id",
+        help="Repeat a command safely: the request id it printed (applied at most once). "
+        "Default: a new one.",
+        show_default=False,
+    ),
+]
+
+PERSONAL_OPTIONS = frozenset(
+    ("--name", "--bsn", "--email", "--phone", "--address", "--health-notes", "--debt-notes",
+     "--family-notes", "--summary")
+)  # fmt: skip
+"""Options whose values are personal data: never repeated in an error line."""
+
+_ARGV = "nbm.argv"
+_RETRY_ARGS = "nbm.retry-args"
 
 
 def option(help: str, *names: str) -> Any:
@@ -57,9 +74,16 @@ class ErrorHandlingGroup(TyperGroup):
     exit code 2 and their message. Anything else is a bug and keeps its traceback.
     """
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        ctx.meta[_ARGV] = list(args)  # as typed: the line to repeat a command with
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except CommandUnanswered as err:
+            again = repeat_command(ctx, err.request_id) if err.request_id else None
+            fail(f"{err}. To repeat it safely: {again}" if again else str(err))
         except (CliError, ServiceError, ConfigError) as err:
             fail(str(err))
         except ValidationError as err:
@@ -108,6 +132,47 @@ def check_actor(actor: str) -> str:
             "(letters, digits, '.', '_', ':', '-'; at most 64)"
         )
     return actor
+
+
+def new_request(given: str | None) -> str:
+    """The request id typed with `--request-id`, or a new random one (no personal data)."""
+    if given is None:
+        return f"req-{uuid.uuid4().hex[:20]}"
+    if not is_opaque_id(given):
+        raise CliError("--request-id: must be an id of letters, digits, '.', '_', ':', '-'")
+    return given
+
+
+def repeat_with(ctx: typer.Context, *args: str) -> None:
+    """Options a repeat of this command needs besides its request id (a generated `--id`)."""
+    ctx.find_root().meta[_RETRY_ARGS] = list(args)
+
+
+def repeat_command(ctx: typer.Context, request_id: str) -> str | None:
+    """The command as typed, with `--request-id`; personal values left out as `…`."""
+    argv = ctx.meta.get(_ARGV)
+    if argv is None:
+        return None
+    words: list[str] = []  # each already quoted for a shell
+    masked, i = False, 0
+    while i < len(argv):
+        name, eq, _ = argv[i].partition("=")
+        if name == "--request-id":
+            i += 1 if eq else 2
+        elif name in PERSONAL_OPTIONS:
+            words += [f"{name}=…"] if eq else [name, "…"]
+            masked, i = True, i + (1 if eq else 2)
+        else:
+            words.append(shlex.quote(safe_text(argv[i])))
+            i += 1
+    words += [shlex.quote(w) for w in (*ctx.meta.get(_RETRY_ARGS, []), "--request-id", request_id)]
+    line = " ".join(["nbm", *words])
+    return line + (" (with the personal data typed again for each …)" if masked else "")
+
+
+def safe_text(text: str) -> str:
+    """`text` with terminal control characters shown as escapes, never sent to the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def actor(ctx: typer.Context) -> str:
@@ -232,20 +297,32 @@ async def connect_client(config: Settings) -> Client:
         ) from None
 
 
-def run(work: Callable[[Client, Settings], Awaitable[T]], *, timeout: float = REQUEST_TIMEOUT) -> T:
-    """Load the settings, connect, and run `work(client, settings)` in a fresh event loop."""
+def run(
+    work: Callable[[Client, Settings], Awaitable[T]],
+    *,
+    timeout: float | None = None,
+    request_id: str | None = None,
+) -> T:
+    """Load the settings, connect, and run `work(client, settings)` in a fresh event loop.
+
+    With the command's `request_id`, no answer in time says how to repeat it safely.
+    """
     config = load_settings()
     # A ConfigError (no server, no codec keys) before any event loop starts.
     config.resolved_temporal_address()
     config.resolved_codec_keys()
 
+    wait = timeout or config.request_timeout
+
     async def main() -> T:
         client = await connect_client(config)
         try:
-            return await asyncio.wait_for(work(client, config), timeout)
+            return await asyncio.wait_for(work(client, config), wait)
         except TimeoutError:
+            if request_id is not None:
+                raise CommandUnanswered(request_id) from None
             raise CliError(
-                f"no answer within {timeout:.0f} s: is a worker running on task queue "
+                f"no answer within {wait:.0f} s: is a worker running on task queue "
                 f"{config.task_queue!r}? A command may still be applied once it runs"
             ) from None
 

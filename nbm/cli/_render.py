@@ -54,9 +54,10 @@ def step_label(step: trajectory.Step) -> str:
 def result_line(result: CommandResult) -> str:
     """One line for a coach after a command: where the trajectory stands now."""
     events = ", ".join(result.event_types) or "no events"
+    request = f" (request {result.request_id})" if result.request_id else ""
     return (
         f"{result.trajectory_id}: version {result.version}, step {step_label(result.step)}"
-        f" — {events}"
+        f" — {events}{request}"
     )
 
 

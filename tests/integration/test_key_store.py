@@ -102,14 +102,49 @@ async def test_erasing_an_unknown_candidate_is_refused(keys: PostgresKeyStore) -
         await keys.is_erased("cand-unknown")
 
 
-async def test_the_application_may_not_delete_a_key_row(
-    keys: PostgresKeyStore, store: PostgresEventStore
+KEEP_ROWS = "candidate_keys_keep_rows"
+
+
+async def test_only_a_fresh_unused_key_can_be_taken_back(
+    keys: PostgresKeyStore, store: PostgresEventStore, database_url: str
 ) -> None:
+    # A match refused after its key was made takes the key back; that is all a DELETE may do.
+    _, made = await keys.obtain("cand-new", create=True)
+    assert made
+    assert await keys.discard("cand-new")
+    with pytest.raises(UnknownCandidate):
+        await keys.key_for("cand-new", create=False)
+    _, made = await keys.obtain("cand-new", create=True)
+    _, again = await keys.obtain("cand-new", create=True)
+    assert made and not again  # only the call that made it may take it back
+
     # Erasure is an UPDATE that leaves the tombstone; a DELETE would leave no trace of it.
     await keys.key_for("cand-1", create=True)
+    await keys.erase("cand-1", "coach-anna")
+    await keys.key_for("cand-2", create=True)
+    owner = await asyncpg.connect(database_url)
+    try:  # a key made an hour ago may seal stored data
+        async with owner.transaction():
+            await owner.execute(
+                "ALTER TABLE candidate_keys DISABLE TRIGGER candidate_keys_keep_rows"
+            )
+            await owner.execute(
+                "UPDATE candidate_keys SET created_at = now() - interval '1 hour' "
+                "WHERE candidate_ref = 'cand-2'"
+            )
+            await owner.execute(
+                "ALTER TABLE candidate_keys ENABLE TRIGGER candidate_keys_keep_rows"
+            )
+    finally:
+        await owner.close()
     async with store.pool.acquire() as conn:
-        with pytest.raises(asyncpg.InsufficientPrivilegeError):
-            await conn.execute("DELETE FROM candidate_keys")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="tombstone stays"):
+            await conn.execute("DELETE FROM candidate_keys WHERE candidate_ref = 'cand-1'")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="erase it instead"):
+            await conn.execute("DELETE FROM candidate_keys WHERE candidate_ref = 'cand-2'")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError, match="created_at does not change"):
+            await conn.execute("UPDATE candidate_keys SET created_at = now()")
+    assert not await keys.discard("cand-1")
 
 
 async def test_rotation_rewraps_every_live_key(store: PostgresEventStore, kek: Keyring) -> None:

@@ -29,7 +29,8 @@ from workflows import TrajectoryInput, TrajectoryWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 Scenario = Callable[[WorkflowEnvironment, str], Awaitable[str]]
-VERSION = "v1"
+VERSION = "v2"
+"""v2: commands carry request ids; a retry is answered from the workflow's own answers."""
 
 
 async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:
@@ -60,9 +61,11 @@ async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:
     )
     await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)  # missed: escalates next time
     await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
-    await service.send(
-        env.client, tid, trajectory.ExtendLearning(actor=coach, weeks=4, reason="exam resit")
+    extension = trajectory.ExtendLearning(
+        actor=coach, request_id="req-extend", weeks=4, reason="exam resit"
     )
+    await service.send(env.client, tid, extension)
+    await service.send(env.client, tid, extension)  # a retry: answered, not applied again
     await service.send(
         env.client,
         tid,
@@ -91,8 +94,12 @@ async def continued_as_new(env: WorkflowEnvironment, task_queue: str) -> str:
         task_queue=task_queue,
     )
     await handle.execute_update(TrajectoryWorkflow.stored)
-    for command in [*commands, f.start_learning()]:
-        await service.send(env.client, start.trajectory_id, command)  # type: ignore[arg-type]
+    for n, command in enumerate([*commands, f.start_learning()]):
+        with_id = command.model_copy(update={"request_id": f"req-{n}"})
+        await service.send(env.client, start.trajectory_id, with_id)  # type: ignore[arg-type]
+    # A retry of the first command, runs later: the answers came along with the state.
+    first = commands[0].model_copy(update={"request_id": "req-0"})
+    await service.send(env.client, start.trajectory_id, first)  # type: ignore[arg-type]
     await advance_to(env, start.trajectory_id, trajectory.DeadlineKind.EVALUATION)
     return start.trajectory_id
 

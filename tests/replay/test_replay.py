@@ -38,8 +38,9 @@ def replayer(*workflows: type) -> Replayer:
 
 def test_histories_are_committed_for_the_shipped_version() -> None:
     names = {p.name for p in HISTORIES}
-    assert "trajectory_v1_full_trajectory.json" in names
-    assert any(n.startswith("trajectory_v1_continued_as_new_run") for n in names)
+    for version in ("v1", "v2"):  # every version shipped, for as long as trajectories run
+        assert f"trajectory_{version}_full_trajectory.json" in names
+        assert any(n.startswith(f"trajectory_{version}_continued_as_new_run") for n in names)
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])

@@ -12,7 +12,17 @@ import typer
 from domain import trajectory
 from domain.shared import Sealed
 
-from .._common import AsJson, CliError, TrajectoryId, actor, build, option, parse_date
+from .._common import (
+    AsJson,
+    CliError,
+    RequestId,
+    TrajectoryId,
+    actor,
+    build,
+    new_request,
+    option,
+    parse_date,
+)
 from ._send import send, send_with_summary
 
 app = typer.Typer()
@@ -52,9 +62,11 @@ def map_possibilities(
     ],
     learning_location: Annotated[str, option("Where the candidate learns.")],
     training_institute: Annotated[str | None, option("The training institute, if any.")] = None,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Map the candidate profile and preconditions (mogelijkheden in kaart, step 2)."""
+    rid = new_request(request_id)
     preconditions = {
         "employer_role": employer_role,
         "werkbedrijf_role": werkbedrijf_role,
@@ -65,6 +77,7 @@ def map_possibilities(
     command = build(
         trajectory.MapPossibilities,
         actor=actor(ctx),
+        request_id=rid,
         profile_skills=tuple(profile_skill),
         preconditions=preconditions,
     )
@@ -88,12 +101,15 @@ def establish_agreement(
     training_paid_by_employer: Annotated[
         bool, option("The employer pays all the training given.", "--training-paid-by-employer")
     ] = False,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record the signed learning plan and commitment (inleertraject vastgesteld, step 3)."""
+    rid = new_request(request_id)
     command = build(
         trajectory.EstablishAgreement,
         actor=actor(ctx),
+        request_id=rid,
         commitment=commitment,
         duration_weeks=weeks,
         placements=tuple(parse_placement(p) for p in placement),
@@ -112,10 +128,17 @@ def start_learning(
     no_benefits: Annotated[
         bool, option("The candidate does not keep benefits while learning.", "--no-benefits")
     ] = False,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Start the learning period (kandidaat leert in, met behoud van uitkering; step 5)."""
-    command = build(trajectory.StartLearning, actor=actor(ctx), benefits_retained=not no_benefits)
+    rid = new_request(request_id)
+    command = build(
+        trajectory.StartLearning,
+        actor=actor(ctx),
+        request_id=rid,
+        benefits_retained=not no_benefits,
+    )
     send(trajectory_id, command, as_json)
 
 
@@ -125,10 +148,14 @@ def start_placement(
     trajectory_id: TrajectoryId,
     name: Annotated[str, option("The placement, e.g. 'ADL internship'.")],
     hours: Annotated[int, option("Hours per week.")],
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Start the next placement of the learning period (stage, step 5)."""
-    command = build(trajectory.StartPlacement, actor=actor(ctx), name=name, hours_per_week=hours)
+    rid = new_request(request_id)
+    command = build(
+        trajectory.StartPlacement, actor=actor(ctx), request_id=rid, name=name, hours_per_week=hours
+    )
     send(trajectory_id, command, as_json)
 
 
@@ -143,14 +170,17 @@ def record_evaluation(
     summary: Annotated[
         str | None, option("A short summary (sealed with the candidate's key).")
     ] = None,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record an evaluation with the parties (evaluatiegesprek, step 5)."""
+    rid = new_request(request_id)
 
     def with_summary(sealed: Sealed | None) -> trajectory.CoachCommand:
         return build(
             trajectory.RecordEvaluation,
             actor=actor(ctx),
+            request_id=rid,
             verdict=verdict,
             employer_present=employer_present,
             summary=sealed,
@@ -167,13 +197,19 @@ def record_calamity(
     summary: Annotated[
         str | None, option("A short summary (sealed with the candidate's key).")
     ] = None,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record a calamity that blocks learning; brings the work coach in (calamiteit)."""
+    rid = new_request(request_id)
 
     def with_summary(sealed: Sealed | None) -> trajectory.CoachCommand:
         return build(
-            trajectory.RecordCalamity, actor=actor(ctx), calamity_kind=kind, summary=sealed
+            trajectory.RecordCalamity,
+            actor=actor(ctx),
+            request_id=rid,
+            calamity_kind=kind,
+            summary=sealed,
         )
 
     send_with_summary(trajectory_id, with_summary, summary, as_json)
@@ -184,10 +220,16 @@ def resolve_calamity(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     number: Annotated[int, typer.Argument(help="The calamity's number (see `show`).")],
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Mark a calamity as resolved (calamiteit opgelost)."""
-    send(trajectory_id, build(trajectory.ResolveCalamity, actor=actor(ctx), number=number), as_json)
+    rid = new_request(request_id)
+    send(
+        trajectory_id,
+        build(trajectory.ResolveCalamity, actor=actor(ctx), request_id=rid, number=number),
+        as_json,
+    )
 
 
 @app.command("resolve-barrier")
@@ -195,11 +237,15 @@ def resolve_barrier(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     barrier: Annotated[trajectory.Barrier, typer.Argument(help="The barrier that is removed.")],
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Mark a practical barrier as removed (belemmering weggenomen)."""
+    rid = new_request(request_id)
     send(
-        trajectory_id, build(trajectory.ResolveBarrier, actor=actor(ctx), barrier=barrier), as_json
+        trajectory_id,
+        build(trajectory.ResolveBarrier, actor=actor(ctx), request_id=rid, barrier=barrier),
+        as_json,
     )
 
 
@@ -209,10 +255,14 @@ def extend_learning(
     trajectory_id: TrajectoryId,
     weeks: Annotated[int, option("Extra weeks of learning.")],
     reason: Annotated[str, option("Why the candidate learns on.")],
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Extend the learning period: the candidate learns on (inleertraject verlengen)."""
-    command = build(trajectory.ExtendLearning, actor=actor(ctx), weeks=weeks, reason=reason)
+    rid = new_request(request_id)
+    command = build(
+        trajectory.ExtendLearning, actor=actor(ctx), request_id=rid, weeks=weeks, reason=reason
+    )
     send(trajectory_id, command, as_json)
 
 
@@ -222,11 +272,17 @@ def propose_other_employer(
     trajectory_id: TrajectoryId,
     employer: Annotated[str, option("The other employer's id.")],
     reason: Annotated[str, option("Why, e.g. 'no vacancy at the intended employer'.")],
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Propose the candidate to another employer (voordragen bij andere werkgever)."""
+    rid = new_request(request_id)
     command = build(
-        trajectory.ProposeOtherEmployer, actor=actor(ctx), employer_id=employer, reason=reason
+        trajectory.ProposeOtherEmployer,
+        actor=actor(ctx),
+        request_id=rid,
+        employer_id=employer,
+        reason=reason,
     )
     send(trajectory_id, command, as_json)
 
@@ -244,12 +300,15 @@ def record_regular_job(
     wage_cost_subsidy: Annotated[
         int | None, option("Wage-cost subsidy (loonkostensubsidie, LKS) in percent.")
     ] = None,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record the contract with salary (reguliere baan, step 6)."""
+    rid = new_request(request_id)
     command = build(
         trajectory.RecordRegularJob,
         actor=actor(ctx),
+        request_id=rid,
         employer_id=employer,
         # Optional here on purpose: the domain says why a contract without hours is refused.
         contract_hours_per_week=hours,
@@ -266,11 +325,17 @@ def record_follow_on_education(
     trajectory_id: TrajectoryId,
     institute: Annotated[str, option("The school, e.g. 'ROC Flevoland'.")],
     course: Annotated[str, option("The course, e.g. 'BBL level 3'.")],
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record follow-on education before a job (vervolgopleiding); ends the trajectory."""
+    rid = new_request(request_id)
     command = build(
-        trajectory.RecordFollowOnEducation, actor=actor(ctx), institute=institute, course=course
+        trajectory.RecordFollowOnEducation,
+        actor=actor(ctx),
+        request_id=rid,
+        institute=institute,
+        course=course,
     )
     send(trajectory_id, command, as_json)
 
@@ -285,12 +350,15 @@ def record_follow_up(
     benefit_ended: Annotated[
         bool, option("Whether the benefit has ended.", "--benefit-ended/--benefit-continues")
     ],
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record the follow-up months after placement (nazorg); ends the trajectory."""
+    rid = new_request(request_id)
     command = build(
         trajectory.RecordFollowUp,
         actor=actor(ctx),
+        request_id=rid,
         still_employed=still_employed,
         benefit_ended=benefit_ended,
     )
@@ -303,10 +371,16 @@ def end(
     trajectory_id: TrajectoryId,
     reason: Annotated[trajectory.ClosureReason, option("Why the trajectory ends early.")],
     explanation: Annotated[str | None, option("Explanation (needed for 'other').")] = None,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """End the trajectory early (traject beëindigen)."""
+    rid = new_request(request_id)
     command = build(
-        trajectory.EndTrajectory, actor=actor(ctx), reason=reason, explanation=explanation
+        trajectory.EndTrajectory,
+        actor=actor(ctx),
+        request_id=rid,
+        reason=reason,
+        explanation=explanation,
     )
     send(trajectory_id, command, as_json)

@@ -24,12 +24,15 @@ from nbm.settings import Settings
 from .._common import (
     AsJson,
     CliError,
+    RequestId,
     TrajectoryId,
     actor,
     build,
     console,
+    new_request,
     parse_date,
     print_json,
+    repeat_with,
     run,
     when,
 )
@@ -120,10 +123,15 @@ def start(
         str | None,
         typer.Option("--id", help="The trajectory id; default: traj-<random>.", show_default=False),
     ] = None,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Start a trajectory towards a future job (toekomstige baan in beeld, step 1)."""
     who = actor(ctx)
+    rid = new_request(request_id)
+    if trajectory_id is None:
+        trajectory_id = new_trajectory_id()
+        repeat_with(ctx, "--id", trajectory_id)  # a repeat must start this same trajectory
     try:
         chosen = trajectory.programme(programme)
     except KeyError as err:
@@ -138,19 +146,22 @@ def start(
     command = build(
         trajectory.StartTrajectory,
         actor=who,
-        trajectory_id=trajectory_id or new_trajectory_id(),
+        request_id=rid,
+        trajectory_id=trajectory_id,
         route=route,
         programme=chosen,
         coach_id=coach or who,
         future_job=job,
     )
     result = run(
-        lambda client, config: service.start_trajectory(client, config.task_queue, command)
+        lambda client, config: service.start_trajectory(client, config.task_queue, command),
+        request_id=rid,
     )
     if as_json:
         print_json(result_json(result))
     else:
-        typer.echo(result.trajectory_id)
+        typer.echo(result.trajectory_id)  # alone on stdout, for scripts
+        typer.echo(f"request {rid} (to repeat this start safely)", err=True)
 
 
 @app.command("show")

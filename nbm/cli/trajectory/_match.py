@@ -22,7 +22,17 @@ from nbm.settings import Settings
 from privacy.seal import seal_personal
 from workflows import CommandResult
 
-from .._common import FIELD_OPTIONS, AsJson, TrajectoryId, actor, build, option, run
+from .._common import (
+    FIELD_OPTIONS,
+    AsJson,
+    RequestId,
+    TrajectoryId,
+    actor,
+    build,
+    new_request,
+    option,
+    run,
+)
 from .._keys import key_store
 from ._send import show_result
 
@@ -77,6 +87,7 @@ def match(
     family_notes: Annotated[
         str | None, option("Notes on family matters (personal data: sealed).")
     ] = None,
+    request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record the match job-candidate (match baan-kandidaat, step 4).
@@ -84,6 +95,7 @@ def match(
     The personal data is sealed here with the candidate's own key (made on first use), so it
     can be erased later with `nbm candidate erase`.
     """
+    rid = new_request(request_id)
     fields = {
         "name": name,
         "bsn": bsn,
@@ -98,6 +110,7 @@ def match(
     command = build(
         trajectory.MatchCandidate,
         actor=actor(ctx),
+        request_id=rid,
         candidate_ref=candidate_ref,
         personal=UNSEALED,
         skills=tuple(skill or ()),
@@ -109,8 +122,13 @@ def match(
     async def work(client: Client, config: Settings) -> CommandResult:
         ref = command.candidate_ref
         async with key_store(config) as keys:
-            key = await keys.key_for(ref, create=True)
-        sealed = command.model_copy(update={"personal": seal_personal(personal, key, ref)})
-        return await service.send(client, trajectory_id, sealed)
+            key, made = await keys.obtain(ref, create=True)
+            sealed = command.model_copy(update={"personal": seal_personal(personal, key, ref)})
+            try:
+                return await service.send(client, trajectory_id, sealed)
+            except service.CommandRefused:
+                if made:  # sealed nothing that is kept: a refused match leaves no key behind
+                    await keys.discard(ref)
+                raise
 
-    show_result(run(work), as_json)
+    show_result(run(work, request_id=rid), as_json)

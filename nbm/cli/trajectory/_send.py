@@ -27,7 +27,11 @@ from .._render import result_json, result_line
 
 def send(trajectory_id: str, command: trajectory.CoachCommand, as_json: bool) -> None:
     """Send `command`, print the result once its events are stored."""
-    show_result(run(lambda client, _: service.send(client, trajectory_id, command)), as_json)
+    work = run(
+        lambda client, _: service.send(client, trajectory_id, command),
+        request_id=command.request_id,
+    )
+    show_result(work, as_json)
 
 
 def send_with_summary(
@@ -47,7 +51,7 @@ def send_with_summary(
             found = with_summary(await seal_summary(config, state, text))
         return await service.send(client, trajectory_id, found)
 
-    show_result(run(work), as_json)
+    show_result(run(work, request_id=command.request_id), as_json)
 
 
 def show_result(result: CommandResult, as_json: bool) -> None:
