@@ -9,16 +9,50 @@ neither file.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 STACK_FILE = "stack.json"
 SECRETS_FILE = "secrets.json"
 
 M = TypeVar("M", bound=BaseModel)
+
+_HOST_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+def _host_port(value: str) -> str:
+    """`host:port` (or `[ipv6]:port`), with a host name or address and a port 1-65535."""
+    host, sep, port = value.strip().rpartition(":")
+    if not sep or not host:
+        raise ValueError("must be host:port, e.g. 127.0.0.1:7233")
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ValueError("the port must be a number from 1 to 65535")
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            raise ValueError("the host in brackets is not an IPv6 address") from None
+    elif not all(_HOST_LABEL.match(label) for label in host.split(".")):
+        raise ValueError("the host must be a name or an address (letters, digits, '-', '.')")
+    return value.strip()
+
+
+HostPort = Annotated[str, AfterValidator(_host_port)]
+"""A server's address as Temporal's client takes it."""
+
+
+def _postgres_url(value: str) -> str:
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise ValueError("must be a postgresql://... URL")
+    return value
+
+
+PostgresUrl = Annotated[str, AfterValidator(_postgres_url)]
 
 
 class LocalFileError(Exception):
@@ -31,10 +65,10 @@ class StackInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pid: int
-    temporal_address: str | None = None
-    database_url: str | None = None
+    temporal_address: HostPort | None = None
+    database_url: PostgresUrl | None = None
     """The application role's URL."""
-    migration_database_url: str | None = None
+    migration_database_url: PostgresUrl | None = None
     """The schema owner's URL (only the embedded server's local superuser)."""
     ui_url: str | None = None
     codec_url: str | None = None

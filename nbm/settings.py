@@ -16,7 +16,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from privacy.keyring import Keyring, KeyringError, parse_keyring
 
-from .local_files import LocalFileError, LocalSecrets, StackInfo, read_secrets, read_stack
+from .local_files import (
+    HostPort,
+    LocalFileError,
+    LocalSecrets,
+    PostgresUrl,
+    StackInfo,
+    read_secrets,
+    read_stack,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,9 +36,9 @@ class ConfigError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    temporal_address: str | None = Field(default=None, alias="TEMPORAL_ADDRESS")
+    temporal_address: HostPort | None = Field(default=None, alias="TEMPORAL_ADDRESS")
     temporal_namespace: str = Field(default="default", alias="TEMPORAL_NAMESPACE")
-    database_url: str | None = Field(default=None, alias="NBM_DATABASE_URL")
+    database_url: PostgresUrl | None = Field(default=None, alias="NBM_DATABASE_URL")
     task_queue: str = Field(default="nieuwe-banen", alias="NBM_TASK_QUEUE")
     data_dir: Path = Field(default=PROJECT_ROOT / "data", alias="NBM_DATA_DIR")
     log_format: Literal["auto", "console", "json"] = Field(default="auto", alias="NBM_LOG_FORMAT")
@@ -40,7 +48,9 @@ class Settings(BaseSettings):
     actor: str | None = Field(default=None, alias="NBM_ACTOR")
     request_timeout: float = Field(default=30.0, gt=0, le=3600, alias="NBM_REQUEST_TIMEOUT")
     """Seconds a CLI command waits for its answer (a worker must pick it up and store it)."""
-    migration_database_url: str | None = Field(default=None, alias="NBM_MIGRATION_DATABASE_URL")
+    migration_database_url: PostgresUrl | None = Field(
+        default=None, alias="NBM_MIGRATION_DATABASE_URL"
+    )
     """The schema owner's URL, for migrations; the application's role may not run DDL."""
     kek: str | None = Field(default=None, alias="NBM_KEK", repr=False)
     codec_keys: str | None = Field(default=None, alias="NBM_CODEC_KEYS", repr=False)
@@ -49,7 +59,7 @@ class Settings(BaseSettings):
     checkpoint_file: Path | None = Field(default=None, alias="NBM_CHECKPOINT_FILE")
     """Where signed audit checkpoints are appended, outside the database; default
     `<data dir>/audit/checkpoints.jsonl`."""
-    codec_server_port: int = Field(default=8234, alias="NBM_CODEC_SERVER_PORT")
+    codec_server_port: int = Field(default=8234, ge=1, le=65535, alias="NBM_CODEC_SERVER_PORT")
     codec_server_origins: str | None = Field(default=None, alias="NBM_CODEC_SERVER_ORIGINS")
     """Comma-separated Web UI origins the codec server answers (default: the local UI)."""
     codec_server_token: str | None = Field(default=None, alias="NBM_CODEC_SERVER_TOKEN", repr=False)

@@ -13,7 +13,7 @@ import json
 import re
 import shlex
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -21,6 +21,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
+from rich.segment import Segment
 from temporalio.client import Client
 from temporalio.service import RPCError
 from typer.core import TyperGroup
@@ -36,7 +37,17 @@ M = TypeVar("M", bound=BaseModel)
 
 CONNECT_TIMEOUT = 10.0
 
-TrajectoryId = Annotated[str, typer.Argument(help="The trajectory's id.", show_default=False)]
+def _trajectory_id(value: str) -> str:
+    if not is_opaque_id(value):
+        raise typer.BadParameter(
+            f"{excerpt(value)} is not a trajectory id (letters, digits, '.', '_', ':', '-')"
+        )
+    return value
+
+
+TrajectoryId = Annotated[
+    str, typer.Argument(help="The trajectory's id.", show_default=False, callback=_trajectory_id)
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 RequestId = Annotated[
     str | None,
@@ -93,8 +104,8 @@ class ErrorHandlingGroup(TyperGroup):
 
 
 def fail(message: str) -> NoReturn:
-    """Print one error line on stderr and exit 1."""
-    typer.echo(f"error: {one_line(message)}", err=True)
+    """Print one error line on stderr and exit 1; nothing in it can steer the terminal."""
+    typer.echo(f"error: {safe_text(one_line(message))}", err=True)
     raise typer.Exit(1)
 
 
@@ -128,7 +139,7 @@ def default_actor() -> str:
 def check_actor(actor: str) -> str:
     if not is_opaque_id(actor):
         raise CliError(
-            f"--actor / NBM_ACTOR: {actor!r} is not a valid id "
+            f"--actor / NBM_ACTOR: {excerpt(actor)} is not a valid id "
             "(letters, digits, '.', '_', ':', '-'; at most 64)"
         )
     return actor
@@ -170,9 +181,26 @@ def repeat_command(ctx: typer.Context, request_id: str) -> str | None:
     return line + (" (with the personal data typed again for each …)" if masked else "")
 
 
-def safe_text(text: str) -> str:
-    """`text` with terminal control characters shown as escapes, never sent to the terminal."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+def safe_text(text: str, *, keep: str = "") -> str:
+    """`text` with terminal control characters shown as escapes, never sent to the terminal.
+
+    `keep`: characters to let through (a newline, where the text is laid out in lines).
+    """
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
+
+
+EXCERPT = 40
+"""At most this many characters of what was typed are repeated in an error line."""
+
+
+def excerpt(value: str) -> str:
+    """A short, quoted and escaped excerpt of what was typed, for an error line."""
+    short = value if len(value) <= EXCERPT else value[:EXCERPT] + "…"
+    return repr(safe_text(short))
+
+
+def has_control_characters(value: str) -> bool:
+    return any(not c.isprintable() and c not in " " for c in value)
 
 
 def actor(ctx: typer.Context) -> str:
@@ -204,6 +232,11 @@ FIELD_OPTIONS: Mapping[str, str] = {
     "personal.bsn": "--bsn",
     "language_level": "--language-level",
     "hours_per_week": "--hours",
+    "name": "--name",
+    "reason": "--reason",
+    "explanation": "--explanation",
+    "institute": "--institute",
+    "course": "--course",
     "employer_id": "--employer",
     "contract_hours_per_week": "--hours",
     "wage_cost_subsidy_pct": "--wage-cost-subsidy",
@@ -241,19 +274,41 @@ def describe_validation_error(
 def build(cls: type[M], *, options: Mapping[str, str] = FIELD_OPTIONS, **fields: Any) -> M:
     """The command `cls` from the options; a broken rule becomes a one-line `CliError`.
 
-    `options` names the option each field was typed with, for the error line.
+    `options` names the option each field was typed with, for the error line. Text with
+    terminal control characters is refused: it would be stored for years and shown to
+    whoever reads the trajectory.
     """
+    for path in _control_characters(fields):
+        generic = re.sub(r"\.\d+(?=\.|$)", "", path)
+        head = generic.partition(".")[0]
+        raise CliError(
+            f"{options.get(generic) or options.get(head) or path}: "
+            "holds a control character (an escape, a bell, ...); type plain text"
+        )
     try:
         return cls(**fields)
     except ValidationError as err:
         raise CliError(describe_validation_error(err, options)) from None
 
 
+def _control_characters(value: Any, path: str = "") -> Iterator[str]:
+    """The dotted paths of the strings in `value` (options, nested) with control characters."""
+    if isinstance(value, str):
+        if has_control_characters(value):
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _control_characters(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for number, item in enumerate(value):
+            yield from _control_characters(item, f"{path}.{number}")
+
+
 def parse_date(value: str, option: str) -> date:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise CliError(f"{option}: {value!r} is not a date; use YYYY-MM-DD") from None
+        raise CliError(f"{option}: {excerpt(value)} is not a date; use YYYY-MM-DD") from None
 
 
 # --- running against Temporal ----------------------------------------------------------
@@ -332,9 +387,25 @@ def run(
 # --- output ----------------------------------------------------------------------------
 
 
+class SafeConsole(Console):
+    """A Rich console that shows control characters in what it prints as escapes.
+
+    What is printed comes from the store, and may have been typed before anything refused
+    control characters: an escape sequence in a name must not recolour, clear or retitle the
+    reader's terminal. Rich's own styling is added after this, so it still works.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(safe_text(segment.text, keep="\n"),
+                                                    segment.style, segment.control)
+            for segment in buffer
+        )  # fmt: skip
+
+
 def console() -> Console:
     # Created per call: Rich then writes to the sys.stdout of the moment (tests swap it).
-    return Console(highlight=False, soft_wrap=False)
+    return SafeConsole(highlight=False, soft_wrap=False)
 
 
 def print_json(data: Any) -> None:

@@ -27,7 +27,7 @@ from activities.checkpoints import (
 from nbm import audit
 from nbm.settings import Settings, load_settings
 
-from .._common import AsJson, CliError, TrajectoryId, console, fail, print_json, run
+from .._common import AsJson, CliError, TrajectoryId, console, excerpt, fail, print_json, run
 from .._db import run_store
 from .._render import state_json, state_view
 from .._timeline import history_rows
@@ -65,7 +65,7 @@ def parse_moment(value: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise CliError(
-            f"DATE: {value!r} is not an ISO date or datetime (2027-03-01, 2027-03-01T12:00)"
+            f"DATE: {excerpt(value)} is not an ISO date or datetime (2027-03-01, 2027-03-01T12:00)"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -140,12 +140,19 @@ def verify_checkpoints(
         fail(first.message)
 
 
+LONGEST_INTERVAL = timedelta(days=366)
+"""A checkpoint at least once a year: a longer interval is a typo, and overflows anyway."""
+
+
 def parse_every(value: str) -> timedelta:
-    found = re.fullmatch(r"(\d+)([smhd])", value.strip())
+    found = re.fullmatch(r"(\d{1,12})([smhd])", value.strip())
     if not found or int(found[1]) == 0:
-        raise CliError(f"--every: {value!r} is not an interval like 30m, 1h or 1d")
+        raise CliError(f"--every: {excerpt(value)} is not an interval like 30m, 1h or 1d")
     unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[found[2]]
-    return timedelta(**{unit: int(found[1])})
+    every = timedelta(**{unit: int(found[1])})
+    if every > LONGEST_INTERVAL:
+        raise CliError(f"--every: {excerpt(value)} is longer than {LONGEST_INTERVAL.days} days")
+    return every
 
 
 @app.command("schedule-checkpoints")

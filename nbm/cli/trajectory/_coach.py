@@ -19,6 +19,7 @@ from .._common import (
     TrajectoryId,
     actor,
     build,
+    excerpt,
     new_request,
     option,
     parse_date,
@@ -32,7 +33,9 @@ def parse_placement(spec: str) -> dict[str, object]:
     """`NAME:WEEKS:HOURS`, e.g. `introduction:4:16` (the name may hold colons)."""
     parts = spec.rsplit(":", 2)
     if len(parts) != 3 or not parts[1].strip().isdigit() or not parts[2].strip().isdigit():
-        raise CliError(f"--placement: {spec!r} is not NAME:WEEKS:HOURS, e.g. introduction:4:16")
+        raise CliError(
+            f"--placement: {excerpt(spec)} is not NAME:WEEKS:HOURS, e.g. introduction:4:16"
+        )
     return {"name": parts[0], "weeks": int(parts[1]), "hours_per_week": int(parts[2])}
 
 
@@ -42,7 +45,7 @@ def parse_training(spec: str, *, paid_by_employer: bool) -> dict[str, object]:
     if course.endswith(":employer"):
         course, paid_by_employer = course.removesuffix(":employer"), True
     if not sep:
-        raise CliError(f"--training: {spec!r} is not INSTITUTE:COURSE[:employer]")
+        raise CliError(f"--training: {excerpt(spec)} is not INSTITUTE:COURSE[:employer]")
     return {"institute": institute, "course": course, "paid_by_employer": paid_by_employer}
 
 
