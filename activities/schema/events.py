@@ -79,4 +79,70 @@ EVENT_STORE_MIGRATIONS: list[tuple[str, str]] = [
         GRANT SELECT, INSERT ON events TO nbm_app;
         """,
     ),
+    (
+        "0003_events_continue_their_chains",
+        r"""
+        -- A row must continue both chains, whoever inserts it (the application's role too):
+        -- the next position, the stream's next version, the current heads as its previous
+        -- hashes, and hashes that are the ones of its own bytes. A row that breaks a chain
+        -- is refused here instead of being found by the next `nbm audit verify`.
+        CREATE FUNCTION events_continue_their_chains() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE
+            zero CONSTANT bytea := decode(repeat('00', 32), 'hex');
+            head_position bigint;
+            head_hash     bytea;
+            last_version  integer;
+            last_hash     bytea;
+            header        bytea;
+            own_hash      bytea;
+        BEGIN
+            -- Rows inserted earlier by the same statement are visible here (a batch).
+            SELECT position, global_hash INTO head_position, head_hash
+                FROM events ORDER BY position DESC LIMIT 1;
+            SELECT version, hash INTO last_version, last_hash
+                FROM events WHERE stream_id = NEW.stream_id ORDER BY version DESC LIMIT 1;
+            IF NEW.position <> coalesce(head_position, 0) + 1 THEN
+                RAISE EXCEPTION 'position % does not follow the last position %',
+                    NEW.position, coalesce(head_position, 0) USING ERRCODE = 'check_violation';
+            END IF;
+            IF NEW.version <> coalesce(last_version, 0) + 1 THEN
+                RAISE EXCEPTION 'version % of stream % does not follow its version %',
+                    NEW.version, NEW.stream_id, coalesce(last_version, 0)
+                    USING ERRCODE = 'check_violation';
+            END IF;
+            IF NEW.prev_hash <> coalesce(last_hash, zero)
+                    OR NEW.global_prev_hash <> coalesce(head_hash, zero) THEN
+                RAISE EXCEPTION 'event % of stream %: its previous hashes are not the heads',
+                    NEW.version, NEW.stream_id USING ERRCODE = 'check_violation';
+            END IF;
+            -- The header exactly as activities/chain.py writes it: canonical JSON, the time
+            -- in UTC to the microsecond. Ids are plain ASCII, so to_json quotes them alike.
+            header := convert_to(format(
+                '{"actor":%s,"event_type":%s,"occurred_at":%s,"schema_version":%s,'
+                '"stream_id":%s,"version":%s}',
+                to_json(NEW.actor)::text,
+                to_json(NEW.event_type)::text,
+                to_json(to_char(NEW.occurred_at AT TIME ZONE 'UTC',
+                                'YYYY-MM-DD"T"HH24:MI:SS.US') || '+00:00')::text,
+                NEW.schema_version,
+                to_json(NEW.stream_id)::text,
+                NEW.version), 'UTF8');
+            own_hash := sha256(NEW.prev_hash || int4send(length(header)) || header || NEW.payload);
+            IF NEW.hash <> own_hash THEN
+                RAISE EXCEPTION 'event % of stream %: its hash is not the hash of its bytes',
+                    NEW.version, NEW.stream_id USING ERRCODE = 'check_violation';
+            END IF;
+            IF NEW.global_hash <> sha256(NEW.global_prev_hash || int8send(NEW.position) || own_hash)
+            THEN
+                RAISE EXCEPTION 'event at position %: its global hash does not follow',
+                    NEW.position USING ERRCODE = 'check_violation';
+            END IF;
+            RETURN NEW;
+        END;
+        $$;
+        CREATE TRIGGER events_continue_their_chains
+            BEFORE INSERT ON events
+            FOR EACH ROW EXECUTE FUNCTION events_continue_their_chains();
+        """,
+    ),
 ]
