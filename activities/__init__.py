@@ -1,5 +1,6 @@
 """All I/O of the trajectories: the PostgreSQL event store and the activities that write it."""
 
+from .chain import UnreadableEvent
 from .event_store import EventConflict, EventGap, EventStoreError, PostgresEventStore
 from .migrations import migrate_database
 from .schema import MIGRATIONS
@@ -14,5 +15,6 @@ __all__ = [
     "EventStoreError",
     "PostgresEventStore",
     "TrajectoryEventActivities",
+    "UnreadableEvent",
     "migrate_database",
 ]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from domain.trajectory import AnyEvent, load_event
 
@@ -169,8 +169,44 @@ class StoredEvent(BaseModel):
         return chain_bytes(self)
 
     def event(self) -> AnyEvent:
-        """The domain event, upcast from the shape it was stored in to the current one."""
-        return load_event(json.loads(self.payload))
+        """The domain event, upcast from the shape it was stored in to the current one.
+
+        Raises:
+            UnreadableEvent: the payload is not an event, or not this row's.
+        """
+        return read_event(self.payload, self.stream_id, self.version, self.position)
+
+
+class UnreadableEvent(Exception):
+    """A stored event that cannot be read as a domain event; names where, never what."""
+
+    def __init__(self, stream_id: str, version: int, position: int, reason: str) -> None:
+        super().__init__(
+            f"stream {stream_id}, version {version} (position {position}) cannot be read: {reason}"
+        )
+        self.stream_id, self.version, self.position, self.reason = (
+            stream_id,
+            version,
+            position,
+            reason,
+        )
+
+
+def read_event(payload: bytes, stream_id: str, version: int, position: int) -> AnyEvent:
+    """The event in a stored payload, upcast; `UnreadableEvent` if it is not this row's event."""
+    try:
+        event = load_event(json.loads(payload))
+    except ValidationError as err:
+        first = err.errors(include_input=False, include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the event"
+        raise UnreadableEvent(stream_id, version, position, f"{where}: {first['msg']}") from None
+    except (ValueError, KeyError, TypeError) as err:  # not JSON, not UTF-8, not an object
+        reason = f"not an event ({type(err).__name__})"
+        raise UnreadableEvent(stream_id, version, position, reason) from None
+    if (event.trajectory_id, event.version) != (stream_id, version):
+        reason = "its payload is the event of another stream or version"
+        raise UnreadableEvent(stream_id, version, position, reason)
+    return event
 
 
 def seal(

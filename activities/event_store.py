@@ -14,16 +14,23 @@ schema owner: `activities.migrations.migrate_database(owner_url)`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
 import asyncpg
 
-from domain.trajectory import AnyEvent, load_event
+from domain.trajectory import AnyEvent
 
-from .chain import ZERO_HASH, ChainRecord, ChainRow, StoredEvent, canonical_json, seal
+from .chain import (
+    ZERO_HASH,
+    ChainRecord,
+    ChainRow,
+    StoredEvent,
+    canonical_json,
+    read_event,
+    seal,
+)
 
 NOTIFY_CHANNEL = "nbm_events"
 """Notified (payload: the last new position) by every append that stored something."""
@@ -119,7 +126,12 @@ class EventStore(Protocol):
 
     async def append(self, events: Sequence[AnyEvent]) -> int: ...
     async def read(
-        self, stream_id: str, *, after_version: int = 0, until: datetime | None = None
+        self,
+        stream_id: str,
+        *,
+        after_version: int = 0,
+        until_version: int | None = None,
+        until: datetime | None = None,
     ) -> list[AnyEvent]: ...
     async def read_records(self, stream_id: str) -> list[StoredEvent]: ...
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]: ...
@@ -253,22 +265,34 @@ class PostgresEventStore:
         return len(new)
 
     async def read(
-        self, stream_id: str, *, after_version: int = 0, until: datetime | None = None
+        self,
+        stream_id: str,
+        *,
+        after_version: int = 0,
+        until_version: int | None = None,
+        until: datetime | None = None,
     ) -> list[AnyEvent]:
         """The events of one stream, in version order, upcast to their current shape.
 
         Args:
             after_version: only the events after this version.
+            until_version: only the events up to this version.
             until: only the events that occurred at or before this moment (an as-of view).
+
+        Raises:
+            UnreadableEvent: a stored event cannot be read (it names the stream, the version
+                and the position).
         """
         rows = await self._pool.fetch(
-            "SELECT payload FROM events WHERE stream_id = $1 AND version > $2 "
-            "AND ($3::timestamptz IS NULL OR occurred_at <= $3) ORDER BY version",
+            "SELECT payload, version, position FROM events WHERE stream_id = $1 AND version > $2 "
+            "AND ($3::timestamptz IS NULL OR occurred_at <= $3) "
+            "AND ($4::integer IS NULL OR version <= $4) ORDER BY version",
             stream_id,
             after_version,
             until,
+            until_version,
         )
-        return [load_event(json.loads(r["payload"])) for r in rows]
+        return [read_event(r["payload"], stream_id, r["version"], r["position"]) for r in rows]
 
     async def read_records(self, stream_id: str) -> list[StoredEvent]:
         """The stored rows of one stream, in version order, with their hashes."""

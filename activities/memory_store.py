@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from domain.trajectory import AnyEvent, load_event
+from domain.trajectory import AnyEvent
 
 from .chain import ZERO_HASH, StoredEvent
 from .event_store import plan_append
@@ -58,13 +57,20 @@ class InMemoryEventStore:
             return len(new)
 
     async def read(
-        self, stream_id: str, *, after_version: int = 0, until: datetime | None = None
+        self,
+        stream_id: str,
+        *,
+        after_version: int = 0,
+        until_version: int | None = None,
+        until: datetime | None = None,
     ) -> list[AnyEvent]:
         """The events of one stream, in version order, upcast to their current shape."""
         return [
-            load_event(json.loads(r.payload))
+            r.event()
             for r in self._streams.get(stream_id, [])
-            if r.version > after_version and (until is None or r.occurred_at <= until)
+            if r.version > after_version
+            and (until_version is None or r.version <= until_version)
+            and (until is None or r.occurred_at <= until)
         ]
 
     async def read_records(self, stream_id: str) -> list[StoredEvent]:

@@ -27,14 +27,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+import structlog
 
 from domain import trajectory
 
-from .chain import StoredEvent
+from .chain import StoredEvent, UnreadableEvent
 from .event_store import PostgresEventStore
 
 PROJECTION = "read_models"
 """The one projection the tracking table knows; the three read models move together."""
+
+log = structlog.get_logger("nbm.projector")
 
 READ_MODELS = ("trajectory_summary", "caseload", "outcomes")
 
@@ -142,6 +145,17 @@ class Tracking:
 class Rebuilt:
     events: int
     seconds: float
+    quarantined: int = 0
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """An event set aside: where it is and why, never what it says."""
+
+    position: int
+    stream_id: str
+    version: int
+    reason: str
 
 
 class Projector:
@@ -154,9 +168,6 @@ class Projector:
     STATE_CACHE_SIZE = 10_000
 
     def __init__(self, pool: asyncpg.Pool, store: PostgresEventStore | None = None) -> None:
-        # Imported here: the store imports the migrations, which import this module's.
-        from .event_store import PostgresEventStore
-
         if pool.get_max_size() < 2:
             raise ValueError("a projector needs a pool of at least two connections")
         self._pool = pool
@@ -174,43 +185,81 @@ class Projector:
         return applied
 
     async def apply_batch(self, batch: int = 500) -> int:
-        """Apply up to `batch` events in one transaction; returns how many (0: caught up)."""
+        """Apply up to `batch` events in one transaction; returns how many (0: caught up).
+
+        An event that cannot be read or applied is quarantined with the rest of its stream
+        after it (`quarantined`); the other streams go on.
+        """
         async with self._pool.acquire() as conn, conn.transaction():
-            # Held until the commit: a second projector waits here, then reads the new position.
-            position = await conn.fetchval(
-                "SELECT position FROM projection_tracking WHERE projection = $1 FOR UPDATE",
-                PROJECTION,
-            )
-            if position is None:  # the migration inserts it; someone removed it by hand
-                raise RuntimeError(f"projection_tracking has no row {PROJECTION!r}")
-            stored = await self._store.read_all(after_position=position, limit=batch)
-            if not stored:
-                return 0
-            states = await self._states_after(stored)
-            await self._write(conn, list(states.values()))
-            await conn.execute(
-                "UPDATE projection_tracking SET position = $2 WHERE projection = $1",
-                PROJECTION,
-                stored[-1].position,
-            )
-        return len(stored)
+            return await self._apply(conn, batch)
 
     async def rebuild(self, batch: int = 500) -> Rebuilt:
-        """Empty the read models and the tracking in one transaction, then catch up from zero."""
+        """The read models and the quarantine made again from zero, in one transaction.
+
+        All or nothing: a rebuild that fails leaves the previous read models in place.
+        """
         started = time.perf_counter()
+        self._states.clear()
+        events = 0
         async with self._pool.acquire() as conn, conn.transaction():
             # The lock first: a live projector's batch finishes or waits, never interleaves.
             await conn.execute(
                 "SELECT position FROM projection_tracking WHERE projection = $1 FOR UPDATE",
                 PROJECTION,
             )
-            for table in READ_MODELS:
-                await conn.execute(f"DELETE FROM {table}")  # names from READ_MODELS, not input
+            for table in (*READ_MODELS, "projection_quarantine"):
+                await conn.execute(f"DELETE FROM {table}")  # names from this module, not input
             await conn.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE projection = $1", PROJECTION
             )
-        events = await self.catch_up(batch)
-        return Rebuilt(events=events, seconds=time.perf_counter() - started)
+            while done := await self._apply(conn, batch):
+                events += done
+            held = await conn.fetchval("SELECT count(*) FROM projection_quarantine")
+        return Rebuilt(events=events, seconds=time.perf_counter() - started, quarantined=held)
+
+    async def quarantined(self) -> list[Quarantined]:
+        """The events set aside, in position order."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT position, stream_id, version, reason FROM projection_quarantine "
+                "ORDER BY position"
+            )
+        return [Quarantined(**dict(r)) for r in rows]
+
+    async def _apply(self, conn: asyncpg.Connection, batch: int) -> int:
+        """One batch on `conn`'s transaction: the read models, the quarantine, the position."""
+        # Held until the commit: a second projector waits here, then reads the new position.
+        position = await conn.fetchval(
+            "SELECT position FROM projection_tracking WHERE projection = $1 FOR UPDATE",
+            PROJECTION,
+        )
+        if position is None:  # the migration inserts it; someone removed it by hand
+            raise RuntimeError(f"projection_tracking has no row {PROJECTION!r}")
+        stored = await self._store.read_all(after_position=position, limit=batch)
+        if not stored:
+            return 0
+        held = {r["stream_id"] for r in await conn.fetch(_HELD_STREAMS)}
+        states, quarantined = await self._states_after(stored, held)
+        if states:
+            await self._write(conn, list(states.values()))
+        if quarantined:
+            await conn.executemany(
+                _QUARANTINE, [(q.position, q.stream_id, q.version, q.reason) for q in quarantined]
+            )
+            for q in quarantined:
+                log.warning(
+                    "event quarantined",
+                    position=q.position,
+                    stream_id=q.stream_id,
+                    version=q.version,
+                    reason=q.reason,
+                )
+        await conn.execute(
+            "UPDATE projection_tracking SET position = $2 WHERE projection = $1",
+            PROJECTION,
+            stored[-1].position,
+        )
+        return len(stored)
 
     async def tracking(self) -> Tracking:
         async with self._pool.acquire() as conn:
@@ -223,18 +272,38 @@ class Projector:
         return Tracking(position=row["pos"] or 0, head=row["head"])
 
     async def _states_after(
-        self, stored: Sequence[StoredEvent]
-    ) -> dict[str, trajectory.Trajectory]:
-        """Each touched trajectory's state after its last event in `stored`."""
+        self, stored: Sequence[StoredEvent], held: set[str]
+    ) -> tuple[dict[str, trajectory.Trajectory], list[Quarantined]]:
+        """Each touched stream's state after its last good event in `stored`, and the events
+        set aside: one that cannot be read or applied, and every later one of its stream."""
         states: dict[str, trajectory.Trajectory] = {}
+        quarantined: list[Quarantined] = []
         for record in stored:
-            before = states.get(record.stream_id)  # its previous event, earlier in this batch
-            if before is None:
-                before = await self._state_at(record.stream_id, record.version - 1)
-            state = trajectory.evolve(before, record.event())
-            states[record.stream_id] = state
-            self._remember(state)
-        return states
+            sid = record.stream_id
+            if sid in held:
+                reason = "an earlier event of this stream is quarantined"
+                quarantined.append(Quarantined(record.position, sid, record.version, reason))
+                continue
+            try:
+                # Outside the broad catch below: a database error is no reason to set aside.
+                before = states.get(sid) or await self._state_at(sid, record.version - 1)
+                try:
+                    state = trajectory.evolve(before, record.event())
+                except UnreadableEvent as err:
+                    raise _Unusable(f"cannot be read: {err.reason}") from None
+                except Exception as err:  # a bug on one event must not stop every stream
+                    raise _Unusable(
+                        f"cannot be applied ({type(err).__name__}: {_first_line(err)})"
+                    ) from None
+            except _Unusable as err:
+                reason = err.reason
+            else:
+                states[sid] = state
+                self._remember(state)
+                continue
+            held.add(sid)
+            quarantined.append(Quarantined(record.position, sid, record.version, reason))
+        return states, quarantined
 
     async def _state_at(self, stream_id: str, version: int) -> trajectory.Trajectory | None:
         """The stream's state after `version` events: from the cache, else folded from the store."""
@@ -243,10 +312,16 @@ class Projector:
         cached = self._states.get(stream_id)
         if cached is not None and cached.version == version:
             return cached
-        events = await self._store.read(stream_id)
-        state = trajectory.fold(events[:version])
-        if state is None or state.version != version:  # never, while events are append-only
-            raise RuntimeError(f"stream {stream_id} has fewer than {version} events")
+        try:
+            events = await self._store.read(stream_id, until_version=version)
+        except UnreadableEvent as err:
+            raise _Unusable(f"an earlier event cannot be read: {err}") from None
+        try:
+            state = trajectory.fold(events)
+        except Exception as err:
+            raise _Unusable(f"an earlier event cannot be applied ({type(err).__name__})") from None
+        if state is None or state.version != version:  # a row missing: the chain says where
+            raise _Unusable(f"the stream has no events up to version {version}")
         return state
 
     def _remember(self, state: trajectory.Trajectory) -> None:
@@ -274,3 +349,22 @@ class Projector:
         self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]
     ) -> None:
         await conn.executemany(_UPSERT_SUMMARY, [summary_row(s) for s in states])
+
+
+class _Unusable(Exception):
+    """The event before this one cannot be read or applied (the reason is for the quarantine)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _first_line(err: Exception) -> str:
+    return " ".join(str(err).split())[:160]
+
+
+_HELD_STREAMS = "SELECT DISTINCT stream_id FROM projection_quarantine"
+_QUARANTINE = (
+    "INSERT INTO projection_quarantine (position, stream_id, version, reason) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT (position) DO NOTHING"
+)

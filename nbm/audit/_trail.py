@@ -28,7 +28,7 @@ from temporalio.client import (
 )
 from temporalio.worker import Replayer
 
-from activities import PostgresEventStore
+from activities import PostgresEventStore, UnreadableEvent
 from activities.checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -58,9 +58,12 @@ async def state_as_of(
     store: PostgresEventStore, trajectory_id: str, moment: datetime
 ) -> trajectory.Trajectory:
     """The trajectory as it was at `moment`: the fold of its events up to then."""
-    state = trajectory.fold(await store.read(trajectory_id, until=moment))
+    try:
+        state = trajectory.fold(await store.read(trajectory_id, until=moment))
+    except UnreadableEvent as err:
+        raise AuditError(f"{err}; the state after it is not known") from None
     if state is None:
-        first = await store.read(trajectory_id)
+        first = await store.read_records(trajectory_id)
         if not first:
             raise AuditError(f"no trajectory {trajectory_id} in the event store")
         raise AuditError(
@@ -68,6 +71,29 @@ async def state_as_of(
             f"(it started at {utc(first[0].occurred_at)})"
         )
     return state
+
+
+@dataclass(frozen=True)
+class History:
+    """A stream's events as far as they can be read, and those that cannot."""
+
+    events: list[trajectory.AnyEvent]
+    unreadable: list[UnreadableEvent]
+
+
+async def read_history(store: PostgresEventStore, trajectory_id: str) -> History:
+    """Every event of the trajectory that can be read; the others named, not skipped over."""
+    records = await store.read_records(trajectory_id)
+    if not records:
+        raise AuditError(f"no trajectory {trajectory_id} in the event store")
+    events: list[trajectory.AnyEvent] = []
+    unreadable: list[UnreadableEvent] = []
+    for record in records:
+        try:
+            events.append(record.event())
+        except UnreadableEvent as err:
+            unreadable.append(err)
+    return History(events, unreadable)
 
 
 @dataclass(frozen=True)

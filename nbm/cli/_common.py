@@ -26,6 +26,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 from typer.core import TyperGroup
 
+from activities.chain import UnreadableEvent
 from domain.shared import is_opaque_id
 from nbm.logs import configure_logging
 from nbm.service import CommandUnanswered, ServiceError
@@ -36,6 +37,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 CONNECT_TIMEOUT = 10.0
+
 
 def _trajectory_id(value: str) -> str:
     if not is_opaque_id(value):
@@ -95,7 +97,7 @@ class ErrorHandlingGroup(TyperGroup):
         except CommandUnanswered as err:
             again = repeat_command(ctx, err.request_id) if err.request_id else None
             fail(f"{err}. To repeat it safely: {again}" if again else str(err))
-        except (CliError, ServiceError, ConfigError) as err:
+        except (CliError, ServiceError, ConfigError, UnreadableEvent) as err:
             fail(str(err))
         except ValidationError as err:
             fail(describe_validation_error(err))

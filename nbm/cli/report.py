@@ -7,6 +7,7 @@ Each command is a thin sync wrapper around an async function that takes a pool.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ import asyncpg
 import typer
 from rich.table import Table
 
-from activities.projections import Projector
+from activities.projections import Projector, Quarantined, Tracking
 from domain import trajectory
 
 from ._common import AsJson, console, print_json
@@ -118,15 +119,37 @@ def outcomes(as_json: AsJson = False) -> None:
 
 @app.command()
 def projections(as_json: AsJson = False) -> None:
-    """Where the read models stand: tracked position, the store's head, the lag."""
-    status = read_models(lambda pool: Projector(pool).tracking())
-    data = {"position": status.position, "head": status.head, "lag": status.lag}
+    """Where the read models stand: tracked position, the store's head, the lag, and the
+    events set aside (quarantined) because they cannot be read or applied."""
+
+    async def work(pool: asyncpg.Pool) -> tuple[Tracking, list[Quarantined]]:
+        projector = Projector(pool)
+        return await projector.tracking(), await projector.quarantined()
+
+    status, held = read_models(work)
+    data = {
+        "position": status.position,
+        "head": status.head,
+        "lag": status.lag,
+        "quarantined": [dataclasses.asdict(q) for q in held],
+    }
     if as_json:
         print_json(data)
         return
     typer.echo(
         f"read models at position {status.position}; store head {status.head}; lag {status.lag}"
     )
+    if not held:
+        typer.echo("quarantine: empty")
+        return
+    streams = len({q.stream_id for q in held})
+    typer.echo(f"quarantine: {len(held)} event(s) of {streams} stream(s) set aside")
+    table = Table(show_edge=False)
+    for column in ("position", "stream", "version", "why"):
+        table.add_column(column, no_wrap=column != "why")
+    for q in held:
+        table.add_row(str(q.position), q.stream_id, str(q.version), q.reason)
+    console().print(table)
 
 
 @app.command("rebuild")
@@ -134,6 +157,13 @@ def rebuild_(as_json: AsJson = False) -> None:
     """Rebuild the read models from zero: empty them, then replay every event."""
     done = read_models(lambda pool: Projector(pool).rebuild())
     if as_json:
-        print_json({"events": done.events, "seconds": round(done.seconds, 3)})
+        print_json(
+            {
+                "events": done.events,
+                "seconds": round(done.seconds, 3),
+                "quarantined": done.quarantined,
+            }
+        )
         return
-    typer.echo(f"rebuilt the read models from {done.events} events in {done.seconds:.2f} s")
+    held = f"; {done.quarantined} event(s) quarantined" if done.quarantined else ""
+    typer.echo(f"rebuilt the read models from {done.events} events in {done.seconds:.2f} s{held}")

@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from temporalio.testing import WorkflowEnvironment
@@ -218,3 +219,28 @@ async def test_schedule_checkpoints_creates_then_updates_the_schedule(
         assert [i.every for i in described.schedule.spec.intervals] == [timedelta(hours=1)]
     finally:
         await dev_env.client.get_schedule_handle(SCHEDULE_ID).delete()
+
+
+async def test_an_unreadable_event_is_named_by_history_and_as_of(
+    env: dict[str, str | None],
+    events: list[trajectory.AnyEvent],
+    owner_conn: asyncpg.Connection,
+) -> None:
+    # A superuser changed a byte of version 6 (the calamity) with the triggers off.
+    await owner_conn.execute("SET session_replication_role = replica")
+    position = await owner_conn.fetchval(
+        "UPDATE events SET payload = overlay(payload PLACING '\\x00'::bytea FROM 1) "
+        "WHERE stream_id = $1 AND version = 6 RETURNING position",
+        TID,
+    )
+    named = f"stream {TID}, version 6 (position {position}) cannot be read"
+    result = invoke(["audit", "history", TID], env)
+    assert_user_error(result, named)
+    shown = [line.split()[0] for line in result.stdout.splitlines()[2:]]
+    assert shown == [str(e.version) for e in events if e.version != 6]  # every other event
+    assert_user_error(invoke(["audit", "as-of", TID, "2027-01-01"], env), named)
+    # Before the bad event, the state as of then is still known.
+    at = (events[0].occurred_at + timedelta(days=8)).isoformat()
+    before = invoke(["audit", "as-of", TID, at, "--json"], env)
+    assert before.exit_code == 0, before.output
+    assert json.loads(before.stdout)["state"]["version"] == 5

@@ -39,13 +39,17 @@ app.add_typer(checkpoints_app, name="checkpoints")
 
 @app.command("history")
 def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
-    """Who did what, when and why, from the event store (tijdlijn)."""
-    found = run_store(lambda store, _: store.read(trajectory_id))
-    if not found:
-        raise CliError(f"no trajectory {trajectory_id} in the event store")
+    """Who did what, when and why, from the event store (tijdlijn).
+
+    An event that cannot be read is named (stream, version, position) and the command ends
+    with exit code 1, after every event that can be read.
+    """
+    read = run_store(lambda store, _: audit.read_history(store, trajectory_id))
+    found = read.events
     rows = history_rows(found)
     if as_json:
         print_json(rows)
+        _fail_on_unreadable(read)
         return
     table = Table(show_edge=False)
     for column in ("#", "occurred at (UTC)", "actor", "event"):
@@ -55,6 +59,13 @@ def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
         at = e.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         table.add_row(str(e.version), at, Text(e.actor), e.type, Text(row["why"]))
     console().print(table)
+    _fail_on_unreadable(read)
+
+
+def _fail_on_unreadable(read: audit.History) -> None:
+    if read.unreadable:
+        more = len(read.unreadable) - 1
+        fail(f"{read.unreadable[0]}" + (f" ({more} more cannot be read)" if more else ""))
 
 
 def parse_moment(value: str) -> datetime:
