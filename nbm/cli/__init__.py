@@ -32,6 +32,8 @@ app = typer.Typer(
     add_completion=False,
     # Locals can hold a candidate's name or BSN; a bug's traceback must not print them.
     pretty_exceptions_show_locals=False,
+    # Plain help: flags without a `<bool>` beside them, wrapped to the terminal by click.
+    rich_markup_mode=None,
 )
 app.add_typer(trajectory.app, name="trajectory")
 app.add_typer(programme.app, name="programme")

@@ -94,6 +94,13 @@ class ErrorHandlingGroup(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as err:
+            # A required --x/--no-x pair left out (MissingParameter, which Typer's public
+            # names do not include): name both halves, either one answers it.
+            secondary = getattr(err.param, "secondary_opts", None)
+            if hasattr(err, "param_type") and err.param is not None and secondary:
+                err.param_hint = [*err.param.opts, *secondary]
+            raise
         except CommandUnanswered as err:
             again = repeat_command(ctx, err.request_id) if err.request_id else None
             fail(f"{err}. To repeat it safely: {again}" if again else str(err))

@@ -103,8 +103,12 @@ def outcomes(as_json: AsJson = False) -> None:
         return
     table = Table(show_edge=False)
     outcome_columns = [o.value for o in trajectory.OutcomeType]
-    for column in ("route", "closed", *outcome_columns, "lasting", "placement rate"):
-        table.add_column(column)
+    # Headers break at their hyphens and spaces, and everything folds rather than being cut
+    # off: 80 columns hold the table.
+    table.add_column("route", overflow="fold", ratio=2)
+    for column in ("closed", *outcome_columns, "lasting", "placed %"):
+        label = column.replace("-", "-\n").replace(" ", "\n")
+        table.add_column(label, justify="right", overflow="fold", ratio=1)
     for r in rows:
         rate = r["placement_rate"]
         table.add_row(

@@ -178,3 +178,13 @@ def test_new_ids_are_random_and_valid() -> None:
 
 def test_the_console_script_is_installed() -> None:
     assert (Path(sys.executable).parent / "nbm").exists()
+
+
+def test_flag_help_shows_no_bool_and_a_missing_pair_names_both_halves() -> None:
+    helped = invoke(["trajectory", "record-evaluation", "--help"], {})
+    assert (
+        "<bool>" not in helped.stdout and "--employer-present / --employer-absent" in helped.stdout
+    )
+    missing = invoke(["trajectory", "record-evaluation", "traj-1", "--verdict", "on-track"], {})
+    assert missing.exit_code == 2
+    assert "'--employer-present' / '--employer-absent'" in missing.output

@@ -98,3 +98,14 @@ async def test_a_database_without_read_models_is_one_line(
     # `database_url` alone is a fresh database that was never migrated.
     env: dict[str, str | None] = {"NBM_DATABASE_URL": database_url, "NBM_DATA_DIR": str(tmp_path)}
     assert_user_error(invoke(["report", "outcomes"], env), "read models do not exist")
+
+
+async def test_outcomes_fit_an_80_column_terminal(
+    store: PostgresEventStore, events: int, env: dict[str, str | None]
+) -> None:
+    await Projector(store.pool).catch_up()
+    table = ok(["report", "outcomes"], {**env, "COLUMNS": "80"})
+    lines = table.splitlines()
+    assert max(len(line) for line in lines) <= 80, table
+    assert "…" not in table  # nothing cut off: headers break, values fold
+    assert "small-sc" in table and "50%" in table
