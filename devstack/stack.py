@@ -31,12 +31,15 @@ from temporalio.api.enums.v1 import TaskQueueType
 from temporalio.api.taskqueue.v1 import TaskQueue
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, DescribeTaskQueueRequest
 from temporalio.client import Client
+from temporalio.service import RPCError
 
 from activities.migrations import migrate_database
 from activities.schema import APP_ROLE
 from nbm.local_files import LocalFileError, StackInfo, read_stack, stack_path, write_stack
 from nbm.logs import configure_logging, get_logger
 from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
+from nbm.temporal import register_search_attributes
+from workflows.search import SEARCH_ATTRIBUTES
 
 from .local_secrets import ensure_local_secrets
 from .processes import Child, free_port, port_answers, port_free, stop_postgres, tail
@@ -221,6 +224,8 @@ class Stack:
             # The browser asks the codec server to decrypt; the Temporal server never can.
             "--ui-codec-endpoint", codec_url,
         ]  # fmt: skip
+        for key in SEARCH_ATTRIBUTES:  # what `nbm trajectory list --coach/--step` filters on
+            args += ["--search-attribute", f"{key.name}=Keyword"]
         if self.settings.temporal_namespace != "default":
             args += ["--namespace", self.settings.temporal_namespace]
         child = await Child.spawn("temporal", args, self.env, self.logs["temporal"], signal.SIGTERM)
@@ -330,6 +335,11 @@ class Stack:
         self.env.update(TEMPORAL_ADDRESS=address, NBM_DATABASE_URL=database_url)
         self.info.temporal_address, self.info.database_url = address, database_url
         client = await self.connect(address)
+        if self.settings.temporal_address:  # a server of the operator's: register if we may
+            try:
+                await register_search_attributes(client)
+            except RPCError as err:
+                log.warning("search attributes not registered", error=err.message)
         await self.start_worker(client)
         await self.start_projector()
         await self.schedule_checkpoints()

@@ -21,13 +21,14 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import trajectory
-from domain.shared import DomainError
+from domain.shared import DomainError, is_opaque_id
 from workflows import (
     WORKFLOW_TYPE,
     CoachRequest,
     CommandResult,
     TrajectoryInput,
     TrajectoryWorkflow,
+    search,
 )
 
 
@@ -143,13 +144,25 @@ async def run_events(client: Client, trajectory_id: str) -> list[trajectory.AnyE
 
 
 async def list_trajectories(
-    client: Client, *, include_closed: bool = False, limit: int = 100
+    client: Client,
+    *,
+    include_closed: bool = False,
+    limit: int = 100,
+    coach: str | None = None,
+    step: trajectory.Step | None = None,
 ) -> list[tuple[str, WorkflowExecutionStatus | None, datetime]]:
     """(trajectory id, status, start time of its latest run) of the trajectories, newest first.
 
     A run that continued as new is an earlier chapter of a trajectory, not one of its own.
+    `coach` and `step` filter on the search attributes (`workflows.search`).
     """
     query = f"WorkflowType = '{WORKFLOW_TYPE}'"
+    if coach is not None:
+        if not is_opaque_id(coach):  # it goes into a query: an id, no quotes
+            raise ServiceError(f"{coach[:40]!r} is not a coach id")
+        query += f" AND {search.COACH_ID.name} = '{coach}'"
+    if step is not None:
+        query += f" AND {search.STEP.name} = '{trajectory.Step(step).value}'"
     if not include_closed:
         query += " AND ExecutionStatus = 'Running'"
     else:

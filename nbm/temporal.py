@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+from temporalio.service import RPCError, RPCStatusCode
 
 from privacy.codec import EncryptionCodec
 from privacy.keyring import Keyring
+from workflows.search import SEARCH_ATTRIBUTES
 
 from .settings import Settings
 
@@ -34,6 +41,37 @@ def data_converter(keys: Settings | Keyring) -> DataConverter:
     as encoded attributes. `keys` is a keyring, or settings whose NBM_CODEC_KEYS give one."""
     keyring = keys.resolved_codec_keys() if isinstance(keys, Settings) else keys
     return dataclasses.replace(PLAIN_DATA_CONVERTER, payload_codec=EncryptionCodec(keyring))
+
+
+async def register_search_attributes(client: Client) -> list[str]:
+    """Register the trajectory's search attributes (Keyword) where they are missing.
+
+    What an operator does once per namespace (`temporal operator search-attribute create`);
+    the embedded stack and the tests call this. Returns the names registered now.
+    """
+    try:
+        listed = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=client.namespace)
+        )
+        known = set(listed.custom_attributes)
+    except RPCError as err:
+        if err.status != RPCStatusCode.UNIMPLEMENTED:  # the time-skipping test server
+            raise
+        known = set()
+    missing = {
+        key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        for key in SEARCH_ATTRIBUTES
+        if key.name not in known
+    }
+    if missing:
+        try:
+            await client.operator_service.add_search_attributes(
+                AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+            )
+        except RPCError as err:
+            if err.status != RPCStatusCode.ALREADY_EXISTS:  # registered meanwhile
+                raise
+    return sorted(missing)
 
 
 async def connect(settings: Settings) -> Client:

@@ -31,9 +31,10 @@ from activities.migrations import migrate_database
 from activities.schema import APP_ROLE
 from devstack.servers import as_user, temporal_cli, temporal_test_server, with_database
 from nbm.logs import configure_logging
-from nbm.temporal import data_converter
+from nbm.temporal import data_converter, register_search_attributes
 from privacy.keyring import parse_keyring
 from worker import build_worker
+from workflows.search import SEARCH_ATTRIBUTES
 
 configure_logging("json", "info")
 
@@ -125,6 +126,7 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=TEST_DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
     )
+    await register_search_attributes(env.client)
     yield env
     await env.shutdown()
 
@@ -135,6 +137,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=TEST_DATA_CONVERTER,
         dev_server_existing_path=str(temporal_cli()),
         ui=False,
+        search_attributes=SEARCH_ATTRIBUTES,
     )
     yield env
     await env.shutdown()

@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         next_deadline,
     )
 
+    from . import search
     from .messages import (
         WORKFLOW_TYPE,
         CoachRequest,
@@ -76,6 +77,8 @@ class TrajectoryWorkflow:
                 raise ApplicationError("a new trajectory needs a start command", non_retryable=True)
             events = await self._apply(input.start)
             self._remember(result_of(self._state_now, events, input.start.request_id))
+        else:
+            self._publish()  # a new run: its attributes as the state says, whatever came along
         while not self._state_now.closed:
             if self._should_continue_as_new(input):
                 # Handlers may still be awaiting their appends; let them finish first so no
@@ -216,11 +219,25 @@ class TrajectoryWorkflow:
         self._state = state
         self._run_events.extend(events)
         self._changed = True
+        self._publish()
         workflow.logger.info(
             "trajectory changed",
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
         )
         return events
+
+    def _publish(self) -> None:
+        """Bring the search attributes in line with the state: only those that changed."""
+        if self._state is None or not workflow.patched(search.PATCH):
+            return
+        current = workflow.info().typed_search_attributes
+        changed = [
+            key.value_set(value)
+            for key, value in search.attributes_of(self._state).items()
+            if current.get(key) != value
+        ]
+        if changed:
+            workflow.upsert_search_attributes(changed)
 
     def _remember(self, result: CommandResult) -> None:
         if result.request_id is None:

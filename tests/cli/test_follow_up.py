@@ -17,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities import PostgresEventStore
 from devstack.servers import temporal_test_server
 from nbm import service
+from nbm.temporal import register_search_attributes
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER
 from worker import build_worker
@@ -30,6 +31,7 @@ async def clock() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=TEST_DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
     )
+    await register_search_attributes(env.client)
     yield env
     await env.shutdown()
 

@@ -96,6 +96,10 @@ def test_compose_shape() -> None:
         assert "NBM_KEK" not in services[name]["environment"]
     assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["migrate"]["command"] == ["python", "-m", "nbm.migrate"]
+    assert services["search-attributes"]["command"] == ["python", "-m", "nbm.search_attributes"]
+    assert worker["depends_on"]["search-attributes"]["condition"] == (
+        "service_completed_successfully"
+    )
     # The event store is not Temporal's database.
     assert services["app-db"]["volumes"] != services["postgresql"]["volumes"]
     for name in ("postgresql", "temporal", "app-db"):

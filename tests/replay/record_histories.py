@@ -21,6 +21,7 @@ from activities.migrations import migrate_database
 from devstack.servers import embedded_postgres_url, temporal_test_server
 from domain import trajectory
 from nbm import service
+from nbm.temporal import register_search_attributes
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER
 from tests.workflows.helpers import advance_to, start_ready_to_learn
@@ -29,8 +30,9 @@ from workflows import TrajectoryInput, TrajectoryWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 Scenario = Callable[[WorkflowEnvironment, str], Awaitable[str]]
-VERSION = "v2"
-"""v2: commands carry request ids; a retry is answered from the workflow's own answers."""
+VERSION = "v3"
+"""v2: commands carry request ids, a retry answered from the workflow's own answers; v3: the
+trajectory's search attributes are upserted (patch `search-attributes-v1`)."""
 
 
 async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:
@@ -133,6 +135,7 @@ async def _record(
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=TEST_DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
     )
+    await register_search_attributes(env.client)
     written: list[Path] = []
     try:
         task_queue = f"record-{name}"

@@ -61,9 +61,18 @@ class Row:
     step: str
 
 
-async def list_rows(client: Client, *, include_closed: bool = False, limit: int = 100) -> list[Row]:
+async def list_rows(
+    client: Client,
+    *,
+    include_closed: bool = False,
+    limit: int = 100,
+    coach: str | None = None,
+    step: trajectory.Step | None = None,
+) -> list[Row]:
     """The trajectories with their step; a step that cannot be read shows as `?`."""
-    found = await service.list_trajectories(client, include_closed=include_closed, limit=limit)
+    found = await service.list_trajectories(
+        client, include_closed=include_closed, limit=limit, coach=coach, step=step
+    )
     limiter = asyncio.Semaphore(8)
 
     async def row(
@@ -199,12 +208,20 @@ def list_(
         bool, typer.Option("--all", help="Include closed trajectories.")
     ] = False,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 100,
+    coach: Annotated[
+        str | None, typer.Option(help="Only this coach's trajectories.", show_default=False)
+    ] = None,
+    step: Annotated[
+        trajectory.Step | None, typer.Option(help="Only those in this step.", show_default=False)
+    ] = None,
     as_json: AsJson = False,
 ) -> None:
     """List the trajectories (trajecten) with their step."""
 
     async def work(client: Client, _: Settings) -> list[Row]:
-        return await list_rows(client, include_closed=include_closed, limit=limit)
+        return await list_rows(
+            client, include_closed=include_closed, limit=limit, coach=coach, step=step
+        )
 
     rows = run(work)
     if as_json:
