@@ -8,29 +8,35 @@ DDL, so nothing else migrates: the store refuses to open a database without its 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import asyncpg
 
-from .schema import APP_ROLE, MIGRATIONS
+from .schema import APP_ROLE, MIGRATIONS, ROLES
 
 # Any constant works; it only has to be the same for every process that migrates.
 _MIGRATION_LOCK = 0x4E424D  # "NBM"
 
 
-async def migrate_database(owner_url: str, *, app_password: str | None = None) -> list[str]:
+async def migrate_database(
+    owner_url: str, *, passwords: Mapping[str, str] | None = None
+) -> list[str]:
     """Apply the migrations this database lacks; returns the names applied now.
 
-    With `app_password`, the application's role (`nbm_app`) also gets that password, so a
-    worker can log in over the network (production sets it from a secret).
+    `passwords`: role (`nbm_worker`, ...) to password, so that each process can log in over
+    the network as its own role (production sets them from secrets). Roles not named keep
+    theirs.
     """
+    unknown = set(passwords or {}) - {APP_ROLE, *ROLES}
+    if unknown:
+        raise ValueError(f"no such role: {', '.join(sorted(unknown))}")
     conn = await asyncpg.connect(owner_url)
     try:
         applied = await _migrate(conn)
-        if app_password:
+        for role, password in (passwords or {}).items():
             # ALTER ROLE takes no bind parameters: quote the literal in the server.
             statement = await conn.fetchval(
-                "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
-                APP_ROLE,
-                app_password,
+                "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", role, password
             )
             await conn.execute(statement)
     finally:

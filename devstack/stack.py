@@ -34,7 +34,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from activities.migrations import migrate_database
-from activities.schema import APP_ROLE
+from activities.schema import AUDITOR_ROLE, KEYS_ROLE, PROJECTOR_ROLE, WORKER_ROLE
 from nbm.local_files import LocalFileError, StackInfo, read_stack, stack_path, write_stack
 from nbm.logs import configure_logging, get_logger
 from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
@@ -128,7 +128,7 @@ class Stack:
 
     async def report_quarantine(self) -> None:
         """Say so when the projector set events aside: the stack runs on, the reader should know."""
-        url = self.info.database_url
+        url = self.info.auditor_database_url or self.info.database_url
         if url is None:
             return
         try:
@@ -174,10 +174,11 @@ class Stack:
             ensure_local_secrets(self.data_dir)
 
     async def prepare_database(self) -> str:
-        """Migrate as the schema owner; the URL the application connects with.
+        """Migrate as the schema owner; the worker's URL.
 
-        The worker connects as the application's role, which may not run DDL: so the
-        migrations run here, as the owner, before it starts.
+        Each process connects as a role of its own, none of which may run DDL: so the
+        migrations run here, as the owner, before anything starts. The other roles' URLs go
+        into stack.json and into the environment of the processes started here.
         """
         if self.settings.database_url:  # external: migrated by its owner, if we are told who
             if self.settings.migration_database_url:
@@ -188,7 +189,15 @@ class Stack:
         if applied:
             log.info("migrations applied", migrations=applied)
         self.info.migration_database_url = owner_url
-        return as_user(owner_url, APP_ROLE)
+        self.info.projector_database_url = as_user(owner_url, PROJECTOR_ROLE)
+        self.info.keys_database_url = as_user(owner_url, KEYS_ROLE)
+        self.info.auditor_database_url = as_user(owner_url, AUDITOR_ROLE)
+        self.env.update(
+            NBM_PROJECTOR_DATABASE_URL=self.info.projector_database_url,
+            NBM_KEYS_DATABASE_URL=self.info.keys_database_url,
+            NBM_AUDITOR_DATABASE_URL=self.info.auditor_database_url,
+        )
+        return as_user(owner_url, WORKER_ROLE)
 
     async def start_codec_server(self, ui_port: int | None) -> str:
         """The codec server on 127.0.0.1, answering our Web UI's origin; its URL once it listens."""

@@ -67,9 +67,12 @@ class StackInfo(BaseModel):
     pid: int
     temporal_address: HostPort | None = None
     database_url: PostgresUrl | None = None
-    """The application role's URL."""
+    """The worker role's URL (read and append events)."""
     migration_database_url: PostgresUrl | None = None
     """The schema owner's URL (only the embedded server's local superuser)."""
+    projector_database_url: PostgresUrl | None = None
+    keys_database_url: PostgresUrl | None = None
+    auditor_database_url: PostgresUrl | None = None
     ui_url: str | None = None
     codec_url: str | None = None
     processes: dict[str, int] = Field(default_factory=dict)

@@ -115,7 +115,7 @@ async def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info("projector started")
-    await run(settings.resolved_database_url(), stop)
+    await run(settings.resolved_projector_database_url(), stop)
     log.info("projector stopped")
 
 

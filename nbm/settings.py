@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     migration_database_url: PostgresUrl | None = Field(
         default=None, alias="NBM_MIGRATION_DATABASE_URL"
     )
+    projector_database_url: PostgresUrl | None = Field(
+        default=None, alias="NBM_PROJECTOR_DATABASE_URL"
+    )
+    """The projector's role (read events, keep the read models); default NBM_DATABASE_URL."""
+    keys_database_url: PostgresUrl | None = Field(default=None, alias="NBM_KEYS_DATABASE_URL")
+    """The CLI's key-store role (candidate keys, the access log); default NBM_DATABASE_URL."""
+    auditor_database_url: PostgresUrl | None = Field(default=None, alias="NBM_AUDITOR_DATABASE_URL")
+    """The auditor's role (read only); default NBM_DATABASE_URL."""
     """The schema owner's URL, for migrations; the application's role may not run DDL."""
     kek: str | None = Field(default=None, alias="NBM_KEK", repr=False)
     codec_keys: str | None = Field(default=None, alias="NBM_CODEC_KEYS", repr=False)
@@ -90,6 +98,21 @@ class Settings(BaseSettings):
                 "stack with `make run`"
             )
         return url
+
+    def resolved_projector_database_url(self) -> str:
+        """NBM_PROJECTOR_DATABASE_URL, the embedded projector role's, or NBM_DATABASE_URL."""
+        own = self.projector_database_url or self._stack().projector_database_url
+        return own or self.resolved_database_url()
+
+    def resolved_keys_database_url(self) -> str:
+        """NBM_KEYS_DATABASE_URL, the embedded key-store role's, or NBM_DATABASE_URL."""
+        own = self.keys_database_url or self._stack().keys_database_url
+        return own or self.resolved_database_url()
+
+    def resolved_auditor_database_url(self) -> str:
+        """NBM_AUDITOR_DATABASE_URL, the embedded auditor role's, or NBM_DATABASE_URL."""
+        own = self.auditor_database_url or self._stack().auditor_database_url
+        return own or self.resolved_database_url()
 
     def resolved_checkpoint_file(self) -> Path:
         """NBM_CHECKPOINT_FILE, else `audit/checkpoints.jsonl` in the data folder."""

@@ -8,18 +8,26 @@ and the projections only read and write the tables they create.
 from .events import APP_ROLE, EVENT_STORE_MIGRATIONS
 from .keys import KEY_STORE_MIGRATIONS
 from .read_models import PROJECTION_MIGRATIONS
+from .roles import AUDITOR_ROLE, KEYS_ROLE, PROJECTOR_ROLE, ROLE_MIGRATIONS, ROLES, WORKER_ROLE
 
 MIGRATIONS: list[tuple[str, str]] = [
     *EVENT_STORE_MIGRATIONS,  # 00xx
     *KEY_STORE_MIGRATIONS,  # 01xx
     *PROJECTION_MIGRATIONS,  # 02xx
+    *ROLE_MIGRATIONS,  # 03xx: after every table it grants on
 ]
 """Every migration, in the order applied; names are unique and never reused."""
 
 __all__ = [
     "APP_ROLE",
+    "AUDITOR_ROLE",
     "EVENT_STORE_MIGRATIONS",
+    "KEYS_ROLE",
     "KEY_STORE_MIGRATIONS",
     "MIGRATIONS",
     "PROJECTION_MIGRATIONS",
+    "PROJECTOR_ROLE",
+    "ROLES",
+    "ROLE_MIGRATIONS",
+    "WORKER_ROLE",
 ]

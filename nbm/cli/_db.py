@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from enum import StrEnum
 from typing import TypeVar
 
 import asyncpg
@@ -22,10 +23,26 @@ from ._common import CONNECT_TIMEOUT, CliError, one_line
 T = TypeVar("T")
 
 
+class Role(StrEnum):
+    """Which database role a command connects as: the setting that names its URL."""
+
+    KEYS = "NBM_KEYS_DATABASE_URL"
+    AUDITOR = "NBM_AUDITOR_DATABASE_URL"
+    PROJECTOR = "NBM_PROJECTOR_DATABASE_URL"
+
+    def url(self, config: Settings) -> str:
+        if self is Role.KEYS:
+            return config.resolved_keys_database_url()
+        if self is Role.AUDITOR:
+            return config.resolved_auditor_database_url()
+        return config.resolved_projector_database_url()
+
+
 @asynccontextmanager
-async def connected(config: Settings, *, missing: str) -> AsyncIterator[asyncpg.Pool]:
-    """A small pool on the configured database; `missing` is said when a table is missing."""
-    url = config.resolved_database_url()
+async def connected(config: Settings, *, role: Role, missing: str) -> AsyncIterator[asyncpg.Pool]:
+    """A small pool on the configured database as `role`; `missing` is said when a table is
+    missing."""
+    url = role.url(config)
     try:
         pool = await asyncio.wait_for(
             asyncpg.create_pool(url, min_size=1, max_size=2), CONNECT_TIMEOUT
@@ -41,14 +58,20 @@ async def connected(config: Settings, *, missing: str) -> AsyncIterator[asyncpg.
         yield pool
     except asyncpg.UndefinedTableError:
         raise CliError(missing) from None
+    except asyncpg.InsufficientPrivilegeError:
+        raise CliError(
+            f"the database role this command connects as may not do this: set {role.value} "
+            "to the URL of the role for it (see the README, database roles)"
+        ) from None
     finally:
         await pool.close()
 
 
 @asynccontextmanager
 async def open_store(config: Settings) -> AsyncIterator[PostgresEventStore]:
-    """The event store of the configured database."""
-    async with connected(config, missing="the event store is not migrated") as pool:
+    """The event store of the configured database, as the auditor (read only)."""
+    missing = "the event store is not migrated"
+    async with connected(config, role=Role.AUDITOR, missing=missing) as pool:
         try:
             store = await PostgresEventStore.on_pool(pool)
         except SchemaMissing as err:
@@ -56,13 +79,15 @@ async def open_store(config: Settings) -> AsyncIterator[PostgresEventStore]:
         yield store
 
 
-def run_db(work: Callable[[asyncpg.Pool, Settings], Awaitable[T]], *, missing: str) -> T:
-    """Load the settings, open a pool, run `work(pool, settings)` in a fresh event loop."""
+def run_db(
+    work: Callable[[asyncpg.Pool, Settings], Awaitable[T]], *, role: Role, missing: str
+) -> T:
+    """Load the settings, open a pool as `role`, run `work(pool, settings)` in a fresh loop."""
     config = load_settings()
-    config.resolved_database_url()  # a ConfigError before any event loop starts
+    role.url(config)  # a ConfigError before any event loop starts
 
     async def main() -> T:
-        async with connected(config, missing=missing) as pool:
+        async with connected(config, role=role, missing=missing) as pool:
             return await work(pool, config)
 
     return asyncio.run(main())
@@ -71,7 +96,7 @@ def run_db(work: Callable[[asyncpg.Pool, Settings], Awaitable[T]], *, missing: s
 def run_store(work: Callable[[PostgresEventStore, Settings], Awaitable[T]]) -> T:
     """Load the settings, open the event store, run `work(store, settings)`."""
     config = load_settings()
-    config.resolved_database_url()
+    config.resolved_auditor_database_url()
 
     async def main() -> T:
         async with open_store(config) as store:

@@ -17,7 +17,7 @@ from nbm.settings import Settings
 from privacy.seal import SealError, open_personal, seal_text
 
 from ._common import CliError
-from ._db import connected
+from ._db import Role, connected
 
 MAX_SUMMARY = 2000
 
@@ -27,7 +27,7 @@ async def key_store(config: Settings) -> AsyncIterator[PostgresKeyStore]:
     """The key store of the configured database; its problems become one-line `CliError`s."""
     kek = config.resolved_kek()  # a ConfigError before anything connects
     missing = "the database has no key store yet: start the worker once, which migrates it"
-    async with connected(config, missing=missing) as pool:
+    async with connected(config, role=Role.KEYS, missing=missing) as pool:
         try:
             yield PostgresKeyStore(pool, kek)
         except KeyStoreError as err:

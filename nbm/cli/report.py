@@ -19,7 +19,7 @@ from activities.projections import Projector, Quarantined, Tracking
 from domain import trajectory
 
 from ._common import AsJson, console, print_json
-from ._db import run_db
+from ._db import Role, run_db
 
 T = TypeVar("T")
 
@@ -69,9 +69,9 @@ async def outcome_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
 NO_READ_MODELS = "the read models do not exist in this database; run the migrations first"
 
 
-def read_models(work: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
-    """`work(pool)` on the configured database, whose read models it reads."""
-    return run_db(lambda pool, _: work(pool), missing=NO_READ_MODELS)
+def read_models(work: Callable[[asyncpg.Pool], Awaitable[T]], *, role: Role = Role.AUDITOR) -> T:
+    """`work(pool)` on the configured database, whose read models it reads (as `role`)."""
+    return run_db(lambda pool, _: work(pool), role=role, missing=NO_READ_MODELS)
 
 
 # --- commands --------------------------------------------------------------------------
@@ -159,7 +159,7 @@ def projections(as_json: AsJson = False) -> None:
 @app.command("rebuild")
 def rebuild_(as_json: AsJson = False) -> None:
     """Rebuild the read models from zero: empty them, then replay every event."""
-    done = read_models(lambda pool: Projector(pool).rebuild())
+    done = read_models(lambda pool: Projector(pool).rebuild(), role=Role.PROJECTOR)
     if as_json:
         print_json(
             {

@@ -21,7 +21,8 @@ COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
 PASSWORDS = {
     "TEMPORAL_DB_PASSWORD": "temporal-secret",
     "NBM_DB_PASSWORD": "nbm-secret",
-    "NBM_APP_DB_PASSWORD": "app-secret",
+    "NBM_WORKER_DB_PASSWORD": "worker-secret",
+    "NBM_PROJECTOR_DB_PASSWORD": "projector-secret",
     "NBM_CODEC_KEYS": "codec1:" + "A" * 43 + "=",
     "NBM_AUDIT_SIGNING_KEY": "pem",
 }
@@ -88,11 +89,14 @@ def test_compose_shape() -> None:
     worker = services["worker"]
     assert worker["deploy"]["replicas"] == 2
     assert worker["environment"]["TEMPORAL_ADDRESS"] == "temporal:7233"
-    # The worker and the projector log in as the role that may only SELECT and INSERT events;
+    # The worker and the projector log in each as its own role (neither may change an event);
     # the owner's password reaches only the one-shot migration.
-    for name in ("worker", "projector"):
-        url = services[name]["environment"]["NBM_DATABASE_URL"]
-        assert url.startswith("postgresql://nbm_app:") and "@app-db:5432/nbm" in url
+    for name, variable, role in (
+        ("worker", "NBM_DATABASE_URL", "nbm_worker"),
+        ("projector", "NBM_PROJECTOR_DATABASE_URL", "nbm_projector"),
+    ):
+        url = services[name]["environment"][variable]
+        assert url.startswith(f"postgresql://{role}:") and "@app-db:5432/nbm" in url
         assert "NBM_KEK" not in services[name]["environment"]
     assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["migrate"]["command"] == ["python", "-m", "nbm.migrate"]

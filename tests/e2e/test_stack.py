@@ -165,8 +165,10 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
         await assert_codec_server_decrypts(info, await stored_input(info))
         # The Web UI is told to send payloads to our codec server for decoding.
         assert (await ui_settings(info["ui_url"]))["Codec"]["Endpoint"] == info["codec_url"]
-        # The worker connects as the application's role; DDL needs the schema owner.
-        assert info["database_url"].startswith("postgresql://nbm_app@")
+        # Each process connects as its own role; DDL needs the schema owner.
+        assert info["database_url"].startswith("postgresql://nbm_worker@")
+        for role in ("projector", "keys", "auditor"):
+            assert info[f"{role}_database_url"].startswith(f"postgresql://nbm_{role}@")
         conn = await asyncpg.connect(info["migration_database_url"])
         try:
             await conn.execute("CREATE TABLE stack_probe (note text)")

@@ -10,7 +10,7 @@ from activities.schema import APP_ROLE
 
 
 async def test_migrates_once_and_sets_the_app_role_password(database_url: str) -> None:
-    assert await migrate_database(database_url, app_password="not-a-real-secret") == [
+    assert await migrate_database(database_url, passwords={APP_ROLE: "not-a-real-secret"}) == [
         name for name, _ in MIGRATIONS
     ]
     assert await migrate_database(database_url) == []

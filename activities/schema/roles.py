@@ -1,0 +1,58 @@
+"""The database roles, one per process, each with only what that process does.
+
+| role | who | may |
+| --- | --- | --- |
+| `nbm_worker` | the worker | read and append events |
+| `nbm_projector` | the projector, `nbm report rebuild` | read events; keep the read models |
+| `nbm_keys` | the coach's CLI (sealing, opening, erasing) | the candidate keys, the access log |
+| `nbm_auditor` | `nbm audit`, `nbm report` | read events, read models and the access log |
+
+Roles belong to the cluster, not the database; the grants are per database. The older
+all-purpose `nbm_app` keeps its grants for deployments that still use it.
+"""
+
+from __future__ import annotations
+
+WORKER_ROLE = "nbm_worker"
+PROJECTOR_ROLE = "nbm_projector"
+KEYS_ROLE = "nbm_keys"
+AUDITOR_ROLE = "nbm_auditor"
+ROLES = (WORKER_ROLE, PROJECTOR_ROLE, KEYS_ROLE, AUDITOR_ROLE)
+
+_CREATE = """
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
+        CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
+    END IF;
+EXCEPTION
+    WHEN duplicate_object OR unique_violation THEN NULL;  -- created meanwhile
+END
+$$;
+DO $$
+BEGIN
+    EXECUTE format('GRANT CONNECT ON DATABASE %I TO {role}', current_database());
+END
+$$;
+GRANT USAGE ON SCHEMA public TO {role};
+"""
+
+ROLE_MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0301_roles_per_process",
+        "".join(_CREATE.format(role=role) for role in ROLES)
+        + """
+        GRANT SELECT, INSERT ON events TO nbm_worker;
+
+        GRANT SELECT ON events TO nbm_projector;
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_summary, caseload, outcomes, projection_tracking TO nbm_projector;
+        GRANT SELECT, INSERT, DELETE ON projection_quarantine TO nbm_projector;
+
+        GRANT SELECT, INSERT, UPDATE, DELETE ON candidate_keys TO nbm_keys;
+
+        GRANT SELECT ON events, trajectory_summary, caseload, outcomes, projection_tracking,
+            projection_quarantine TO nbm_auditor;
+        """,
+    ),
+]
