@@ -21,6 +21,8 @@ import asyncpg
 from privacy.envelope import Envelope, EnvelopeError, generate_key
 from privacy.keyring import Keyring, KeyringError
 
+from .access_log import Action, Purpose, record_access
+
 
 class KeyStoreError(Exception):
     """Base of the key store's errors; each names the candidate reference, never a key."""
@@ -111,6 +113,14 @@ class PostgresKeyStore:
         if row["wrapped_key"] is None:
             raise CandidateErased(candidate_ref, row["erased_at"])
         return self._unwrap(candidate_ref, row["kek_id"], row["wrapped_key"]), made
+
+    async def log_access(
+        self, *, actor: str, candidate_ref: str, purpose: Purpose, action: Action
+    ) -> None:
+        """Record, before it happens, that `actor` reads the candidate's personal data."""
+        await record_access(
+            self._pool, actor=actor, candidate_ref=candidate_ref, purpose=purpose, action=action
+        )
 
     async def discard(self, candidate_ref: str) -> bool:
         """Take back a key made for a command that was then refused (it sealed nothing kept).

@@ -5,6 +5,7 @@ one at the end of its group. `activities.migrations` applies them; the store, th
 and the projections only read and write the tables they create.
 """
 
+from .access_log import ACCESS_LOG_MIGRATIONS
 from .events import APP_ROLE, EVENT_STORE_MIGRATIONS
 from .keys import KEY_STORE_MIGRATIONS
 from .read_models import PROJECTION_MIGRATIONS
@@ -15,10 +16,12 @@ MIGRATIONS: list[tuple[str, str]] = [
     *KEY_STORE_MIGRATIONS,  # 01xx
     *PROJECTION_MIGRATIONS,  # 02xx
     *ROLE_MIGRATIONS,  # 03xx: after every table it grants on
+    *ACCESS_LOG_MIGRATIONS,  # 04xx
 ]
 """Every migration, in the order applied; names are unique and never reused."""
 
 __all__ = [
+    "ACCESS_LOG_MIGRATIONS",
     "APP_ROLE",
     "AUDITOR_ROLE",
     "EVENT_STORE_MIGRATIONS",

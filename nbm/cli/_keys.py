@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from activities.access_log import Action, Purpose
 from activities.key_store import CandidateErased, KeyStoreError, PostgresKeyStore
 from domain import trajectory
-from domain.shared import PersonalData, Sealed
+from domain.shared import PersonalData, Sealed, is_opaque_id
 from nbm.settings import Settings
 from privacy.seal import SealError, open_personal, seal_text
 
-from ._common import CliError
+from ._common import CliError, default_actor
 from ._db import Role, connected
 
 MAX_SUMMARY = 2000
@@ -59,13 +60,24 @@ async def seal_summary(config: Settings, state: trajectory.Trajectory, text: str
     return seal_text(text, key, ref)
 
 
-async def reveal(config: Settings, candidate: trajectory.Candidate) -> PersonalData | None:
-    """The candidate's personal data, or None when it was erased."""
+async def reveal(
+    config: Settings, candidate: trajectory.Candidate, purpose: Purpose
+) -> PersonalData | None:
+    """The candidate's personal data, or None when it was erased.
+
+    The reading is logged first (who, whom, why; `nbm audit access-log`): data whose reading
+    cannot be logged is not shown. Who is the configured NBM_ACTOR or the operating-system
+    user, never a command-line option.
+    """
+    reader = config.actor if config.actor and is_opaque_id(config.actor) else default_actor()
     async with key_store(config) as keys:
         try:
             key = await keys.key_for(candidate.candidate_ref, create=False)
         except CandidateErased:
             return None
+        await keys.log_access(
+            actor=reader, candidate_ref=candidate.candidate_ref, purpose=purpose, action=Action.SHOW
+        )
     try:
         return open_personal(candidate.personal, key, candidate.candidate_ref)
     except SealError as err:

@@ -13,11 +13,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
+import asyncpg
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from activities import PostgresEventStore
+from activities.access_log import Access, first_break, read_accesses
 from activities.checkpoints import (
     CheckpointError,
     CheckpointTaken,
@@ -28,7 +30,7 @@ from nbm import audit
 from nbm.settings import Settings, load_settings
 
 from .._common import AsJson, CliError, TrajectoryId, console, excerpt, fail, print_json, run
-from .._db import run_store
+from .._db import Role, run_db, run_store
 from .._render import state_json, state_view
 from .._timeline import history_rows
 
@@ -205,3 +207,45 @@ def replay(
     if diverged:
         fail(f"{len(diverged)} of {len(found)} runs diverge from the current code: {diverged[0]}")
     typer.echo(f"{len(found)} runs replay with the current code")
+
+
+# --- the access log ---------------------------------------------------------------------
+
+
+@app.command("access-log")
+def access_log(
+    candidate: Annotated[
+        str | None,
+        typer.Option(help="Only this candidate reference's entries.", show_default=False),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Who read whose personal data, when and why (verwerkingslogboek); exit 1 if its
+    chain does not hold."""
+
+    async def work(pool: asyncpg.Pool, _: Settings) -> list[Access]:
+        return await read_accesses(pool)
+
+    entries = run_db(work, role=Role.AUDITOR, missing="the access log is not migrated")
+    broken = first_break(entries)
+    shown = [e for e in entries if candidate is None or e.candidate_ref == candidate]
+    if as_json:
+        print_json(
+            [
+                {"position": e.position, "at": e.at.isoformat(), "actor": e.actor,
+                 "candidate_ref": e.candidate_ref, "purpose": e.purpose, "action": e.action}
+                for e in shown
+            ]
+        )  # fmt: skip
+    else:
+        table = Table(show_edge=False)
+        for column in ("#", "at (UTC)", "who", "candidate", "purpose", "action"):
+            table.add_column(column, no_wrap=True)
+        for e in shown:
+            at = e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+            table.add_row(str(e.position), at, e.actor, e.candidate_ref, e.purpose, e.action)
+        console().print(table if shown else "no readings of personal data logged")
+        if broken is None:
+            typer.echo(f"chain intact: {len(entries)} entries")
+    if broken is not None:
+        fail(f"the access log's chain breaks at entry {broken.position}: altered or removed")

@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from temporalio.client import Client, WorkflowExecutionStatus
 
+from activities.access_log import Purpose
 from domain import trajectory
 from nbm import service
 from nbm.settings import Settings
@@ -181,9 +182,13 @@ def show(
         bool,
         typer.Option(
             "--show-personal",
-            help="Open and show the candidate's personal data (needs the key store).",
+            help="Open and show the candidate's personal data (needs the key store); the "
+            "reading is logged with who and why (nbm audit access-log).",
         ),
     ] = False,
+    purpose: Annotated[
+        Purpose, typer.Option(help="Why you read the personal data (with --show-personal).")
+    ] = Purpose.COACHING,
 ) -> None:
     """Show where a trajectory stands (stand van het traject)."""
 
@@ -192,7 +197,7 @@ def show(
         # Only on request does `show` touch the candidate's key.
         if not show_personal or state.candidate is None:
             return state, None
-        revealed = await reveal(config, state.candidate)
+        revealed = await reveal(config, state.candidate, purpose)
         return state, ERASED if revealed is None else revealed
 
     state, personal = run(work)
