@@ -2,6 +2,6 @@
 
 import sys
 
-from .stack import main
+from .run import main
 
 sys.exit(main())

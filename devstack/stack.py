@@ -13,16 +13,12 @@ exits 0. The data stays in the data dir, so the next run carries on with the sam
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import contextlib
-import fcntl
-import logging
 import os
 import signal
+import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -35,21 +31,21 @@ from temporalio.service import RPCError
 
 from activities.migrations import migrate_database
 from activities.schema import AUDITOR_ROLE, KEYS_ROLE, PROJECTOR_ROLE, WORKER_ROLE
-from nbm.local_files import LocalFileError, StackInfo, read_stack, stack_path, write_stack
-from nbm.logs import configure_logging, get_logger
-from nbm.settings import PROJECT_ROOT, ConfigError, Settings, load_settings
+from nbm.local_files import StackInfo, stack_path, write_stack
+from nbm.logs import get_logger
+from nbm.settings import PROJECT_ROOT, Settings
 from nbm.temporal import register_search_attributes
 from workflows.search import SEARCH_ATTRIBUTES
 
 from .local_secrets import ensure_local_secrets
 from .processes import Child, free_port, port_answers, port_free, stop_postgres, tail
 from .servers import (
-    MissingServerBinary,
     as_user,
     embedded_postgres_url,
     temporal_cli,
     with_database,
 )
+from .supervisor import Supervisor
 
 APP_DATABASE = "nbm"
 DEFAULT_PORTS = (7233, 8233)  # the Temporal CLI's own defaults: gRPC and Web UI
@@ -90,7 +86,7 @@ class Stack:
     def __init__(self, settings: Settings, stop: asyncio.Event) -> None:
         self.settings, self.stop_requested = settings, stop
         self.data_dir = settings.data_dir.resolve()
-        self.children: dict[str, Child] = {}
+        self.children: dict[str, Child] = {}  # what runs once: the demo, the schedule
         self.postgres: Any = None  # embedded_postgres.PostgresServer, once started
         self.logs: dict[str, Path] = {
             "temporal": self.data_dir / "temporal" / "server.log",
@@ -101,20 +97,22 @@ class Stack:
         }
         self.info = StackInfo(pid=os.getpid())
         self.quarantined = 0
+        self.gave_up: set[str] = set()
         self.env = dict(os.environ, NBM_DATA_DIR=str(self.data_dir))
+        self.supervisor = Supervisor(self.data_dir, self.env)  # it shares (and sees) `env`
         # The venv's bin/ first, so the demo's `nbm` calls find the CLI of this install.
         bindir = str(Path(sys.executable).parent)
         self.env["PATH"] = os.pathsep.join([bindir, self.env.get("PATH", "")])
 
     def check(self) -> None:
-        """Raise if a process the stack needs has died."""
-        for name in ("temporal", "codec_server", "worker", "projector"):
-            child = self.children.get(name)
-            if child is not None and not child.running:
-                raise StackError(
-                    f"{name} exited with code {child.proc.returncode}; the end of "
-                    f"{self.logs[name]}:\n{tail(self.logs[name])}"
-                )
+        """Raise if the supervisor has died (its programs die and come back on their own)."""
+        child = self.supervisor.child
+        if child is not None and not child.running:
+            log_file = self.data_dir / "logs" / "supervisord.log"
+            raise StackError(
+                f"the supervisor exited with code {child.proc.returncode}; the end of "
+                f"{log_file}:\n{tail(log_file)}"
+            )
 
     async def watch(self, until: Child | None = None) -> None:
         """Wait until a stop is requested or `until` exits; raise if a server dies first."""
@@ -122,9 +120,34 @@ class Stack:
         while not self.stop_requested.is_set() and (until is None or until.running):
             self.check()
             if time.monotonic() >= next_look:
+                await self.report_restarts()
                 await self.report_quarantine()
                 next_look = time.monotonic() + QUARANTINE_EVERY
             await asyncio.sleep(POLL)
+
+    async def report_restarts(self) -> None:
+        """Say which process died and came back; bring a dead PostgreSQL back."""
+        for name, before, after in await self.supervisor.restarts():
+            say(f"\n{name} died and was started again (pid {before}, now {after}); the rest ran on")
+            log.warning("process restarted", process=name, pid=after, previous_pid=before)
+            self.info.processes[name] = after
+            write_stack(self.data_dir, self.info)
+        for state in await self.supervisor.states():
+            if state.state == "FATAL" and state.name not in self.gave_up:
+                self.gave_up.add(state.name)
+                say(f"\n{state.name} keeps dying and is no longer started: see its log")
+        if self.postgres is not None and not _alive(self.postgres.get_pid()):
+            say("\nPostgreSQL died; starting it again")
+            try:
+                # The library's own start, on the handle it keeps (it caches one per folder).
+                await asyncio.to_thread(self.postgres.ensure_postgres_running)
+            except (subprocess.SubprocessError, OSError, AssertionError) as err:
+                # Its old backends may still hold the shared memory: the next look tries again.
+                log.warning("postgres did not start again yet", error=type(err).__name__)
+                return
+            log.warning("process restarted", process="postgres", pid=self.postgres.get_pid())
+            self.info.processes["postgres"] = self.postgres.get_pid()
+            write_stack(self.data_dir, self.info)
 
     async def report_quarantine(self) -> None:
         """Say so when the projector set events aside: the stack runs on, the reader should know."""
@@ -207,11 +230,10 @@ class Stack:
         if ui_port is not None:  # else its default origins: the local UI on 8233
             for host in ("127.0.0.1", "localhost"):
                 args += ["--origin", f"http://{host}:{ui_port}"]
-        child = await Child.spawn(
-            "codec_server", args, self.env, self.logs["codec_server"], signal.SIGTERM
+        pid = await self.supervisor.add(
+            "codec_server", args, self.logs["codec_server"], signal.SIGTERM
         )
-        self.children["codec_server"] = child
-        self.info.processes["codec_server"] = child.proc.pid
+        self.info.processes["codec_server"] = pid
         deadline = time.monotonic() + START_TIMEOUT
         while not await port_answers(port):
             self.check()
@@ -237,9 +259,8 @@ class Stack:
             args += ["--search-attribute", f"{key.name}=Keyword"]
         if self.settings.temporal_namespace != "default":
             args += ["--namespace", self.settings.temporal_namespace]
-        child = await Child.spawn("temporal", args, self.env, self.logs["temporal"], signal.SIGTERM)
-        self.children["temporal"] = child
-        self.info.processes["temporal"] = child.proc.pid
+        pid = await self.supervisor.add("temporal", args, self.logs["temporal"], signal.SIGTERM)
+        self.info.processes["temporal"] = pid
         self.info.ui_url = f"http://127.0.0.1:{ui}"
         return f"127.0.0.1:{grpc}"
 
@@ -261,11 +282,10 @@ class Stack:
             await asyncio.sleep(POLL)
 
     async def start_worker(self, client: Client) -> None:
-        child = await Child.spawn(
-            "worker", [sys.executable, "worker.py"], self.env, self.logs["worker"], signal.SIGINT
+        pid = await self.supervisor.add(
+            "worker", [sys.executable, "worker.py"], self.logs["worker"], signal.SIGINT
         )
-        self.children["worker"] = child
-        self.info.processes["worker"] = child.proc.pid
+        self.info.processes["worker"] = pid
         # Ready means polling: the demo's first workflow task then runs at once.
         request = DescribeTaskQueueRequest(
             namespace=self.settings.temporal_namespace,
@@ -283,15 +303,11 @@ class Stack:
 
     async def start_projector(self) -> None:
         """The read models follow the events (`python -m nbm.projector`, LISTEN/NOTIFY)."""
-        child = await Child.spawn(
-            "projector",
-            [sys.executable, "-m", "nbm.projector"],
-            self.env,
-            self.logs["projector"],
+        pid = await self.supervisor.add(
+            "projector", [sys.executable, "-m", "nbm.projector"], self.logs["projector"],
             signal.SIGTERM,
-        )
-        self.children["projector"] = child
-        self.info.processes["projector"] = child.proc.pid
+        )  # fmt: skip
+        self.info.processes["projector"] = pid
 
     async def schedule_checkpoints(self) -> None:
         """A Temporal Schedule signs the chains' heads every few minutes (`nbm audit ...`)."""
@@ -333,16 +349,20 @@ class Stack:
         started = time.monotonic()
         self.ensure_secrets()
         database_url = await self.prepare_database()
-        if self.settings.temporal_address:
-            address = self.settings.temporal_address
-            await self.start_codec_server(None)  # for an operator's own UI to use
-        else:
-            # The UI's port is chosen first: the codec server must know the origin it serves.
-            grpc_port, ui_port = (p if port_free(p) else free_port() for p in DEFAULT_PORTS)
-            codec_url = await self.start_codec_server(ui_port)
-            address = await self.start_temporal(grpc_port, ui_port, codec_url)
+        # The UI's port is chosen first: the codec server must know the origin it serves.
+        grpc_port, ui_port = (p if port_free(p) else free_port() for p in DEFAULT_PORTS)
+        address = self.settings.temporal_address or f"127.0.0.1:{grpc_port}"
+        # Before the supervisor starts: what it runs inherits its environment.
         self.env.update(TEMPORAL_ADDRESS=address, NBM_DATABASE_URL=database_url)
         self.info.temporal_address, self.info.database_url = address, database_url
+        self.info.supervisor_socket = str(self.supervisor.socket)
+        await self.supervisor.start()
+        self.info.processes["supervisor"] = self.supervisor.child.proc.pid  # type: ignore[union-attr]
+        if self.settings.temporal_address:
+            await self.start_codec_server(None)  # for an operator's own UI to use
+        else:
+            codec_url = await self.start_codec_server(ui_port)
+            await self.start_temporal(grpc_port, ui_port, codec_url)
         client = await self.connect(address)
         if self.settings.temporal_address:  # a server of the operator's: register if we may
             try:
@@ -361,112 +381,21 @@ class Stack:
             await self.run_demo(demo)
 
     async def shutdown(self) -> None:
-        """Stop, in order, whatever was started: demo, worker, Temporal, codec server, database."""
+        """Stop, in order, whatever was started: demo, projector, worker, Temporal, codec
+        server, the supervisor, database."""
         stack_path(self.data_dir).unlink(missing_ok=True)
-        for name in ("demo", "projector", "worker", "temporal", "codec_server"):
-            if name in self.children:
-                await self.children[name].stop()
+        if "demo" in self.children:
+            await self.children["demo"].stop()
+        await self.supervisor.shutdown()
         if self.postgres is not None:
             await asyncio.to_thread(stop_postgres, self.postgres)
 
 
-def banner(info: StackInfo, data_dir: Path) -> str:
-    lines = [
-        "",
-        "The Nieuwe Banen stack is running.",
-        f"  Web UI (Temporal):  {info.ui_url or '(external server: see its own UI)'}",
-        f"  Temporal address:   {info.temporal_address}",
-        f"  Codec server:       {info.codec_url} (decrypts payloads for the Web UI)",
-        f"  Data and logs:      {data_dir}",
-        "",
-        "Try, in another terminal:",
-        "  .venv/bin/nbm trajectory list",
-        "  .venv/bin/nbm trajectory show <ID>",
-        "  .venv/bin/nbm --help",
-        "",
-        "Press Ctrl-C to stop everything (the data stays for the next `make run`).",
-    ]
-    return "\n".join(lines)
-
-
-def running_pid(data_dir: Path) -> int | None:
-    """The pid in an existing stack.json, if that process is a live stack."""
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return False
     try:
-        info = read_stack(data_dir)
-        if info is None:
-            return None
-        os.kill(info.pid, 0)
-    except (OSError, LocalFileError):
-        return None
-    with contextlib.suppress(OSError):  # a reused pid is not a stack
-        if b"devstack" not in Path(f"/proc/{info.pid}/cmdline").read_bytes():
-            return None
-    return info.pid
-
-
-async def run(settings: Settings, *, demo: str = "auto") -> int:
-    """Start the stack, run until Ctrl-C or SIGTERM, stop it; the process's exit code."""
-    data_dir = settings.data_dir.resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    lock = (data_dir / "stack.lock").open("w")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held until this process ends
-    except BlockingIOError:
-        pid = running_pid(data_dir)
-        print(f"A stack is already running on {data_dir} (pid {pid}).", file=sys.stderr)
-        return 1
-    if (pid := running_pid(data_dir)) is not None:
-        print(f"A stack is already running (pid {pid}).", file=sys.stderr)
-        return 1
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # SIGHUP: the terminal closed
-        loop.add_signal_handler(sig, stop.set)
-    stack = Stack(settings, stop)
-    code = 0
-    try:
-        await stack.start(demo)
-        if not stop.is_set():
-            say(banner(stack.info, data_dir))
-            await stack.watch()
-    except (StackError, ConfigError, MissingServerBinary) as err:
-        if not stop.is_set():  # a failure, not the Ctrl-C that cut a start short
-            print(f"\nThe stack stops: {err}", file=sys.stderr)
-            code = 1
-    finally:
-        say("\nStopping ...")
-        await stack.shutdown()
-        lock.close()
-    say("Stopped.")
-    return code
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    run_cmd = commands.add_parser("run", help="start the stack, run the demo, wait for Ctrl-C")
-    run_cmd.add_argument(
-        "--no-demo", action="store_true", help="skip starter.py (also: NBM_DEMO=never)"
-    )
-    args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except ConfigError as err:
-        print(err, file=sys.stderr)
-        return 2
-    configure_logging(settings.log_format, settings.log_level)
-    # The library narrates every pg_ctl call at INFO; its warnings and errors still show.
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-    demo = {"0": "never", "1": "always"}.get(os.environ.get("NBM_DEMO", "auto"), "auto")
-    demo = "never" if args.no_demo else os.environ.get("NBM_DEMO", demo)
-    if demo not in ("auto", "always", "never"):
-        print(
-            "NBM_DEMO: use auto (the demo once per data folder), always or never", file=sys.stderr
-        )
-        return 2
-    return asyncio.run(run(settings, demo=demo))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True

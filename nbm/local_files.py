@@ -77,6 +77,8 @@ class StackInfo(BaseModel):
     codec_url: str | None = None
     processes: dict[str, int] = Field(default_factory=dict)
     """The pid of each process the stack started, by name."""
+    supervisor_socket: str | None = None
+    """Where the supervisor of the stack's processes answers (`nbm status`)."""
 
 
 class LocalSecrets(BaseModel):

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from . import audit, candidate, programme, report, trajectory
+from . import audit, candidate, programme, report, status, trajectory
 from ._common import (
     CliState,
     ErrorHandlingGroup,
@@ -40,6 +40,7 @@ app.add_typer(programme.app, name="programme")
 app.add_typer(audit.app, name="audit")
 app.add_typer(candidate.app, name="candidate")
 app.add_typer(report.app, name="report")
+app.command("status")(status.status)  # one command, not a noun
 
 
 @app.callback()

@@ -147,7 +147,7 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
     try:
         info = await stack.ready()
         assert set(info["processes"]) == {
-            "postgres", "temporal", "codec_server", "worker", "projector",
+            "postgres", "supervisor", "temporal", "codec_server", "worker", "projector",
         }  # fmt: skip
         assert all(alive(pid) for pid in info["processes"].values())
         assert info["ui_url"].startswith("http://127.0.0.1:")

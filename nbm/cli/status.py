@@ -1,0 +1,69 @@
+"""`nbm status`: which process of the embedded stack (`make run`) is up.
+
+Asks the stack's supervisor, which restarts a process that dies; PostgreSQL, which the stack
+watches itself, by its pid. Servers of your own (TEMPORAL_ADDRESS, NBM_DATABASE_URL) have
+their own monitoring: this command knows only the embedded stack.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from nbm.local_files import LocalFileError, read_stack
+from nbm.processes import ProcessState, process_states
+from nbm.settings import load_settings
+
+from ._common import AsJson, CliError, console, fail, print_json
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def stack_states(data_dir: Path) -> list[ProcessState]:
+    """The embedded stack's processes and their states; a `CliError` when none runs."""
+    try:
+        info = read_stack(data_dir)
+    except LocalFileError as err:
+        raise CliError(str(err)) from None
+    if info is None or info.supervisor_socket is None or not _alive(info.pid):
+        raise CliError(f"no embedded stack runs on {data_dir} (start one with `make run`)")
+    try:
+        states = process_states(Path(info.supervisor_socket))
+    except OSError as err:
+        raise CliError(f"the stack's supervisor does not answer ({err.strerror})") from None
+    postgres = info.processes.get("postgres")
+    if postgres is not None:
+        up = _alive(postgres)
+        state = "RUNNING" if up else "DOWN"
+        states.insert(0, ProcessState("postgres", state, postgres if up else 0, f"pid {postgres}"))
+    return states
+
+
+def status(as_json: AsJson = False) -> None:
+    """Which process of the embedded stack is up (status); exit 1 if one is not."""
+    states = stack_states(load_settings().data_dir)
+    if as_json:
+        rows: list[dict[str, Any]] = [
+            {"name": s.name, "state": s.state, "pid": s.pid, "description": s.description}
+            for s in states
+        ]
+        print_json(rows)
+    else:
+        table = Table(show_edge=False)
+        for column in ("process", "state", "pid", ""):
+            table.add_column(column)
+        for s in states:
+            table.add_row(s.name, s.state, str(s.pid or "—"), s.description)
+        console().print(table)
+    down = [s.name for s in states if s.state != "RUNNING"]
+    if down:
+        fail(f"not running: {', '.join(down)}")
