@@ -157,6 +157,16 @@ class PostgresKeyStore:
             raise UnknownCandidate(candidate_ref)
         return False
 
+    async def vacuum(self) -> bool:
+        """Rewrite the key table without its dead rows (the erased and the rewrapped keys'
+        old copies); False when this role may not (MAINTAIN, PostgreSQL 17 and later)."""
+        try:
+            async with self._pool.acquire() as conn:
+                await conn.execute("VACUUM (FULL) candidate_keys")
+        except asyncpg.InsufficientPrivilegeError:
+            return False
+        return True
+
     async def is_erased(self, candidate_ref: str) -> bool:
         """Whether the candidate's key was destroyed (`UnknownCandidate` if never made)."""
         row = await self._row(candidate_ref)

@@ -147,3 +147,11 @@ def _write(path: Path, model: BaseModel, mode: int) -> None:
     with os.fdopen(fd, "w") as out:
         out.write(model.model_dump_json(indent=2))
     tmp.replace(path)
+
+
+def replace_kek(data_dir: Path, kek: str) -> None:
+    """The generated secrets with another KEK keyring: what retiring a KEK writes."""
+    secrets = read_secrets(data_dir)
+    if secrets is None:
+        raise LocalFileError(f"{secrets_path(data_dir)} does not exist")
+    write_secrets(data_dir, secrets.model_copy(update={"kek": kek}))

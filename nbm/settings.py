@@ -140,6 +140,16 @@ class Settings(BaseSettings):
             )
         return pick(local)
 
+    def kek_is_local(self) -> bool:
+        """Whether the KEK is the embedded stack's, in the data folder: this machine may then
+        retire a KEK itself (not one set in NBM_KEK by a secret store)."""
+        if self.kek:
+            return False
+        try:
+            return read_secrets(self.data_dir) is not None
+        except LocalFileError:
+            return False
+
     def resolved_kek(self) -> Keyring:
         """The key-encryption keys that wrap each candidate's key (NBM_KEK)."""
         return self._keyring(self._secret(self.kek, "NBM_KEK", lambda local: local.kek), "NBM_KEK")

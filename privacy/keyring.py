@@ -63,3 +63,21 @@ def parse_keyring(text: str, variable: str) -> Keyring:
 
 def generate_keyring(key_id: str) -> Keyring:
     return Keyring(current_id=key_id, keys={key_id: generate_key()})
+
+
+def next_generation(keyring: Keyring) -> Keyring:
+    """A new current key with a new id, the old keys still listed after it (for rewrapping).
+
+    Ids count up from the current one's trailing number (`kek1` -> `kek2`), else gain `-2`.
+    """
+    stem = keyring.current_id.rstrip("0123456789")
+    number = keyring.current_id[len(stem) :]
+    new_id = f"{stem}{int(number) + 1}" if number else f"{stem}-2"
+    while new_id in keyring.keys:
+        new_id += "x"
+    return Keyring(current_id=new_id, keys={new_id: generate_key(), **keyring.keys})
+
+
+def only_current(keyring: Keyring) -> Keyring:
+    """The keyring without the keys that are no longer current (they are destroyed)."""
+    return Keyring(current_id=keyring.current_id, keys={keyring.current_id: keyring.current})

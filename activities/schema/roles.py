@@ -55,4 +55,18 @@ ROLE_MIGRATIONS: list[tuple[str, str]] = [
             projection_quarantine TO nbm_auditor;
         """,
     ),
+    (
+        "0302_keys_may_vacuum_their_table",
+        """
+        -- After an erasure the key table is rewritten without the dead copies of keys
+        -- (VACUUM FULL), by the role that erased: MAINTAIN exists from PostgreSQL 17 on.
+        DO $$
+        BEGIN
+            IF current_setting('server_version_num')::int >= 170000 THEN
+                EXECUTE 'GRANT MAINTAIN ON candidate_keys TO nbm_keys';
+            END IF;
+        END
+        $$;
+        """,
+    ),
 ]

@@ -15,6 +15,7 @@ from activities.key_store import CandidateErased, KeyStoreError, PostgresKeyStor
 from domain import trajectory
 from domain.shared import PersonalData, Sealed, is_opaque_id
 from nbm.settings import Settings
+from privacy.keyring import Keyring
 from privacy.seal import SealError, open_personal, seal_text
 
 from ._common import CliError, default_actor
@@ -24,9 +25,12 @@ MAX_SUMMARY = 2000
 
 
 @asynccontextmanager
-async def key_store(config: Settings) -> AsyncIterator[PostgresKeyStore]:
-    """The key store of the configured database; its problems become one-line `CliError`s."""
-    kek = config.resolved_kek()  # a ConfigError before anything connects
+async def key_store(
+    config: Settings, kek: Keyring | None = None
+) -> AsyncIterator[PostgresKeyStore]:
+    """The key store of the configured database (under `kek`, default the configured KEK);
+    its problems become one-line `CliError`s."""
+    kek = kek or config.resolved_kek()  # a ConfigError before anything connects
     missing = "the database has no key store yet: start the worker once, which migrates it"
     async with connected(config, role=Role.KEYS, missing=missing) as pool:
         try:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 import typer
 
 from activities.key_store import PostgresKeyStore
-from nbm.settings import load_settings
+from nbm.local_files import replace_kek
+from nbm.settings import Settings, load_settings
+from privacy.keyring import next_generation, only_current
 
 from ._common import AsJson, actor, console, print_json, when
 from ._keys import key_store
@@ -60,11 +63,59 @@ def erase(
             f"Erase the personal data of candidate {candidate_ref} for good? This cannot be undone",
             abort=True,
         )
-    erased_now = with_keys(lambda keys: keys.erase(candidate_ref, who))
-    if erased_now:
-        typer.echo(f"candidate {candidate_ref}: personal data erased (key destroyed)")
+    config = load_settings()
+    done = asyncio.run(erase_for_good(config, candidate_ref, who))
+    typer.echo(
+        f"candidate {candidate_ref}: personal data erased (key destroyed)"
+        if done.erased_now
+        else f"candidate {candidate_ref}: was already erased"
+    )
+    if done.retired:
+        typer.echo(
+            f"KEK {', '.join(done.retired)} retired and destroyed: {done.rewrapped} other "
+            f"key(s) now under KEK {done.current}"
+            + ("" if done.vacuumed else "; the key table's dead rows stay until VACUUM FULL")
+        )
     else:
-        typer.echo(f"candidate {candidate_ref}: was already erased")
+        typer.echo(
+            "NBM_KEK comes from your secret store, so retire its current KEK there: put a new "
+            "one first in NBM_KEK, run `nbm candidate rewrap-keys`, then remove the old one. "
+            "Until then the erased key's old copies in the database files and backups still "
+            "open with it.",
+            err=True,
+        )
+
+
+@dataclass(frozen=True)
+class Erased:
+    erased_now: bool
+    retired: list[str]
+    """The KEK generations destroyed (empty: the KEK is not this machine's to retire)."""
+    current: str | None = None
+    rewrapped: int = 0
+    vacuumed: bool = False
+
+
+async def erase_for_good(config: Settings, candidate_ref: str, who: str) -> Erased:
+    """Destroy the candidate's key, then retire every KEK generation a copy of it was ever
+    wrapped under: the other keys are rewrapped under a new one and the old ones destroyed,
+    so no copy of the erased key left in the database's files, its WAL or a backup opens.
+
+    The new KEK is written before anything is rewrapped and the old one removed only after:
+    a crash between leaves both listed, and running erase again finishes the retirement.
+    """
+    async with key_store(config) as keys:
+        erased_now = await keys.erase(candidate_ref, who)
+    if not config.kek_is_local():
+        return Erased(erased_now, retired=[])
+    old = config.resolved_kek()
+    new = next_generation(old)
+    replace_kek(config.data_dir, new.dumps())
+    async with key_store(config, new) as keys:
+        rewrapped = await keys.rewrap()
+        vacuumed = await keys.vacuum()
+    replace_kek(config.data_dir, only_current(new).dumps())
+    return Erased(erased_now, sorted(old.keys), new.current_id, rewrapped, vacuumed)
 
 
 @app.command("status")

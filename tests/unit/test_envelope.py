@@ -31,3 +31,14 @@ def test_a_short_blob_and_a_wrong_key_size_are_refused() -> None:
         Envelope(new_key()).decrypt(b"\0" * (NONCE_BYTES + TAG_BYTES - 1), b"")
     with pytest.raises(ValueError, match=f"{KEY_BYTES} bytes, not 16"):
         Envelope(b"\0" * 16)
+
+
+def test_a_next_generation_comes_first_and_the_old_ones_can_be_dropped() -> None:
+    from privacy.keyring import generate_keyring, next_generation, only_current
+
+    first = generate_keyring("kek1")
+    second = next_generation(first)
+    assert second.current_id == "kek2" and list(second.keys) == ["kek2", "kek1"]
+    assert second.keys["kek1"] == first.current and second.current != first.current
+    assert only_current(second).keys == {"kek2": second.current}
+    assert next_generation(generate_keyring("kek")).current_id == "kek-2"
