@@ -24,7 +24,6 @@ import shlex
 import subprocess
 import sys
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -58,10 +57,10 @@ def banner(text: str) -> None:
     print(f"\n=== {text} ===", flush=True)
 
 
-def demo_small_scale(env: dict[str, str], expected: str, tag: str) -> str:
+def demo_small_scale(env: dict[str, str], expected: str) -> str:
     banner("A. Small-scale growth (kleinschalige groei) on the demo clock: 1 week = 10 s")
     tid = nbm(
-        "trajectory", "start", "--id", f"demo-a-{tag}", "--employer", "zorgcentrum-de-linde",
+        "trajectory", "start", "--employer", "zorgcentrum-de-linde",
         "--function", "Helpende zorg en welzijn", "--expected-date", expected,
         "--jobs", "2", "--skill", "ADL care", "--skill", "communication",
         "--route", "small-scale-growth", "--programme", "demo", env=env,
@@ -79,7 +78,7 @@ def demo_small_scale(env: dict[str, str], expected: str, tag: str) -> str:
         "--training", "ROC Flevoland:mbo 2 Helpende Z&W", "--budget", "5000", env=env,
     )  # fmt: skip
     nbm(
-        "trajectory", "match", tid, "--candidate-ref", f"cand-demo-a-{tag}", "--name", "Fenna Demo",
+        "trajectory", "match", tid, "--name", "Fenna Demo",
         "--bsn", "123456708", "--email", "fenna.demo@example.nl", "--skill", "care",
         "--motivation-passed", "--language-level", "A2", "--barrier", "childcare",
         "--barrier", "mobility", "--family-notes", "two children, childcare not yet arranged",
@@ -94,10 +93,10 @@ def demo_small_scale(env: dict[str, str], expected: str, tag: str) -> str:
     return tid
 
 
-def demo_wijkleerbedrijf(env: dict[str, str], expected: str, tag: str) -> str:
+def demo_wijkleerbedrijf(env: dict[str, str], expected: str) -> str:
     banner("B. WijkLeerbedrijf: the match before the agreement, through to a regular job")
     tid = nbm(
-        "trajectory", "start", "--id", f"demo-b-{tag}", "--employer", "thuiszorg-flevoland",
+        "trajectory", "start", "--employer", "thuiszorg-flevoland",
         "--function", "Medewerker thuiszorg", "--expected-date", expected, "--jobs", "20",
         "--skill", "home care", "--route", "wijkleerbedrijf", "--programme", "demo", env=env,
     )  # fmt: skip
@@ -109,7 +108,7 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str, tag: str) -> str:
         env=env,
     )  # fmt: skip
     nbm(
-        "trajectory", "match", tid, "--candidate-ref", f"cand-demo-b-{tag}", "--name", "Sanne Demo",
+        "trajectory", "match", tid, "--name", "Sanne Demo",
         "--bsn", "222333406", "--motivation-passed", "--language-level", "B1",
         "--barrier", "transport", env=env,
     )  # fmt: skip
@@ -131,10 +130,10 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str, tag: str) -> str:
     return tid
 
 
-def demo_ended_early(env: dict[str, str], expected: str, tag: str) -> str:
+def demo_ended_early(env: dict[str, str], expected: str) -> tuple[str, str]:
     banner("C. Ended early: the candidate withdrew")
     tid = nbm(
-        "trajectory", "start", "--id", f"demo-c-{tag}", "--employer", "logistiek-lelystad",
+        "trajectory", "start", "--employer", "logistiek-lelystad",
         "--function", "Orderpicker", "--expected-date", expected, "--skill", "order picking",
         "--route", "large-scale-growth", env=env,
     )  # fmt: skip
@@ -143,18 +142,19 @@ def demo_ended_early(env: dict[str, str], expected: str, tag: str) -> str:
         "--employer-role", "at a distance", "--werkbedrijf-role", "Leerbedrijf Logistiek",
         "--intention-only", "--learning-location", "Leerbedrijf Logistiek", env=env,
     )  # fmt: skip
-    nbm(
-        "trajectory", "match", tid, "--candidate-ref", f"cand-demo-c-{tag}", "--name", "Joris Demo",
+    matched = nbm(
+        "trajectory", "match", tid, "--name", "Joris Demo",
         "--bsn", "123456721", "--motivation-passed", env=env,
     )  # fmt: skip
+    ref = matched.splitlines()[-1].split()[1]  # "candidate cand-...": the CLI made it
     nbm(
         "trajectory", "end", tid, "--reason", "candidate-withdrew",
         "--explanation", "withdrew after the selection day", env=env,
     )  # fmt: skip
     print("\n# The candidate asks for erasure: their key is destroyed, the facts stay.")
-    nbm("candidate", "erase", f"cand-demo-c-{tag}", "--yes", env=env)
+    nbm("candidate", "erase", ref, "--yes", env=env)
     nbm("trajectory", "show", tid, "--show-personal", env=env)
-    return tid
+    return tid, ref
 
 
 def main() -> int:
@@ -169,11 +169,10 @@ def main() -> int:
     started = time.monotonic()
     print(f"Demo against Temporal at {address}, task queue {settings.task_queue!r}.")
     expected = (date.today() + timedelta(days=270)).isoformat()
-    tag = uuid.uuid4().hex[:6]  # each run makes new trajectories; the ids carry no person
     try:
-        a = demo_small_scale(env, expected, tag)
-        b = demo_wijkleerbedrijf(env, expected, tag)
-        c = demo_ended_early(env, expected, tag)
+        a = demo_small_scale(env, expected)
+        b = demo_wijkleerbedrijf(env, expected)
+        c, c_ref = demo_ended_early(env, expected)
         banner("Where A stands now (the candidate's name and BSN stay masked)")
         nbm("trajectory", "show", a, env=env)
     except (DemoFailed, subprocess.TimeoutExpired, OSError) as err:
@@ -192,7 +191,7 @@ def main() -> int:
         f"  .venv/bin/nbm trajectory record-follow-up {b} --still-employed --benefit-ended"
         "   (after 1 minute)\n"
         f"  .venv/bin/nbm trajectory show {c} --json\n"
-        f"  .venv/bin/nbm candidate status cand-demo-c-{tag}\n"
+        f"  .venv/bin/nbm candidate status {c_ref}\n"
         "  .venv/bin/nbm trajectory list --all\n"
         "and the Temporal Web UI for the workflows and their timers.",
         flush=True,

@@ -17,6 +17,8 @@ class PersonalData(Value):
 
     name: NonEmpty
     bsn: str
+    external_ref: NonEmpty | None = None
+    """Another system's reference for the person (a client number): it identifies them."""
     email: NonEmpty | None = None
     phone: Phone | None = None
     address: NonEmpty | None = None

@@ -154,6 +154,25 @@ def check_actor(actor: str) -> str:
     return actor
 
 
+def generated_id(kind: str) -> str:
+    """A fresh id of this tool's own: random, so it never carries personal data."""
+    return f"{kind}-{uuid.uuid4().hex[:12]}"
+
+
+def check_generated(value: str, kind: str, option: str) -> str:
+    """`value` if it is an id this tool made (`kind-` and 12 hex digits), else a `CliError`.
+
+    Ids are opaque: a reference of another system (a client number, a BSN) is personal data
+    and goes sealed into `--external-ref`, never into an id.
+    """
+    if not re.fullmatch(rf"{kind}-[0-9a-f]{{12}}", value):
+        raise CliError(
+            f"{option}: {excerpt(value)} is not a reference this tool made ({kind}-<12 hex "
+            "digits>); another system's reference goes in --external-ref, sealed"
+        )
+    return value
+
+
 def new_request(given: str | None) -> str:
     """The request id typed with `--request-id`, or a new random one (no personal data)."""
     if given is None:
@@ -236,7 +255,7 @@ FIELD_OPTIONS: Mapping[str, str] = {
     "placements": "--placement",
     "training": "--training",
     "budget_eur": "--budget",
-    "candidate_ref": "--candidate-ref",
+    "candidate_ref": "--candidate",
     "personal.name": "--name",
     "personal.bsn": "--bsn",
     "language_level": "--language-level",

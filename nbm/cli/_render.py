@@ -28,6 +28,7 @@ Personal = PersonalData | Literal["erased"] | None
 """What may be shown of the candidate: nothing (masked), the opened data, or `ERASED`."""
 
 _PERSONAL_ROWS = (
+    ("external reference", "external_ref"),
     ("e-mail", "email"),
     ("phone", "phone"),
     ("address", "address"),

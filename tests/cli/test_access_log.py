@@ -19,9 +19,9 @@ from .test_candidate import HEALTH, match
 
 
 def test_showing_personal_data_is_logged_with_who_and_why(cli: Cli, fresh_id: str) -> None:
-    tid, ref = fresh_id, f"cand-{fresh_id}"
+    tid = fresh_id
     start(cli, tid)
-    match(cli, tid, ref)
+    ref = match(cli, tid)
     before = json.loads(cli.ok("audit", "access-log", "--candidate", ref, "--json").stdout)
     assert before == []  # sealing is no reading; the masked show neither:
     cli.ok("trajectory", "show", tid)

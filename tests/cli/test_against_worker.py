@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def map_and_match(cli: Cli, tid: str) -> None:
         "--training-institute", "ROC Flevoland",
     )  # fmt: skip
     cli.ok(
-        "trajectory", "match", tid, "--candidate-ref", "cand-0001", "--name", f.CANDIDATE_NAME,
+        "trajectory", "match", tid, "--name", f.CANDIDATE_NAME,
         "--bsn", f.CANDIDATE_BSN, "--skill", "care", "--motivation-passed",
         "--language-level", "A2", "--barrier", "childcare", "--barrier", "mobility",
     )  # fmt: skip
@@ -161,7 +162,7 @@ def test_refusals_and_unknown_ids_are_one_line(cli: Cli, fresh_id: str) -> None:
 
 
 def test_list_shows_the_started_ones(cli: Cli, fresh_id: str) -> None:
-    running, closed = fresh_id, f"{fresh_id}-b"
+    running, closed = fresh_id, f"traj-{uuid.uuid4().hex[:12]}"
     start(cli, running)
     start(cli, closed)
     cli.ok("trajectory", "end", closed, "--reason", "no-suitable-candidate")

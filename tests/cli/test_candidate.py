@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from typer.testing import CliRunner, Result
@@ -24,23 +26,26 @@ def answering(cli: Cli, answer: str, *args: str) -> Result:
         return pool.submit(runner.invoke, app, list(args), env=cli.env, input=answer).result()
 
 
-def match(cli: Cli, tid: str, ref: str) -> None:
+def match(cli: Cli, tid: str) -> str:
+    """Steps 2 and 4 for a new candidate; the reference the CLI made for them."""
     cli.ok(
         "trajectory", "map-possibilities", tid, "--profile-skill", "ADL care",
         "--employer-role", "workplace", "--werkbedrijf-role", "work coach",
         "--guarantee-possible", "--learning-location", "at the employer",
     )  # fmt: skip
-    cli.ok(
-        "trajectory", "match", tid, "--candidate-ref", ref, "--name", f.CANDIDATE_NAME,
+    out = cli.ok(
+        "trajectory", "match", tid, "--name", f.CANDIDATE_NAME,
         "--bsn", f.CANDIDATE_BSN, "--email", "fenna@example.nl", "--health-notes", HEALTH,
         "--motivation-passed",
-    )  # fmt: skip
+    ).stdout  # fmt: skip
+    (ref,) = re.findall(r"^candidate (cand-[0-9a-f]{12}) ", out, re.M)
+    return ref
 
 
 def test_erasure_through_the_cli(cli: Cli, fresh_id: str) -> None:
-    tid, ref = fresh_id, f"cand-{fresh_id}"
+    tid = fresh_id
     start(cli, tid)
-    match(cli, tid, ref)
+    ref = match(cli, tid)
     agree_and_learn(cli, tid)
     cli.ok("trajectory", "record-calamity", tid, "--kind", "health", "--summary", HEALTH)
 
@@ -77,19 +82,18 @@ def test_erasure_through_the_cli(cli: Cli, fresh_id: str) -> None:
         f"personal data of candidate {ref} was erased", "without --summary",
     )  # fmt: skip
     cli.ok("trajectory", "record-evaluation", tid, "--verdict", "on-track", "--employer-present")
-    other = f"{tid}-b"
+    other = f"traj-{uuid.uuid4().hex[:12]}"
     start(cli, other)
     assert_user_error(
-        cli("trajectory", "match", other, "--candidate-ref", ref, "--name", "A B",
+        cli("trajectory", "match", other, "--candidate", ref, "--name", "A B",
             "--bsn", f.CANDIDATE_BSN, "--motivation-passed"),
         f"candidate {ref} was erased",
     )  # fmt: skip
 
 
 def test_keys_move_to_a_new_kek(cli: Cli, fresh_id: str) -> None:
-    ref = f"cand-{fresh_id}"
     start(cli, fresh_id)
-    match(cli, fresh_id, ref)
+    ref = match(cli, fresh_id)
     old = str(cli.env["NBM_KEK"])
     new = generate_keyring("kek-new").dumps()
 
@@ -124,7 +128,7 @@ def test_a_summary_needs_a_matched_candidate(cli: Cli, fresh_id: str) -> None:
 def test_bad_personal_options_are_refused_offline_without_echo(
     offline_env: dict[str, str | None],
 ) -> None:
-    base = ["trajectory", "match", "traj-1", "--candidate-ref", "cand-1", "--name", "A B",
+    base = ["trajectory", "match", "traj-1", "--name", "A B",
             "--bsn", f.CANDIDATE_BSN, "--motivation-passed"]  # fmt: skip
     line = assert_user_error(invoke([*base, "--email", "fenna-at-home"], offline_env), "--email")
     assert "fenna-at-home" not in line

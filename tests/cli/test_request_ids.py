@@ -37,11 +37,11 @@ def test_a_refused_match_leaves_no_key_behind(cli: Cli, fresh_id: str) -> None:
     start(cli, fresh_id)  # step 1: a match needs the possibilities mapped first
     for _ in range(3):
         refused = cli(
-            "trajectory", "match", fresh_id, "--candidate-ref", "cand-refused",
+            "trajectory", "match", fresh_id, "--candidate", "cand-0123456789ab",
             "--name", f.CANDIDATE_NAME, "--bsn", f.CANDIDATE_BSN, "--motivation-passed",
         )  # fmt: skip
         assert_user_error(refused, "map the possibilities first")
-    assert_user_error(cli("candidate", "status", "cand-refused"), "no key for candidate")
+    assert_user_error(cli("candidate", "status", "cand-0123456789ab"), "no key for candidate")
 
 
 def test_a_bad_request_id_is_refused_before_anything_is_sent(cli: Cli, fresh_id: str) -> None:
@@ -69,11 +69,11 @@ def test_no_answer_in_time_is_one_line_with_the_command_to_repeat(
 def test_the_repeat_line_leaves_personal_data_out() -> None:
     ctx = click.Context(click.Command("nbm"))
     ctx.meta["nbm.argv"] = [
-        "trajectory", "match", "traj-1", "--candidate-ref", "cand-1", "--name", f.CANDIDATE_NAME,
+        "trajectory", "match", "traj-1", "--candidate", "cand-1", "--name", f.CANDIDATE_NAME,
         f"--bsn={f.CANDIDATE_BSN}", "--skill", "care\x1b[2J", "--request-id", "req-old",
     ]  # fmt: skip
     line = repeat_command(ctx, "req-1")
     assert line == (
-        "nbm trajectory match traj-1 --candidate-ref cand-1 --name … --bsn=… "
+        "nbm trajectory match traj-1 --candidate cand-1 --name … --bsn=… "
         "--skill 'care\\x1b[2J' --request-id req-1 (with the personal data typed again for each …)"
     )

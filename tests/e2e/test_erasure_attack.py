@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +41,8 @@ def nbm(data_dir: Path, *args: str) -> str:
     return done.stdout + done.stderr
 
 
-def matched(data_dir: Path, ref: str) -> str:
+def matched(data_dir: Path) -> str:
+    """A trajectory through its match; the reference the CLI made for the candidate."""
     tid = nbm(
         data_dir, "trajectory", "start", "--employer", "employer-e2e", "--function", "Helpende",
         "--expected-date", "2027-06-01", "--skill", "care",
@@ -48,10 +50,11 @@ def matched(data_dir: Path, ref: str) -> str:
     nbm(data_dir, "trajectory", "map-possibilities", tid, "--profile-skill", "care",
         "--employer-role", "workplace", "--werkbedrijf-role", "coach", "--guarantee-possible",
         "--learning-location", "on site")  # fmt: skip
-    nbm(data_dir, "trajectory", "match", tid, "--candidate-ref", ref,
+    out = nbm(data_dir, "trajectory", "match", tid,
         "--name", f.CANDIDATE_NAME, "--bsn", f.CANDIDATE_BSN, "--health-notes", "knieklachten",
         "--motivation-passed")  # fmt: skip
-    return tid
+    (ref,) = re.findall(r"^candidate (cand-[0-9a-f]{12}) ", out, re.M)
+    return ref
 
 
 def every_file(folder: Path) -> list[Path]:
@@ -74,19 +77,17 @@ async def test_nothing_on_the_machine_opens_an_erased_candidates_key(tmp_path: P
     stack = await RunningStack(data_dir, output).start()
     try:
         info = await stack.ready()
-        await asyncio.to_thread(matched, data_dir, "cand-erased")
-        await asyncio.to_thread(matched, data_dir, "cand-kept")
+        erased = await asyncio.to_thread(matched, data_dir)
+        kept = await asyncio.to_thread(matched, data_dir)
         owner = await asyncpg.connect(info["migration_database_url"])
         try:
             wrapped = await owner.fetchval(
-                "SELECT wrapped_key FROM candidate_keys WHERE candidate_ref = 'cand-erased'"
+                "SELECT wrapped_key FROM candidate_keys WHERE candidate_ref = $1", erased
             )
             old_kek = parse_keyring(read_secrets(data_dir).kek, "kek")  # type: ignore[union-attr]
-            assert unwrap(wrapped, old_kek.current, "cand-erased")  # the control: it opens
+            assert unwrap(wrapped, old_kek.current, erased)  # the control: it opens
 
-            said = await asyncio.to_thread(
-                nbm, data_dir, "candidate", "erase", "cand-erased", "--yes"
-            )
+            said = await asyncio.to_thread(nbm, data_dir, "candidate", "erase", erased, "--yes")
             assert "retired and destroyed" in said
             await owner.execute("CHECKPOINT")  # everything on disk, as an attacker finds it
         finally:
@@ -105,7 +106,7 @@ async def test_nothing_on_the_machine_opens_an_erased_candidates_key(tmp_path: P
             blob = path.read_bytes()[at : at + len(wrapped)]
             for key in keys:
                 with pytest.raises(EnvelopeError):
-                    unwrap(blob, key, "cand-erased")
+                    unwrap(blob, key, erased)
         # The KEK that wrapped it is nowhere on the machine any more, as bytes or as text.
         old = old_kek.current
         for path in every_file(data_dir):
@@ -114,7 +115,7 @@ async def test_nothing_on_the_machine_opens_an_erased_candidates_key(tmp_path: P
         # The other candidate's data still opens: its key was rewrapped under the new KEK.
         shown = json.loads(await asyncio.to_thread(nbm, data_dir, "trajectory", "list", "--json"))
         assert len(shown) == 2
-        status = await asyncio.to_thread(nbm, data_dir, "candidate", "status", "cand-kept")
+        status = await asyncio.to_thread(nbm, data_dir, "candidate", "status", kept)
         assert "key since" in status and old_kek.current_id not in status
     finally:
         assert await stack.interrupt() == 0

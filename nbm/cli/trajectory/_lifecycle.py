@@ -7,7 +7,6 @@ other tools call directly.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -29,7 +28,9 @@ from .._common import (
     TrajectoryId,
     actor,
     build,
+    check_generated,
     console,
+    generated_id,
     new_request,
     parse_date,
     print_json,
@@ -48,7 +49,7 @@ ROW_TIMEOUT = 3.0
 
 def new_trajectory_id() -> str:
     """A fresh id; random, so it never carries personal data."""
-    return f"traj-{uuid.uuid4().hex[:12]}"
+    return generated_id("traj")
 
 
 # --- the list, one query per trajectory -------------------------------------------------
@@ -131,7 +132,11 @@ def start(
     ] = None,
     trajectory_id: Annotated[
         str | None,
-        typer.Option("--id", help="The trajectory id; default: traj-<random>.", show_default=False),
+        typer.Option(
+            "--id",
+            help="Only to repeat a start: the id it printed. Default: a new traj-<random>.",
+            show_default=False,
+        ),
     ] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
@@ -142,6 +147,8 @@ def start(
     if trajectory_id is None:
         trajectory_id = new_trajectory_id()
         repeat_with(ctx, "--id", trajectory_id)  # a repeat must start this same trajectory
+    else:
+        check_generated(trajectory_id, "traj", "--id")
     try:
         chosen = trajectory.programme(programme)
     except KeyError as err:

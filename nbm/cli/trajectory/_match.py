@@ -29,17 +29,23 @@ from .._common import (
     TrajectoryId,
     actor,
     build,
+    check_generated,
+    generated_id,
     new_request,
     option,
+    print_json,
+    repeat_with,
     run,
 )
 from .._keys import key_store
+from .._render import result_json
 from ._send import show_result
 
 app = typer.Typer()
 
 MATCH_OPTIONS: Mapping[str, str] = {
     **FIELD_OPTIONS,
+    "personal.external_ref": "--external-ref",
     "personal.email": "--email",
     "personal.phone": "--phone",
     "personal.address": "--address",
@@ -66,12 +72,21 @@ class _PersonalOptions(BaseModel):
 def match(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    candidate_ref: Annotated[str, option("The candidate's reference (an id, not a name).")],
     name: Annotated[str, option("The candidate's name (personal data: sealed, never logged).")],
     bsn: Annotated[str, option("The candidate's BSN (personal data: sealed, never logged).")],
     motivation_passed: Annotated[
         bool, option("The motivation screen's result.", "--motivation-passed/--motivation-failed")
     ],
+    candidate: Annotated[
+        str | None,
+        option(
+            "An existing candidate's reference, as an earlier match printed it (the same person "
+            "on another trajectory). Default: a new candidate, with a new reference."
+        ),
+    ] = None,
+    external_ref: Annotated[
+        str | None, option("Another system's reference for the person (sealed, never an id).")
+    ] = None,
     skill: Annotated[list[str] | None, option("A skill the candidate has (repeat).")] = None,
     language_level: Annotated[str | None, option("Language test level, e.g. A2.")] = None,
     barrier: Annotated[
@@ -96,9 +111,15 @@ def match(
     can be erased later with `nbm candidate erase`.
     """
     rid = new_request(request_id)
+    if candidate is None:
+        candidate_ref = generated_id("cand")
+        repeat_with(ctx, "--candidate", candidate_ref)  # a repeat must match this same one
+    else:
+        candidate_ref = check_generated(candidate, "cand", "--candidate")
     fields = {
         "name": name,
         "bsn": bsn,
+        "external_ref": external_ref,
         "email": email,
         "phone": phone,
         "address": address,
@@ -131,4 +152,9 @@ def match(
                     await keys.discard(ref)
                 raise
 
-    show_result(run(work, request_id=rid), as_json)
+    result = run(work, request_id=rid)
+    if as_json:
+        print_json({**result_json(result), "candidate_ref": candidate_ref})
+    else:
+        show_result(result, as_json)
+        typer.echo(f"candidate {candidate_ref} (the reference for this person's next trajectory)")
