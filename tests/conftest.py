@@ -155,3 +155,12 @@ async def ts_worker(
     """The real worker (workflow + event-store activity on real PostgreSQL) on the test server."""
     async with build_worker(ts_env.client, store, task_queue) as worker:
         yield worker
+
+
+@pytest.fixture
+async def dev_worker(
+    dev_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str
+) -> AsyncIterator[Worker]:
+    """The real worker on the (session's) dev server, on this test's own task queue."""
+    async with build_worker(dev_env.client, store, task_queue) as worker:
+        yield worker

@@ -12,8 +12,6 @@ import asyncio
 import base64
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import asyncpg
@@ -21,22 +19,18 @@ import pytest
 
 from activities.key_store import unwrap
 from nbm.local_files import read_secrets
-from nbm.settings import PROJECT_ROOT
 from privacy.envelope import EnvelopeError
 from privacy.keyring import parse_keyring
 from tests import factories as f
 
-from .test_stack import RunningStack, stack_env
+from .test_stack import RunningStack
+from .test_stack import nbm as run_nbm
 
 pytestmark = pytest.mark.e2e
 
 
 def nbm(data_dir: Path, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "nbm.cli", *args],
-        cwd=PROJECT_ROOT, env={**stack_env(data_dir), "NBM_ACTOR": "coach-e2e"},
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+    done = run_nbm(data_dir, *args)
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
 

@@ -11,8 +11,6 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,12 +23,11 @@ from activities import PostgresEventStore
 from domain import trajectory
 from nbm import service
 from nbm.local_files import read_secrets
-from nbm.settings import PROJECT_ROOT
 from nbm.temporal import data_converter
 from privacy.keyring import parse_keyring
 from tests import factories as f
 
-from .test_stack import RunningStack, alive, stack_env
+from .test_stack import RunningStack, alive, nbm
 
 pytestmark = pytest.mark.e2e
 
@@ -53,11 +50,7 @@ async def send_until_answered(client: Client, tid: str, command: Any, attempts: 
 
 
 def status(data_dir: Path) -> list[dict[str, Any]]:
-    done = subprocess.run(
-        [sys.executable, "-m", "nbm.cli", "status", "--json"],
-        cwd=PROJECT_ROOT, env=stack_env(data_dir), capture_output=True, text=True, timeout=30,
-    )  # fmt: skip
-    rows: list[dict[str, Any]] = json.loads(done.stdout)
+    rows: list[dict[str, Any]] = json.loads(nbm(data_dir, "status", "--json").stdout)
     return rows
 
 

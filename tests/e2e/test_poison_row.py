@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -18,21 +16,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from nbm.settings import PROJECT_ROOT
-
-from .test_stack import RunningStack, alive, stack_env
+from .test_stack import RunningStack, alive, nbm
 
 pytestmark = pytest.mark.e2e
-
-
-def nbm(info_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    # As a coach on this machine: the stack's own servers and keys, from the data folder.
-    env = stack_env(info_dir)
-    env.update(NBM_ACTOR="coach-e2e", COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "nbm.cli", *args],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
 
 
 def start(data_dir: Path) -> str:

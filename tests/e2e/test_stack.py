@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,15 @@ def stack_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(NBM_DATA_DIR=str(data_dir), NBM_DEMO="0", NBM_LOG_FORMAT="json")
     return env
+
+
+def nbm(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`nbm args` as a coach on this machine: the stack's own servers and keys."""
+    env = {**stack_env(data_dir), "NBM_ACTOR": "coach-e2e", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "nbm.cli", *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
 
 
 def alive(pid: int) -> bool:

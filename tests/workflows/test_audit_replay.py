@@ -8,32 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities import PostgresEventStore
 from domain import trajectory
 from nbm import service
 from nbm.audit import Replayed, replay_trajectories
 from tests import factories as f
 from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
-from worker import build_worker
 from workflows import TrajectoryWorkflow
 
 VISIBILITY_TIMEOUT = 15.0
-
-
-@pytest.fixture
-async def dev_worker(
-    dev_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str
-) -> AsyncIterator[Worker]:
-    async with build_worker(dev_env.client, store, task_queue) as worker:
-        yield worker
 
 
 async def run_trajectory(client: Client, task_queue: str, *, close: bool) -> str:

@@ -6,7 +6,6 @@ On the dev server (the real server's update de-duplication) and through continue
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -17,16 +16,7 @@ from activities import PostgresEventStore
 from domain import trajectory
 from nbm import service
 from tests import factories as f
-from worker import build_worker
 from workflows import TrajectoryInput, TrajectoryWorkflow
-
-
-@pytest.fixture
-async def worker(
-    dev_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str
-) -> AsyncIterator[Worker]:
-    async with build_worker(dev_env.client, store, task_queue) as running:
-        yield running
 
 
 def extend(request_id: str) -> trajectory.ExtendLearning:
@@ -58,7 +48,7 @@ START_LEARNING = f.start_learning().model_copy(update={"request_id": "req-learn"
 
 
 async def test_a_retried_command_is_applied_once_and_answered_alike(
-    dev_env: WorkflowEnvironment, worker: Worker, task_queue: str, store: PostgresEventStore
+    dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str, store: PostgresEventStore
 ) -> None:
     tid = await learning(dev_env, task_queue)
     before = await service.state(dev_env.client, tid)
@@ -77,7 +67,7 @@ async def test_a_retried_command_is_applied_once_and_answered_alike(
 
 
 async def test_a_retry_is_answered_even_where_deciding_again_would_refuse(
-    dev_env: WorkflowEnvironment, worker: Worker, task_queue: str
+    dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
 ) -> None:
     tid = await learning(dev_env, task_queue)
     # Learning has started: a second start-learning is refused, but not this one's retry.
@@ -89,7 +79,7 @@ async def test_a_retry_is_answered_even_where_deciding_again_would_refuse(
 
 
 async def test_a_retry_after_continue_as_new_is_still_answered_once(
-    dev_env: WorkflowEnvironment, worker: Worker, task_queue: str, store: PostgresEventStore
+    dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str, store: PostgresEventStore
 ) -> None:
     tid = await learning(dev_env, task_queue, continue_as_new_after=2)
     handle = dev_env.client.get_workflow_handle(tid)
@@ -103,7 +93,7 @@ async def test_a_retry_after_continue_as_new_is_still_answered_once(
 
 
 async def test_a_retried_start_is_answered_and_another_start_refused(
-    dev_env: WorkflowEnvironment, worker: Worker, task_queue: str
+    dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
 ) -> None:
     now = datetime.now(UTC)
     start = f.start(now).model_copy(update={"request_id": "req-start-a"})

@@ -8,29 +8,17 @@ import asyncio
 import json
 import subprocess
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities import PostgresEventStore
 from devstack.servers import temporal_cli
 from domain import trajectory
 from nbm import service
 from tests import factories as f
-from worker import build_worker
 from workflows import TrajectoryInput, TrajectoryWorkflow, search
-
-
-@pytest.fixture
-async def worker(
-    dev_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str
-) -> AsyncIterator[Worker]:
-    async with build_worker(dev_env.client, store, task_queue) as running:
-        yield running
 
 
 async def begin(
@@ -76,7 +64,7 @@ async def until_listed(env: WorkflowEnvironment, query: str, expected: set[str])
 
 
 async def test_a_query_returns_exactly_one_coachs_trajectories_in_one_step(
-    dev_env: WorkflowEnvironment, worker: Worker, task_queue: str
+    dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
 ) -> None:
     coach = f"coach-{task_queue}"  # this test's own coaches: the dev server is shared
     learning = {await begin(dev_env, task_queue, coach, learn=True) for _ in range(2)}
@@ -92,7 +80,7 @@ async def test_a_query_returns_exactly_one_coachs_trajectories_in_one_step(
 
 
 async def test_the_attributes_follow_the_state_and_hold_no_personal_data(
-    dev_env: WorkflowEnvironment, worker: Worker, task_queue: str
+    dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
 ) -> None:
     tid = await begin(dev_env, task_queue, "coach-anna", learn=False)
     handle = dev_env.client.get_workflow_handle(tid)
@@ -113,7 +101,7 @@ async def test_the_attributes_follow_the_state_and_hold_no_personal_data(
 
 
 async def test_a_new_run_carries_the_attributes_on(
-    dev_env: WorkflowEnvironment, worker: Worker, task_queue: str
+    dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
 ) -> None:
     tid = await begin(dev_env, task_queue, "coach-cas", learn=True, continue_as_new_after=2)
     handle = dev_env.client.get_workflow_handle(tid)

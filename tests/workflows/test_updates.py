@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHandle
@@ -14,7 +12,6 @@ from activities import PostgresEventStore
 from domain import trajectory
 from nbm import service
 from tests import factories as f
-from worker import build_worker
 from workflows import TrajectoryWorkflow
 
 _BOOKKEEPING = {
@@ -69,14 +66,6 @@ async def test_refused_update_writes_nothing_to_history_on_the_time_skipping_ser
     ts_env: WorkflowEnvironment, ts_worker: Worker, task_queue: str
 ) -> None:
     await refused_update_leaves_history_untouched(ts_env, task_queue, strict=False)
-
-
-@pytest.fixture
-async def dev_worker(
-    dev_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str
-) -> AsyncIterator[Worker]:
-    async with build_worker(dev_env.client, store, task_queue) as worker:
-        yield worker
 
 
 async def test_refused_update_writes_nothing_to_history_on_the_dev_server(
