@@ -7,12 +7,13 @@ aggregate; every aggregate package (`domain.trajectory`, and the ones to come) i
 
 from ._calendar import add_months, months_later
 from ._errors import DomainError, RuleViolation, WrongStep
-from ._personal import PersonalData, Sealed, is_valid_bsn
+from ._personal import FreeText, PersonalData, Sealed, is_valid_bsn
 from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_id
 
 __all__ = [
     "Base64",
     "DomainError",
+    "FreeText",
     "NonEmpty",
     "Note",
     "OpaqueId",

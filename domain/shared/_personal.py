@@ -76,3 +76,12 @@ def is_valid_bsn(value: str) -> bool:
     weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
     total = sum(int(d) * w for d, w in zip(value, weights, strict=True))
     return total % 11 == 0 and value != "000000000"
+
+
+FreeText = Sealed | NonEmpty
+"""A free text a coach types about a person (a reason, an explanation).
+
+Sealed on the client with the candidate's key, or before the match with the trajectory's
+own key (its `key_id` is the trajectory's id); in clear only in events recorded before the
+coach's tool sealed them, which must still load.
+"""

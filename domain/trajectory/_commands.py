@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..shared import NonEmpty, OpaqueId, Sealed, Value
+from ..shared import FreeText, NonEmpty, OpaqueId, Sealed, Value
 from ._values import (
     Barrier,
     CalamityKind,
@@ -126,7 +126,7 @@ class ExtendLearning(Command):
 
     kind: Literal["extend-learning"] = "extend-learning"
     weeks: int = Field(ge=1, le=104)
-    reason: NonEmpty
+    reason: FreeText
 
 
 class ProposeOtherEmployer(Command):
@@ -134,7 +134,7 @@ class ProposeOtherEmployer(Command):
 
     kind: Literal["propose-other-employer"] = "propose-other-employer"
     employer_id: OpaqueId
-    reason: NonEmpty
+    reason: FreeText
 
 
 class RecordRegularJob(Command):
@@ -165,7 +165,7 @@ class RecordFollowUp(Command):
 class EndTrajectory(Command):
     kind: Literal["end-trajectory"] = "end-trajectory"
     reason: ClosureReason
-    explanation: NonEmpty | None = None
+    explanation: FreeText | None = None
 
 
 class ReachDeadline(Command):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..shared import RuleViolation, Sealed, WrongStep
+from ..shared import FreeText, RuleViolation, Sealed, WrongStep
 from ._events import AnyEvent, Event
 from ._state import Trajectory
 
@@ -53,6 +53,16 @@ def sealed_for_candidate(s: Trajectory, summary: Sealed | None) -> None:
     # candidate would not erase it.
     if summary is not None and (s.candidate is None or summary.key_id != s.candidate.candidate_ref):
         raise RuleViolation("the summary is sealed for another candidate than this trajectory's")
+
+
+def sealed_for_trajectory(s: Trajectory, text: FreeText | None) -> None:
+    # A free text sealed for someone else would be unreadable here, and erasing this
+    # trajectory's candidate (or its own key, before a match) would not erase it.
+    if isinstance(text, Sealed) and text.key_id not in {
+        s.trajectory_id,
+        s.candidate.candidate_ref if s.candidate else None,
+    }:
+        raise RuleViolation("the text is sealed for another candidate or trajectory than this")
 
 
 def no_job_yet(s: Trajectory, what: str) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, TypeAdapter
 
-from ..shared import NonEmpty, OpaqueId, Sealed, Value
+from ..shared import FreeText, NonEmpty, OpaqueId, Sealed, Value
 from ._values import (
     Barrier,
     CalamityKind,
@@ -137,7 +137,7 @@ class EscalationRaised(Event):
 class LearningExtended(Event):
     type: Literal["LearningExtended"] = "LearningExtended"
     weeks: int
-    reason: NonEmpty
+    reason: FreeText
     ends_at: datetime
     next_evaluation_at: datetime
 
@@ -149,7 +149,7 @@ class LearningPeriodEnded(Event):
 class ProposedToOtherEmployer(Event):
     type: Literal["ProposedToOtherEmployer"] = "ProposedToOtherEmployer"
     employer_id: OpaqueId
-    reason: NonEmpty
+    reason: FreeText
 
 
 class RegularJobStarted(Event):
@@ -183,7 +183,7 @@ class TrajectoryClosed(Event):
     reason: ClosedBecause
     outcome_type: OutcomeType
     lasting_placement: bool | None = None
-    explanation: NonEmpty | None = None
+    explanation: FreeText | None = None
 
 
 AnyEvent = Annotated[

@@ -16,7 +16,7 @@ from ._commands import (
     StartLearning,
     StartPlacement,
 )
-from ._emit import Emit, no_job_yet, sealed_for_candidate
+from ._emit import Emit, no_job_yet, sealed_for_candidate, sealed_for_trajectory
 from ._events import (
     BarrierResolved,
     CalamityRecorded,
@@ -108,6 +108,7 @@ def extend_learning(s: Trajectory, c: ExtendLearning, now: datetime, emit: Emit)
     if s.learning_started_at is None or s.learning_ends_at is None:
         raise WrongStep("the learning period has not started, so it cannot be extended")
     no_job_yet(s, "an extension of the learning period")
+    sealed_for_trajectory(s, c.reason)
     limit = s.programme.max_learning_weeks
     if s.learning_weeks + c.weeks > limit:
         raise RuleViolation(
@@ -131,6 +132,7 @@ def propose_other_employer(
 ) -> None:
     if s.learning_started_at is None:
         raise WrongStep("another employer is proposed during or after learning, not before")
+    sealed_for_trajectory(s, c.reason)
     no_job_yet(s, "a proposal to another employer")
     if c.employer_id == s.employer_id:
         raise RuleViolation(f"employer {c.employer_id} is already the intended employer")

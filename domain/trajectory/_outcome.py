@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ..shared import RuleViolation, WrongStep
 from ._commands import EndTrajectory, RecordFollowOnEducation, RecordFollowUp, RecordRegularJob
-from ._emit import SMALL_CONTRACT_HOURS, Emit, no_job_yet
+from ._emit import SMALL_CONTRACT_HOURS, Emit, no_job_yet, sealed_for_trajectory
 from ._events import (
     EscalationRaised,
     EscalationReason,
@@ -78,6 +78,7 @@ def record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: Emit
 def end_trajectory(s: Trajectory, c: EndTrajectory, now: datetime, emit: Emit) -> None:
     if c.reason is ClosureReason.OTHER and c.explanation is None:
         raise RuleViolation("ending for reason 'other' needs an explanation")
+    sealed_for_trajectory(s, c.explanation)
     # Ended after a regular job (before its follow-up): the placement happened and counts;
     # whether it lasted is unknown.
     outcome = OutcomeType.PLACED if s.regular_job is not None else c.reason.outcome_type

@@ -63,7 +63,7 @@ RequestId = Annotated[
 
 PERSONAL_OPTIONS = frozenset(
     ("--name", "--bsn", "--email", "--phone", "--address", "--health-notes", "--debt-notes",
-     "--family-notes", "--summary")
+     "--family-notes", "--summary", "--reason", "--explanation", "--external-ref")
 )  # fmt: skip
 """Options whose values are personal data: never repeated in an error line."""
 

@@ -64,6 +64,20 @@ async def seal_summary(config: Settings, state: trajectory.Trajectory, text: str
     return seal_text(text, key, ref)
 
 
+async def seal_free_text(config: Settings, state: trajectory.Trajectory, text: str) -> Sealed:
+    """A coach's free text (a reason, an explanation) sealed before it leaves this process:
+    with the candidate's key, or before the match (or after an erasure) with a key of the
+    trajectory's own, whose id is the trajectory's."""
+    ref = state.candidate.candidate_ref if state.candidate else state.trajectory_id
+    async with key_store(config) as keys:
+        try:
+            key = await keys.key_for(ref, create=ref == state.trajectory_id)
+        except CandidateErased:  # about someone erased: sealed apart from their data
+            ref = state.trajectory_id
+            key = await keys.key_for(ref, create=True)
+    return seal_text(text, key, ref)
+
+
 async def reveal(
     config: Settings, candidate: trajectory.Candidate, purpose: Purpose
 ) -> PersonalData | None:

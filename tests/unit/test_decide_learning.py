@@ -285,3 +285,15 @@ def test_proposing_another_employer_before_learning_is_refused() -> None:
 def test_proposing_another_employer_after_a_regular_job_is_refused() -> None:
     with pytest.raises(WrongStep, match="already has a regular job"):
         employed().decide(propose())
+
+
+def test_a_free_text_sealed_for_someone_else_is_refused() -> None:
+    from domain.shared import Sealed
+
+    story = learning()
+    elsewhere = Sealed(key_id="cand-someone-else", nonce="AAAA", ciphertext="AAAA")
+    with pytest.raises(RuleViolation, match="sealed for another candidate or trajectory"):
+        story.do(trajectory.ExtendLearning(actor=f.COACH, weeks=2, reason=elsewhere))
+    own = Sealed(key_id=f.CANDIDATE_REF, nonce="AAAA", ciphertext="AAAA")
+    [extended] = story.do(trajectory.ExtendLearning(actor=f.COACH, weeks=2, reason=own))
+    assert isinstance(extended, trajectory.LearningExtended) and extended.reason == own

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from domain import trajectory
-from domain.shared import Sealed
+from domain.shared import FreeText, Sealed
 
 from .._common import (
     AsJson,
@@ -24,7 +24,7 @@ from .._common import (
     option,
     parse_date,
 )
-from ._send import send, send_with_summary
+from ._send import send, send_with_free_text, send_with_summary
 
 app = typer.Typer()
 
@@ -257,16 +257,19 @@ def extend_learning(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     weeks: Annotated[int, option("Extra weeks of learning.")],
-    reason: Annotated[str, option("Why the candidate learns on.")],
+    reason: Annotated[str, option("Why the candidate learns on (sealed: it can be personal).")],
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Extend the learning period: the candidate learns on (inleertraject verlengen)."""
     rid = new_request(request_id)
-    command = build(
-        trajectory.ExtendLearning, actor=actor(ctx), request_id=rid, weeks=weeks, reason=reason
-    )
-    send(trajectory_id, command, as_json)
+
+    def with_reason(text: FreeText | None) -> trajectory.CoachCommand:
+        return build(
+            trajectory.ExtendLearning, actor=actor(ctx), request_id=rid, weeks=weeks, reason=text
+        )
+
+    send_with_free_text(trajectory_id, with_reason, reason, as_json)
 
 
 @app.command("propose-other-employer")
@@ -274,20 +277,23 @@ def propose_other_employer(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     employer: Annotated[str, option("The other employer's id.")],
-    reason: Annotated[str, option("Why, e.g. 'no vacancy at the intended employer'.")],
+    reason: Annotated[str, option("Why, e.g. 'no vacancy at the intended employer' (sealed).")],
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Propose the candidate to another employer (voordragen bij andere werkgever)."""
     rid = new_request(request_id)
-    command = build(
-        trajectory.ProposeOtherEmployer,
-        actor=actor(ctx),
-        request_id=rid,
-        employer_id=employer,
-        reason=reason,
-    )
-    send(trajectory_id, command, as_json)
+
+    def with_reason(text: FreeText | None) -> trajectory.CoachCommand:
+        return build(
+            trajectory.ProposeOtherEmployer,
+            actor=actor(ctx),
+            request_id=rid,
+            employer_id=employer,
+            reason=text,
+        )
+
+    send_with_free_text(trajectory_id, with_reason, reason, as_json)
 
 
 @app.command("record-regular-job")
@@ -373,17 +379,22 @@ def end(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     reason: Annotated[trajectory.ClosureReason, option("Why the trajectory ends early.")],
-    explanation: Annotated[str | None, option("Explanation (needed for 'other').")] = None,
+    explanation: Annotated[
+        str | None, option("Explanation (needed for 'other'; sealed: it can be personal).")
+    ] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """End the trajectory early (traject beëindigen)."""
     rid = new_request(request_id)
-    command = build(
-        trajectory.EndTrajectory,
-        actor=actor(ctx),
-        request_id=rid,
-        reason=reason,
-        explanation=explanation,
-    )
-    send(trajectory_id, command, as_json)
+
+    def with_explanation(text: FreeText | None) -> trajectory.CoachCommand:
+        return build(
+            trajectory.EndTrajectory,
+            actor=actor(ctx),
+            request_id=rid,
+            reason=reason,
+            explanation=text,
+        )
+
+    send_with_free_text(trajectory_id, with_explanation, explanation, as_json)

@@ -15,13 +15,13 @@ import typer
 from temporalio.client import Client
 
 from domain import trajectory
-from domain.shared import Sealed
+from domain.shared import FreeText, Sealed
 from nbm import service
 from nbm.settings import Settings
 from workflows import CommandResult
 
 from .._common import print_json, run
-from .._keys import check_summary, seal_summary
+from .._keys import check_summary, seal_free_text, seal_summary
 from .._render import result_json, result_line
 
 
@@ -49,6 +49,25 @@ def send_with_summary(
         if text is not None:
             state = await service.state(client, trajectory_id)
             found = with_summary(await seal_summary(config, state, text))
+        return await service.send(client, trajectory_id, found)
+
+    show_result(run(work, request_id=command.request_id), as_json)
+
+
+def send_with_free_text(
+    trajectory_id: str,
+    with_text: Callable[[FreeText | None], trajectory.CoachCommand],
+    text: str | None,
+    as_json: bool,
+) -> None:
+    """Send the command; its free text is first sealed (`seal_free_text`)."""
+    command = with_text(text)  # every option checked, the text too, before anything connects
+
+    async def work(client: Client, config: Settings) -> CommandResult:
+        found = command
+        if text is not None:
+            state = await service.state(client, trajectory_id)
+            found = with_text(await seal_free_text(config, state, text.strip()))
         return await service.send(client, trajectory_id, found)
 
     show_result(run(work, request_id=command.request_id), as_json)
