@@ -94,7 +94,8 @@ def establish_agreement(
     commitment: Annotated[trajectory.Commitment, option("The employer's commitment.")],
     weeks: Annotated[int, option("Length of the learning period in weeks.")],
     placement: Annotated[
-        list[str], option("A planned placement NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat).")
+        list[str],
+        option("A planned placement (stage) NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat)."),
     ],
     budget: Annotated[int, option("The budget in whole euros (participation budget).")],
     training: Annotated[
@@ -305,7 +306,7 @@ def record_regular_job(
     benefit_ended: Annotated[
         bool, option("Whether the benefit ends.", "--benefit-ended/--benefit-continues")
     ],
-    hours: Annotated[int | None, option("Contract hours per week.")] = None,
+    hours: Annotated[int, option("Contract hours per week (required: a small contract shows).")],
     wage_cost_subsidy: Annotated[
         int | None, option("Wage-cost subsidy (loonkostensubsidie, LKS) in percent.")
     ] = None,
@@ -319,7 +320,6 @@ def record_regular_job(
         actor=actor(ctx),
         request_id=rid,
         employer_id=employer,
-        # Optional here on purpose: the domain says why a contract without hours is refused.
         contract_hours_per_week=hours,
         start_date=parse_date(start_date, "--start-date"),
         wage_cost_subsidy_pct=wage_cost_subsidy,
