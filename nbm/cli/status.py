@@ -21,11 +21,15 @@ from ._common import AsJson, CliError, console, fail, print_json
 
 
 def _alive(pid: int) -> bool:
+    """Whether `pid` runs; a zombie (dead, not reaped yet) does not."""
     try:
         os.kill(pid, 0)
     except OSError:
         return False
-    return True
+    try:  # Linux: the state is the field after the parenthesised command name
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def stack_states(data_dir: Path) -> list[ProcessState]:
