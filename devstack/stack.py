@@ -364,8 +364,7 @@ class Stack:
         self.env.update(TEMPORAL_ADDRESS=address, NBM_DATABASE_URL=database_url)
         self.info.temporal_address, self.info.database_url = address, database_url
         self.info.supervisor_socket = str(self.supervisor.socket)
-        await self.supervisor.start()
-        self.info.processes["supervisor"] = self.supervisor.child.proc.pid  # type: ignore[union-attr]
+        self.info.processes["supervisor"] = await self.supervisor.start()
         if self.settings.temporal_address:
             await self.start_codec_server(None)  # for an operator's own UI to use
         else:

@@ -89,8 +89,8 @@ class Supervisor:
         self.programs: list[str] = []
         self.seen: dict[str, int] = {}
 
-    async def start(self) -> None:
-        """Write the configuration and start supervisord; return once it answers."""
+    async def start(self) -> int:
+        """Write the configuration and start supervisord; its pid, once it answers."""
         (self.folder / "programs").mkdir(parents=True, exist_ok=True)
         for stale in (self.folder / "programs").glob("*.conf"):
             stale.unlink()  # a new stack decides anew what it runs
@@ -108,6 +108,7 @@ class Supervisor:
                     f"supervisord does not start; see {self.logs}/supervisord.log"
                 )
             await asyncio.sleep(0.1)
+        return self.child.proc.pid
 
     async def add(self, name: str, args: list[str], log_file: Path, stop: signal.Signals) -> int:
         """Run `args` as program `name`, restarted when it dies; its pid once it runs."""
