@@ -5,12 +5,13 @@ sealed form, the root of the error tree, and calendar arithmetic. Nothing here k
 aggregate; every aggregate package (`domain.trajectory`, and the ones to come) imports it.
 """
 
-from ._calendar import add_months, months_later
+from ._calendar import COACH_TIME_ZONE, add_months, coach_time, months_later
 from ._errors import DomainError, RuleViolation, WrongStep
 from ._personal import FreeText, PersonalData, Sealed, is_valid_bsn
 from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_id
 
 __all__ = [
+    "COACH_TIME_ZONE",
     "Base64",
     "DomainError",
     "FreeText",
@@ -24,6 +25,7 @@ __all__ = [
     "Value",
     "WrongStep",
     "add_months",
+    "coach_time",
     "is_opaque_id",
     "is_valid_bsn",
     "months_later",

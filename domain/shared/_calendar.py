@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+COACH_TIME_ZONE = ZoneInfo("Europe/Amsterdam")
+"""Where the coaches are: times in what they read are given in it, summer time and all."""
 
 
 def add_months(day: date, months: int) -> date:
@@ -21,3 +25,8 @@ def add_months(day: date, months: int) -> date:
 def months_later(start: date, end: date, months: int) -> bool:
     """Whether `end` lies more than `months` calendar months after `start`."""
     return end > add_months(start, months)
+
+
+def coach_time(moment: datetime) -> str:
+    """`moment` as a coach reads it: date and time in Europe/Amsterdam, the zone named."""
+    return f"{moment.astimezone(COACH_TIME_ZONE):%Y-%m-%d %H:%M} (Europe/Amsterdam)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..shared import RuleViolation, WrongStep
+from ..shared import RuleViolation, WrongStep, coach_time
 from ._commands import EndTrajectory, RecordFollowOnEducation, RecordFollowUp, RecordRegularJob
 from ._emit import SMALL_CONTRACT_HOURS, Emit, no_job_yet, sealed_for_trajectory
 from ._events import (
@@ -65,7 +65,8 @@ def record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: Emit
     if s.regular_job is None:
         raise WrongStep("a follow-up comes after a regular job, which has not been recorded")
     if not s.follow_up_pending:
-        raise WrongStep(f"the follow-up is due on {s.follow_up_at:%Y-%m-%d}; record it then")
+        due = coach_time(s.follow_up_at) if s.follow_up_at else "a date not yet known"
+        raise WrongStep(f"the follow-up is due on {due}; record it then")
     emit(FollowUpRecorded, still_employed=c.still_employed, benefit_ended=c.benefit_ended)
     emit(
         TrajectoryClosed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..shared import WrongStep
+from ..shared import WrongStep, coach_time
 from ._commands import ReachDeadline
 from ._deadlines import deadlines
 from ._emit import Emit
@@ -22,9 +22,9 @@ from ._values import DeadlineKind
 def reach_deadline(s: Trajectory, c: ReachDeadline, now: datetime, emit: Emit) -> None:
     expected = {d.kind: d.at for d in deadlines(s)}
     if expected.get(c.deadline) != c.due_at:
-        raise WrongStep(f"no {c.deadline} deadline is due at {c.due_at:%Y-%m-%d %H:%M}")
+        raise WrongStep(f"no {c.deadline} deadline is due at {coach_time(c.due_at)}")
     if c.due_at > now:
-        raise WrongStep(f"the {c.deadline} deadline is not due before {c.due_at:%Y-%m-%d %H:%M}")
+        raise WrongStep(f"the {c.deadline} deadline is not due before {coach_time(c.due_at)}")
     if c.deadline is DeadlineKind.EVALUATION:
         every = s.programme.week * s.programme.evaluation_every_weeks
         # An evaluation held in the half interval before the due date is that evaluation.

@@ -180,13 +180,15 @@ def test_reaching_the_follow_up_deadline_asks_for_the_follow_up() -> None:
 
 def test_a_deadline_that_is_not_pending_is_refused() -> None:
     story = learning()
-    with pytest.raises(WrongStep, match="no follow-up deadline is due at 2027-01-11 09:00"):
+    # 09:00 UTC is 10:00 in the coach's winter time, and the message says which zone.
+    match = r"no follow-up deadline is due at 2027-01-11 10:00 \(Europe/Amsterdam\)"
+    with pytest.raises(WrongStep, match=match):
         story.decide(reach(FOLLOW_UP, FIRST_EVALUATION))
 
 
 def test_a_deadline_at_the_wrong_time_is_refused() -> None:
     story = learning().later(10 * WEEK)
-    with pytest.raises(WrongStep, match="no evaluation deadline is due at 2027-01-12 09:00"):
+    with pytest.raises(WrongStep, match="no evaluation deadline is due at 2027-01-12 10:00"):
         story.decide(reach(EVALUATION, FIRST_EVALUATION + timedelta(days=1)))
 
 

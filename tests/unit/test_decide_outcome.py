@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain import trajectory
-from domain.shared import RuleViolation, WrongStep
+from domain.shared import COACH_TIME_ZONE, RuleViolation, WrongStep
 from tests import factories as f
 from tests.unit.story import (
     WEEK,
@@ -116,7 +116,8 @@ def test_follow_up_before_it_is_due_is_refused() -> None:
     story = employed()
     due = story.trajectory.follow_up_at
     assert due is not None
-    with pytest.raises(WrongStep, match=f"the follow-up is due on {due:%Y-%m-%d}; record it"):
+    shown = f"{due.astimezone(COACH_TIME_ZONE):%Y-%m-%d %H:%M} \\(Europe/Amsterdam\\)"
+    with pytest.raises(WrongStep, match=f"the follow-up is due on {shown}; record it"):
         story.decide(follow_up())
 
 

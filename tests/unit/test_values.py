@@ -250,3 +250,12 @@ def test_commands_and_values_are_immutable() -> None:
     command = f.start_learning()
     with pytest.raises(ValidationError, match="frozen"):
         command.benefits_retained = False  # type: ignore[misc]
+
+
+def test_times_for_coaches_are_in_their_zone_with_summer_time() -> None:
+    from datetime import UTC, datetime
+
+    from domain.shared import coach_time
+
+    assert coach_time(datetime(2027, 1, 11, 9, tzinfo=UTC)) == "2027-01-11 10:00 (Europe/Amsterdam)"
+    assert coach_time(datetime(2027, 7, 11, 9, tzinfo=UTC)) == "2027-07-11 11:00 (Europe/Amsterdam)"
