@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         AnyCommand,
         AnyEvent,
         ReachDeadline,
+        Rules,
         Trajectory,
         decide,
         evolve,
@@ -42,6 +43,9 @@ with workflow.unsafe.imports_passed_through():
 
 UPDATES_PER_RUN = 1_000
 """Continue as new well before the server's limit of 2,000 updates in one run."""
+
+FOLLOW_UP_FROM_JOB_START = "follow-up-from-job-start"
+"""The patch of `Rules.follow_up_from_job_start`."""
 
 ANSWERS_KEPT = 500
 """How many answers, by request id, a trajectory keeps for retries (the latest ones)."""
@@ -199,8 +203,11 @@ class TrajectoryWorkflow:
 
     async def _decide_and_store(self, command: AnyCommand) -> list[AnyEvent]:
         """Decide, store, evolve; the caller holds the lock."""
+        # A changed rule decides as it did for the commands already in this history, and as
+        # it does now for new ones: `patched` is False only while replaying what came before.
+        rules = Rules(follow_up_from_job_start=workflow.patched(FOLLOW_UP_FROM_JOB_START))
         try:
-            events = decide(self._state, command, workflow.now())
+            events = decide(self._state, command, workflow.now(), rules)
         except DomainError as err:
             raise _domain_failure(err) from None
         if not events:

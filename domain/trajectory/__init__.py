@@ -80,6 +80,7 @@ from ._state import (
 )
 from ._upcast import CURRENT_SCHEMA, UPCASTERS, load_event, upcast
 from ._values import (
+    CURRENT_RULES,
     MAX_FORECAST_MONTHS,
     Barrier,
     CalamityKind,
@@ -94,11 +95,13 @@ from ._values import (
     Preconditions,
     Programme,
     Route,
+    Rules,
     Step,
     Training,
 )
 
 __all__ = [
+    "CURRENT_RULES",
     "CURRENT_SCHEMA",
     "ERROR_TYPES",
     "EVENT_ADAPTER",
@@ -167,6 +170,7 @@ __all__ = [
     "ResolveBarrier",
     "ResolveCalamity",
     "Route",
+    "Rules",
     "StartLearning",
     "StartPlacement",
     "StartTrajectory",

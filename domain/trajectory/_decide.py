@@ -41,10 +41,19 @@ from ._emit import Emit
 from ._errors import TrajectoryClosedError, TrajectoryNotStarted
 from ._events import AnyEvent
 from ._state import Trajectory
+from ._values import CURRENT_RULES, Rules
 
 
-def decide(state: Trajectory | None, command: AnyCommand, now: datetime) -> list[AnyEvent]:
-    """The events `command` leads to from `state` at `now`; raises `DomainError` if refused."""
+def decide(
+    state: Trajectory | None,
+    command: AnyCommand,
+    now: datetime,
+    rules: Rules = CURRENT_RULES,
+) -> list[AnyEvent]:
+    """The events `command` leads to from `state` at `now`; raises `DomainError` if refused.
+
+    `rules`: which version of a changed rule decides (`Rules`); the current ones by default.
+    """
     if now.tzinfo is None:
         # A programming error, not a coach's: every time in the model is aware.
         raise ValueError("decide needs an aware `now` (with a time zone)")
@@ -60,7 +69,7 @@ def decide(state: Trajectory | None, command: AnyCommand, now: datetime) -> list
         )
     emit = Emit(state.trajectory_id, state.version, now, command.actor, command.request_id)
     try:
-        _dispatch(state, command, now, emit)
+        _dispatch(state, command, now, emit, rules)
     except (RuleViolation, WrongStep) as err:
         err.stream_id = state.trajectory_id
         raise
@@ -68,7 +77,7 @@ def decide(state: Trajectory | None, command: AnyCommand, now: datetime) -> list
 
 
 def _dispatch(
-    s: Trajectory, command: CoachCommand | ReachDeadline, now: datetime, emit: Emit
+    s: Trajectory, command: CoachCommand | ReachDeadline, now: datetime, emit: Emit, rules: Rules
 ) -> None:
     # One branch per command type: a type without one reaches assert_never, and mypy fails.
     match command:
@@ -95,7 +104,7 @@ def _dispatch(
         case ProposeOtherEmployer():
             learning.propose_other_employer(s, command, now, emit)
         case RecordRegularJob():
-            outcome.record_regular_job(s, command, now, emit)
+            outcome.record_regular_job(s, command, now, emit, rules)
         case RecordFollowOnEducation():
             outcome.record_follow_on_education(s, command, now, emit)
         case RecordFollowUp():

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
-from ..shared import RuleViolation, WrongStep, coach_time
+from ..shared import COACH_TIME_ZONE, RuleViolation, WrongStep, coach_time
 from ._commands import EndTrajectory, RecordFollowOnEducation, RecordFollowUp, RecordRegularJob
 from ._emit import SMALL_CONTRACT_HOURS, Emit, no_job_yet, sealed_for_trajectory
 from ._events import (
@@ -16,10 +16,12 @@ from ._events import (
     TrajectoryClosed,
 )
 from ._state import Trajectory
-from ._values import ClosedBecause, ClosureReason, OutcomeType
+from ._values import ClosedBecause, ClosureReason, OutcomeType, Rules
 
 
-def record_regular_job(s: Trajectory, c: RecordRegularJob, now: datetime, emit: Emit) -> None:
+def record_regular_job(
+    s: Trajectory, c: RecordRegularJob, now: datetime, emit: Emit, rules: Rules
+) -> None:
     if s.learning_started_at is None:
         raise WrongStep("a regular job follows the learning period, which has not started")
     no_job_yet(s, "a second regular job")
@@ -28,7 +30,7 @@ def record_regular_job(s: Trajectory, c: RecordRegularJob, now: datetime, emit: 
         raise RuleViolation("a contract must state its hours per week")
     if not 1 <= hours <= 40:
         raise RuleViolation(f"contract hours must be between 1 and 40 a week, not {hours}")
-    follow_up_at = now + s.programme.week * s.programme.follow_up_after_weeks
+    follow_up_at = follow_up_due(s, c, now, rules)
     emit(
         RegularJobStarted,
         employer_id=c.employer_id,
@@ -45,6 +47,19 @@ def record_regular_job(s: Trajectory, c: RecordRegularJob, now: datetime, emit: 
             message=f"contract of {hours} hours a week"
             + ("" if c.benefit_ended else "; benefit dependence continues"),
         )
+
+
+def follow_up_due(s: Trajectory, c: RecordRegularJob, now: datetime, rules: Rules) -> datetime:
+    """When the follow-up falls due: the programme's weeks after the job's first morning.
+
+    A compressed clock (a demo's "week" of seconds) has weeks that are no calendar weeks:
+    there, as under the old rule, they count from the moment the job was recorded.
+    """
+    after = s.programme.week * s.programme.follow_up_after_weeks
+    if not rules.follow_up_from_job_start or s.programme.week < timedelta(days=1):
+        return now + after
+    first_morning = datetime.combine(c.start_date, time(9), tzinfo=COACH_TIME_ZONE)
+    return (first_morning + after).astimezone(UTC)  # 9 o'clock there, summer time or not
 
 
 def record_follow_on_education(

@@ -183,3 +183,20 @@ class Training(Value):
 
 MAX_FORECAST_MONTHS = 24
 """A future job counts only when it is expected within two years (step 1)."""
+
+
+class Rules(Value):
+    """Which version of a changed rule decides.
+
+    A trajectory runs for up to two years; when a rule changes, the commands it has already
+    taken must decide again exactly as they did (the workflow replays its history), while
+    new commands follow the new rule. The workflow says which (`workflow.patched`); anyone
+    else deciding today uses the defaults, the current rules.
+    """
+
+    follow_up_from_job_start: bool = True
+    """The follow-up falls due weeks after the job's first day, not after it was recorded
+    (before: a lasting placement could be recorded before the job had begun)."""
+
+
+CURRENT_RULES = Rules()

@@ -61,11 +61,11 @@ async def test_follow_up_once_due_closes_a_lasting_placement(
         await nbm("trajectory", "start-learning", fresh_id, "--no-benefits")
         job = await nbm(
             "trajectory", "record-regular-job", fresh_id, "--employer", f.EMPLOYER,
-            "--hours", "20", "--start-date", "2027-01-01", "--benefit-continues",
+            "--hours", "20", "--start-date", now.date().isoformat(), "--benefit-continues",
         )  # fmt: skip
         assert "RegularJobStarted, EscalationRaised" in job  # a small contract is visible
 
-        await clock.sleep(timedelta(weeks=27))  # the standard follow-up: after 26 weeks
+        await clock.sleep(timedelta(weeks=27))  # the standard follow-up: 26 weeks after day one
         state = await service.state(clock.client, fresh_id)
         assert state.follow_up_pending
         result = await nbm(

@@ -30,9 +30,10 @@ from workflows import TrajectoryInput, TrajectoryWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 Scenario = Callable[[WorkflowEnvironment, str], Awaitable[str]]
-VERSION = "v3"
+VERSION = "v4"
 """v2: commands carry request ids, a retry answered from the workflow's own answers; v3: the
-trajectory's search attributes are upserted (patch `search-attributes-v1`)."""
+trajectory's search attributes are upserted (patch `search-attributes-v1`); v4: the follow-up
+counts from the job's first day (patch `follow-up-from-job-start`)."""
 
 
 async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:

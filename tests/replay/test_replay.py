@@ -38,7 +38,12 @@ def replayer(*workflows: type) -> Replayer:
 
 def test_histories_are_committed_for_the_shipped_version() -> None:
     names = {p.name for p in HISTORIES}
-    for version in ("v1", "v2", "v3"):  # every version shipped, for as long as trajectories run
+    for version in (
+        "v1",
+        "v2",
+        "v3",
+        "v4",
+    ):  # every version shipped, for as long as trajectories run
         assert f"trajectory_{version}_full_trajectory.json" in names
         assert any(n.startswith(f"trajectory_{version}_continued_as_new_run") for n in names)
 

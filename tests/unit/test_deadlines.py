@@ -85,7 +85,8 @@ def test_after_the_learning_period_ended_nothing_is_pending() -> None:
 def test_a_regular_job_asks_only_for_the_follow_up() -> None:
     story = employed()
     assert trajectory.deadlines(story.state) == [
-        trajectory.Deadline(kind=FOLLOW_UP, at=story.now + 26 * WEEK),
+        # 26 weeks after the job's first morning (1 January 2027): 2 July, 09:00 in Amsterdam
+        trajectory.Deadline(kind=FOLLOW_UP, at=datetime(2027, 7, 2, 7, tzinfo=UTC)),
     ]
 
 

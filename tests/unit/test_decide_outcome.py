@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -34,6 +34,11 @@ def follow_up(still_employed: bool = True) -> trajectory.RecordFollowUp:
 # --- the regular job ----------------------------------------------------------------------
 
 
+FOLLOW_UP = datetime(2027, 7, 2, 7, tzinfo=UTC)
+"""26 weeks after the factories' job begins (1 January 2027): 2 July, 09:00 in Amsterdam,
+which in summer time is 07:00 UTC."""
+
+
 def test_regular_job_at_full_hours_emits_only_the_job() -> None:
     story = learning_ended()
     command = f.regular_job(36, wage_cost_subsidy_pct=30, employer_id="employer-other")
@@ -45,7 +50,7 @@ def test_regular_job_at_full_hours_emits_only_the_job() -> None:
             start_date=date(2027, 1, 1),
             wage_cost_subsidy_pct=30,
             benefit_ended=True,
-            follow_up_at=story.now + 26 * WEEK,
+            follow_up_at=FOLLOW_UP,
         )
     ]
     assert story.trajectory.step is trajectory.Step.OUTCOME
@@ -53,12 +58,29 @@ def test_regular_job_at_full_hours_emits_only_the_job() -> None:
     assert story.trajectory.regular_job is not None
 
 
+def test_the_follow_up_counts_from_the_jobs_first_day_not_from_when_it_was_recorded() -> None:
+    later = date(2027, 6, 1)  # a job agreed now that begins in three months
+    [job] = learning_ended().do(f.regular_job(36, start_date=later))[:1]
+    assert isinstance(job, trajectory.RegularJobStarted)
+    # 26 weeks on: 30 November, 09:00 in Amsterdam, in winter time 08:00 UTC
+    assert job.follow_up_at == datetime(2027, 11, 30, 8, tzinfo=UTC)
+
+
+def test_a_trajectory_from_before_the_rule_keeps_its_old_follow_up() -> None:
+    # What its workflow replays: the rule of the time, as the events it stored say.
+    story = learning_ended()
+    old = trajectory.Rules(follow_up_from_job_start=False)
+    [job] = trajectory.decide(story.state, f.regular_job(36), story.now, old)[:1]
+    assert isinstance(job, trajectory.RegularJobStarted)
+    assert job.follow_up_at == story.now + 26 * WEEK
+
+
 def test_regular_job_may_come_during_learning_and_stops_its_timers() -> None:
     story = learning()
     story.later(4 * WEEK).do(f.regular_job(24))
     assert story.trajectory.step is trajectory.Step.OUTCOME
     assert trajectory.deadlines(story.state) == [
-        trajectory.Deadline(kind=trajectory.DeadlineKind.FOLLOW_UP, at=story.now + 26 * WEEK)
+        trajectory.Deadline(kind=trajectory.DeadlineKind.FOLLOW_UP, at=FOLLOW_UP)
     ]
 
 
