@@ -46,6 +46,8 @@ UPDATES_PER_RUN = 1_000
 
 FOLLOW_UP_FROM_JOB_START = "follow-up-from-job-start"
 """The patch of `Rules.follow_up_from_job_start`."""
+ONE_ESCALATION_PER_MISS = "one-escalation-per-missed-evaluation"
+"""The patch of `Rules.one_escalation_per_missed_evaluation`."""
 
 ANSWERS_KEPT = 500
 """How many answers, by request id, a trajectory keeps for retries (the latest ones)."""
@@ -205,7 +207,10 @@ class TrajectoryWorkflow:
         """Decide, store, evolve; the caller holds the lock."""
         # A changed rule decides as it did for the commands already in this history, and as
         # it does now for new ones: `patched` is False only while replaying what came before.
-        rules = Rules(follow_up_from_job_start=workflow.patched(FOLLOW_UP_FROM_JOB_START))
+        rules = Rules(
+            follow_up_from_job_start=workflow.patched(FOLLOW_UP_FROM_JOB_START),
+            one_escalation_per_missed_evaluation=workflow.patched(ONE_ESCALATION_PER_MISS),
+        )
         try:
             events = decide(self._state, command, workflow.now(), rules)
         except DomainError as err:

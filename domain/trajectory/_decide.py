@@ -112,6 +112,6 @@ def _dispatch(
         case EndTrajectory():
             outcome.end_trajectory(s, command, now, emit)
         case ReachDeadline():
-            timers.reach_deadline(s, command, now, emit)
+            timers.reach_deadline(s, command, now, emit, rules)
         case _:
             assert_never(command)

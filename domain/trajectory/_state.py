@@ -125,6 +125,8 @@ class Trajectory(Value):
     evaluation_pending_since: datetime | None = None
     evaluated_ahead_at: datetime | None = None
     """When an evaluation was held while none was due; it may answer the next one."""
+    missed_escalated: datetime | None = None
+    """The due date of the last missed evaluation the coach was called in for."""
     evaluations: tuple[Evaluation, ...] = ()
     placements: tuple[Placement, ...] = ()
     calamities: tuple[Calamity, ...] = ()
@@ -215,6 +217,7 @@ class TrajectoryChanges(TypedDict, total=False):
     next_evaluation_at: datetime | None
     evaluation_pending_since: datetime | None
     evaluated_ahead_at: datetime | None
+    missed_escalated: datetime | None
     evaluations: tuple[Evaluation, ...]
     placements: tuple[Placement, ...]
     calamities: tuple[Calamity, ...]
@@ -311,6 +314,11 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             return _next(s, e, open_barriers=tuple(b for b in s.open_barriers if b != e.barrier))
         case EscalationRaised():
             escalation = Escalation(at=at, reason=e.reason, message=e.message)
+            if e.reason is EscalationReason.EVALUATION_MISSED:
+                missed = s.evaluation_pending_since
+                return _next(
+                    s, e, escalations=(*s.escalations, escalation), missed_escalated=missed
+                )
             return _next(s, e, escalations=(*s.escalations, escalation))
         case LearningExtended():
             return _next(

@@ -16,10 +16,12 @@ from ._events import (
     LearningPeriodEnded,
 )
 from ._state import Trajectory
-from ._values import DeadlineKind
+from ._values import DeadlineKind, Rules
 
 
-def reach_deadline(s: Trajectory, c: ReachDeadline, now: datetime, emit: Emit) -> None:
+def reach_deadline(
+    s: Trajectory, c: ReachDeadline, now: datetime, emit: Emit, rules: Rules
+) -> None:
     expected = {d.kind: d.at for d in deadlines(s)}
     if expected.get(c.deadline) != c.due_at:
         raise WrongStep(f"no {c.deadline} deadline is due at {coach_time(c.due_at)}")
@@ -29,12 +31,18 @@ def reach_deadline(s: Trajectory, c: ReachDeadline, now: datetime, emit: Emit) -
         every = s.programme.week * s.programme.evaluation_every_weeks
         # An evaluation held in the half interval before the due date is that evaluation.
         ahead = s.evaluated_ahead_at is not None and s.evaluated_ahead_at >= c.due_at - every / 2
-        if s.evaluation_pending_since is not None:
+        missed = s.evaluation_pending_since
+        if missed is not None and not rules.one_escalation_per_missed_evaluation:
             emit(
                 EscalationRaised,
                 reason=EscalationReason.EVALUATION_MISSED,
-                message=f"the evaluation due {s.evaluation_pending_since:%Y-%m-%d %H:%M} UTC "
-                "was not recorded",
+                message=f"the evaluation due {missed:%Y-%m-%d %H:%M} UTC was not recorded",
+            )
+        elif missed is not None and s.missed_escalated != missed:  # once for each miss
+            emit(
+                EscalationRaised,
+                reason=EscalationReason.EVALUATION_MISSED,
+                message=f"the evaluation due {coach_time(missed)} was not recorded",
             )
         emit(
             EvaluationDue,

@@ -197,6 +197,9 @@ class Rules(Value):
     follow_up_from_job_start: bool = True
     """The follow-up falls due weeks after the job's first day, not after it was recorded
     (before: a lasting placement could be recorded before the job had begun)."""
+    one_escalation_per_missed_evaluation: bool = True
+    """A missed evaluation brings the coach in once, its time in Amsterdam's; before, every
+    later due date while it stayed unrecorded escalated it again, in UTC."""
 
 
 CURRENT_RULES = Rules()

@@ -33,7 +33,8 @@ Scenario = Callable[[WorkflowEnvironment, str], Awaitable[str]]
 VERSION = "v4"
 """v2: commands carry request ids, a retry answered from the workflow's own answers; v3: the
 trajectory's search attributes are upserted (patch `search-attributes-v1`); v4: the follow-up
-counts from the job's first day (patch `follow-up-from-job-start`)."""
+counts from the job's first day, and a missed evaluation escalates once (patches
+`follow-up-from-job-start`, `one-escalation-per-missed-evaluation`)."""
 
 
 async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:

@@ -127,7 +127,7 @@ def test_a_second_evaluation_deadline_without_an_evaluation_escalates() -> None:
         trajectory.EscalationRaised(
             **system(story, 7),
             reason=trajectory.EscalationReason.EVALUATION_MISSED,
-            message="the evaluation due 2027-01-11 09:00 UTC was not recorded",
+            message="the evaluation due 2027-01-11 10:00 (Europe/Amsterdam) was not recorded",
         ),
         trajectory.EvaluationDue(
             **system(story, 8), due_at=second, next_evaluation_at=second + 6 * WEEK
@@ -135,6 +135,40 @@ def test_a_second_evaluation_deadline_without_an_evaluation_escalates() -> None:
     ]
     # Still the first missed one: the escalation names the oldest evaluation not recorded.
     assert story.trajectory.evaluation_pending_since == FIRST_EVALUATION
+
+
+def test_one_missed_evaluation_brings_the_coach_in_once() -> None:
+    story = learning()
+    for _ in range(4):  # one missed, and three more due dates while it stays unrecorded
+        story.reach(EVALUATION)
+    missed = [e for e in story.events if isinstance(e, trajectory.EscalationRaised)]
+    assert len(missed) == 1
+    # Recorded at last, then missed again: a new miss, a new escalation.
+    story.later(WEEK).do(
+        trajectory.RecordEvaluation(
+            actor=f.COACH, verdict=trajectory.EvaluationVerdict.ON_TRACK, employer_present=True
+        )
+    )
+    story.reach(EVALUATION)
+    story.reach(EVALUATION)
+    assert len([e for e in story.events if isinstance(e, trajectory.EscalationRaised)]) == 2
+
+
+def test_a_trajectory_from_before_the_rule_escalates_each_due_date_as_it_did() -> None:
+    story = learning()
+    story.reach(EVALUATION)
+    story.reach(EVALUATION)
+    old = trajectory.Rules(one_escalation_per_missed_evaluation=False)
+    due = trajectory.next_deadline(story.state)
+    assert due is not None
+    command = trajectory.ReachDeadline(
+        actor=trajectory.SYSTEM_ACTOR, deadline=due.kind, due_at=due.at
+    )
+    again = trajectory.decide(story.state, command, due.at, old)
+    assert [type(e) for e in again] == [trajectory.EscalationRaised, trajectory.EvaluationDue]
+    assert "09:00 UTC" in again[0].message  # type: ignore[union-attr]
+    now = trajectory.decide(story.state, command, due.at)
+    assert [type(e) for e in now] == [trajectory.EvaluationDue]
 
 
 def test_an_evaluation_recorded_in_time_prevents_the_escalation() -> None:
