@@ -9,7 +9,7 @@ logs only ever see the ciphertext.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import typer
 from temporalio.client import Client
@@ -42,16 +42,9 @@ def send_with_summary(
 ) -> None:
     """Send the command; a summary is first sealed with the candidate's key."""
     command = with_summary(None)  # checks every other option before anything connects
-    text = check_summary(summary)
-
-    async def work(client: Client, config: Settings) -> CommandResult:
-        found = command
-        if text is not None:
-            state = await service.state(client, trajectory_id)
-            found = with_summary(await seal_summary(config, state, text))
-        return await service.send(client, trajectory_id, found)
-
-    show_result(run(work, request_id=command.request_id), as_json)
+    _send_sealing(
+        trajectory_id, command, check_summary(summary), seal_summary, with_summary, as_json
+    )
 
 
 def send_with_free_text(
@@ -62,12 +55,26 @@ def send_with_free_text(
 ) -> None:
     """Send the command; its free text is first sealed (`seal_free_text`)."""
     command = with_text(text)  # every option checked, the text too, before anything connects
+    plain = None if text is None else text.strip()
+    _send_sealing(trajectory_id, command, plain, seal_free_text, with_text, as_json)
+
+
+def _send_sealing(
+    trajectory_id: str,
+    command: trajectory.CoachCommand,
+    text: str | None,
+    seal: Callable[[Settings, trajectory.Trajectory, str], Awaitable[Sealed]],
+    with_sealed: Callable[[Sealed], trajectory.CoachCommand],
+    as_json: bool,
+) -> None:
+    """Send `command`, or with `text` given, the command `with_sealed` builds around it
+    once `seal` has sealed it against the trajectory's current state."""
 
     async def work(client: Client, config: Settings) -> CommandResult:
         found = command
         if text is not None:
             state = await service.state(client, trajectory_id)
-            found = with_text(await seal_free_text(config, state, text.strip()))
+            found = with_sealed(await seal(config, state, text))
         return await service.send(client, trajectory_id, found)
 
     show_result(run(work, request_id=command.request_id), as_json)
