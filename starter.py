@@ -53,6 +53,11 @@ def nbm(*args: str, env: dict[str, str], refused: bool = False) -> str:
     return proc.stdout.strip()
 
 
+SIGNED = ("--signed-by", "employer", "--signed-by", "werkbedrijf",
+          "--signed-by", "training-institute")  # fmt: skip
+"""Who signs the learning plan: all three (inleertraject vastgesteld)."""
+
+
 def banner(text: str) -> None:
     print(f"\n=== {text} ===", flush=True)
 
@@ -75,14 +80,14 @@ def demo_small_scale(env: dict[str, str], expected: str) -> str:
     nbm(
         "trajectory", "establish-agreement", tid, "--commitment", "intention-to-hire",
         "--weeks", "12", "--placement", "introduction:4:16", "--placement", "ADL internship:8:16",
-        "--training", "ROC Flevoland:mbo 2 Helpende Z&W", "--budget", "5000", env=env,
+        "--training", "ROC Flevoland:mbo 2 Helpende Z&W", "--budget", "5000", *SIGNED, env=env,
     )  # fmt: skip
     nbm(
         "trajectory", "match", tid, "--name", "Fenna Demo",
         "--bsn", "123456708", "--email", "fenna.demo@example.nl", "--skill", "care",
         "--motivation-passed", "--language-level", "A2", "--barrier", "childcare",
-        "--barrier", "mobility", "--family-notes", "two children, childcare not yet arranged",
-        env=env,
+        "--barrier", "mobility", "--not-applicable", "language", "--other-matters", "no-problem",
+        "--family-notes", "two children, childcare not yet arranged", env=env,
     )  # fmt: skip
     nbm("trajectory", "start-learning", tid, env=env)
     nbm("trajectory", "start-placement", tid, "--name", "introduction", "--hours", "16", env=env)
@@ -109,8 +114,9 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str) -> str:
     )  # fmt: skip
     nbm(
         "trajectory", "match", tid, "--name", "Sanne Demo",
-        "--bsn", "222333406", "--motivation-passed", "--language-level", "B1",
-        "--barrier", "transport", env=env,
+        "--bsn", "222333406", "--motivation-passed", "--information-meeting",
+        "--language-level", "B1", "--barrier", "transport", "--other-matters", "no-problem",
+        env=env,
     )  # fmt: skip
     print("\n# A placement before the agreement is refused, with the domain's reason:")
     nbm("trajectory", "start-placement", tid, "--name", "orientation", "--hours", "16",
@@ -119,9 +125,16 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str) -> str:
         "trajectory", "establish-agreement", tid, "--commitment", "job-guarantee",
         "--weeks", "52", "--placement", "orientation:8:16", "--placement", "ADL internship:20:16",
         "--training", "ROC Flevoland:BBL level 2", "--training", "Taalhuis:NT2:employer",
-        "--budget", "5000", env=env,
+        "--budget", "5000", *SIGNED, env=env,
     )  # fmt: skip
     nbm("trajectory", "start-learning", tid, env=env)
+    print("\n# Cohort 1's lesson: the job guarantee becomes an intention, with who and why:")
+    nbm(
+        "trajectory", "amend-agreement", tid, "--commitment", "intention-to-hire",
+        "--weeks", "52", "--placement", "orientation:8:16", "--placement", "ADL internship:20:16",
+        "--training", "ROC Flevoland:BBL level 2", "--training", "Taalhuis:NT2:employer",
+        "--budget", "5000", *SIGNED, "--reason", "fewer places than estimated", env=env,
+    )  # fmt: skip
     nbm(
         "trajectory", "record-regular-job", tid, "--employer", "thuiszorg-flevoland",
         "--hours", "20", "--start-date", (date.today() + timedelta(days=14)).isoformat(),
@@ -144,7 +157,8 @@ def demo_ended_early(env: dict[str, str], expected: str) -> tuple[str, str]:
     )  # fmt: skip
     matched = nbm(
         "trajectory", "match", tid, "--name", "Joris Demo",
-        "--bsn", "123456721", "--motivation-passed", env=env,
+        "--bsn", "123456721", "--motivation-passed", "--information-meeting",
+        "--language-level", "A2", "--other-matters", "no-problem", env=env,
     )  # fmt: skip
     ref = matched.splitlines()[-1].split()[1]  # "candidate cand-...": the CLI made it
     nbm(

@@ -64,7 +64,7 @@ async def run(store: PostgresEventStore, commands: int, moments: int, seed: int)
     as_of_s = []
     for moment, prefix in zip(at, prefixes, strict=True):
         t = time.perf_counter()
-        state = await state_as_of(store, TID, moment)
+        state = (await state_as_of(store, TID, moment)).state
         as_of_s.append(time.perf_counter() - t)
         assert state.version == prefix[-1].version  # the figure is for a right answer
 

@@ -80,9 +80,19 @@ def establish_agreement(
             trajectory.PlannedPlacement(
                 name="introduction", weeks=min(4, weeks), hours_per_week=16
             ),
+            *(
+                [
+                    trajectory.PlannedPlacement(
+                        name="ADL internship", weeks=min(8, weeks - 4), hours_per_week=16
+                    )
+                ]
+                if weeks > 4
+                else []
+            ),
         ),
         training=(trajectory.Training(institute="ROC Flevoland", course="mbo 2 Helpende Z&W"),),
         budget_eur=5000,
+        signed_by=tuple(trajectory.Signatory),
     )
 
 
@@ -113,10 +123,26 @@ def match(**overrides: Any) -> trajectory.MatchCandidate:
         "skills": ("care",),
         "motivation_screen_passed": True,
         "language_level": "A2",
-        "barriers": (trajectory.Barrier.CHILDCARE, trajectory.Barrier.MOBILITY),
+        "information_meeting_attended": True,
+        "practical_matters": practical_matters(
+            trajectory.Barrier.CHILDCARE, trajectory.Barrier.MOBILITY
+        ),
     }
     fields.update(overrides)
     return trajectory.MatchCandidate(**fields)
+
+
+def practical_matters(*to_solve: trajectory.Barrier) -> tuple[trajectory.PracticalMatter, ...]:
+    """The conversation on practical matters: `to_solve`, and no problem with the others."""
+    return tuple(
+        trajectory.PracticalMatter(
+            barrier=b,
+            status=trajectory.PracticalStatus.TO_SOLVE
+            if b in to_solve
+            else trajectory.PracticalStatus.NO_PROBLEM,
+        )
+        for b in trajectory.Barrier
+    )
 
 
 def start_learning() -> trajectory.StartLearning:

@@ -48,6 +48,8 @@ FOLLOW_UP_FROM_JOB_START = "follow-up-from-job-start"
 """The patch of `Rules.follow_up_from_job_start`."""
 ONE_ESCALATION_PER_MISS = "one-escalation-per-missed-evaluation"
 """The patch of `Rules.one_escalation_per_missed_evaluation`."""
+METHOD_AS_WRITTEN = "method-as-written"
+"""The patch of `Rules.method_as_written`."""
 
 ANSWERS_KEPT = 500
 """How many answers, by request id, a trajectory keeps for retries (the latest ones)."""
@@ -210,6 +212,7 @@ class TrajectoryWorkflow:
         rules = Rules(
             follow_up_from_job_start=workflow.patched(FOLLOW_UP_FROM_JOB_START),
             one_escalation_per_missed_evaluation=workflow.patched(ONE_ESCALATION_PER_MISS),
+            method_as_written=workflow.patched(METHOD_AS_WRITTEN),
         )
         try:
             events = decide(self._state, command, workflow.now(), rules)

@@ -20,9 +20,11 @@ from ._values import (
     EvaluationVerdict,
     FutureJob,
     PlannedPlacement,
+    PracticalMatter,
     Preconditions,
     Programme,
     Route,
+    Signatory,
     Training,
 )
 
@@ -36,6 +38,10 @@ class Command(Value):
     """The client's id for this request, the same on every retry of it: a command whose
     request id was already applied is answered with the first result and adds nothing.
     None for what the trajectory's own timers decide."""
+    effective_at: datetime | None = None
+    """When what the command records took effect, if not now: a job that began last Friday,
+    recorded on Monday. Not in the future, not before the trajectory began, and not before
+    what the trajectory recorded last (the stream stays in order). The event keeps both."""
 
 
 class StartTrajectory(Command):
@@ -57,15 +63,32 @@ class MapPossibilities(Command):
     preconditions: Preconditions
 
 
-class EstablishAgreement(Command):
-    """Step 3: employer, Werkbedrijf and training institute sign the learning plan."""
+class _AgreementTerms(Command):
+    """The learning plan's terms, as established and as amended."""
 
-    kind: Literal["establish-agreement"] = "establish-agreement"
     commitment: Commitment
     duration_weeks: int = Field(ge=1, le=104)
     placements: tuple[PlannedPlacement, ...] = Field(min_length=1)
     training: tuple[Training, ...] = ()
     budget_eur: int = Field(ge=0, le=1_000_000)
+    signed_by: tuple[Signatory, ...] = ()
+    """Who signed: the employer and the Werkbedrijf, and the training institute when there
+    is one."""
+
+
+class EstablishAgreement(_AgreementTerms):
+    """Step 3: employer, Werkbedrijf and training institute sign the learning plan."""
+
+    kind: Literal["establish-agreement"] = "establish-agreement"
+
+
+class AmendAgreement(_AgreementTerms):
+    """The learning plan is adjusted during learning (bijstelling van het inleertraject):
+    the whole plan as it now stands, and why. A job guarantee can become an intention to
+    hire; a longer or shorter period moves the end of learning."""
+
+    kind: Literal["amend-agreement"] = "amend-agreement"
+    reason: FreeText
 
 
 class MatchCandidate(Command):
@@ -78,7 +101,15 @@ class MatchCandidate(Command):
     skills: tuple[NonEmpty, ...] = ()
     motivation_screen_passed: bool
     language_level: NonEmpty | None = None
+    """The level the language test found (taaltest), e.g. 'A2'."""
     barriers: tuple[Barrier, ...] = ()
+    """Barriers to solve (before the conversation on practical matters was recorded)."""
+    information_meeting_attended: bool = False
+    """The candidate took part in the information meeting (kennismakings-/informatie-
+    bijeenkomst) of a route with a group intake."""
+    practical_matters: tuple[PracticalMatter, ...] = ()
+    """The conversation on practical matters: every matter, to solve, no problem, or not
+    applicable."""
 
 
 class StartLearning(Command):
@@ -86,12 +117,18 @@ class StartLearning(Command):
 
     kind: Literal["start-learning"] = "start-learning"
     benefits_retained: bool = True
+    duration_weeks: int | None = Field(default=None, ge=1, le=104)
+    """Only when learning starts before the agreement (small-scale growth): how long it is
+    meant to last until the agreement says."""
 
 
 class StartPlacement(Command):
     kind: Literal["start-placement"] = "start-placement"
     name: NonEmpty
     hours_per_week: int = Field(ge=1, le=40)
+    deviation: FreeText | None = None
+    """Why this placement differs from the agreement (another placement, other hours); a
+    placement that differs without a reason is refused."""
 
 
 class RecordEvaluation(Command):
@@ -127,6 +164,8 @@ class ExtendLearning(Command):
     kind: Literal["extend-learning"] = "extend-learning"
     weeks: int = Field(ge=1, le=104)
     reason: FreeText
+    approved_by: OpaqueId | None = None
+    """The supervisor who approves learning beyond the programme's cap."""
 
 
 class ProposeOtherEmployer(Command):
@@ -145,7 +184,10 @@ class RecordRegularJob(Command):
     contract_hours_per_week: int | None = None
     start_date: date
     wage_cost_subsidy_pct: int | None = Field(default=None, ge=1, le=99)
-    benefit_ended: bool
+    benefit_ended: bool | None
+    """Whether the benefit ends; None: the candidate had no benefit (does not apply)."""
+    work_study: bool = False
+    """A work-study (BBL) job: learning goes on alongside it, where the programme has one."""
 
 
 class RecordFollowOnEducation(Command):
@@ -159,7 +201,8 @@ class RecordFollowUp(Command):
 
     kind: Literal["record-follow-up"] = "record-follow-up"
     still_employed: bool
-    benefit_ended: bool
+    benefit_ended: bool | None
+    """None: the candidate had no benefit (does not apply)."""
 
 
 class EndTrajectory(Command):
@@ -179,6 +222,7 @@ class ReachDeadline(Command):
 CoachCommand = Annotated[
     MapPossibilities
     | EstablishAgreement
+    | AmendAgreement
     | MatchCandidate
     | StartLearning
     | StartPlacement

@@ -17,6 +17,7 @@ from . import _outcome as outcome
 from . import _setup as setup
 from . import _timers as timers
 from ._commands import (
+    AmendAgreement,
     AnyCommand,
     CoachCommand,
     EndTrajectory,
@@ -37,7 +38,7 @@ from ._commands import (
     StartPlacement,
     StartTrajectory,
 )
-from ._emit import Emit
+from ._emit import Emit, in_effect
 from ._errors import TrajectoryClosedError, TrajectoryNotStarted
 from ._events import AnyEvent
 from ._state import Trajectory
@@ -57,7 +58,14 @@ def decide(
     if now.tzinfo is None:
         # A programming error, not a coach's: every time in the model is aware.
         raise ValueError("decide needs an aware `now` (with a time zone)")
+    at = command.effective_at or now  # the rules go by it; the event keeps both times
     if isinstance(command, StartTrajectory):
+        if command.effective_at is not None:
+            try:
+                in_effect(None, at, now)
+            except RuleViolation as err:
+                err.stream_id = command.trajectory_id
+                raise
         return setup.start_trajectory(state, command, now)
     if state is None:
         raise TrajectoryNotStarted("this trajectory has not been started")
@@ -67,9 +75,18 @@ def decide(
             "nothing more can be recorded",
             stream_id=state.trajectory_id,
         )
-    emit = Emit(state.trajectory_id, state.version, now, command.actor, command.request_id)
+    emit = Emit(
+        state.trajectory_id,
+        state.version,
+        now,
+        command.actor,
+        command.request_id,
+        effective_at=command.effective_at,
+    )
     try:
-        _dispatch(state, command, now, emit, rules)
+        if command.effective_at is not None:
+            in_effect(state, at, now)
+        _dispatch(state, command, at, emit, rules)
     except (RuleViolation, WrongStep) as err:
         err.stream_id = state.trajectory_id
         raise
@@ -84,13 +101,15 @@ def _dispatch(
         case MapPossibilities():
             setup.map_possibilities(s, command, now, emit)
         case EstablishAgreement():
-            setup.establish_agreement(s, command, now, emit)
+            setup.establish_agreement(s, command, now, emit, rules)
+        case AmendAgreement():
+            setup.amend_agreement(s, command, now, emit, rules)
         case MatchCandidate():
-            setup.match_candidate(s, command, now, emit)
+            setup.match_candidate(s, command, now, emit, rules)
         case StartLearning():
             learning.start_learning(s, command, now, emit)
         case StartPlacement():
-            learning.start_placement(s, command, now, emit)
+            learning.start_placement(s, command, now, emit, rules)
         case RecordEvaluation():
             learning.record_evaluation(s, command, now, emit)
         case RecordCalamity():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..shared import FreeText, RuleViolation, Sealed, WrongStep
+from ..shared import FreeText, RuleViolation, Sealed, WrongStep, coach_time
 from ._events import AnyEvent, Event
 from ._state import Trajectory
 
@@ -23,9 +23,12 @@ class Emit:
         now: datetime,
         actor: str,
         request_id: str | None = None,
+        effective_at: datetime | None = None,
     ) -> None:
         self._tid, self._version, self._now, self._actor = trajectory_id, version, now, actor
         self._request_id = request_id
+        self.effective_at = effective_at
+        """When the events take effect, if not when they are recorded (`now`)."""
         self.events: list[AnyEvent] = []
 
     def __call__(self, cls: type[Event], **fields: Any) -> None:
@@ -38,6 +41,7 @@ class Emit:
             occurred_at=self._now,
             actor=self._actor,
             request_id=self._request_id,
+            effective_at=self.effective_at,
             **fields,
         )
         self.events.append(event)  # type: ignore[arg-type]
@@ -66,5 +70,31 @@ def sealed_for_trajectory(s: Trajectory, text: FreeText | None) -> None:
 
 
 def no_job_yet(s: Trajectory, what: str) -> None:
-    if s.regular_job is not None:
+    # A work-study (BBL) job goes alongside learning: it is no outcome yet.
+    if s.placed:
         raise WrongStep(f"the candidate already has a regular job; {what} no longer fits")
+
+
+def in_effect(s: Trajectory | None, at: datetime, now: datetime) -> None:
+    """Refuse a time a command takes effect at that is not possible: one in the future,
+    one before the trajectory began, or one before what it recorded last."""
+    if at.tzinfo is None:
+        raise ValueError("a command's effective time must be aware (with a time zone)")
+    if at > now:
+        raise RuleViolation(
+            f"it cannot take effect at {coach_time(at)}, which is in the future; "
+            "record it once it has happened"
+        )
+    if s is None:
+        return
+    if at < s.started_at:
+        raise RuleViolation(
+            f"it cannot take effect at {coach_time(at)}, before the trajectory began "
+            f"({coach_time(s.started_at)})"
+        )
+    last = s.effective_through
+    if last is not None and at < last:
+        raise RuleViolation(
+            f"it cannot take effect at {coach_time(at)}, before the last change recorded "
+            f"took effect ({coach_time(last)}); record what happened in order"
+        )

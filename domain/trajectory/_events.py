@@ -22,9 +22,11 @@ from ._values import (
     FutureJob,
     OutcomeType,
     PlannedPlacement,
+    PracticalMatter,
     Preconditions,
     Programme,
     Route,
+    Signatory,
     Training,
 )
 
@@ -48,6 +50,13 @@ class Event(Value):
     request_id: OpaqueId | None = None
     """The request of the command that decided this event (None: a timer, or an event
     recorded before request ids existed)."""
+    effective_at: datetime | None = None
+    """When it took effect, if not when it was recorded (`occurred_at`)."""
+
+    @property
+    def at(self) -> datetime:
+        """When it took effect: the moment the rules, the timers and `as-of` go by."""
+        return self.effective_at or self.occurred_at
 
 
 class TrajectoryStarted(Event):
@@ -71,6 +80,22 @@ class AgreementEstablished(Event):
     placements: tuple[PlannedPlacement, ...]
     training: tuple[Training, ...]
     budget_eur: int
+    signed_by: tuple[Signatory, ...] = ()
+
+
+class AgreementAmended(Event):
+    """The learning plan as adjusted during learning, who did it (`actor`) and why."""
+
+    type: Literal["AgreementAmended"] = "AgreementAmended"
+    commitment: Commitment
+    duration_weeks: int
+    placements: tuple[PlannedPlacement, ...]
+    training: tuple[Training, ...]
+    budget_eur: int
+    signed_by: tuple[Signatory, ...]
+    reason: FreeText
+    ends_at: datetime | None
+    """Where the end of learning now lies (None: learning has not started)."""
 
 
 class CandidateMatched(Event):
@@ -80,6 +105,8 @@ class CandidateMatched(Event):
     skills: tuple[NonEmpty, ...]
     language_level: NonEmpty | None
     barriers: tuple[Barrier, ...]
+    information_meeting_attended: bool = False
+    practical_matters: tuple[PracticalMatter, ...] = ()
 
 
 class LearningStarted(Event):
@@ -87,6 +114,8 @@ class LearningStarted(Event):
     benefits_retained: bool
     ends_at: datetime
     first_evaluation_at: datetime
+    duration_weeks: int | None = None
+    """Only when learning started before the agreement (small-scale growth): its weeks."""
 
 
 class PlacementStarted(Event):
@@ -94,6 +123,8 @@ class PlacementStarted(Event):
     number: int
     name: NonEmpty
     hours_per_week: int
+    deviation: FreeText | None = None
+    """Why it differs from the agreement (None: it is a placement of the agreement)."""
 
 
 class EvaluationDue(Event):
@@ -138,6 +169,8 @@ class LearningExtended(Event):
     type: Literal["LearningExtended"] = "LearningExtended"
     weeks: int
     reason: FreeText
+    approved_by: OpaqueId | None = None
+    """The supervisor who approved learning beyond the programme's cap."""
     ends_at: datetime
     next_evaluation_at: datetime
 
@@ -158,8 +191,10 @@ class RegularJobStarted(Event):
     contract_hours_per_week: int
     start_date: date
     wage_cost_subsidy_pct: int | None
-    benefit_ended: bool
-    follow_up_at: datetime
+    benefit_ended: bool | None
+    follow_up_at: datetime | None
+    """None for a work-study job: the follow-up comes after the regular job."""
+    work_study: bool = False
 
 
 class FollowUpDue(Event):
@@ -169,7 +204,7 @@ class FollowUpDue(Event):
 class FollowUpRecorded(Event):
     type: Literal["FollowUpRecorded"] = "FollowUpRecorded"
     still_employed: bool
-    benefit_ended: bool
+    benefit_ended: bool | None
 
 
 class FollowOnEducationStarted(Event):
@@ -190,6 +225,7 @@ AnyEvent = Annotated[
     TrajectoryStarted
     | PossibilitiesMapped
     | AgreementEstablished
+    | AgreementAmended
     | CandidateMatched
     | LearningStarted
     | PlacementStarted

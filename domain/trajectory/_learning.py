@@ -30,38 +30,88 @@ from ._events import (
     ProposedToOtherEmployer,
 )
 from ._state import Trajectory
+from ._values import PlannedPlacement, Rules
 
 
 def start_learning(s: Trajectory, c: StartLearning, now: datetime, emit: Emit) -> None:
     if s.learning_started_at is not None:
         raise WrongStep("the learning period has already started")
-    if s.agreement is None:
+    if s.candidate is None:
+        raise WrongStep("no learning before a match: match a candidate first (step 4)")
+    no_job_yet(s, "a learning period")
+    if s.agreement is None and not s.route.learning_before_agreement:
         raise WrongStep(
             "no learning before an agreement: establish the learning trajectory first (step 3)"
         )
-    if s.candidate is None:
-        raise WrongStep("no learning before a match: match a candidate first (step 4)")
+    if s.agreement is not None and c.duration_weeks is not None:
+        raise RuleViolation(
+            f"the agreement sets the learning period ({s.agreement.duration_weeks} weeks); "
+            "leave out the weeks, or amend the agreement once learning has started"
+        )
+    if s.agreement is None and c.duration_weeks is None:
+        raise RuleViolation(
+            "learning starts before the agreement: give how many weeks it is meant to last "
+            "until the agreement says"
+        )
+    weeks = s.agreement.duration_weeks if s.agreement else c.duration_weeks
+    assert weeks is not None
+    if weeks > s.programme.max_learning_weeks:
+        raise RuleViolation(
+            f"a learning period of {weeks} weeks is longer than the "
+            f"{s.programme.max_learning_weeks} weeks this programme allows"
+        )
     week = s.programme.week
     emit(
         LearningStarted,
         benefits_retained=c.benefits_retained,
-        ends_at=now + week * s.agreement.duration_weeks,
+        ends_at=now + week * weeks,
         first_evaluation_at=now + week * s.programme.evaluation_every_weeks,
+        duration_weeks=c.duration_weeks,
     )
 
 
-def start_placement(s: Trajectory, c: StartPlacement, now: datetime, emit: Emit) -> None:
-    if s.agreement is None:
+def start_placement(
+    s: Trajectory, c: StartPlacement, now: datetime, emit: Emit, rules: Rules
+) -> None:
+    if s.agreement is None and not (s.route.learning_before_agreement and s.learning_started_at):
         raise WrongStep("no placement before an agreement: establish the learning trajectory first")
     if s.learning_started_at is None:
         raise WrongStep("no placement before the learning period has started")
     no_job_yet(s, "a placement")
+    sealed_for_trajectory(s, c.deviation)
+    if rules.method_as_written and s.agreement is not None:
+        _as_agreed(s.agreement.placements, c)
     emit(
         PlacementStarted,
         number=len(s.placements) + 1,
         name=c.name,
         hours_per_week=c.hours_per_week,
+        deviation=c.deviation,
     )
+
+
+def _as_agreed(planned: tuple[PlannedPlacement, ...], c: StartPlacement) -> None:
+    """A placement follows the agreement, or says why it does not (the coach decides)."""
+    same = [p for p in planned if p.name.casefold() == c.name.casefold()]
+    if not same:
+        names = ", ".join(repr(p.name) for p in planned)
+        differs = f"placement (stage) {c.name!r} is not in the agreement (planned: {names})"
+    elif all(p.hours_per_week != c.hours_per_week for p in same):
+        differs = (
+            f"the agreement plans {same[0].name!r} for {same[0].hours_per_week} hours a week, "
+            f"not {c.hours_per_week}"
+        )
+    else:
+        if c.deviation is not None:
+            raise RuleViolation(
+                f"placement {c.name!r} is as the agreement plans it: there is no deviation "
+                "to explain"
+            )
+        return
+    if c.deviation is None:
+        raise RuleViolation(
+            f"{differs}; record it as a deviation with the reason, or amend the agreement"
+        )
 
 
 def record_evaluation(s: Trajectory, c: RecordEvaluation, now: datetime, emit: Emit) -> None:
@@ -110,11 +160,14 @@ def extend_learning(s: Trajectory, c: ExtendLearning, now: datetime, emit: Emit)
     no_job_yet(s, "an extension of the learning period")
     sealed_for_trajectory(s, c.reason)
     limit = s.programme.max_learning_weeks
-    if s.learning_weeks + c.weeks > limit:
+    if s.learning_weeks + c.weeks > limit and c.approved_by is None:
         raise RuleViolation(
             f"extending by {c.weeks} weeks makes the learning period {s.learning_weeks + c.weeks} "
-            f"weeks, more than the {limit} weeks this programme allows"
+            f"weeks, more than the {limit} weeks this programme allows; a supervisor can "
+            "approve it (their id as the approver)"
         )
+    if c.approved_by is not None and c.approved_by == c.actor:
+        raise RuleViolation("an extension is approved by a supervisor, not by who asks for it")
     week = s.programme.week
     ends_at = max(s.learning_ends_at, now) + week * c.weeks
     next_evaluation = s.next_evaluation_at or now + week * s.programme.evaluation_every_weeks
@@ -122,6 +175,7 @@ def extend_learning(s: Trajectory, c: ExtendLearning, now: datetime, emit: Emit)
         LearningExtended,
         weeks=c.weeks,
         reason=c.reason,
+        approved_by=c.approved_by,
         ends_at=ends_at,
         next_evaluation_at=next_evaluation,
     )
@@ -130,8 +184,8 @@ def extend_learning(s: Trajectory, c: ExtendLearning, now: datetime, emit: Emit)
 def propose_other_employer(
     s: Trajectory, c: ProposeOtherEmployer, now: datetime, emit: Emit
 ) -> None:
-    if s.learning_started_at is None:
-        raise WrongStep("another employer is proposed during or after learning, not before")
+    if s.candidate is None:
+        raise WrongStep("a candidate is proposed to another employer: match one first (step 4)")
     sealed_for_trajectory(s, c.reason)
     no_job_yet(s, "a proposal to another employer")
     if c.employer_id == s.employer_id:

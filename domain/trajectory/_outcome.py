@@ -22,15 +22,22 @@ from ._values import ClosedBecause, ClosureReason, OutcomeType, Rules
 def record_regular_job(
     s: Trajectory, c: RecordRegularJob, now: datetime, emit: Emit, rules: Rules
 ) -> None:
-    if s.learning_started_at is None:
-        raise WrongStep("a regular job follows the learning period, which has not started")
+    if s.candidate is None:
+        raise WrongStep("a regular job is a candidate's: match a candidate first (step 4)")
     no_job_yet(s, "a second regular job")
     hours = c.contract_hours_per_week
     if hours is None:
         raise RuleViolation("a contract must state its hours per week")
     if not 1 <= hours <= 40:
         raise RuleViolation(f"contract hours must be between 1 and 40 a week, not {hours}")
-    follow_up_at = follow_up_due(s, c, now, rules)
+    if rules.method_as_written and c.start_date < s.started_at.astimezone(COACH_TIME_ZONE).date():
+        raise RuleViolation(
+            f"the job's first day, {c.start_date}, lies before the trajectory began "
+            f"({coach_time(s.started_at)})"
+        )
+    if c.work_study:
+        _work_study(s)
+    follow_up_at = None if c.work_study else follow_up_due(s, c, now, rules)
     emit(
         RegularJobStarted,
         employer_id=c.employer_id,
@@ -39,14 +46,35 @@ def record_regular_job(
         wage_cost_subsidy_pct=c.wage_cost_subsidy_pct,
         benefit_ended=c.benefit_ended,
         follow_up_at=follow_up_at,
+        work_study=c.work_study,
     )
-    if hours < SMALL_CONTRACT_HOURS or not c.benefit_ended:
+    if rules.method_as_written:
+        if c.benefit_ended is False:  # only while benefits continue; None: there were none
+            small = " (a small contract)" if hours < SMALL_CONTRACT_HOURS else ""
+            emit(
+                EscalationRaised,
+                reason=EscalationReason.SMALL_CONTRACT,
+                message=f"contract of {hours} hours a week{small}; benefit dependence continues",
+            )
+    elif hours < SMALL_CONTRACT_HOURS or not c.benefit_ended:
         emit(
             EscalationRaised,
             reason=EscalationReason.SMALL_CONTRACT,
             message=f"contract of {hours} hours a week"
             + ("" if c.benefit_ended else "; benefit dependence continues"),
         )
+
+
+def _work_study(s: Trajectory) -> None:
+    if not s.programme.job_alongside_learning:
+        raise RuleViolation(
+            f"programme {s.programme.programme_id} has no work-study (BBL) job alongside "
+            "learning; record a regular job"
+        )
+    if not s.learning_in_progress:
+        raise WrongStep("a work-study (BBL) job goes alongside learning, which is not under way")
+    if s.regular_job is not None:
+        raise WrongStep("the candidate already has a work-study (BBL) job")
 
 
 def follow_up_due(s: Trajectory, c: RecordRegularJob, now: datetime, rules: Rules) -> datetime:
@@ -77,7 +105,7 @@ def record_follow_on_education(
 
 
 def record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: Emit) -> None:
-    if s.regular_job is None:
+    if not s.placed:
         raise WrongStep("a follow-up comes after a regular job, which has not been recorded")
     if not s.follow_up_pending:
         due = coach_time(s.follow_up_at) if s.follow_up_at else "a date not yet known"

@@ -21,6 +21,11 @@ PROGRAMMES: dict[str, Programme] = {
             max_learning_weeks=26,
         ),
         Programme(
+            programme_id="wijkleerbedrijf",
+            name="WijkLeerbedrijf Zorg (2 years; a work-study (BBL) job from year 2)",
+            job_alongside_learning=True,
+        ),
+        Programme(
             programme_id="demo",
             name="Demo: a 'week' lasts 10 seconds, so a person sees the timers fire",
             week=timedelta(seconds=10),

@@ -1,25 +1,34 @@
 """Setting a trajectory up: steps 1 to 4 (future job, possibilities, agreement, match).
 
-Steps 3 and 4 may come in either order and be repeated until learning starts.
+Steps 3 and 4 may come in either order and be repeated until learning starts; from then on
+the agreement is amended (with who and why), and on small-scale growth learning may start
+before it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from ..shared import RuleViolation, WrongStep, months_later
-from ._commands import EstablishAgreement, MapPossibilities, MatchCandidate, StartTrajectory
-from ._emit import Emit, before_learning
+from ..shared import RuleViolation, WrongStep, coach_time, months_later
+from ._commands import (
+    AmendAgreement,
+    EstablishAgreement,
+    MapPossibilities,
+    MatchCandidate,
+    StartTrajectory,
+)
+from ._emit import Emit, before_learning, no_job_yet, sealed_for_trajectory
 from ._errors import TrajectoryAlreadyStarted
 from ._events import (
+    AgreementAmended,
     AgreementEstablished,
     AnyEvent,
     CandidateMatched,
     PossibilitiesMapped,
     TrajectoryStarted,
 )
-from ._state import Trajectory
-from ._values import MAX_FORECAST_MONTHS, Commitment
+from ._state import Trajectory, end_with
+from ._values import MAX_FORECAST_MONTHS, Barrier, Commitment, PracticalStatus, Rules, Signatory
 
 
 def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime) -> list[AnyEvent]:
@@ -28,18 +37,19 @@ def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime
             f"trajectory {state.trajectory_id} already exists", stream_id=state.trajectory_id
         )
     job = c.future_job
-    if job.expected_date < now.date():
+    at = c.effective_at or now  # a caseload entered with its history began back then
+    if job.expected_date < at.date():
         raise RuleViolation(
             f"the expected date {job.expected_date} is in the past: a future job lies ahead",
             stream_id=c.trajectory_id,
         )
-    if months_later(now.date(), job.expected_date, MAX_FORECAST_MONTHS):
+    if months_later(at.date(), job.expected_date, MAX_FORECAST_MONTHS):
         raise RuleViolation(
             f"the expected date {job.expected_date} is more than {MAX_FORECAST_MONTHS} months "
             "ahead; only jobs expected within two years count as future jobs",
             stream_id=c.trajectory_id,
         )
-    emit = Emit(c.trajectory_id, 0, now, c.actor, c.request_id)
+    emit = Emit(c.trajectory_id, 0, now, c.actor, c.request_id, effective_at=c.effective_at)
     emit(
         TrajectoryStarted,
         route=c.route,
@@ -61,29 +71,21 @@ def map_possibilities(s: Trajectory, c: MapPossibilities, now: datetime, emit: E
     emit(PossibilitiesMapped, profile_skills=c.profile_skills, preconditions=c.preconditions)
 
 
-def establish_agreement(s: Trajectory, c: EstablishAgreement, now: datetime, emit: Emit) -> None:
+def establish_agreement(
+    s: Trajectory, c: EstablishAgreement, now: datetime, emit: Emit, rules: Rules
+) -> None:
     if s.preconditions is None:
         raise WrongStep(
             "map the possibilities first (step 2): the agreement builds on the preconditions"
         )
-    before_learning(s, "the agreement")
-    if c.commitment is Commitment.JOB_GUARANTEE and not s.preconditions.guarantee_possible:
-        raise RuleViolation(
-            "the preconditions say this employer can give only an intention to hire, "
-            "not a job guarantee"
+    if s.learning_started_at is not None and s.agreement is not None:
+        raise WrongStep(
+            "the learning period has started; adjust the agreement with amend-agreement "
+            "(bijstelling van het inleertraject), with the reason"
         )
-    limit = s.programme.max_learning_weeks
-    if c.duration_weeks > limit:
-        raise RuleViolation(
-            f"a learning period of {c.duration_weeks} weeks is longer than the "
-            f"{limit} weeks this programme allows"
-        )
-    planned = sum(p.weeks for p in c.placements)
-    if planned > c.duration_weeks:
-        raise RuleViolation(
-            f"the placements take {planned} weeks, more than the {c.duration_weeks} weeks "
-            "of the learning period"
-        )
+    if s.learning_started_at is not None:
+        no_job_yet(s, "an agreement")  # learning began before it (small-scale growth)
+    _check_terms(s, c, rules)
     emit(
         AgreementEstablished,
         commitment=c.commitment,
@@ -91,10 +93,80 @@ def establish_agreement(s: Trajectory, c: EstablishAgreement, now: datetime, emi
         placements=c.placements,
         training=c.training,
         budget_eur=c.budget_eur,
+        signed_by=_signatories(c),
     )
 
 
-def match_candidate(s: Trajectory, c: MatchCandidate, now: datetime, emit: Emit) -> None:
+def amend_agreement(
+    s: Trajectory, c: AmendAgreement, now: datetime, emit: Emit, rules: Rules
+) -> None:
+    if s.agreement is None or s.learning_started_at is None:
+        raise WrongStep(
+            "an agreement is amended during learning; before learning starts, establish "
+            "it again (establish-agreement)"
+        )
+    no_job_yet(s, "an amendment of the agreement")
+    sealed_for_trajectory(s, c.reason)
+    _check_terms(s, c, rules)
+    ends_at = end_with(s, c.duration_weeks)
+    if ends_at is not None and ends_at < now and not s.learning_ended:
+        raise RuleViolation(
+            f"with {c.duration_weeks} weeks the learning period would have ended on "
+            f"{coach_time(ends_at)}, before this amendment takes effect"
+        )
+    emit(
+        AgreementAmended,
+        commitment=c.commitment,
+        duration_weeks=c.duration_weeks,
+        placements=c.placements,
+        training=c.training,
+        budget_eur=c.budget_eur,
+        signed_by=_signatories(c),
+        reason=c.reason,
+        ends_at=ends_at,
+    )
+
+
+def _signatories(c: EstablishAgreement | AmendAgreement) -> tuple[Signatory, ...]:
+    return tuple(sorted(set(c.signed_by), key=list(Signatory).index))
+
+
+def _check_terms(s: Trajectory, c: EstablishAgreement | AmendAgreement, rules: Rules) -> None:
+    """What an agreement must hold, established or amended."""
+    assert s.preconditions is not None, "an agreement follows the preconditions"
+    if c.commitment is Commitment.JOB_GUARANTEE and not s.preconditions.guarantee_possible:
+        raise RuleViolation(
+            "the preconditions say this employer can give only an intention to hire, "
+            "not a job guarantee"
+        )
+    limit = s.programme.max_learning_weeks
+    weeks = s.learning_weeks - s.agreed_weeks + c.duration_weeks  # extensions count too
+    if weeks > limit:
+        raise RuleViolation(
+            f"a learning period of {weeks} weeks is longer than the {limit} weeks this "
+            "programme allows; beyond that, extend it with a supervisor's approval"
+        )
+    planned = sum(p.weeks for p in c.placements)
+    if planned > c.duration_weeks:
+        raise RuleViolation(
+            f"the placements take {planned} weeks, more than the {c.duration_weeks} weeks "
+            "of the learning period"
+        )
+    if rules.method_as_written:
+        needed = {Signatory.EMPLOYER, Signatory.WERKBEDRIJF}
+        if c.training or s.preconditions.training_institute is not None:
+            needed.add(Signatory.TRAINING_INSTITUTE)
+        missing = [x.value for x in Signatory if x in needed and x not in c.signed_by]
+        if missing:
+            raise RuleViolation(
+                "the learning plan is set once it is signed (inleertraject vastgesteld); "
+                f"not signed yet by: {', '.join(missing)}"
+            )
+
+
+def match_candidate(
+    s: Trajectory, c: MatchCandidate, now: datetime, emit: Emit, rules: Rules
+) -> None:
     if s.preconditions is None:
         raise WrongStep("map the possibilities first (step 2): a match needs the profile")
     before_learning(s, "the match")
@@ -102,11 +174,42 @@ def match_candidate(s: Trajectory, c: MatchCandidate, now: datetime, emit: Emit)
         raise RuleViolation("a candidate who did not pass the motivation screen cannot be matched")
     if c.personal.key_id != c.candidate_ref:
         raise RuleViolation("the personal data is sealed for another candidate reference")
+    barriers = c.barriers
+    if rules.method_as_written:
+        if s.route.has_group_intake and not (c.information_meeting_attended and c.language_level):
+            raise RuleViolation(
+                f"on the {s.route.value} route a match follows the information meeting and "
+                "the language test: record both (the level the test found)"
+            )
+        barriers = (*barriers, *_practical_matters(c))
     emit(
         CandidateMatched,
         candidate_ref=c.candidate_ref,
         personal=c.personal,
         skills=c.skills,
         language_level=c.language_level,
-        barriers=tuple(dict.fromkeys(c.barriers)),
+        barriers=tuple(dict.fromkeys(barriers)),
+        information_meeting_attended=c.information_meeting_attended,
+        practical_matters=tuple(sorted(c.practical_matters, key=lambda m: m.barrier.value)),
     )
+
+
+def _practical_matters(c: MatchCandidate) -> tuple[Barrier, ...]:
+    """The barriers to solve, once the conversation on practical matters covered each one."""
+    given = [m.barrier for m in c.practical_matters]
+    twice = sorted({b.value for b in given if given.count(b) > 1})
+    if twice:
+        raise RuleViolation(f"practical matters given more than once: {', '.join(twice)}")
+    missing = [b.value for b in Barrier if b not in given]
+    if missing:
+        raise RuleViolation(
+            "the conversation on practical matters (gesprek over praktische zaken) covers "
+            f"every matter: to solve, no problem, or not applicable; missing: {', '.join(missing)}"
+        )
+    settled = {m.barrier for m in c.practical_matters if m.status is not PracticalStatus.TO_SOLVE}
+    clash = sorted({b.value for b in c.barriers if b in settled})
+    if clash:
+        raise RuleViolation(
+            f"a barrier to solve is also given as no problem or not applicable: {', '.join(clash)}"
+        )
+    return tuple(m.barrier for m in c.practical_matters if m.status is PracticalStatus.TO_SOLVE)

@@ -7,7 +7,9 @@ from datetime import date, datetime
 from typing import TypedDict, Unpack, assert_never
 
 from ..shared import Sealed, Value
+from ._commands import SYSTEM_ACTOR
 from ._events import (
+    AgreementAmended,
     AgreementEstablished,
     AnyEvent,
     BarrierResolved,
@@ -44,6 +46,7 @@ from ._values import (
     Preconditions,
     Programme,
     Route,
+    Signatory,
     Step,
     Training,
 )
@@ -55,6 +58,7 @@ class Agreement(Value):
     placements: tuple[PlannedPlacement, ...]
     training: tuple[Training, ...]
     budget_eur: int
+    signed_by: tuple[Signatory, ...] = ()
 
 
 class Candidate(Value):
@@ -70,6 +74,8 @@ class Placement(Value):
     name: str
     hours_per_week: int
     started_at: datetime
+    deviates: bool = False
+    """It differs from the agreement (the event holds the sealed reason)."""
 
 
 class Evaluation(Value):
@@ -96,7 +102,8 @@ class RegularJob(Value):
     contract_hours_per_week: int
     start_date: date
     wage_cost_subsidy_pct: int | None
-    benefit_ended: bool
+    benefit_ended: bool | None
+    work_study: bool = False
 
 
 class Trajectory(Value):
@@ -105,7 +112,12 @@ class Trajectory(Value):
     trajectory_id: str
     version: int
     started_at: datetime
+    """When the trajectory took effect (its first event's effective time)."""
     updated_at: datetime
+    """When its last event was recorded."""
+    effective_through: datetime | None = None
+    """The latest time a command's events took effect: a later command cannot take effect
+    before it (the timers' own events do not count: they follow what was recorded)."""
     route: Route
     programme: Programme
     coach_id: str
@@ -119,6 +131,10 @@ class Trajectory(Value):
     learning_started_at: datetime | None = None
     learning_ends_at: datetime | None = None
     learning_weeks: int = 0
+    """The learning period's planned length, extensions included."""
+    agreed_weeks: int = 0
+    """Its length by the plan: the agreement's weeks, or those learning started with before
+    an agreement (small-scale growth)."""
     learning_ended: bool = False
     benefits_retained: bool = False
     next_evaluation_at: datetime | None = None
@@ -143,7 +159,7 @@ class Trajectory(Value):
     def step(self) -> Step:
         if self.closed_at is not None:
             return Step.CLOSED
-        if self.regular_job is not None or self.learning_ended:
+        if self.placed or self.learning_ended:
             return Step.OUTCOME
         if self.learning_started_at is not None:
             return Step.LEARNING_IN
@@ -152,6 +168,11 @@ class Trajectory(Value):
         if self.preconditions is not None:
             return Step.POSSIBILITIES_MAPPED
         return Step.FUTURE_JOB_IN_VIEW
+
+    @property
+    def placed(self) -> bool:
+        """A regular job that ends learning (a work-study job goes alongside it)."""
+        return self.regular_job is not None and not self.regular_job.work_study
 
     @property
     def closed(self) -> bool:
@@ -163,7 +184,7 @@ class Trajectory(Value):
         return (
             self.learning_started_at is not None
             and not self.learning_ended
-            and self.regular_job is None
+            and not self.placed
             and not self.closed
         )
 
@@ -182,8 +203,9 @@ def evolve(state: Trajectory | None, event: AnyEvent) -> Trajectory:
         return Trajectory(
             trajectory_id=event.trajectory_id,
             version=event.version,
-            started_at=event.occurred_at,
+            started_at=event.at,
             updated_at=event.occurred_at,
+            effective_through=event.at,
             route=event.route,
             programme=event.programme,
             coach_id=event.coach_id,
@@ -212,6 +234,7 @@ class TrajectoryChanges(TypedDict, total=False):
     learning_started_at: datetime | None
     learning_ends_at: datetime | None
     learning_weeks: int
+    agreed_weeks: int
     learning_ended: bool
     benefits_retained: bool
     next_evaluation_at: datetime | None
@@ -229,16 +252,30 @@ class TrajectoryChanges(TypedDict, total=False):
     closure_reason: ClosedBecause | None
     outcome_type: OutcomeType | None
     lasting_placement: bool | None
+    effective_through: datetime | None
+
+
+def end_with(s: Trajectory, agreed_weeks: int) -> datetime | None:
+    """Where the end of learning lies once the plan's length becomes `agreed_weeks` (None:
+    learning has not started, so there is no end yet)."""
+    if s.learning_ends_at is None:
+        return None
+    return s.learning_ends_at + s.programme.week * (agreed_weeks - s.agreed_weeks)
 
 
 def _next(s: Trajectory, e: Event, **changes: Unpack[TrajectoryChanges]) -> Trajectory:
-    """`s` after `e`: the changed fields, and the version and time every event moves."""
-    return s.model_copy(update={**changes, "version": e.version, "updated_at": e.occurred_at})
+    """`s` after `e`: the changed fields, and the version and times every event moves."""
+    moved: dict[str, object] = {"version": e.version, "updated_at": e.occurred_at}
+    if e.actor != SYSTEM_ACTOR:
+        # A timer's event takes effect when it fell due, which may lie before what a coach
+        # recorded last; only the coach's own commands keep the stream in order.
+        moved["effective_through"] = max(e.at, s.effective_through or e.at)
+    return s.model_copy(update={**changes, **moved})
 
 
 def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
     # One branch per event type: a type without one reaches assert_never, and mypy fails.
-    at = e.occurred_at
+    at = e.at
     match e:
         case PossibilitiesMapped():
             return _next(s, e, profile_skills=e.profile_skills, preconditions=e.preconditions)
@@ -252,8 +289,30 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                     placements=e.placements,
                     training=e.training,
                     budget_eur=e.budget_eur,
+                    signed_by=e.signed_by,
                 ),
-                learning_weeks=e.duration_weeks,
+                # Learning may have started before the agreement (small-scale growth).
+                learning_weeks=s.learning_weeks - s.agreed_weeks + e.duration_weeks,
+                agreed_weeks=e.duration_weeks,
+                learning_ends_at=end_with(s, e.duration_weeks),
+            )
+        case AgreementAmended():
+            agreement = Agreement(
+                commitment=e.commitment,
+                duration_weeks=e.duration_weeks,
+                placements=e.placements,
+                training=e.training,
+                budget_eur=e.budget_eur,
+                signed_by=e.signed_by,
+            )
+            weeks = s.learning_weeks - s.agreed_weeks + e.duration_weeks
+            return _next(
+                s,
+                e,
+                agreement=agreement,
+                learning_weeks=weeks,
+                agreed_weeks=e.duration_weeks,
+                learning_ends_at=e.ends_at,
             )
         case CandidateMatched():
             return _next(
@@ -273,12 +332,18 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 e,
                 learning_started_at=at,
                 learning_ends_at=e.ends_at,
+                learning_weeks=s.learning_weeks if s.agreement else e.duration_weeks or 0,
+                agreed_weeks=s.agreed_weeks if s.agreement else e.duration_weeks or 0,
                 benefits_retained=e.benefits_retained,
                 next_evaluation_at=e.first_evaluation_at,
             )
         case PlacementStarted():
             placement = Placement(
-                number=e.number, name=e.name, hours_per_week=e.hours_per_week, started_at=at
+                number=e.number,
+                name=e.name,
+                hours_per_week=e.hours_per_week,
+                started_at=at,
+                deviates=e.deviation is not None,
             )
             return _next(s, e, placements=(*s.placements, placement))
         case EvaluationDue():
@@ -348,7 +413,10 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 start_date=e.start_date,
                 wage_cost_subsidy_pct=e.wage_cost_subsidy_pct,
                 benefit_ended=e.benefit_ended,
+                work_study=e.work_study,
             )
+            if e.work_study:  # learning goes on alongside it: its timers too
+                return _next(s, e, regular_job=job, employer_id=e.employer_id)
             return _next(
                 s,
                 e,

@@ -27,6 +27,8 @@ def reach_deadline(
         raise WrongStep(f"no {c.deadline} deadline is due at {coach_time(c.due_at)}")
     if c.due_at > now:
         raise WrongStep(f"the {c.deadline} deadline is not due before {coach_time(c.due_at)}")
+    if rules.method_as_written and c.due_at < now:
+        emit.effective_at = c.due_at  # what a timer decides took effect when it fell due
     if c.deadline is DeadlineKind.EVALUATION:
         every = s.programme.week * s.programme.evaluation_every_weeks
         # An evaluation held in the half interval before the due date is that evaluation.

@@ -19,6 +19,18 @@ class Route(StrEnum):
     WORK_TO_WORK = "work-to-work"  # Van Werk naar Werk
     WERKFIT = "werkfit"
 
+    @property
+    def has_group_intake(self) -> bool:
+        """Whether a match follows an information meeting and a language test (the routes
+        with a broad call for candidates: large-scale growth, the WijkLeerbedrijf)."""
+        return self in {Route.LARGE_SCALE_GROWTH, Route.WIJKLEERBEDRIJF}
+
+    @property
+    def learning_before_agreement(self) -> bool:
+        """Whether learning may start on the workplace before the agreement is signed
+        (small-scale growth: "gewoon gestart met inleren op de werkplek")."""
+        return self is Route.SMALL_SCALE_GROWTH
+
 
 class Step(StrEnum):
     """The six generic steps, plus the end of the road."""
@@ -62,6 +74,22 @@ class CalamityKind(StrEnum):
     HEALTH = "health"
     HOUSING = "housing"
     OTHER = "other"
+
+
+class PracticalStatus(StrEnum):
+    """How one practical matter stands after the conversation on practical matters."""
+
+    TO_SOLVE = "to-solve"  # speelt: a barrier to remove before or during learning
+    NO_PROBLEM = "no-problem"  # besproken, geen probleem
+    NOT_APPLICABLE = "not-applicable"  # niet van toepassing
+
+
+class Signatory(StrEnum):
+    """Who signs the learning plan (inleertraject vastgesteld, step 3)."""
+
+    EMPLOYER = "employer"  # werkgever
+    WERKBEDRIJF = "werkbedrijf"
+    TRAINING_INSTITUTE = "training-institute"  # opleider, e.g. the ROC
 
 
 class EvaluationVerdict(StrEnum):
@@ -145,6 +173,9 @@ class Programme(Value):
     evaluation_every_weeks: int = Field(default=6, ge=1, le=52)
     follow_up_after_weeks: int = Field(default=26, ge=1, le=104)
     max_learning_weeks: int = Field(default=104, ge=1, le=104)
+    """The cap on the learning period, extensions included; a supervisor can approve more."""
+    job_alongside_learning: bool = False
+    """A work-study (BBL) job can start while learning goes on (WijkLeerbedrijf, year 2)."""
 
 
 class FutureJob(Value):
@@ -175,6 +206,13 @@ class PlannedPlacement(Value):
     hours_per_week: int = Field(ge=1, le=40)
 
 
+class PracticalMatter(Value):
+    """One matter of the conversation on practical matters (gesprek over praktische zaken)."""
+
+    barrier: Barrier
+    status: PracticalStatus
+
+
 class Training(Value):
     institute: NonEmpty
     course: NonEmpty
@@ -200,6 +238,14 @@ class Rules(Value):
     one_escalation_per_missed_evaluation: bool = True
     """A missed evaluation brings the coach in once, its time in Amsterdam's; before, every
     later due date while it stayed unrecorded escalated it again, in UTC."""
+    method_as_written: bool = True
+    """The rules read against the method's source documents: a placement follows the
+    agreement or is recorded as a deviation with a reason; the agreement names who signed
+    it; a match records the information meeting and the language test where the route has
+    them, and the conversation on practical matters with every matter in it; a regular job
+    cannot start before the trajectory; the small-contract alert fires only while benefits
+    continue; a timer's events take effect when they fell due. Before, none of this was
+    checked or recorded."""
 
 
 CURRENT_RULES = Rules()

@@ -54,23 +54,50 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """A trajectory's state at a moment, and the events recorded later that cannot be read
+    (they may have taken effect before the moment: the state may lack them)."""
+
+    state: trajectory.Trajectory
+    unreadable_later: list[UnreadableEvent]
+
+
 async def state_as_of(
-    store: PostgresEventStore, trajectory_id: str, moment: datetime
-) -> trajectory.Trajectory:
-    """The trajectory as it was at `moment`: the fold of its events up to then."""
-    try:
-        state = trajectory.fold(await store.read(trajectory_id, until=moment))
-    except UnreadableEvent as err:
-        raise AuditError(f"{err}; the state after it is not known") from None
+    store: PostgresEventStore, trajectory_id: str, moment: datetime, *, recorded: bool = False
+) -> AsOf:
+    """The trajectory as it stood at `moment`: the fold of the events in effect by then.
+
+    An event recorded later about what took effect earlier (a job that began last Friday,
+    recorded on Monday) counts from when it took effect. `recorded`: what the store knew at
+    `moment` instead, the events recorded by then.
+
+    Raises `AuditError` if an event recorded by `moment` cannot be read.
+    """
+    events: list[trajectory.AnyEvent] = []
+    later: list[UnreadableEvent] = []
+    for record in await store.read_records(trajectory_id):
+        if recorded and record.occurred_at > moment:
+            break
+        try:
+            event = record.event()
+        except UnreadableEvent as err:
+            if record.occurred_at <= moment:
+                raise AuditError(f"{err}; the state after it is not known") from None
+            later.append(err)  # recorded later: it takes effect no later than it was recorded
+            continue
+        if event.at <= moment:
+            events.append(event)
+    state = trajectory.fold(events)
     if state is None:
         first = await store.read_records(trajectory_id)
         if not first:
             raise AuditError(f"no trajectory {trajectory_id} in the event store")
         raise AuditError(
             f"trajectory {trajectory_id} did not exist yet at {utc(moment)} "
-            f"(it started at {utc(first[0].occurred_at)})"
+            f"(it started at {utc(first[0].event().at)})"
         )
-    return state
+    return AsOf(state, later)
 
 
 @dataclass(frozen=True)

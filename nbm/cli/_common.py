@@ -15,7 +15,7 @@ import shlex
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -27,7 +27,7 @@ from temporalio.service import RPCError
 from typer.core import TyperGroup
 
 from activities.chain import UnreadableEvent
-from domain.shared import is_opaque_id
+from domain.shared import COACH_TIME_ZONE, is_opaque_id
 from nbm.logs import configure_logging
 from nbm.service import CommandUnanswered, ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
@@ -116,6 +116,11 @@ def fail(message: str) -> NoReturn:
     """Print one error line on stderr and exit 1; nothing in it can steer the terminal."""
     typer.echo(f"error: {safe_text(one_line(message))}", err=True)
     raise typer.Exit(1)
+
+
+def warn(message: str) -> None:
+    """Print one warning line on stderr; nothing in it can steer the terminal."""
+    typer.echo(f"warning: {safe_text(one_line(message))}", err=True)
 
 
 def one_line(text: str) -> str:
@@ -268,6 +273,11 @@ FIELD_OPTIONS: Mapping[str, str] = {
     "employer_id": "--employer",
     "contract_hours_per_week": "--hours",
     "wage_cost_subsidy_pct": "--wage-cost-subsidy",
+    "effective_at": "--effective",
+    "signed_by": "--signed-by",
+    "deviation": "--deviation",
+    "approved_by": "--approved-by",
+    "practical_matters": "--barrier/--no-problem/--not-applicable",
 }
 """Model fields by the option a user typed them with, so an error names the option."""
 
@@ -330,6 +340,40 @@ def _control_characters(value: Any, path: str = "") -> Iterator[str]:
     elif isinstance(value, list | tuple):
         for number, item in enumerate(value):
             yield from _control_characters(item, f"{path}.{number}")
+
+
+Effective = Annotated[
+    str | None,
+    typer.Option(
+        "--effective",
+        metavar="WHEN",
+        help="When it took effect, if not now: YYYY-MM-DD (9:00 that morning) or "
+        "YYYY-MM-DDTHH:MM, Amsterdam time. Not in the future, not before what was recorded "
+        "last; both times are kept.",
+        show_default=False,
+    ),
+]
+
+
+def parse_effective(value: str | None, *, now: datetime | None = None) -> datetime | None:
+    """`--effective`: a date (9 o'clock that morning, or now if that is still to come
+    today) or a date and time, in the coaches' time zone unless the value names one."""
+    if value is None:
+        return None
+    now = now or datetime.now(UTC)
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            morning = datetime.combine(day, time(9), tzinfo=COACH_TIME_ZONE)
+            today = now.astimezone(COACH_TIME_ZONE).date()
+            return min(morning, now) if day == today else morning
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError(
+            f"--effective: {excerpt(value)} is not a date or time; use YYYY-MM-DD or "
+            "YYYY-MM-DDTHH:MM"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=COACH_TIME_ZONE)
 
 
 def parse_date(value: str, option: str) -> date:

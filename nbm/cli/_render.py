@@ -191,6 +191,7 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
                     ),
                     ("training", _join(training)),
                     ("budget", f"EUR {a.budget_eur:,}"),
+                    ("signed by", _join([x.value for x in a.signed_by])),
                 ],
             )
         )
@@ -235,9 +236,15 @@ def _history_tables(s: trajectory.Trajectory) -> list[RenderableType]:
         found.append(
             _table(
                 "Placements (stages)",
-                ["#", "name", "hours/week", "started"],
+                ["#", "name", "hours/week", "started", "as agreed"],
                 [
-                    [str(p.number), p.name, str(p.hours_per_week), when(p.started_at)]
+                    [
+                        str(p.number),
+                        p.name,
+                        str(p.hours_per_week),
+                        when(p.started_at),
+                        "no (deviation)" if p.deviates else "yes",
+                    ]
                     for p in s.placements
                 ],
             )
@@ -276,7 +283,7 @@ def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
         small = j.contract_hours_per_week < trajectory.SMALL_CONTRACT_HOURS
         found.append(
             _section(
-                "Regular job (reguliere baan)",
+                "Work-study job (BBL-baan)" if j.work_study else "Regular job (reguliere baan)",
                 [
                     ("employer", j.employer_id),
                     (
@@ -288,7 +295,10 @@ def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
                         "wage-cost subsidy (LKS)",
                         f"{j.wage_cost_subsidy_pct}%" if j.wage_cost_subsidy_pct else "none",
                     ),
-                    ("benefit ended", _yes_no(j.benefit_ended)),
+                    (
+                        "benefit ended",
+                        "does not apply" if j.benefit_ended is None else _yes_no(j.benefit_ended),
+                    ),
                     ("follow-up due", when(s.follow_up_at)),
                     ("follow-up pending", _yes_no(s.follow_up_pending)),
                 ],

@@ -24,8 +24,12 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else PERSONAL
 
 
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
+def _yes(value: bool | None) -> str:
+    return "does not apply" if value is None else "yes" if value else "no"
+
+
+def _signed(signed_by: tuple[trajectory.Signatory, ...]) -> str:
+    return f"; signed by {', '.join(s.value for s in signed_by)}" if signed_by else ""
 
 
 def why(e: trajectory.AnyEvent) -> str:
@@ -39,13 +43,28 @@ def why(e: trajectory.AnyEvent) -> str:
         case trajectory.PossibilitiesMapped():
             return f"job guarantee possible: {_yes(e.preconditions.guarantee_possible)}"
         case trajectory.AgreementEstablished():
-            return f"{e.commitment.value}, {e.duration_weeks} weeks, budget EUR {e.budget_eur:,}"
+            return (
+                f"{e.commitment.value}, {e.duration_weeks} weeks, budget EUR {e.budget_eur:,}"
+                + _signed(e.signed_by)
+            )
+        case trajectory.AgreementAmended():
+            return (
+                f"amended: {e.commitment.value}, {e.duration_weeks} weeks, budget EUR "
+                f"{e.budget_eur:,}{_signed(e.signed_by)}: {_text(e.reason)}"
+            )
         case trajectory.CandidateMatched():
-            return f"candidate {e.candidate_ref}; identity {PERSONAL}"
+            meeting = "; information meeting attended" if e.information_meeting_attended else ""
+            matters = (
+                f"; practical matters discussed: {len(e.practical_matters)}"
+                if e.practical_matters
+                else ""
+            )
+            return f"candidate {e.candidate_ref}; identity {PERSONAL}{meeting}{matters}"
         case trajectory.LearningStarted():
             return f"until {e.ends_at.date()}; benefits retained: {_yes(e.benefits_retained)}"
         case trajectory.PlacementStarted():
-            return f"placement {e.number}: {_text(e.name)}, {e.hours_per_week} h/week"
+            deviation = f"; not as agreed: {_text(e.deviation)}" if e.deviation else ""
+            return f"placement {e.number}: {_text(e.name)}, {e.hours_per_week} h/week{deviation}"
         case trajectory.EvaluationDue():
             return f"due {utc(e.due_at)}" + (" (already evaluated)" if e.already_evaluated else "")
         case trajectory.EvaluationRecorded():
@@ -63,11 +82,16 @@ def why(e: trajectory.AnyEvent) -> str:
         case trajectory.EscalationRaised():
             return f"{e.reason.value}: {_text(e.message)}"
         case trajectory.LearningExtended():
-            return f"extended by {e.weeks} weeks: {_text(e.reason)}"
+            approved = f" (approved by {e.approved_by})" if e.approved_by else ""
+            return f"extended by {e.weeks} weeks{approved}: {_text(e.reason)}"
         case trajectory.ProposedToOtherEmployer():
             return f"to {e.employer_id}: {_text(e.reason)}"
         case trajectory.RegularJobStarted():
-            return f"at {e.employer_id}, {e.contract_hours_per_week} h/week from {e.start_date}"
+            kind = "work-study (BBL) job " if e.work_study else ""
+            return (
+                f"{kind}at {e.employer_id}, {e.contract_hours_per_week} h/week from "
+                f"{e.start_date}; benefit ended: {_yes(e.benefit_ended)}"
+            )
         case trajectory.FollowUpRecorded():
             return (
                 f"still employed: {_yes(e.still_employed)}; benefit ended: {_yes(e.benefit_ended)}"
@@ -85,6 +109,7 @@ def history_rows(events: list[trajectory.AnyEvent]) -> list[dict[str, Any]]:
         {
             "version": e.version,
             "occurred_at": e.occurred_at.astimezone(UTC).isoformat(),
+            "effective_at": e.at.astimezone(UTC).isoformat(),
             "actor": e.actor,
             "type": e.type,
             "why": why(e),

@@ -43,6 +43,7 @@ def map_and_match(cli: Cli, tid: str) -> None:
         "trajectory", "match", tid, "--name", f.CANDIDATE_NAME,
         "--bsn", f.CANDIDATE_BSN, "--skill", "care", "--motivation-passed",
         "--language-level", "A2", "--barrier", "childcare", "--barrier", "mobility",
+        "--other-matters", "no-problem", "--information-meeting",
     )  # fmt: skip
 
 
@@ -51,7 +52,8 @@ def agree_and_learn(cli: Cli, tid: str, *extra: str) -> None:
         "trajectory", "establish-agreement", tid, "--commitment", "job-guarantee",
         "--weeks", "24", "--placement", "introduction:4:16", "--placement", "ADL internship:20:16",
         "--training", "ROC Flevoland:mbo 2 Helpende", "--training", "Taalhuis:NT2:employer",
-        "--budget", "5000", *extra,
+        "--budget", "5000", "--signed-by", "employer", "--signed-by", "werkbedrijf",
+        "--signed-by", "training-institute", *extra,
     )  # fmt: skip
     cli.ok("trajectory", "start-learning", tid)
 

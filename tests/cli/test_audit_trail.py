@@ -111,6 +111,7 @@ async def test_history_says_who_did_what_when_and_why_without_personal_data(
     assert rows[-1] == {
         "version": len(events),
         "occurred_at": "2026-03-02T09:00:00+00:00",
+        "effective_at": "2026-03-02T09:00:00+00:00",
         "actor": "coach-bert",
         "type": "TrajectoryClosed",
         "why": "moved-away (neutral): to Zwolle",
@@ -132,7 +133,7 @@ async def test_as_of_a_date_is_the_fold_up_to_the_end_of_that_day(
     assert len(data["state"]["calamities"]) == 1 and data["state"]["learning_weeks"] == 52
 
     out = ok(["audit", "as-of", TID, "2026-02-16T08:59:59"], env)
-    assert "As of 2026-02-16 08:59:59 UTC: version 5" in out
+    assert "As in effect at 2026-02-16 08:59:59 UTC: version 5" in out
     assert f.CANDIDATE_NAME not in out
 
     assert_user_error(

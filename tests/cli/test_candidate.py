@@ -36,7 +36,7 @@ def match(cli: Cli, tid: str) -> str:
     out = cli.ok(
         "trajectory", "match", tid, "--name", f.CANDIDATE_NAME,
         "--bsn", f.CANDIDATE_BSN, "--email", "fenna@example.nl", "--health-notes", HEALTH,
-        "--motivation-passed",
+        "--motivation-passed", "--other-matters", "no-problem",
     ).stdout  # fmt: skip
     (ref,) = re.findall(r"^candidate (cand-[0-9a-f]{12}) ", out, re.M)
     return ref

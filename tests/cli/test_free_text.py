@@ -36,6 +36,12 @@ def test_reasons_and_explanations_are_sealed_in_the_store(
     map_and_match(cli, fresh_id)
     agree_and_learn(cli, fresh_id)
     cli.ok("trajectory", "extend-learning", fresh_id, "--weeks", "2", "--reason", TYPED)
+    cli.ok("trajectory", "start-placement", fresh_id, "--name", "canteen", "--hours", "12",
+           "--deviation", TYPED)  # fmt: skip
+    cli.ok("trajectory", "amend-agreement", fresh_id, "--commitment", "intention-to-hire",
+           "--weeks", "24", "--placement", "introduction:4:16", "--budget", "5000",
+           "--signed-by", "employer", "--signed-by", "werkbedrijf",
+           "--signed-by", "training-institute", "--reason", TYPED)  # fmt: skip
     cli.ok("trajectory", "propose-other-employer", fresh_id, "--employer", "employer-b",
            "--reason", TYPED)  # fmt: skip
     cli.ok("trajectory", "end", fresh_id, "--reason", "other", "--explanation", TYPED)
@@ -46,6 +52,8 @@ def test_reasons_and_explanations_are_sealed_in_the_store(
     rows = json.loads(cli.ok("audit", "history", fresh_id, "--json").stdout)
     whys = [r["why"] for r in rows]
     assert "extended by 2 weeks: [personal data]" in whys
+    assert "placement 1: canteen, 12 h/week; not as agreed: [personal data]" in whys
+    assert any(w.startswith("amended: intention-to-hire, 24 weeks") for w in whys)
     assert f.CANDIDATE_BSN not in json.dumps(rows)
 
 

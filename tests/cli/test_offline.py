@@ -64,7 +64,7 @@ def test_every_coach_command_has_a_subcommand() -> None:
     renamed = {"match-candidate": "match", "end-trajectory": "end"}
     union = typing.get_args(trajectory.CoachCommand)[0]
     kinds = {cls.model_fields["kind"].default for cls in typing.get_args(union)}
-    assert len(kinds) == 15
+    assert len(kinds) == 16
     kinds = {renamed.get(k, k) for k in kinds}
     assert kinds <= names
 
@@ -135,10 +135,10 @@ def test_a_bad_bsn_is_refused_without_echoing_it(offline_env: dict[str, str | No
 def test_a_bad_placement_is_one_line(offline_env: dict[str, str | None]) -> None:
     args = [
         "trajectory", "establish-agreement", "traj-1", "--commitment", "job-guarantee",
-        "--weeks", "12", "--placement", "intro:4", "--budget", "5000",
+        "--weeks", "12", "--placement", "intro:4", "--budget", "5000", "--signed-by", "employer",
     ]  # fmt: skip
     assert_user_error(invoke(args, offline_env), "--placement", "NAME:WEEKS:HOURS")
-    args[-3] = "intro:4:60"
+    args[-5] = "intro:4:60"
     assert_user_error(invoke(args, offline_env), "--placement hours_per_week")
 
 

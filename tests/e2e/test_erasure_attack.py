@@ -46,7 +46,7 @@ def matched(data_dir: Path) -> str:
         "--learning-location", "on site")  # fmt: skip
     out = nbm(data_dir, "trajectory", "match", tid,
         "--name", f.CANDIDATE_NAME, "--bsn", f.CANDIDATE_BSN, "--health-notes", "knieklachten",
-        "--motivation-passed")  # fmt: skip
+        "--motivation-passed", "--other-matters", "no-problem")  # fmt: skip
     (ref,) = re.findall(r"^candidate (cand-[0-9a-f]{12}) ", out, re.M)
     return ref
 

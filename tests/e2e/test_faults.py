@@ -82,7 +82,7 @@ async def test_kill_9_of_the_worker_while_commands_flow_loses_and_doubles_nothin
             for n in range(COMMANDS_EACH):
                 command = trajectory.StartPlacement(
                     actor=f.COACH, request_id=f"req-{tid}-{n}", name=f"placement {n}",
-                    hours_per_week=16,
+                    hours_per_week=16, deviation="not in the plan",
                 )  # fmt: skip
                 answered.append(await send_until_answered(client, tid, command, attempts))
                 if len(answered) >= 10:
@@ -129,8 +129,9 @@ async def test_kill_9_of_the_worker_while_commands_flow_loses_and_doubles_nothin
             await asyncio.sleep(0.5)
         # and a command after it is stored again
         after = trajectory.StartPlacement(
-            actor=f.COACH, request_id="req-after-pg", name="after", hours_per_week=16
-        )
+            actor=f.COACH, request_id="req-after-pg", name="after", hours_per_week=16,
+            deviation="not in the plan",
+        )  # fmt: skip
         await send_until_answered(client, tids[0], after, attempts)
     finally:
         assert await stack.interrupt() == 0

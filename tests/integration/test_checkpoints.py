@@ -214,7 +214,7 @@ async def test_checkpoints_before_and_after_narrow_down_the_rewritten_versions(
     earlier = await sign_checkpoint(store, private_pem(key), T0 + timedelta(days=1))
     for command in (
         f.start_learning(),
-        trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16),
+        trajectory.StartPlacement(actor=f.COACH, name="introduction", hours_per_week=16),
     ):
         await store.append(
             trajectory.decide(trajectory.fold(await store.read(b)), command, T0 + timedelta(days=2))

@@ -23,7 +23,7 @@ async def drive(env: WorkflowEnvironment, task_queue: str) -> str:
     await service.send(
         env.client,
         tid,
-        trajectory.StartPlacement(actor=f.COACH, name="orientation", hours_per_week=16),
+        trajectory.StartPlacement(actor=f.COACH, name="introduction", hours_per_week=16),
     )
     await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
     await service.send(

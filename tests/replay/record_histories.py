@@ -12,6 +12,7 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
@@ -30,19 +31,43 @@ from workflows import TrajectoryInput, TrajectoryWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 Scenario = Callable[[WorkflowEnvironment, str], Awaitable[str]]
-VERSION = "v4"
+VERSION = "v5"
 """v2: commands carry request ids, a retry answered from the workflow's own answers; v3: the
 trajectory's search attributes are upserted (patch `search-attributes-v1`); v4: the follow-up
 counts from the job's first day, and a missed evaluation escalates once (patches
-`follow-up-from-job-start`, `one-escalation-per-missed-evaluation`)."""
+`follow-up-from-job-start`, `one-escalation-per-missed-evaluation`); v5: the rules read
+against the method (patch `method-as-written`): placements as agreed or as deviations, an
+agreement amended during learning, commands dated when they took effect, timers' events
+effective when they fell due."""
 
 
 async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:
     """Every kind of command and timer, ending in a lasting placement."""
     tid, _ = await start_ready_to_learn(env, task_queue)
     coach = f.COACH
+    await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
+    now = await env.get_current_time()
     await service.send(
-        env.client, tid, trajectory.StartPlacement(actor=coach, name="intro", hours_per_week=16)
+        env.client,
+        tid,
+        trajectory.StartPlacement(
+            actor=coach,
+            name="introduction",
+            hours_per_week=16,
+            effective_at=now - timedelta(days=1),  # began the day before it was recorded
+        ),
+    )
+    terms = f.establish_agreement().model_dump(exclude={"kind"})
+    terms.update(commitment=trajectory.Commitment.INTENTION_TO_HIRE, duration_weeks=56)
+    await service.send(
+        env.client, tid, trajectory.AmendAgreement(**terms, reason="four more weeks in the plan")
+    )
+    await service.send(
+        env.client,
+        tid,
+        trajectory.StartPlacement(
+            actor=coach, name="canteen", hours_per_week=12, deviation="the ward closed"
+        ),
     )
     await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
     await service.send(

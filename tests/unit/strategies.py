@@ -42,27 +42,44 @@ map_possibilities = st.builds(
     ),
 )
 
-establish_agreement = st.builds(
-    trajectory.EstablishAgreement,
-    actor=ACTORS,
-    commitment=st.sampled_from(trajectory.Commitment),
-    duration_weeks=WEEKS,
-    placements=st.lists(
-        st.builds(
-            trajectory.PlannedPlacement,
-            name=TEXT,
-            weeks=st.integers(1, 40),
-            hours_per_week=st.integers(1, 40),
-        ),
-        min_size=1,
-        max_size=3,
-    ).map(tuple),
-    training=st.lists(
-        st.builds(trajectory.Training, institute=TEXT, course=TEXT, paid_by_employer=st.booleans()),
-        max_size=2,
-    ).map(tuple),
-    budget_eur=st.integers(0, 20_000),
+SIGNATORIES = st.sampled_from(
+    [tuple(trajectory.Signatory), tuple(trajectory.Signatory)[:2], (trajectory.Signatory.EMPLOYER,)]
 )
+"""Mostly all three; sometimes the training institute or the Werkbedrijf is missing."""
+
+
+def _agreement(cls: type[trajectory.EstablishAgreement] | type[trajectory.AmendAgreement], **kw):
+    return st.builds(
+        cls,
+        actor=ACTORS,
+        commitment=st.sampled_from(trajectory.Commitment),
+        duration_weeks=WEEKS,
+        placements=PLANNED,
+        training=st.lists(
+            st.builds(
+                trajectory.Training, institute=TEXT, course=TEXT, paid_by_employer=st.booleans()
+            ),
+            max_size=2,
+        ).map(tuple),
+        budget_eur=st.integers(0, 20_000),
+        signed_by=SIGNATORIES,
+        **kw,
+    )
+
+
+PLANNED = st.lists(
+    st.builds(
+        trajectory.PlannedPlacement,
+        name=TEXT,
+        weeks=st.integers(1, 40),
+        hours_per_week=st.sampled_from([8, 16, 24]),
+    ),
+    min_size=1,
+    max_size=3,
+).map(tuple)
+
+establish_agreement = _agreement(trajectory.EstablishAgreement)
+amend_agreement = _agreement(trajectory.AmendAgreement, reason=TEXT)
 
 match_candidate = st.sampled_from(CANDIDATE_REFS).flatmap(
     lambda ref: st.builds(
@@ -74,14 +91,29 @@ match_candidate = st.sampled_from(CANDIDATE_REFS).flatmap(
         # Mostly passed: a failed screen is one refusal, not the story of most runs.
         motivation_screen_passed=st.sampled_from([True, True, True, False]),
         language_level=st.none() | st.sampled_from(["A2", "B1"]),
-        barriers=st.lists(st.sampled_from(trajectory.Barrier), max_size=4).map(tuple),
+        barriers=st.lists(st.sampled_from(trajectory.Barrier), max_size=2).map(tuple),
+        information_meeting_attended=st.booleans(),
+        # Mostly the whole conversation; sometimes it leaves a matter out.
+        practical_matters=st.lists(st.sampled_from(trajectory.Barrier), max_size=3).map(
+            lambda solve: f.practical_matters(*solve)
+        )
+        | st.just(f.practical_matters()[1:]),
     )
 )
 
-start_learning = st.builds(trajectory.StartLearning, actor=ACTORS, benefits_retained=st.booleans())
+start_learning = st.builds(
+    trajectory.StartLearning,
+    actor=ACTORS,
+    benefits_retained=st.booleans(),
+    duration_weeks=st.none() | st.none() | WEEKS,
+)
 
 start_placement = st.builds(
-    trajectory.StartPlacement, actor=ACTORS, name=TEXT, hours_per_week=st.integers(1, 40)
+    trajectory.StartPlacement,
+    actor=ACTORS,
+    name=TEXT,
+    hours_per_week=st.sampled_from([8, 16, 24]),
+    deviation=st.none() | TEXT,
 )
 
 record_evaluation = st.builds(
@@ -105,7 +137,13 @@ resolve_barrier = st.builds(
     trajectory.ResolveBarrier, actor=ACTORS, barrier=st.sampled_from(trajectory.Barrier)
 )
 
-extend_learning = st.builds(trajectory.ExtendLearning, actor=ACTORS, weeks=WEEKS, reason=TEXT)
+extend_learning = st.builds(
+    trajectory.ExtendLearning,
+    actor=ACTORS,
+    weeks=WEEKS,
+    reason=TEXT,
+    approved_by=st.none() | st.none() | ACTORS,
+)
 
 propose_other_employer = st.builds(
     trajectory.ProposeOtherEmployer, actor=ACTORS, employer_id=EMPLOYERS, reason=TEXT
@@ -119,7 +157,8 @@ record_regular_job = st.builds(
     contract_hours_per_week=st.none() | st.integers(-1, 41),
     start_date=st.dates(date(2026, 1, 1), date(2030, 12, 31)),
     wage_cost_subsidy_pct=st.none() | st.integers(1, 99),
-    benefit_ended=st.booleans(),
+    benefit_ended=st.none() | st.booleans(),
+    work_study=st.booleans(),
 )
 
 record_follow_on_education = st.builds(
@@ -130,7 +169,7 @@ record_follow_up = st.builds(
     trajectory.RecordFollowUp,
     actor=ACTORS,
     still_employed=st.booleans(),
-    benefit_ended=st.booleans(),
+    benefit_ended=st.none() | st.booleans(),
 )
 
 end_trajectory = st.builds(
@@ -143,6 +182,7 @@ end_trajectory = st.builds(
 coach_commands = st.one_of(
     map_possibilities,
     establish_agreement,
+    amend_agreement,
     match_candidate,
     start_learning,
     start_placement,

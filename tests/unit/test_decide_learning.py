@@ -17,10 +17,14 @@ from tests.unit.story import (
     mapped,
     matched,
     ready,
+    started,
 )
 
 ORIENTATION = trajectory.StartPlacement(
-    actor=f.COACH, name="orientation internship", hours_per_week=16
+    actor=f.COACH,
+    name="orientation internship",
+    hours_per_week=16,
+    deviation="not in the plan yet",  # the factories' agreement plans introduction, ADL
 )
 EVALUATION_SUMMARY = f.sealed_text("late twice; childcare not arranged")
 EVALUATION = trajectory.RecordEvaluation(
@@ -52,10 +56,14 @@ def test_placements_are_numbered_in_order() -> None:
     story = learning().later(WEEK)
     assert story.do(ORIENTATION) == [
         trajectory.PlacementStarted(
-            **envelope(story, 6), number=1, name="orientation internship", hours_per_week=16
+            **envelope(story, 6),
+            number=1,
+            name="orientation internship",
+            hours_per_week=16,
+            deviation="not in the plan yet",
         )
     ]
-    second = story.do(ORIENTATION.model_copy(update={"name": "ADL internship"}))
+    second = story.do(ORIENTATION.model_copy(update={"name": "ADL internship", "deviation": None}))
     assert [(e.number, e.version) for e in second] == [(2, 7)]  # type: ignore[union-attr]
     assert story.trajectory.current_placement is not None
     assert story.trajectory.current_placement.name == "ADL internship"
@@ -63,8 +71,11 @@ def test_placements_are_numbered_in_order() -> None:
 
 
 def test_placement_before_an_agreement_is_refused() -> None:
+    story = started(route=trajectory.Route.LARGE_SCALE_GROWTH)
+    story.do(f.map_possibilities())
+    story.do(f.match())
     with pytest.raises(WrongStep, match="no placement before an agreement"):
-        matched().decide(ORIENTATION)
+        story.decide(ORIENTATION)
 
 
 def test_placement_before_learning_is_refused() -> None:
@@ -277,9 +288,17 @@ def test_proposing_the_same_employer_is_refused() -> None:
         learning().decide(propose(f.EMPLOYER))
 
 
-def test_proposing_another_employer_before_learning_is_refused() -> None:
-    with pytest.raises(WrongStep, match="during or after learning, not before"):
+def test_proposing_another_employer_before_a_match_is_refused() -> None:
+    with pytest.raises(WrongStep, match="match one first"):
         mapped().decide(propose())
+
+
+def test_another_employer_can_be_proposed_before_learning() -> None:
+    # The seeds: another employer is a fallback at any time, not only once learning started.
+    story = ready()
+    [proposed] = story.do(propose())
+    assert isinstance(proposed, trajectory.ProposedToOtherEmployer)
+    assert story.trajectory.employer_id == proposed.employer_id
 
 
 def test_proposing_another_employer_after_a_regular_job_is_refused() -> None:

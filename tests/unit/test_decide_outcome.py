@@ -16,6 +16,7 @@ from tests.unit.story import (
     follow_up_due,
     learning,
     learning_ended,
+    mapped,
     ready,
     started,
 )
@@ -87,13 +88,11 @@ def test_regular_job_may_come_during_learning_and_stops_its_timers() -> None:
 @pytest.mark.parametrize(
     ("hours", "benefit_ended", "message"),
     [
-        (16, True, "contract of 16 hours a week"),
-        (23, True, "contract of 23 hours a week"),
         (32, False, "contract of 32 hours a week; benefit dependence continues"),
-        (12, False, "contract of 12 hours a week; benefit dependence continues"),
+        (12, False, "contract of 12 hours a week (a small contract); benefit dependence continues"),
     ],
 )
-def test_small_contract_or_continuing_benefit_is_escalated(
+def test_a_contract_while_benefits_continue_is_escalated(
     hours: int, benefit_ended: bool, message: str
 ) -> None:
     story = learning_ended()
@@ -126,9 +125,38 @@ def test_a_second_regular_job_is_refused() -> None:
         employed().decide(f.regular_job())
 
 
-def test_regular_job_before_learning_is_refused() -> None:
-    with pytest.raises(WrongStep, match="follows the learning period, which has not started"):
-        ready().decide(f.regular_job())
+@pytest.mark.parametrize("benefit_ended", [True, None])
+def test_no_small_contract_alert_once_benefits_end_or_when_there_were_none(
+    benefit_ended: bool | None,
+) -> None:
+    # The seeds: the alert is about benefit dependence; a 16-hour job that ends the benefit,
+    # or one for someone who had none, is no concern of it.
+    events = learning_ended().do(f.regular_job(16, benefit_ended=benefit_ended))
+    assert [type(e) for e in events] == [trajectory.RegularJobStarted]
+
+
+def test_the_old_small_contract_rule_decides_what_it_decided() -> None:
+    # A trajectory from before the change replays its history with the old rule.
+    old = trajectory.Rules(method_as_written=False)
+    story = learning_ended()
+    events = trajectory.decide(story.state, f.regular_job(16), story.now, old)
+    assert [type(e) for e in events] == [trajectory.RegularJobStarted, trajectory.EscalationRaised]
+
+
+def test_a_regular_job_without_learning_is_recorded_with_its_hours() -> None:
+    # Someone who finds other work before learning starts: a job, not a closure without hours.
+    story = ready()
+    [job] = story.do(f.regular_job(28))
+    assert isinstance(job, trajectory.RegularJobStarted) and job.contract_hours_per_week == 28
+    assert story.trajectory.step is trajectory.Step.OUTCOME
+    assert [d.kind for d in trajectory.deadlines(story.state)] == [
+        trajectory.DeadlineKind.FOLLOW_UP
+    ]
+
+
+def test_a_regular_job_before_a_match_is_refused() -> None:
+    with pytest.raises(WrongStep, match="match a candidate first"):
+        mapped().decide(f.regular_job())
 
 
 # --- the follow-up: a lasting placement? --------------------------------------------------

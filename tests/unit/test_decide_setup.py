@@ -19,7 +19,6 @@ from tests.unit.story import (
     envelope,
     learning,
     mapped,
-    matched,
     ready,
     started,
 )
@@ -173,6 +172,7 @@ def test_agreement_emits_agreement_established() -> None:
             placements=command.placements,
             training=command.training,
             budget_eur=5000,
+            signed_by=tuple(trajectory.Signatory),
         )
     ]
     assert story.trajectory.learning_weeks == 26
@@ -213,8 +213,8 @@ def test_placements_filling_the_duration_exactly_are_accepted() -> None:
     assert mapped().decide(f.establish_agreement(weeks=4))
 
 
-def test_agreement_cannot_change_after_learning_started() -> None:
-    with pytest.raises(WrongStep, match="learning period has started; the agreement"):
+def test_agreement_is_amended_not_established_again_after_learning_started() -> None:
+    with pytest.raises(WrongStep, match="learning period has started; adjust the agreement"):
         learning().decide(f.establish_agreement())
 
 
@@ -233,7 +233,7 @@ def test_match_emits_candidate_matched_without_duplicate_barriers() -> None:
         trajectory.Barrier.DEBTS,
         trajectory.Barrier.CHILDCARE,
     )
-    command = f.match(barriers=barriers)
+    command = f.match(barriers=barriers, practical_matters=f.practical_matters(*barriers))
     assert story.do(command) == [
         trajectory.CandidateMatched(
             **envelope(story, 3),
@@ -242,6 +242,8 @@ def test_match_emits_candidate_matched_without_duplicate_barriers() -> None:
             skills=("care",),
             language_level="A2",
             barriers=(trajectory.Barrier.CHILDCARE, trajectory.Barrier.DEBTS),
+            information_meeting_attended=True,
+            practical_matters=tuple(sorted(command.practical_matters, key=lambda m: m.barrier)),
         )
     ]
     assert story.trajectory.open_barriers == (
@@ -284,8 +286,11 @@ def test_start_learning_emits_learning_started_with_its_deadlines() -> None:
 
 
 def test_learning_without_agreement_is_refused() -> None:
+    story = started(route=trajectory.Route.LARGE_SCALE_GROWTH)
+    story.do(f.map_possibilities())
+    story.do(f.match())
     with pytest.raises(WrongStep, match="no learning before an agreement"):
-        matched().decide(f.start_learning())
+        story.decide(f.start_learning())
 
 
 def test_learning_without_match_is_refused() -> None:

@@ -7,7 +7,7 @@ import pytest
 from domain import trajectory
 from domain.shared import DomainError, RuleViolation, WrongStep
 from tests import factories as f
-from tests.unit.story import TID, Story, closed, learning, matched
+from tests.unit.story import TID, Story, agreed, closed, learning, matched
 
 
 def test_error_types_by_code() -> None:
@@ -31,7 +31,7 @@ def test_an_error_keeps_its_message_for_people() -> None:
 @pytest.mark.parametrize(
     ("story", "command", "error"),
     [
-        (matched, f.start_learning(), WrongStep),
+        (agreed, f.start_learning(), WrongStep),
         (matched, f.match(motivation_screen_passed=False), RuleViolation),
         (closed, f.map_possibilities(), trajectory.TrajectoryClosedError),
     ],

@@ -18,6 +18,8 @@ def every_event_type() -> list[trajectory.AnyEvent]:
     """Two stories that, between them, emit every event type there is."""
     long = learning_ended(weeks=12)
     long.do(trajectory.ExtendLearning(actor=f.COACH, weeks=8, reason="needs more practice"))
+    terms = f.establish_agreement(weeks=12).model_dump(exclude={"kind"})
+    long.do(trajectory.AmendAgreement(**terms, reason="the guarantee became an intention"))
     long.do(trajectory.StartPlacement(actor=f.COACH, name="ADL internship", hours_per_week=16))
     long.do(trajectory.RecordCalamity(actor=f.COACH, calamity_kind=trajectory.CalamityKind.HOUSING))
     long.do(trajectory.ResolveCalamity(actor=f.COACH, number=1))
@@ -44,7 +46,7 @@ EVENTS = every_event_type()
 
 def test_the_stories_cover_every_event_type() -> None:
     assert {e.type for e in EVENTS} == trajectory.EVENT_TYPES
-    assert len(trajectory.EVENT_TYPES) == 20
+    assert len(trajectory.EVENT_TYPES) == 21
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.version}-{e.type}")

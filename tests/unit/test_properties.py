@@ -34,7 +34,14 @@ def fixed_run() -> str:
     personal = Sealed(key_id=f.CANDIDATE_REF, nonce="AAAAAAAAAAAAAAAA", ciphertext="AAAA")
     finances = trajectory.CalamityKind.FINANCES
     script: s.Script = [
-        (week, f.match(personal=personal, barriers=barriers)),
+        (
+            week,
+            f.match(
+                personal=personal,
+                barriers=barriers,
+                practical_matters=f.practical_matters(*barriers),
+            ),
+        ),
         (week, f.start_learning()),
         (week, trajectory.RecordCalamity(actor=f.COACH, calamity_kind=finances)),
         (week, trajectory.ResolveBarrier(actor=f.COACH, barrier=b.MOBILITY)),

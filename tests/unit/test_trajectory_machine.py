@@ -114,8 +114,8 @@ class TrajectoryMachine(RuleBasedStateMachine):
         if isinstance(command, trajectory.RecordCalamity):
             assert reasons == [trajectory.EscalationReason.CALAMITY]
         if isinstance(command, trajectory.RecordRegularJob):
-            small = (command.contract_hours_per_week or 0) < trajectory.SMALL_CONTRACT_HOURS
-            expected = small or not command.benefit_ended
+            # Only while the benefit continues; not when it ends, nor when there was none.
+            expected = command.benefit_ended is False
             assert reasons == ([trajectory.EscalationReason.SMALL_CONTRACT] if expected else [])
 
     # --- rules ----------------------------------------------------------------------------

@@ -146,13 +146,16 @@ def test_invalid_bsn_message_says_what_is_wrong() -> None:
 
 
 def test_programme_catalogue() -> None:
-    assert set(trajectory.PROGRAMMES) == {"standard", "werkfit", "demo"}
+    assert set(trajectory.PROGRAMMES) == {"standard", "werkfit", "wijkleerbedrijf", "demo"}
+    assert trajectory.programme("wijkleerbedrijf").job_alongside_learning
     assert trajectory.programme("werkfit").max_learning_weeks == 26
     assert trajectory.programme("demo").week == timedelta(seconds=10)
 
 
 def test_unknown_programme_names_the_known_ones() -> None:
-    with pytest.raises(KeyError, match="unknown programme 'nope'; known: demo, standard, werkfit"):
+    with pytest.raises(
+        KeyError, match="unknown programme 'nope'; known: demo, standard, werkfit, wijkleerbedrijf"
+    ):
         trajectory.programme("nope")
 
 

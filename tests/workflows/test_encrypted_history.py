@@ -120,7 +120,7 @@ async def test_a_trajectory_stores_only_encrypted_payloads(
     await service.send(
         ts_env.client,
         tid,
-        trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16),
+        trajectory.StartPlacement(actor=f.COACH, name="introduction", hours_per_week=16),
     )
     await advance_to(ts_env, tid, trajectory.DeadlineKind.EVALUATION)
     await service.send(ts_env.client, tid, f.regular_job())
@@ -145,7 +145,7 @@ async def test_a_refused_update_reaches_a_reader_without_the_key_only_encrypted(
     start = f.start(now)
     await service.start_trajectory(ts_env.client, task_queue, start, now=now)
     raw = (await raw_client(ts_env)).get_workflow_handle(start.trajectory_id)
-    command = trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16)
+    command = trajectory.StartPlacement(actor=f.COACH, name="introduction", hours_per_week=16)
 
     with pytest.raises(WorkflowUpdateFailedError) as err:
         await raw.execute_update(TrajectoryWorkflow.execute, CoachRequest(command=command))

@@ -33,7 +33,7 @@ async def test_two_year_small_scale_growth_from_forecast_to_lasting_job(
     await service.send(client, tid, f.establish_agreement(weeks=96))
     await service.send(client, tid, f.start_learning())
     await service.send(
-        client, tid, trajectory.StartPlacement(actor=COACH, name="orientation", hours_per_week=16)
+        client, tid, trajectory.StartPlacement(actor=COACH, name="introduction", hours_per_week=16)
     )
 
     state = await service.state(client, tid)
@@ -58,7 +58,12 @@ async def test_two_year_small_scale_growth_from_forecast_to_lasting_job(
             await service.send(
                 client,
                 tid,
-                trajectory.StartPlacement(actor=COACH, name="BBL job", hours_per_week=32),
+                trajectory.StartPlacement(
+                    actor=COACH,
+                    name="ADL internship",
+                    hours_per_week=32,
+                    deviation="more hours in year two",
+                ),
             )
             await service.send(
                 client,

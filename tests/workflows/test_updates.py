@@ -45,7 +45,7 @@ async def refused_update_leaves_history_untouched(
         await service.send(
             env.client,
             tid,
-            trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=16),
+            trajectory.StartPlacement(actor=f.COACH, name="introduction", hours_per_week=16),
         )
     assert err.value.code == "wrong-step"
     with pytest.raises(service.CommandRefused, match="map the possibilities first"):

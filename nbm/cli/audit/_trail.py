@@ -29,7 +29,18 @@ from activities.checkpoints import (
 from nbm import audit
 from nbm.settings import Settings, load_settings
 
-from .._common import AsJson, CliError, TrajectoryId, console, excerpt, fail, print_json, run
+from .._common import (
+    AsJson,
+    CliError,
+    TrajectoryId,
+    console,
+    excerpt,
+    fail,
+    option,
+    print_json,
+    run,
+    warn,
+)
 from .._db import Role, run_db, run_store
 from .._render import state_json, state_view
 from .._timeline import history_rows
@@ -54,12 +65,14 @@ def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
         _fail_on_unreadable(read)
         return
     table = Table(show_edge=False)
-    for column in ("#", "occurred at (UTC)", "actor", "event"):
+    for column in ("#", "recorded (UTC)", "actor", "event"):
         table.add_column(column, no_wrap=True)  # the why wraps; the facts stay on one line
     table.add_column("why")
     for e, row in zip(found, rows, strict=True):
         at = e.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-        table.add_row(str(e.version), at, Text(e.actor), e.type, Text(row["why"]))
+        # Both times when they differ: when it was recorded, and when it took effect.
+        took = f"took effect {audit.utc(e.at)}; " if e.at != e.occurred_at else ""
+        table.add_row(str(e.version), at, Text(e.actor), e.type, Text(took + row["why"]))
     console().print(table)
     _fail_on_unreadable(read)
 
@@ -89,15 +102,30 @@ def as_of(
     moment: Annotated[
         str, typer.Argument(metavar="DATE", help="ISO date (end of that day, UTC) or datetime.")
     ],
+    recorded: Annotated[
+        bool,
+        option(
+            "What was recorded by DATE, instead of what had taken effect by then.", "--recorded"
+        ),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """The trajectory exactly as it stood at DATE, folded from the events (stand op datum)."""
+    """The trajectory exactly as it stood at DATE, folded from the events (stand op datum).
+
+    By default an event counts from when it took effect, also when it was recorded later.
+    """
     until = parse_moment(moment)
-    state = run_store(lambda store, _: audit.state_as_of(store, trajectory_id, until))
+    found = run_store(
+        lambda store, _: audit.state_as_of(store, trajectory_id, until, recorded=recorded)
+    )
+    state = found.state
+    for err in found.unreadable_later:
+        warn(f"{err}; recorded after {audit.utc(until)}, it may have taken effect before")
+    view = "recorded by" if recorded else "in effect at"
     if as_json:
-        print_json({"as_of": until.isoformat(), "state": state_json(state)})
+        print_json({"as_of": until.isoformat(), "view": view, "state": state_json(state)})
         return
-    console().print(Text(f"As of {audit.utc(until)}: version {state.version}", style="bold"))
+    console().print(Text(f"As {view} {audit.utc(until)}: version {state.version}", style="bold"))
     console().print(state_view(state))
 
 

@@ -5,7 +5,7 @@ The match, with the candidate's personal data, is in `_match`; sending is in `_s
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,6 +15,7 @@ from domain.shared import FreeText, Sealed
 from .._common import (
     AsJson,
     CliError,
+    Effective,
     RequestId,
     TrajectoryId,
     actor,
@@ -23,6 +24,7 @@ from .._common import (
     new_request,
     option,
     parse_date,
+    parse_effective,
 )
 from ._send import send, send_with_free_text, send_with_summary
 
@@ -65,11 +67,12 @@ def map_possibilities(
     ],
     learning_location: Annotated[str, option("Where the candidate learns.")],
     training_institute: Annotated[str | None, option("The training institute, if any.")] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Map the candidate profile and preconditions (mogelijkheden in kaart, step 2)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     preconditions = {
         "employer_role": employer_role,
         "werkbedrijf_role": werkbedrijf_role,
@@ -81,48 +84,121 @@ def map_possibilities(
         trajectory.MapPossibilities,
         actor=actor(ctx),
         request_id=rid,
+        effective_at=at,
         profile_skills=tuple(profile_skill),
         preconditions=preconditions,
     )
     send(trajectory_id, command, as_json)
 
 
+CommitmentOption = Annotated[trajectory.Commitment, option("The employer's commitment.")]
+WeeksOption = Annotated[int, option("Length of the learning period in weeks.")]
+PlacementOption = Annotated[
+    list[str],
+    option("A planned placement (stage) NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat)."),
+]
+BudgetOption = Annotated[int, option("The budget in whole euros (participation budget).")]
+SignedByOption = Annotated[
+    list[trajectory.Signatory],
+    option(
+        "Who signed the plan (repeat): employer and werkbedrijf, and training-institute "
+        "when there is training or a training institute."
+    ),
+]
+TrainingOption = Annotated[
+    list[str] | None,
+    option("Training INSTITUTE:COURSE, or INSTITUTE:COURSE:employer if the employer pays."),
+]
+PaidByEmployerOption = Annotated[
+    bool, option("The employer pays all the training given.", "--training-paid-by-employer")
+]
+
+
+def agreement_terms(
+    commitment: trajectory.Commitment,
+    weeks: int,
+    placement: list[str],
+    budget: int,
+    signed_by: list[trajectory.Signatory],
+    training: list[str] | None,
+    training_paid_by_employer: bool,
+) -> dict[str, Any]:
+    """The fields of an agreement, established or amended, from the options."""
+    return {
+        "commitment": commitment,
+        "duration_weeks": weeks,
+        "placements": tuple(parse_placement(p) for p in placement),
+        "training": tuple(
+            parse_training(t, paid_by_employer=training_paid_by_employer) for t in training or ()
+        ),
+        "budget_eur": budget,
+        "signed_by": tuple(signed_by),
+    }
+
+
 @app.command("establish-agreement")
 def establish_agreement(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    commitment: Annotated[trajectory.Commitment, option("The employer's commitment.")],
-    weeks: Annotated[int, option("Length of the learning period in weeks.")],
-    placement: Annotated[
-        list[str],
-        option("A planned placement (stage) NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat)."),
-    ],
-    budget: Annotated[int, option("The budget in whole euros (participation budget).")],
-    training: Annotated[
-        list[str] | None,
-        option("Training INSTITUTE:COURSE, or INSTITUTE:COURSE:employer if the employer pays."),
-    ] = None,
-    training_paid_by_employer: Annotated[
-        bool, option("The employer pays all the training given.", "--training-paid-by-employer")
-    ] = False,
+    commitment: CommitmentOption,
+    weeks: WeeksOption,
+    placement: PlacementOption,
+    budget: BudgetOption,
+    signed_by: SignedByOption,
+    training: TrainingOption = None,
+    training_paid_by_employer: PaidByEmployerOption = False,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record the signed learning plan and commitment (inleertraject vastgesteld, step 3)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
+    terms = agreement_terms(
+        commitment, weeks, placement, budget, signed_by, training, training_paid_by_employer
+    )
     command = build(
-        trajectory.EstablishAgreement,
-        actor=actor(ctx),
-        request_id=rid,
-        commitment=commitment,
-        duration_weeks=weeks,
-        placements=tuple(parse_placement(p) for p in placement),
-        training=tuple(
-            parse_training(t, paid_by_employer=training_paid_by_employer) for t in training or ()
-        ),
-        budget_eur=budget,
+        trajectory.EstablishAgreement, actor=actor(ctx), request_id=rid, effective_at=at, **terms
     )
     send(trajectory_id, command, as_json)
+
+
+@app.command("amend-agreement")
+def amend_agreement(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    commitment: CommitmentOption,
+    weeks: WeeksOption,
+    placement: PlacementOption,
+    budget: BudgetOption,
+    signed_by: SignedByOption,
+    reason: Annotated[str, option("Why the plan changes (sealed: it can be personal).")],
+    training: TrainingOption = None,
+    training_paid_by_employer: PaidByEmployerOption = False,
+    effective: Effective = None,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Adjust the learning plan during learning (bijstelling van het inleertraject).
+
+    Give the whole plan as it now stands; a longer or shorter period moves the end of
+    learning, and the history keeps who changed it and why.
+    """
+    rid, at = new_request(request_id), parse_effective(effective)
+    terms = agreement_terms(
+        commitment, weeks, placement, budget, signed_by, training, training_paid_by_employer
+    )
+
+    def with_reason(text: FreeText | None) -> trajectory.CoachCommand:
+        return build(
+            trajectory.AmendAgreement,
+            actor=actor(ctx),
+            request_id=rid,
+            effective_at=at,
+            reason=text,
+            **terms,
+        )
+
+    send_with_free_text(trajectory_id, with_reason, reason, as_json)
 
 
 @app.command("start-learning")
@@ -132,16 +208,26 @@ def start_learning(
     no_benefits: Annotated[
         bool, option("The candidate does not keep benefits while learning.", "--no-benefits")
     ] = False,
+    weeks: Annotated[
+        int | None,
+        option(
+            "Only before an agreement (small-scale growth: learning on the workplace first): "
+            "how many weeks learning is meant to last until the agreement says."
+        ),
+    ] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Start the learning period (kandidaat leert in, met behoud van uitkering; step 5)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     command = build(
         trajectory.StartLearning,
         actor=actor(ctx),
         request_id=rid,
+        effective_at=at,
         benefits_retained=not no_benefits,
+        duration_weeks=weeks,
     )
     send(trajectory_id, command, as_json)
 
@@ -150,17 +236,34 @@ def start_learning(
 def start_placement(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    name: Annotated[str, option("The placement, e.g. 'ADL internship'.")],
+    name: Annotated[str, option("The placement (stage), e.g. 'ADL internship'.")],
     hours: Annotated[int, option("Hours per week.")],
+    deviation: Annotated[
+        str | None,
+        option(
+            "Why it differs from the agreement (another stage, other hours); sealed. Without "
+            "it, a stage the agreement does not plan is refused."
+        ),
+    ] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Start the next placement of the learning period (stage, step 5)."""
-    rid = new_request(request_id)
-    command = build(
-        trajectory.StartPlacement, actor=actor(ctx), request_id=rid, name=name, hours_per_week=hours
-    )
-    send(trajectory_id, command, as_json)
+    rid, at = new_request(request_id), parse_effective(effective)
+
+    def with_deviation(text: FreeText | None) -> trajectory.CoachCommand:
+        return build(
+            trajectory.StartPlacement,
+            actor=actor(ctx),
+            request_id=rid,
+            effective_at=at,
+            name=name,
+            hours_per_week=hours,
+            deviation=text,
+        )
+
+    send_with_free_text(trajectory_id, with_deviation, deviation, as_json)
 
 
 @app.command("record-evaluation")
@@ -174,17 +277,19 @@ def record_evaluation(
     summary: Annotated[
         str | None, option("A short summary (sealed with the candidate's key).")
     ] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record an evaluation with the parties (evaluatiegesprek, step 5)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
 
     def with_summary(sealed: Sealed | None) -> trajectory.CoachCommand:
         return build(
             trajectory.RecordEvaluation,
             actor=actor(ctx),
             request_id=rid,
+            effective_at=at,
             verdict=verdict,
             employer_present=employer_present,
             summary=sealed,
@@ -201,17 +306,19 @@ def record_calamity(
     summary: Annotated[
         str | None, option("A short summary (sealed with the candidate's key).")
     ] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record a calamity that blocks learning; brings the work coach in (calamiteit)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
 
     def with_summary(sealed: Sealed | None) -> trajectory.CoachCommand:
         return build(
             trajectory.RecordCalamity,
             actor=actor(ctx),
             request_id=rid,
+            effective_at=at,
             calamity_kind=kind,
             summary=sealed,
         )
@@ -224,14 +331,21 @@ def resolve_calamity(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     number: Annotated[int, typer.Argument(help="The calamity's number (see `show`).")],
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Mark a calamity as resolved (calamiteit opgelost)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     send(
         trajectory_id,
-        build(trajectory.ResolveCalamity, actor=actor(ctx), request_id=rid, number=number),
+        build(
+            trajectory.ResolveCalamity,
+            actor=actor(ctx),
+            request_id=rid,
+            effective_at=at,
+            number=number,
+        ),
         as_json,
     )
 
@@ -241,14 +355,21 @@ def resolve_barrier(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
     barrier: Annotated[trajectory.Barrier, typer.Argument(help="The barrier that is removed.")],
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Mark a practical barrier as removed (belemmering weggenomen)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     send(
         trajectory_id,
-        build(trajectory.ResolveBarrier, actor=actor(ctx), request_id=rid, barrier=barrier),
+        build(
+            trajectory.ResolveBarrier,
+            actor=actor(ctx),
+            request_id=rid,
+            effective_at=at,
+            barrier=barrier,
+        ),
         as_json,
     )
 
@@ -259,15 +380,26 @@ def extend_learning(
     trajectory_id: TrajectoryId,
     weeks: Annotated[int, option("Extra weeks of learning.")],
     reason: Annotated[str, option("Why the candidate learns on (sealed: it can be personal).")],
+    approved_by: Annotated[
+        str | None,
+        option("The supervisor who approves learning beyond the programme's cap (their id)."),
+    ] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Extend the learning period: the candidate learns on (inleertraject verlengen)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
 
     def with_reason(text: FreeText | None) -> trajectory.CoachCommand:
         return build(
-            trajectory.ExtendLearning, actor=actor(ctx), request_id=rid, weeks=weeks, reason=text
+            trajectory.ExtendLearning,
+            actor=actor(ctx),
+            request_id=rid,
+            effective_at=at,
+            weeks=weeks,
+            reason=text,
+            approved_by=approved_by,
         )
 
     send_with_free_text(trajectory_id, with_reason, reason, as_json)
@@ -279,22 +411,48 @@ def propose_other_employer(
     trajectory_id: TrajectoryId,
     employer: Annotated[str, option("The other employer's id.")],
     reason: Annotated[str, option("Why, e.g. 'no vacancy at the intended employer' (sealed).")],
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Propose the candidate to another employer (voordragen bij andere werkgever)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
 
     def with_reason(text: FreeText | None) -> trajectory.CoachCommand:
         return build(
             trajectory.ProposeOtherEmployer,
             actor=actor(ctx),
             request_id=rid,
+            effective_at=at,
             employer_id=employer,
             reason=text,
         )
 
     send_with_free_text(trajectory_id, with_reason, reason, as_json)
+
+
+BenefitOption = Annotated[
+    bool | None,
+    option(
+        "Whether the benefit ends (required, unless --no-benefit).",
+        "--benefit-ended/--benefit-continues",
+    ),
+]
+NoBenefitOption = Annotated[
+    bool, option("The candidate had no benefit: the question does not apply.", "--no-benefit")
+]
+
+
+def benefit_answer(ended: bool | None, no_benefit: bool) -> bool | None:
+    """The benefit question answered: ended, continues, or None when it does not apply."""
+    if no_benefit and ended is not None:
+        raise CliError("give one of --benefit-ended, --benefit-continues or --no-benefit, not two")
+    if not no_benefit and ended is None:
+        raise CliError(
+            "say whether the benefit ends: --benefit-ended or --benefit-continues "
+            "(--no-benefit if the candidate had none)"
+        )
+    return None if no_benefit else ended
 
 
 @app.command("record-regular-job")
@@ -303,27 +461,37 @@ def record_regular_job(
     trajectory_id: TrajectoryId,
     employer: Annotated[str, option("The employer's id.")],
     start_date: Annotated[str, option("The contract's first day, YYYY-MM-DD.")],
-    benefit_ended: Annotated[
-        bool, option("Whether the benefit ends.", "--benefit-ended/--benefit-continues")
-    ],
     hours: Annotated[int, option("Contract hours per week (required: a small contract shows).")],
+    benefit_ended: BenefitOption = None,
+    no_benefit: NoBenefitOption = False,
     wage_cost_subsidy: Annotated[
         int | None, option("Wage-cost subsidy (loonkostensubsidie, LKS) in percent.")
     ] = None,
+    work_study: Annotated[
+        bool,
+        option(
+            "A work-study job (BBL-baan): learning goes on alongside it, where the programme "
+            "has one (WijkLeerbedrijf, year 2).",
+            "--work-study",
+        ),
+    ] = False,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record the contract with salary (reguliere baan, step 6)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     command = build(
         trajectory.RecordRegularJob,
         actor=actor(ctx),
         request_id=rid,
+        effective_at=at,
         employer_id=employer,
         contract_hours_per_week=hours,
         start_date=parse_date(start_date, "--start-date"),
         wage_cost_subsidy_pct=wage_cost_subsidy,
-        benefit_ended=benefit_ended,
+        benefit_ended=benefit_answer(benefit_ended, no_benefit),
+        work_study=work_study,
     )
     send(trajectory_id, command, as_json)
 
@@ -334,15 +502,17 @@ def record_follow_on_education(
     trajectory_id: TrajectoryId,
     institute: Annotated[str, option("The school, e.g. 'ROC Flevoland'.")],
     course: Annotated[str, option("The course, e.g. 'BBL level 3'.")],
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record follow-on education before a job (vervolgopleiding); ends the trajectory."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     command = build(
         trajectory.RecordFollowOnEducation,
         actor=actor(ctx),
         request_id=rid,
+        effective_at=at,
         institute=institute,
         course=course,
     )
@@ -356,20 +526,21 @@ def record_follow_up(
     still_employed: Annotated[
         bool, option("Whether the candidate still works there.", "--still-employed/--not-employed")
     ],
-    benefit_ended: Annotated[
-        bool, option("Whether the benefit has ended.", "--benefit-ended/--benefit-continues")
-    ],
+    benefit_ended: BenefitOption = None,
+    no_benefit: NoBenefitOption = False,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """Record the follow-up months after placement (nazorg); ends the trajectory."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     command = build(
         trajectory.RecordFollowUp,
         actor=actor(ctx),
         request_id=rid,
+        effective_at=at,
         still_employed=still_employed,
-        benefit_ended=benefit_ended,
+        benefit_ended=benefit_answer(benefit_ended, no_benefit),
     )
     send(trajectory_id, command, as_json)
 
@@ -382,17 +553,19 @@ def end(
     explanation: Annotated[
         str | None, option("Explanation (needed for 'other'; sealed: it can be personal).")
     ] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
     """End the trajectory early (traject beëindigen)."""
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
 
     def with_explanation(text: FreeText | None) -> trajectory.CoachCommand:
         return build(
             trajectory.EndTrajectory,
             actor=actor(ctx),
             request_id=rid,
+            effective_at=at,
             reason=reason,
             explanation=text,
         )

@@ -24,6 +24,7 @@ from nbm.settings import Settings
 from .._common import (
     AsJson,
     CliError,
+    Effective,
     RequestId,
     TrajectoryId,
     actor,
@@ -33,6 +34,7 @@ from .._common import (
     generated_id,
     new_request,
     parse_date,
+    parse_effective,
     print_json,
     repeat_with,
     run,
@@ -138,12 +140,17 @@ def start(
             show_default=False,
         ),
     ] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Start a trajectory towards a future job (toekomstige baan in beeld, step 1)."""
+    """Start a trajectory towards a future job (toekomstige baan in beeld, step 1).
+
+    A trajectory already under way (an existing caseload) is entered with `--effective` on
+    this and every later command: the dates it really happened, in order.
+    """
     who = actor(ctx)
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     if trajectory_id is None:
         trajectory_id = new_trajectory_id()
         repeat_with(ctx, "--id", trajectory_id)  # a repeat must start this same trajectory
@@ -164,6 +171,7 @@ def start(
         trajectory.StartTrajectory,
         actor=who,
         request_id=rid,
+        effective_at=at,
         trajectory_id=trajectory_id,
         route=route,
         programme=chosen,

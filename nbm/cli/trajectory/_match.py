@@ -25,6 +25,8 @@ from workflows import CommandResult
 from .._common import (
     FIELD_OPTIONS,
     AsJson,
+    CliError,
+    Effective,
     RequestId,
     TrajectoryId,
     actor,
@@ -33,6 +35,7 @@ from .._common import (
     generated_id,
     new_request,
     option,
+    parse_effective,
     print_json,
     repeat_with,
     run,
@@ -68,6 +71,27 @@ class _PersonalOptions(BaseModel):
     personal: PersonalData
 
 
+def practical_matters(
+    named: Mapping[trajectory.PracticalStatus, list[trajectory.Barrier]],
+    others: trajectory.PracticalStatus | None,
+) -> tuple[trajectory.PracticalMatter, ...]:
+    """The conversation on practical matters from the options: each matter once."""
+    status: dict[trajectory.Barrier, trajectory.PracticalStatus] = {}
+    for given, barriers in named.items():
+        for b in barriers:
+            if status.setdefault(b, given) is not given:
+                raise CliError(f"practical matter {b.value} is given twice, as {status[b].value} "
+                               f"and as {given.value}")  # fmt: skip
+    if others is not None:
+        for b in trajectory.Barrier:
+            status.setdefault(b, others)
+    return tuple(
+        trajectory.PracticalMatter(barrier=b, status=status[b])
+        for b in trajectory.Barrier
+        if b in status
+    )
+
+
 @app.command("match")
 def match(
     ctx: typer.Context,
@@ -88,9 +112,29 @@ def match(
         str | None, option("Another system's reference for the person (sealed, never an id).")
     ] = None,
     skill: Annotated[list[str] | None, option("A skill the candidate has (repeat).")] = None,
-    language_level: Annotated[str | None, option("Language test level, e.g. A2.")] = None,
+    language_level: Annotated[
+        str | None, option("The level the language test (taaltest) found, e.g. A2.")
+    ] = None,
+    information_meeting: Annotated[
+        bool,
+        option(
+            "The candidate took part in the information meeting (informatiebijeenkomst).",
+            "--information-meeting",
+        ),
+    ] = False,
     barrier: Annotated[
-        list[trajectory.Barrier] | None, option("A practical barrier to remove (repeat).")
+        list[trajectory.Barrier] | None,
+        option("Practical matters (praktische zaken): one to solve (repeat)."),
+    ] = None,
+    no_problem: Annotated[
+        list[trajectory.Barrier] | None, option("One discussed that is no problem (repeat).")
+    ] = None,
+    not_applicable: Annotated[
+        list[trajectory.Barrier] | None, option("One that does not apply (repeat).")
+    ] = None,
+    other_matters: Annotated[
+        trajectory.PracticalStatus | None,
+        option("How every matter not named above stands, e.g. no-problem."),
     ] = None,
     email: Annotated[str | None, option("E-mail address (personal data: sealed).")] = None,
     phone: Annotated[str | None, option("Phone number (personal data: sealed).")] = None,
@@ -102,6 +146,7 @@ def match(
     family_notes: Annotated[
         str | None, option("Notes on family matters (personal data: sealed).")
     ] = None,
+    effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
@@ -110,7 +155,7 @@ def match(
     The personal data is sealed here with the candidate's own key (made on first use), so it
     can be erased later with `nbm candidate erase`.
     """
-    rid = new_request(request_id)
+    rid, at = new_request(request_id), parse_effective(effective)
     if candidate is None:
         candidate_ref = generated_id("cand")
         repeat_with(ctx, "--candidate", candidate_ref)  # a repeat must match this same one
@@ -132,12 +177,21 @@ def match(
         trajectory.MatchCandidate,
         actor=actor(ctx),
         request_id=rid,
+        effective_at=at,
         candidate_ref=candidate_ref,
         personal=UNSEALED,
         skills=tuple(skill or ()),
         motivation_screen_passed=motivation_passed,
         language_level=language_level,
-        barriers=tuple(barrier or ()),
+        information_meeting_attended=information_meeting,
+        practical_matters=practical_matters(
+            {
+                trajectory.PracticalStatus.TO_SOLVE: barrier or [],
+                trajectory.PracticalStatus.NO_PROBLEM: no_problem or [],
+                trajectory.PracticalStatus.NOT_APPLICABLE: not_applicable or [],
+            },
+            other_matters,
+        ),
     )
 
     async def work(client: Client, config: Settings) -> CommandResult:
