@@ -196,6 +196,22 @@ class TrajectoryMachine(RuleBasedStateMachine):
     def record_follow_up(self, command: trajectory.RecordFollowUp) -> None:
         self.send(command)
 
+    @rule(command=s.amend_agreement)
+    def amend_agreement(self, command: trajectory.AmendAgreement) -> None:
+        self.send(command)
+
+    @rule(
+        command=s.coach_commands,
+        back=st.integers(-3, 24 * 14).map(lambda h: timedelta(hours=h)),
+    )
+    def a_command_dated_earlier(self, command: trajectory.CoachCommand, back: timedelta) -> None:
+        # Recorded now, dated up to two weeks back (or, a few times, hours ahead: refused).
+        dated = command.model_copy(update={"effective_at": self.now - back})
+        accepted = self.send(dated)  # type: ignore[arg-type]
+        if accepted is not None:
+            assert back >= timedelta(0)
+            assert all(e.effective_at == self.now - back for e in accepted)
+
     # One rule for both early ends: as two, they would close most runs before step 6.
     @rule(command=st.one_of(s.end_trajectory, s.record_follow_on_education))
     def it_ends_early(
@@ -255,6 +271,14 @@ class TrajectoryMachine(RuleBasedStateMachine):
     @invariant()
     def every_event_carries_its_commands_actor_and_time(self) -> None:
         assert [(e.actor, e.occurred_at) for e in self.events] == self.stamps
+
+    @invariant()
+    def no_event_takes_effect_after_it_was_recorded_and_commands_stay_in_order(self) -> None:
+        assert all(e.at <= e.occurred_at for e in self.events)
+        coach = [e.at for e in self.events if e.actor != trajectory.SYSTEM_ACTOR]
+        assert coach == sorted(coach)
+        if self.events:
+            assert all(e.at >= self.events[0].at for e in self.events)
 
     @invariant()
     def deadlines_are_sorted_and_end_with_the_trajectory(self) -> None:
