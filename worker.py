@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Sequence
 from typing import Any
 
 from temporalio.client import Client
@@ -24,14 +25,16 @@ def build_worker(
     task_queue: str,
     *,
     checkpoints: CheckpointActivities | None = None,
+    extra_workflows: Sequence[type] = (),
     **options: Any,
 ) -> Worker:
     """The worker for every trajectory workflow and its activities (`options` go to Worker).
 
-    With `checkpoints`, it also runs the scheduled signing of the event store's heads.
+    With `checkpoints`, it also runs the scheduled signing of the event store's heads;
+    `extra_workflows` are registered beside (the benchmark's no-op workflows).
     """
     registered: list[Any] = [TrajectoryEventActivities(store).append_events]
-    workflows: list[type] = [TrajectoryWorkflow]
+    workflows: list[type] = [TrajectoryWorkflow, *extra_workflows]
     if checkpoints is not None:
         registered.append(checkpoints.take_checkpoint)
         workflows.append(CheckpointWorkflow)
@@ -65,7 +68,13 @@ async def serve() -> None:
         settings.resolved_audit_signing_key(),
         settings.resolved_checkpoint_file(),
     )
-    worker = build_worker(client, store, settings.task_queue, checkpoints=checkpoints)
+    worker = build_worker(
+        client,
+        store,
+        settings.task_queue,
+        checkpoints=checkpoints,
+        max_cached_workflows=settings.workflow_cache,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

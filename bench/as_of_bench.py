@@ -37,12 +37,14 @@ def per_call(seconds: list[float]) -> str:
     return f"median {statistics.median(ms):7.2f} ms, p95 {p95:7.2f} ms"
 
 
-async def bench(commands: int, moments: int, seed: int) -> None:
+async def bench(commands: int, moments: int, seed: int) -> dict[str, float]:
     async with fresh_store() as store:
-        await run(store, commands, moments, seed)
+        return await run(store, commands, moments, seed)
 
 
-async def run(store: PostgresEventStore, commands: int, moments: int, seed: int) -> None:
+async def run(
+    store: PostgresEventStore, commands: int, moments: int, seed: int
+) -> dict[str, float]:
     events = long_trajectory(commands, trajectory_id=TID)
     started = time.perf_counter()
     await store.append(events)
@@ -105,6 +107,11 @@ async def run(store: PostgresEventStore, commands: int, moments: int, seed: int)
         f"of the parts: SELECT {total['select'] / parts:.0%}, decode "
         f"{total['decode'] / parts:.0%}, fold {total['fold'] / parts:.0%}"
     )
+    return {
+        "as_of_events": len(events),
+        "as_of_median_ms": round(statistics.median(as_of_s) * 1000, 2),
+        "as_of_select_median_ms": round(statistics.median(select_s) * 1000, 2),
+    }
 
 
 def main() -> None:

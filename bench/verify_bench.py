@@ -67,7 +67,7 @@ def best(samples: list[float]) -> str:
     return f"best {min(samples):.3f} s, median {statistics.median(samples):.3f} s"
 
 
-async def run(store: PostgresEventStore, events: int, streams: int, batch: int) -> None:
+async def run(store: PostgresEventStore, events: int, streams: int, batch: int) -> dict[str, float]:
     per_stream = events // streams
     all_streams = [stream_events(s, per_stream) for s in range(streams)]
     started = time.perf_counter()
@@ -117,11 +117,18 @@ async def run(store: PostgresEventStore, events: int, streams: int, batch: int) 
         f"raw / chains alone {rate(raw_s) / rate(chain_s):.1f}x; of verify's time, reads "
         f"{min(read_s) / min(verify_s):.0%}, chains {min(chain_s) / min(verify_s):.0%}"
     )
+    return {
+        "verify_events_per_s": round(rate(verify_s)),
+        "verify_reads_rows_per_s": round(rate(read_s)),
+        "verify_chains_events_per_s": round(rate(chain_s)),
+        "raw_sha256_chain_per_s": round(rate(raw_s)),
+        "verify_events": total,
+    }
 
 
-async def bench(events: int, streams: int, batch: int) -> None:
+async def bench(events: int, streams: int, batch: int) -> dict[str, float]:
     async with fresh_store() as store:
-        await run(store, events, streams, batch)
+        return await run(store, events, streams, batch)
 
 
 def main() -> None:

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     )
     actor: str | None = Field(default=None, alias="NBM_ACTOR")
     request_timeout: float = Field(default=30.0, gt=0, le=3600, alias="NBM_REQUEST_TIMEOUT")
+    workflow_cache: int = Field(default=2000, ge=0, le=1_000_000, alias="NBM_WORKFLOW_CACHE")
+    """How many workflows one worker keeps in memory; the others replay from their (short)
+    histories when a command comes. About 10 KB each: size it for the machine."""
     """Seconds a CLI command waits for its answer (a worker must pick it up and store it)."""
     migration_database_url: PostgresUrl | None = Field(
         default=None, alias="NBM_MIGRATION_DATABASE_URL"

@@ -1,0 +1,466 @@
+"""The core's speed and memory against the raw limits measured in the same run.
+
+A real stack, started for the run: an embedded PostgreSQL, the Temporal dev server on a
+SQLite file, and the production worker in a process of its own (`bench.bench_worker`, the
+no-op workflows of the raw limits registered beside the trajectory). The bench process is the
+clients. Each phase returns its figures and the load average at its end; `bench.run` turns
+them into `bench/results.json` and the table.
+
+Phases:
+- raw limits: no-op workflow starts (until each answers a query), no-op updates from
+  concurrent clients (rate, p50, p99), signal and completion, PostgreSQL inserts one per
+  transaction and batched;
+- trajectory starts (until each answers a query) and coach commands end to end (through the
+  worker and the PostgreSQL append), at the same concurrency as the raw updates;
+- a large city: N open trajectories with pending timers in one worker, one command each in
+  random order (most not in its cache), the worker's peak RSS, cached vs uncached p99;
+- two years on the time-skipping server: trajectories against bare timers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from activities import PostgresEventStore
+from activities.migrations import migrate_database
+from activities.schema import WORKER_ROLE
+from bench.workflows import BareTimers, NoopWorkflow
+from devstack.servers import as_user, embedded_postgres_url, temporal_cli, temporal_test_server
+from domain import trajectory
+from nbm import service
+from nbm.temporal import data_converter, register_search_attributes
+from privacy.keyring import parse_keyring
+from tests import factories as f
+from worker import build_worker
+from workflows import TrajectoryInput, TrajectoryWorkflow
+
+ROOT = Path(__file__).resolve().parents[1]
+Figures = dict[str, Any]
+
+
+def phase_end(figures: Figures) -> Figures:
+    """`figures` with the load average (1 min) at the end of the phase."""
+    return {**figures, "load_avg_1m": round(os.getloadavg()[0], 2)}
+
+
+def percentile(samples: list[float], p: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[p - 1]
+
+
+def latency_figures(prefix: str, samples: list[float], elapsed: float) -> Figures:
+    ms = [s * 1000 for s in samples]
+    return {
+        f"{prefix}_per_s": round(len(samples) / elapsed, 1),
+        f"{prefix}_p50_ms": round(percentile(ms, 50), 2),
+        f"{prefix}_p99_ms": round(percentile(ms, 99), 2),
+        f"{prefix}_count": len(samples),
+    }
+
+
+async def timed_clients(
+    clients: int, per_client: int, work: Callable[[int, int], Awaitable[None]]
+) -> tuple[list[float], float]:
+    """Run `work(client, n)` `per_client` times in each of `clients` concurrent loops; the
+    latencies of every call and the elapsed time of the whole."""
+    latencies: list[float] = []
+
+    async def loop(c: int) -> None:
+        for n in range(per_client):
+            t = time.perf_counter()
+            await work(c, n)
+            latencies.append(time.perf_counter() - t)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(loop(c) for c in range(clients)))
+    return latencies, time.perf_counter() - started
+
+
+# --- the stack -----------------------------------------------------------------------------
+
+
+@dataclass
+class Stack:
+    client: Client
+    task_queue: str
+    owner_url: str
+    worker: asyncio.subprocess.Process
+
+    def worker_memory_mb(self) -> tuple[float, float]:
+        """The worker's resident set now and at its peak (VmRSS, VmHWM), in MB."""
+        fields = {}
+        for line in Path(f"/proc/{self.worker.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024
+        return round(fields["VmRSS"], 1), round(fields["VmHWM"], 1)
+
+
+def new_keyring_text() -> str:
+    return f"bench:{base64.b64encode(secrets.token_bytes(32)).decode()}"
+
+
+@asynccontextmanager
+async def stack(folder: Path, *, workflow_cache: int) -> AsyncIterator[Stack]:
+    owner_url = embedded_postgres_url(folder / "pg", cleanup="stop")
+    await migrate_database(owner_url)
+    keys = new_keyring_text()
+    env = await WorkflowEnvironment.start_local(
+        data_converter=data_converter(parse_keyring(keys, "bench")),
+        dev_server_existing_path=str(temporal_cli()),
+        dev_server_database_filename=str(folder / "temporal.sqlite"),
+        dev_server_log_level="error",
+    )
+    try:
+        await register_search_attributes(env.client)
+        task_queue = f"bench-{uuid.uuid4().hex[:8]}"
+        worker_env = {
+            **os.environ,
+            "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+            "NBM_DATABASE_URL": as_user(owner_url, WORKER_ROLE),
+            "NBM_CODEC_KEYS": keys,
+            "NBM_TASK_QUEUE": task_queue,
+            "NBM_WORKFLOW_CACHE": str(workflow_cache),
+            "NBM_LOG_LEVEL": "warning",
+            "NBM_DATA_DIR": str(folder / "data"),
+        }
+        worker = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.bench_worker",
+            cwd=ROOT,
+            env=worker_env,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        try:
+            assert worker.stdout is not None
+            line = await asyncio.wait_for(worker.stdout.readline(), 60)
+            if line.strip() != b"ready":
+                raise RuntimeError(f"the bench worker did not start: {line!r}")
+            yield Stack(env.client, task_queue, owner_url, worker)
+        finally:
+            worker.terminate()
+            await asyncio.wait_for(worker.wait(), 30)
+    finally:
+        await env.shutdown()
+
+
+# --- raw limits ----------------------------------------------------------------------------
+
+
+async def raw_starts(s: Stack, count: int, clients: int) -> Figures:
+    async def one(c: int, n: int) -> None:
+        handle = await s.client.start_workflow(
+            NoopWorkflow.run,
+            id=f"noop-start-{c}-{n}-{uuid.uuid4().hex[:6]}",
+            task_queue=s.task_queue,
+        )
+        await handle.query(NoopWorkflow.alive)
+        await handle.signal(NoopWorkflow.finish)
+
+    latencies, elapsed = await timed_clients(clients, count // clients, one)
+    return phase_end(latency_figures("raw_start", latencies, elapsed))
+
+
+async def raw_updates(s: Stack, per_client: int, clients: int, per_owner: int) -> Figures:
+    handles = [
+        await s.client.start_workflow(
+            NoopWorkflow.run, id=f"noop-update-{i}-{uuid.uuid4().hex[:6]}", task_queue=s.task_queue
+        )
+        for i in range(clients * per_owner)
+    ]
+    for h in handles:
+        await h.execute_update(NoopWorkflow.ping, 0)  # warm: every workflow is running
+
+    async def one(c: int, n: int) -> None:
+        await handles[c * per_owner + n % per_owner].execute_update(NoopWorkflow.ping, n)
+
+    latencies, elapsed = await timed_clients(clients, per_client, one)
+    for h in handles:
+        await h.signal(NoopWorkflow.finish)
+    return phase_end(latency_figures("raw_update", latencies, elapsed))
+
+
+async def raw_signal_complete(s: Stack, count: int, clients: int) -> Figures:
+    async def one(c: int, n: int) -> None:
+        handle = await s.client.start_workflow(
+            NoopWorkflow.run,
+            id=f"noop-signal-{c}-{n}-{uuid.uuid4().hex[:6]}",
+            task_queue=s.task_queue,
+        )
+        await handle.signal(NoopWorkflow.finish)
+        await handle.result()
+
+    latencies, elapsed = await timed_clients(clients, count // clients, one)
+    return phase_end(latency_figures("raw_signal_complete", latencies, elapsed))
+
+
+async def raw_postgres(owner_url: str, single: int, batched: int) -> Figures:
+    conn = await asyncpg.connect(owner_url)
+    try:
+        await conn.execute("CREATE TABLE bench_raw (id bigint PRIMARY KEY, payload bytea)")
+        payload = os.urandom(350)
+        t = time.perf_counter()
+        for i in range(single):
+            await conn.execute("INSERT INTO bench_raw VALUES ($1, $2)", i, payload)
+        single_s = time.perf_counter() - t
+        t = time.perf_counter()
+        for offset in range(single, single + batched, 1000):
+            async with conn.transaction():
+                await conn.executemany(
+                    "INSERT INTO bench_raw VALUES ($1, $2)",
+                    [(i, payload) for i in range(offset, offset + 1000)],
+                )
+        batched_s = time.perf_counter() - t
+        await conn.execute("DROP TABLE bench_raw")
+    finally:
+        await conn.close()
+    return phase_end(
+        {
+            "raw_pg_insert_one_per_tx_per_s": round(single / single_s),
+            "raw_pg_insert_batched_per_s": round(batched / batched_s),
+        }
+    )
+
+
+# --- the trajectory ------------------------------------------------------------------------
+
+
+def evaluation(request_id: str) -> trajectory.RecordEvaluation:
+    return trajectory.RecordEvaluation(
+        actor=f.COACH,
+        request_id=request_id,
+        verdict=trajectory.EvaluationVerdict.ON_TRACK,
+        employer_present=True,
+    )
+
+
+async def learning_trajectory(s: Stack) -> str:
+    """A trajectory through steps 1 to 4 and into learning, through the real CLI path."""
+    start, *commands = f.ready_to_learn(datetime.now(UTC))
+    assert isinstance(start, trajectory.StartTrajectory)
+    await service.start_trajectory(s.client, s.task_queue, start)
+    for command in [*commands, f.start_learning()]:
+        await service.send(s.client, start.trajectory_id, command)  # type: ignore[arg-type]
+    return start.trajectory_id
+
+
+async def trajectory_starts(s: Stack, count: int, clients: int) -> Figures:
+    async def one(c: int, n: int) -> None:
+        start = f.start(datetime.now(UTC)).model_copy(
+            update={"request_id": f"req-start-{uuid.uuid4().hex[:12]}"}
+        )
+        await service.start_trajectory(s.client, s.task_queue, start)
+        await service.state(s.client, start.trajectory_id)
+
+    latencies, elapsed = await timed_clients(clients, count // clients, one)
+    return phase_end(latency_figures("trajectory_start", latencies, elapsed))
+
+
+async def coach_commands(s: Stack, per_client: int, clients: int, per_owner: int) -> Figures:
+    tids = await asyncio.gather(*(learning_trajectory(s) for _ in range(clients * per_owner)))
+
+    async def one(c: int, n: int) -> None:
+        tid = tids[c * per_owner + n % per_owner]
+        await service.send(s.client, tid, evaluation(f"req-{uuid.uuid4().hex[:16]}"))
+
+    latencies, elapsed = await timed_clients(clients, per_client, one)
+    return phase_end(
+        {**latency_figures("command", latencies, elapsed), **await one_command_history(s)}
+    )
+
+
+async def one_command_history(s: Stack) -> Figures:
+    """The history events one coach command adds to a quiet trajectory, by type."""
+    tid = await learning_trajectory(s)
+    handle = s.client.get_workflow_handle(tid)
+    before = len((await handle.fetch_history()).events)
+    await service.send(s.client, tid, evaluation(f"req-{uuid.uuid4().hex[:16]}"))
+    await asyncio.sleep(0.5)  # whatever the command's task leaves behind is in history too
+    events = (await handle.fetch_history()).events[before:]
+    names = [type_name(e.event_type) for e in events]
+    return {"history_events_per_command": len(names), "history_of_one_command": names}
+
+
+def type_name(event_type: int) -> str:
+    from temporalio.api.enums.v1 import EventType
+
+    return EventType.Name(event_type).removeprefix("EVENT_TYPE_")
+
+
+# --- a large city on one worker -----------------------------------------------------------
+
+
+def learning_state(index: int, now: Any) -> tuple[trajectory.Trajectory, list[trajectory.AnyEvent]]:
+    """A trajectory learning in, folded here: its state and the events the store holds."""
+    events: list[trajectory.AnyEvent] = []
+    state = None
+    commands = [*f.ready_to_learn(now, trajectory_id=f"traj-city{index:07x}"), f.start_learning()]
+    for command in commands:
+        new = trajectory.decide(state, command, now)
+        events.extend(new)
+        state = trajectory.fold(new, state)
+    assert state is not None
+    return state, events
+
+
+async def large_city(s: Stack, open_count: int, clients: int, seed: int) -> Figures:
+    now = datetime.now(UTC)
+    built = [learning_state(i, now) for i in range(open_count)]
+    store = await PostgresEventStore.connect(as_user(s.owner_url, WORKER_ROLE), max_size=4)
+    try:
+        sem = asyncio.Semaphore(8)
+
+        async def append(events: list[trajectory.AnyEvent]) -> None:
+            async with sem:
+                await store.append(events)
+
+        await asyncio.gather(*(append(events) for _, events in built))
+    finally:
+        await store.close()
+
+    t = time.perf_counter()
+    start_sem = asyncio.Semaphore(32)
+
+    async def start(state: trajectory.Trajectory) -> None:
+        async with start_sem:
+            await s.client.start_workflow(
+                TrajectoryWorkflow.run,
+                TrajectoryInput(state=state),
+                id=state.trajectory_id,
+                task_queue=s.task_queue,
+            )
+
+    await asyncio.gather(*(start(state) for state, _ in built))
+    # Every one running, its timer pending: wait until the worker has taken each first task.
+    started_s = time.perf_counter() - t
+    await asyncio.sleep(5)
+    rss_open, _ = s.worker_memory_mb()
+
+    order = [state.trajectory_id for state, _ in built]
+    random.Random(seed).shuffle(order)
+    queue = iter(order)
+    uncached: list[float] = []
+
+    async def loop() -> None:
+        for tid in queue:
+            t0 = time.perf_counter()
+            await service.send(s.client, tid, evaluation(f"req-{uuid.uuid4().hex[:16]}"))
+            uncached.append(time.perf_counter() - t0)
+
+    t = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(clients)))
+    commands_s = time.perf_counter() - t
+    # Cached: the last ones commanded are still in the cache; a second command each.
+    recent = order[-200:]
+    cached: list[float] = []
+    for tid in recent:
+        t0 = time.perf_counter()
+        await service.send(s.client, tid, evaluation(f"req-{uuid.uuid4().hex[:16]}"))
+        cached.append(time.perf_counter() - t0)
+    rss_now, rss_peak = s.worker_memory_mb()
+    return phase_end(
+        {
+            "open_trajectories": open_count,
+            "open_started_per_s": round(open_count / started_s, 1),
+            "worker_rss_mb_open_idle": rss_open,
+            "worker_rss_mb_after_commands": rss_now,
+            "worker_rss_mb_peak": rss_peak,
+            "uncached_command_per_s": round(open_count / commands_s, 1),
+            "uncached_p50_ms": round(percentile([x * 1000 for x in uncached], 50), 2),
+            "uncached_p99_ms": round(percentile([x * 1000 for x in uncached], 99), 2),
+            "cached_p50_ms": round(percentile([x * 1000 for x in cached], 50), 2),
+            "cached_p99_ms": round(percentile([x * 1000 for x in cached], 99), 2),
+        }
+    )
+
+
+# --- two years in seconds ----------------------------------------------------------------
+
+
+async def two_years(count: int) -> Figures:
+    """`count` trajectories through two simulated years, then as many bare-timer workflows
+    with the same timers, on the time-skipping server; one after the other (PLATFORM.md)."""
+    with tempfile.TemporaryDirectory(prefix="nbm-bench-ts-") as folder:
+        owner_url = embedded_postgres_url(Path(folder) / "pg", cleanup="stop")
+        await migrate_database(owner_url)
+        store = await PostgresEventStore.connect(as_user(owner_url, WORKER_ROLE))
+        keys = parse_keyring(new_keyring_text(), "bench")
+        env = await WorkflowEnvironment.start_time_skipping(
+            data_converter=data_converter(keys),
+            test_server_existing_path=str(temporal_test_server()),
+        )
+        try:
+            await register_search_attributes(env.client)
+            queue = "bench-two-years"
+            async with build_worker(env.client, store, queue, extra_workflows=[BareTimers]):
+                t = time.perf_counter()
+                timers: list[float] = []
+                for _ in range(count):
+                    timers = await one_two_year_trajectory(env, queue)
+                trajectories_s = time.perf_counter() - t
+                t = time.perf_counter()
+                for i in range(count):
+                    await env.client.execute_workflow(
+                        BareTimers.run, timers, id=f"bare-{i}", task_queue=queue
+                    )
+                bare_s = time.perf_counter() - t
+        finally:
+            await env.shutdown()
+            await store.close()
+    return phase_end(
+        {
+            "two_year_trajectories": count,
+            "two_year_trajectories_s": round(trajectories_s, 2),
+            "bare_timer_workflows_s": round(bare_s, 2),
+            "timers_per_trajectory": len(timers),
+        }
+    )
+
+
+async def one_two_year_trajectory(env: WorkflowEnvironment, queue: str) -> list[float]:
+    """One trajectory: 96 weeks of learning (an evaluation every 6 weeks), a regular job, the
+    follow-up 26 weeks later. The timers it waited on, in seconds, for the bare workflow."""
+    now = await env.get_current_time()
+    start, mapped, _, match = f.ready_to_learn(now)
+    assert isinstance(start, trajectory.StartTrajectory)
+    tid = start.trajectory_id
+    await service.start_trajectory(env.client, queue, start, now=now)
+    for command in (mapped, f.establish_agreement(weeks=96), match, f.start_learning()):
+        await service.send(env.client, tid, command)  # type: ignore[arg-type]
+    state = await service.state(env.client, tid)
+    assert state.learning_started_at is not None and state.learning_ends_at is not None
+    week = timedelta(weeks=1).total_seconds()
+    timers = [6 * week] * 16  # the evaluations; the 16th falls due with the end of learning
+    await env.sleep(state.learning_ends_at - await env.get_current_time() + timedelta(hours=1))
+    job = f.regular_job(32, start_date=(await env.get_current_time()).date())
+    await service.send(env.client, tid, job)
+    state = await service.state(env.client, tid)
+    assert state.follow_up_at is not None
+    await env.sleep(state.follow_up_at - await env.get_current_time() + timedelta(hours=1))
+    timers.append(26 * week)
+    await service.send(
+        env.client,
+        tid,
+        trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True),
+    )
+    await env.client.get_workflow_handle(tid).result()
+    return timers
