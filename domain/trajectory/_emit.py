@@ -50,6 +50,8 @@ class Emit:
 def before_learning(s: Trajectory, what: str) -> None:
     if s.learning_started_at is not None:
         raise WrongStep(f"the learning period has started; {what} can no longer change")
+    if s.regular_job is not None:  # a job without learning: the set-up is behind it
+        raise WrongStep(f"the candidate has a regular job; {what} can no longer change")
 
 
 def sealed_for_candidate(s: Trajectory, summary: Sealed | None) -> None:

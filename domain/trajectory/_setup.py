@@ -28,7 +28,15 @@ from ._events import (
     TrajectoryStarted,
 )
 from ._state import Trajectory, end_with
-from ._values import MAX_FORECAST_MONTHS, Barrier, Commitment, PracticalStatus, Rules, Signatory
+from ._values import (
+    LANGUAGE_LEVELS,
+    MAX_FORECAST_MONTHS,
+    Barrier,
+    Commitment,
+    PracticalStatus,
+    Rules,
+    Signatory,
+)
 
 
 def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime) -> list[AnyEvent]:
@@ -175,6 +183,11 @@ def match_candidate(
     if c.personal.key_id != c.candidate_ref:
         raise RuleViolation("the personal data is sealed for another candidate reference")
     barriers = c.barriers
+    if rules.method_as_written and c.language_level not in (None, *LANGUAGE_LEVELS):
+        raise RuleViolation(
+            f"a language level is one of {', '.join(LANGUAGE_LEVELS)} (the language test's "
+            "result on the European scale)"
+        )
     if rules.method_as_written:
         if s.route.has_group_intake and not (c.information_meeting_attended and c.language_level):
             raise RuleViolation(

@@ -219,6 +219,9 @@ class Training(Value):
     paid_by_employer: bool = False
 
 
+LANGUAGE_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+"""What a language test finds, on the Common European Framework's scale."""
+
 MAX_FORECAST_MONTHS = 24
 """A future job counts only when it is expected within two years (step 1)."""
 

@@ -93,6 +93,11 @@ async def state_as_of(
         first = await store.read_records(trajectory_id)
         if not first:
             raise AuditError(f"no trajectory {trajectory_id} in the event store")
+        if recorded:
+            raise AuditError(
+                f"nothing of trajectory {trajectory_id} was recorded by {utc(moment)} "
+                f"(first recorded {utc(first[0].occurred_at)})"
+            )
         raise AuditError(
             f"trajectory {trajectory_id} did not exist yet at {utc(moment)} "
             f"(it started at {utc(first[0].event().at)})"

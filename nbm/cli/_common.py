@@ -302,11 +302,25 @@ def describe_validation_error(
             name = f"{options[head]} {rest}".strip()
         else:
             name = loc
-        message = e["msg"]
+        if e["loc"] and str(e["loc"][-1]) in _UNION_TAGS:
+            # A free text is plain text or a sealed one: say what is wrong with the text,
+            # not that it is not a sealed value either.
+            if str(e["loc"][-1]) == "Sealed":
+                continue
+            name = re.sub(r"[ .](constrained-str|str)$", "", name)
+        message = re.sub(r"^Value error, ", "", e["msg"])
         if e["type"] == "string_pattern_mismatch":  # the regex says little to a coach
             message = "must be an id of letters, digits, '.', '_', ':', '-' (no spaces)"
+        if e["type"] == "string_too_short":
+            message = "is empty; type the text, or leave the option out"
+        if not name.startswith("-") and generic.partition(".")[0] in options:
+            name = options[generic.partition(".")[0]]
         problems.append(f"{name}: {message}")
-    return "invalid command: " + "; ".join(problems)
+    return "invalid command: " + "; ".join(dict.fromkeys(problems))
+
+
+_UNION_TAGS = frozenset({"Sealed", "constrained-str", "str"})
+"""The branches pydantic names in the location of an error in a union (`FreeText`)."""
 
 
 def build(cls: type[M], *, options: Mapping[str, str] = FIELD_OPTIONS, **fields: Any) -> M:
@@ -348,8 +362,8 @@ Effective = Annotated[
         "--effective",
         metavar="WHEN",
         help="When it took effect, if not now: YYYY-MM-DD (9:00 that morning) or "
-        "YYYY-MM-DDTHH:MM, Amsterdam time. Not in the future, not before what was recorded "
-        "last; both times are kept.",
+        "YYYY-MM-DDTHH:MM, Amsterdam time unless an offset follows (+01:00, Z). Not in the "
+        "future, not before what was recorded last; both times are kept.",
         show_default=False,
     ),
 ]
@@ -362,7 +376,7 @@ def parse_effective(value: str | None, *, now: datetime | None = None) -> dateti
         return None
     now = now or datetime.now(UTC)
     try:
-        if len(value) == 10:
+        if "T" not in value and " " not in value:  # a date: 2026-11-27 (or 20261127)
             day = date.fromisoformat(value)
             morning = datetime.combine(day, time(9), tzinfo=COACH_TIME_ZONE)
             today = now.astimezone(COACH_TIME_ZONE).date()
@@ -485,5 +499,6 @@ def print_json(data: Any) -> None:
 
 
 def when(value: datetime | None) -> str:
-    """A moment in the user's local time, to the second (demo weeks last 10 seconds)."""
-    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S") if value else "—"
+    """A moment in the coaches' time (Amsterdam), to the second (demo weeks last 10 seconds),
+    its zone named: CET or CEST."""
+    return value.astimezone(COACH_TIME_ZONE).strftime("%Y-%m-%d %H:%M:%S %Z") if value else "—"

@@ -40,7 +40,8 @@ def list_(as_json: AsJson = False) -> None:
         print_json(rows)
         return
     table = Table(show_edge=False)
-    for column in ("id", "name", "week", "evaluation every", "follow-up after", "max learning"):
+    table.add_column("id", no_wrap=True)  # the very id --programme needs: never cut
+    for column in ("name", "week", "evaluation every", "follow-up after", "max learning"):
         table.add_column(column)
     for r in rows:
         seconds = r["week_seconds"]

@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities import PostgresEventStore
 from activities.checkpoints import public_pem
 from domain import trajectory
+from domain.shared import COACH_TIME_ZONE
 from nbm.audit import SCHEDULE_ID
 from tests import factories as f
 from tests.integration.test_checkpoints import private_pem, rewrite_as_superuser
@@ -124,7 +125,7 @@ async def test_as_of_a_date_is_the_fold_up_to_the_end_of_that_day(
 ) -> None:
     # The calamity (two weeks in, 09:00 UTC) is in; the extension a week later is not.
     data = json.loads(ok(["audit", "as-of", TID, "2026-02-16", "--json"], env))
-    end_of_day = datetime(2026, 2, 16, 23, 59, 59, 999999, tzinfo=UTC)
+    end_of_day = datetime(2026, 2, 16, 23, 59, 59, 999999, tzinfo=COACH_TIME_ZONE)
     expected = trajectory.fold(e for e in events if e.occurred_at <= end_of_day)
     assert expected is not None
     assert data["as_of"] == end_of_day.isoformat()
@@ -132,13 +133,13 @@ async def test_as_of_a_date_is_the_fold_up_to_the_end_of_that_day(
     assert data["state"]["step"] == trajectory.Step.LEARNING_IN.value
     assert len(data["state"]["calamities"]) == 1 and data["state"]["learning_weeks"] == 52
 
-    out = ok(["audit", "as-of", TID, "2026-02-16T08:59:59"], env)
+    out = ok(["audit", "as-of", TID, "2026-02-16T09:59:59"], env)  # Amsterdam: 08:59:59 UTC
     assert "As in effect at 2026-02-16 08:59:59 UTC: version 5" in out
     assert f.CANDIDATE_NAME not in out
 
     assert_user_error(
         invoke(["audit", "as-of", TID, "2026-02-01"], env),
-        f"trajectory {TID} did not exist yet at 2026-02-01 23:59:59 UTC",
+        f"trajectory {TID} did not exist yet at 2026-02-01 22:59:59 UTC",
     )
     assert_user_error(invoke(["audit", "as-of", TID, "yesterday"], env), "not an ISO date")
 

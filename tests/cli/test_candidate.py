@@ -86,7 +86,7 @@ def test_erasure_through_the_cli(cli: Cli, fresh_id: str) -> None:
     start(cli, other)
     assert_user_error(
         cli("trajectory", "match", other, "--candidate", ref, "--name", "A B",
-            "--bsn", f.CANDIDATE_BSN, "--motivation-passed"),
+            "--bsn", f.CANDIDATE_BSN, "--motivation-passed", "--other-matters", "no-problem"),
         f"candidate {ref} was erased",
     )  # fmt: skip
 

@@ -48,7 +48,8 @@ def test_practical_matters_from_the_options() -> None:
         s.NOT_APPLICABLE,
         s.NO_PROBLEM,
     )
-    assert [m.barrier for m in practical_matters(named, None)] == [b.DEBTS, b.LANGUAGE]
+    with pytest.raises(CliError, match=r"not given: communication, ict-skills.*--other-matters"):
+        practical_matters(named, None)
     with pytest.raises(CliError, match="debts is given twice, as to-solve and as no-problem"):
         practical_matters({s.TO_SOLVE: [b.DEBTS], s.NO_PROBLEM: [b.DEBTS]}, None)
 
@@ -121,3 +122,37 @@ def test_a_benefit_question_can_be_answered_as_not_applying(cli: Cli, fresh_id: 
     assert_user_error(cli(*job, "--no-benefit", "--benefit-ended"), "not two")
     cli.ok(*job, "--no-benefit")
     assert history(cli, tid)[-1]["why"].endswith("benefit ended: does not apply")
+
+
+def test_times_are_shown_in_amsterdam_with_their_zone() -> None:
+    from nbm.cli._common import when
+
+    assert when(datetime(2026, 11, 20, 8, tzinfo=UTC)) == "2026-11-20 09:00:00 CET"
+    assert when(datetime(2026, 7, 1, 7, tzinfo=UTC)) == "2026-07-01 09:00:00 CEST"
+
+
+def test_a_compact_date_is_nine_in_the_morning_too() -> None:
+    assert parse_effective("20261127", now=NOW) == datetime(2026, 11, 27, 9, tzinfo=COACH_TIME_ZONE)
+
+
+def test_a_blank_text_says_so_in_words(cli: Cli, fresh_id: str) -> None:
+    tid = fresh_id
+    start(cli, tid)
+    line = assert_user_error(
+        cli("trajectory", "end", tid, "--reason", "other", "--explanation", "   "),
+        "--explanation: is empty; type the text, or leave the option out",
+    )
+    assert "Sealed" not in line and "constrained-str" not in line
+
+
+def test_a_second_match_says_whom_it_replaces(cli: Cli, fresh_id: str) -> None:
+    tid = fresh_id
+    start(cli, tid)
+    map_and_match(cli, tid)
+    first = json.loads(cli.ok("trajectory", "show", tid, "--json").stdout)["candidate"]
+    again = cli.ok(
+        "trajectory", "match", tid, "--name", "Anne Bakker", "--bsn", "111222333",
+        "--motivation-passed", "--information-meeting", "--language-level", "B1",
+        "--other-matters", "no-problem",
+    )  # fmt: skip
+    assert f"replaces candidate {first['candidate_ref']} on this trajectory" in again.stderr

@@ -39,6 +39,7 @@ def test_a_refused_match_leaves_no_key_behind(cli: Cli, fresh_id: str) -> None:
         refused = cli(
             "trajectory", "match", fresh_id, "--candidate", "cand-0123456789ab",
             "--name", f.CANDIDATE_NAME, "--bsn", f.CANDIDATE_BSN, "--motivation-passed",
+            "--other-matters", "no-problem",
         )  # fmt: skip
         assert_user_error(refused, "map the possibilities first")
     assert_user_error(cli("candidate", "status", "cand-0123456789ab"), "no key for candidate")

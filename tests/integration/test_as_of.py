@@ -14,6 +14,7 @@ import pytest
 
 from activities import PostgresEventStore
 from domain import trajectory
+from domain.shared import COACH_TIME_ZONE
 from nbm.audit import AuditError, state_as_of
 from nbm.cli._common import CliError
 from nbm.cli.audit._trail import parse_moment
@@ -137,9 +138,11 @@ async def test_a_moment_before_the_trajectory_existed_is_refused(
         await state_as_of(store, "traj-unknown", stored[-1].occurred_at)
 
 
-def test_a_date_means_the_end_of_that_day_in_utc() -> None:
-    assert parse_moment("2027-03-01") == datetime(2027, 3, 1, 23, 59, 59, 999999, tzinfo=UTC)
-    assert parse_moment("2027-03-01T12:30") == datetime(2027, 3, 1, 12, 30, tzinfo=UTC)
+def test_a_date_means_the_end_of_that_day_in_amsterdam() -> None:
+    # Where the coaches are: an --effective 2027-03-02T00:30 is not "as of the 1st".
+    end = datetime(2027, 3, 1, 23, 59, 59, 999999, tzinfo=COACH_TIME_ZONE)
+    assert parse_moment("2027-03-01") == end
+    assert parse_moment("2027-03-01T12:30") == datetime(2027, 3, 1, 11, 30, tzinfo=UTC)
     assert parse_moment("2027-03-01T12:30+01:00") == datetime(2027, 3, 1, 11, 30, tzinfo=UTC)
     with pytest.raises(CliError, match="not an ISO date"):
         parse_moment("1 March")

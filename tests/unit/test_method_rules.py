@@ -385,3 +385,25 @@ def test_under_the_old_rules_a_late_timer_takes_effect_when_it_fired() -> None:
     [new] = trajectory.decide(story.state, command, late)
     assert old.effective_at is None and new.effective_at == due
     assert old.occurred_at == new.occurred_at == late
+
+
+# --- found by trying it as a new user ---------------------------------------------------------
+
+
+def test_no_new_match_once_the_candidate_has_a_job() -> None:
+    # A job without learning: the set-up is behind it; a second match would replace the
+    # person who got the job.
+    story = ready()
+    story.do(f.regular_job(28))
+    with pytest.raises(WrongStep, match="has a regular job; the match can no longer change"):
+        story.decide(
+            f.match(
+                candidate_ref="cand-0002", personal=f.sealed_personal(candidate_ref="cand-0002")
+            )
+        )
+
+
+def test_a_language_level_is_one_of_the_european_scale() -> None:
+    with pytest.raises(RuleViolation, match="one of A1, A2, B1, B2, C1, C2"):
+        mapped().decide(f.match(language_level="Z9"))
+    assert trajectory.decide(mapped().state, f.match(language_level="Z9"), T0, OLD)

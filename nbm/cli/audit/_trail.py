@@ -26,6 +26,7 @@ from activities.checkpoints import (
     locate_rewrites,
     take_checkpoint,
 )
+from domain.shared import COACH_TIME_ZONE
 from nbm import audit
 from nbm.settings import Settings, load_settings
 
@@ -84,23 +85,29 @@ def _fail_on_unreadable(read: audit.History) -> None:
 
 
 def parse_moment(value: str) -> datetime:
-    """An ISO date (the end of that day, UTC) or datetime (without a zone: UTC)."""
+    """An ISO date (the end of that day in Amsterdam, where the coaches are) or datetime
+    (without an offset: Amsterdam time)."""
     try:
-        if len(value) == 10:
-            return datetime.combine(date.fromisoformat(value), time.max, UTC)
+        if "T" not in value and " " not in value:
+            return datetime.combine(date.fromisoformat(value), time.max, COACH_TIME_ZONE)
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise CliError(
             f"DATE: {excerpt(value)} is not an ISO date or datetime (2027-03-01, 2027-03-01T12:00)"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=COACH_TIME_ZONE)
 
 
 @app.command("as-of")
 def as_of(
     trajectory_id: TrajectoryId,
     moment: Annotated[
-        str, typer.Argument(metavar="DATE", help="ISO date (end of that day, UTC) or datetime.")
+        str,
+        typer.Argument(
+            metavar="DATE",
+            help="ISO date (the end of that day, Amsterdam time) or datetime (Amsterdam time "
+            "unless an offset follows).",
+        ),
     ],
     recorded: Annotated[
         bool,

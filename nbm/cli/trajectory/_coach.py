@@ -181,7 +181,8 @@ def amend_agreement(
     """Adjust the learning plan during learning (bijstelling van het inleertraject).
 
     Give the whole plan as it now stands; a longer or shorter period moves the end of
-    learning, and the history keeps who changed it and why.
+    learning, and the history keeps who changed it and why. --weeks is the plan's own
+    length: extensions granted so far (extend-learning) count on top of it.
     """
     rid, at = new_request(request_id), parse_effective(effective)
     terms = agreement_terms(
@@ -211,8 +212,8 @@ def start_learning(
     weeks: Annotated[
         int | None,
         option(
-            "Only before an agreement (small-scale growth: learning on the workplace first): "
-            "how many weeks learning is meant to last until the agreement says."
+            "Only before an agreement (small-scale growth, learning on the workplace first): "
+            "the weeks learning is planned for; the agreement's length replaces them."
         ),
     ] = None,
     effective: Effective = None,
@@ -471,7 +472,7 @@ def record_regular_job(
         bool,
         option(
             "A work-study job (BBL-baan): learning goes on alongside it, where the programme "
-            "has one (WijkLeerbedrijf, year 2).",
+            "has one (the WijkLeerbedrijf hires into one, usually from year 2).",
             "--work-study",
         ),
     ] = False,

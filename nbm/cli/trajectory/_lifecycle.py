@@ -119,9 +119,13 @@ def start(
         typer.Option(help="A skill the job requires (repeat; at least one).", show_default=False),
     ],
     jobs: Annotated[int, typer.Option(help="How many such jobs are expected.")] = 1,
-    route: Annotated[trajectory.Route, typer.Option(help="The route (programme line).")] = (
-        trajectory.Route.SMALL_SCALE_GROWTH
-    ),
+    route: Annotated[
+        trajectory.Route,
+        typer.Option(
+            metavar="ROUTE",
+            help="The route: " + ", ".join(r.value for r in trajectory.Route) + ".",
+        ),
+    ] = trajectory.Route.SMALL_SCALE_GROWTH,
     programme: Annotated[
         str,
         typer.Option(

@@ -71,6 +71,9 @@ class _PersonalOptions(BaseModel):
     personal: PersonalData
 
 
+MATTERS = ", ".join(b.value for b in trajectory.Barrier)
+
+
 def practical_matters(
     named: Mapping[trajectory.PracticalStatus, list[trajectory.Barrier]],
     others: trajectory.PracticalStatus | None,
@@ -85,6 +88,13 @@ def practical_matters(
     if others is not None:
         for b in trajectory.Barrier:
             status.setdefault(b, others)
+    missing = [b.value for b in trajectory.Barrier if b not in status]
+    if missing:
+        raise CliError(
+            "the conversation on practical matters covers every matter; not given: "
+            f"{', '.join(missing)}. Name each with --barrier, --no-problem or "
+            "--not-applicable, or give --other-matters for the rest"
+        )
     return tuple(
         trajectory.PracticalMatter(barrier=b, status=status[b])
         for b in trajectory.Barrier
@@ -124,17 +134,32 @@ def match(
     ] = False,
     barrier: Annotated[
         list[trajectory.Barrier] | None,
-        option("Practical matters (praktische zaken): one to solve (repeat)."),
+        typer.Option(
+            metavar="MATTER",
+            help="A practical matter (praktische zaak) to solve (repeat); the matters are "
+            f"{MATTERS}.",
+            show_default=False,
+        ),
     ] = None,
     no_problem: Annotated[
-        list[trajectory.Barrier] | None, option("One discussed that is no problem (repeat).")
+        list[trajectory.Barrier] | None,
+        typer.Option(
+            metavar="MATTER", help="One discussed that is no problem (repeat).", show_default=False
+        ),
     ] = None,
     not_applicable: Annotated[
-        list[trajectory.Barrier] | None, option("One that does not apply (repeat).")
+        list[trajectory.Barrier] | None,
+        typer.Option(
+            metavar="MATTER", help="One that does not apply (repeat).", show_default=False
+        ),
     ] = None,
     other_matters: Annotated[
         trajectory.PracticalStatus | None,
-        option("How every matter not named above stands, e.g. no-problem."),
+        typer.Option(
+            metavar="STATUS",
+            help="How every matter not named stands: no-problem or not-applicable.",
+            show_default=False,
+        ),
     ] = None,
     email: Annotated[str | None, option("E-mail address (personal data: sealed).")] = None,
     phone: Annotated[str | None, option("Phone number (personal data: sealed).")] = None,
@@ -194,8 +219,13 @@ def match(
         ),
     )
 
+    replaced: list[str] = []
+
     async def work(client: Client, config: Settings) -> CommandResult:
         ref = command.candidate_ref
+        current = (await service.state(client, trajectory_id)).candidate
+        if current is not None and current.candidate_ref != ref:
+            replaced.append(current.candidate_ref)
         async with key_store(config) as keys:
             key, made = await keys.obtain(ref, create=True)
             sealed = command.model_copy(update={"personal": seal_personal(personal, key, ref)})
@@ -212,3 +242,11 @@ def match(
     else:
         show_result(result, as_json)
         typer.echo(f"candidate {candidate_ref} (the reference for this person's next trajectory)")
+    for old in replaced:
+        # Another person, or the same one again without --candidate: either way the first
+        # match stays in the history, readable until that candidate is erased.
+        typer.echo(
+            f"replaces candidate {old} on this trajectory; their match stays in the history "
+            f"(nbm candidate erase {old} if they are not matched anywhere else)",
+            err=True,
+        )
