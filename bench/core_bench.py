@@ -349,6 +349,7 @@ async def large_city(s: Stack, open_count: int, clients: int, seed: int) -> Figu
                 task_queue=s.task_queue,
             )
 
+    print(f"large city: {open_count} trajectories stored; starting them", flush=True)
     await asyncio.gather(*(start(state) for state, _ in built))
     # Every one running, its timer pending: wait until the worker has taken each first task.
     started_s = time.perf_counter() - t
@@ -366,6 +367,7 @@ async def large_city(s: Stack, open_count: int, clients: int, seed: int) -> Figu
             await service.send(s.client, tid, evaluation(f"req-{uuid.uuid4().hex[:16]}"))
             uncached.append(time.perf_counter() - t0)
 
+    print(f"large city: started in {started_s:.0f} s; one command each", flush=True)
     t = time.perf_counter()
     await asyncio.gather(*(loop() for _ in range(clients)))
     commands_s = time.perf_counter() - t

@@ -10,7 +10,13 @@ model is what pydantic needs, and it saves memory."""
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
-    """The sandbox, with the pure modules passed through (`PASSTHROUGH_MODULES`)."""
+    """The sandbox: every module a workflow imports passed through, so a run re-imports only
+    the module the workflow is defined in (a cached workflow costs its state, not a copy of
+    the domain and pydantic). The sandbox still guards that module's own code: no clock, no
+    I/O, no randomness outside `workflow.*`. `PASSTHROUGH_MODULES` are named too, so they
+    stay passed through if the whole-sale passthrough is ever turned off."""
     return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(
+            *PASSTHROUGH_MODULES
+        ).with_passthrough_all_modules()
     )

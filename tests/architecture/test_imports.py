@@ -43,7 +43,9 @@ def test_every_import_contract_is_kept() -> None:
 
 def test_nothing_imports_a_composition_root() -> None:
     offenders = []
-    for package in PACKAGES:
+    # The benchmark runs the production worker (`worker.build_worker`), as the tests do: it
+    # is a composition root of its own, started by `make bench`, imported by nothing.
+    for package in (p for p in PACKAGES if p != "bench"):
         for path in (ROOT / package).rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text())):
                 names = (
