@@ -47,10 +47,10 @@ def met(comparison: str, value: float, goal: float) -> str:
 async def measure(quick: bool) -> dict[str, Any]:
     n = {
         "starts": 80 if quick else 400,
-        "updates_per_client": 40 if quick else 250,
+        "updates_per_client": 100 if quick else 250,
         "clients": 8,
         "per_owner": 4,
-        "open": 500 if quick else int(os.environ.get("NBM_BENCH_OPEN", "20000")),
+        "open": 1000 if quick else int(os.environ.get("NBM_BENCH_OPEN", "20000")),
         "two_years": 10 if quick else 100,
         "verify_events": 5_000 if quick else 20_000,
     }
