@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from domain.trajectory import AnyEvent
 
-from .chain import ZERO_HASH, StoredEvent
+from .chain import ZERO_HASH, ChainLink, StoredEvent, chain_bytes
 from .event_store import plan_append
 
 
@@ -82,6 +82,21 @@ class InMemoryEventStore:
 
     async def read_rows(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         return await self.read_all(after_position, limit)
+
+    async def read_links(self, after_position: int = 0, limit: int = 1000) -> list[ChainLink]:
+        return [
+            ChainLink(
+                r.position,
+                r.stream_id,
+                r.version,
+                chain_bytes(r),
+                r.prev_hash,
+                r.hash,
+                r.global_prev_hash,
+                r.global_hash,
+            )
+            for r in await self.read_all(after_position, limit)
+        ]
 
     async def head(self) -> tuple[int, bytes]:
         return self._head()
