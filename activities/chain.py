@@ -66,13 +66,22 @@ def record_bytes(
     stream_id, version}, written out by hand: verification runs this for every event, and
     `json.dumps` of a dict costs several times more. `test_chain.py` holds them equal.
     """
+    stamp = instant(occurred_at)
+    return header_bytes(stream_id, version, event_type, schema_version, stamp, actor) + payload
+
+
+def header_bytes(
+    stream_id: str, version: int, event_type: str, schema_version: int, stamp: str, actor: str
+) -> bytes:
+    """The length-prefixed canonical header of `record_bytes`; `stamp` is the time as
+    `instant` writes it."""
     header = (
         f'{{"actor":{_string(actor)},"event_type":{_string(event_type)},'
-        f'"occurred_at":{_string(instant(occurred_at))},"schema_version":{int(schema_version)},'
+        f'"occurred_at":{_string(stamp)},"schema_version":{int(schema_version)},'
         f'"stream_id":{_string(stream_id)},"version":{int(version)}}}'
     ).encode()
     # The prefix makes the split between header and payload unambiguous.
-    return len(header).to_bytes(4, "big") + header + payload
+    return len(header).to_bytes(4, "big") + header
 
 
 _sha256 = hashlib.sha256
@@ -150,10 +159,9 @@ class ChainRow(NamedTuple):
 
 
 class ChainLink(NamedTuple):
-    """What verification needs of a row, its hashed bytes already put together by the
-    database (`PostgresEventStore.read_links`): the same bytes as `chain_bytes` of the row,
-    built from the row's own columns on the database's core while this one hashes. A byte
-    changed in a column changes these bytes, so the recomputed hash still tells."""
+    """What verification needs of a row, its hashed bytes put together as it is read
+    (`PostgresEventStore.read_links`): the same bytes as `chain_bytes` of the row, built from
+    the row's own columns. A byte changed in a column changes them, so the hash tells."""
 
     position: int
     stream_id: str

@@ -29,6 +29,7 @@ from .chain import (
     ChainRow,
     StoredEvent,
     canonical_json,
+    header_bytes,
     read_event,
     seal,
 )
@@ -316,24 +317,21 @@ class PostgresEventStore:
         return [ChainRow(*r) for r in await self._fetch_all(after_position, limit)]
 
     async def read_links(self, after_position: int = 0, limit: int = 1000) -> list[ChainLink]:
-        """The rows after `after_position` as `ChainLink`s: the bytes each hash covers put
-        together by the database (as the insert trigger does), so the verifier only hashes."""
+        """The rows after `after_position` as `ChainLink`s, for `verify --all`: the time comes
+        formatted by the database (as the insert trigger formats it), so building each row's
+        hashed bytes here is string work only, no datetime arithmetic."""
         rows = await self._pool.fetch(
-            "SELECT position, stream_id, version, "
-            "int4send(length(h.header)) || h.header || payload, "
-            "prev_hash, hash, global_prev_hash, global_hash "
-            "FROM events, LATERAL (SELECT convert_to(format("
-            """'{"actor":%s,"event_type":%s,"occurred_at":%s,"schema_version":%s,"""
-            """"stream_id":%s,"version":%s}', """
-            "to_json(actor)::text, to_json(event_type)::text, "
-            "to_json(to_char(occurred_at AT TIME ZONE 'UTC', "
-            """'YYYY-MM-DD"T"HH24:MI:SS.US') || '+00:00')::text, """
-            "schema_version, to_json(stream_id)::text, version), 'UTF8') AS header) h "
-            "WHERE position > $1 ORDER BY position LIMIT $2",
+            "SELECT position, stream_id, version, event_type, schema_version, "
+            "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') "
+            "|| '+00:00', actor, payload, prev_hash, hash, global_prev_hash, global_hash "
+            "FROM events WHERE position > $1 ORDER BY position LIMIT $2",
             after_position,
             limit,
         )
-        return [ChainLink(*r) for r in rows]
+        return [
+            ChainLink(p, sid, v, header_bytes(sid, v, et, sv, occ, actor) + payload, *hashes)
+            for p, sid, v, et, sv, occ, actor, payload, *hashes in rows
+        ]
 
     async def _fetch_all(self, after_position: int, limit: int) -> list[asyncpg.Record]:
         return await self._pool.fetch(

@@ -83,8 +83,8 @@ async def verify_store(store: EventStore, trajectory_id: str | None = None) -> C
         source = f"trajectory {trajectory_id}"
     else:
         verifier = ChainVerifier(global_chain=True)
-        # The next batch is read (and its bytes put together, in the database) while this
-        # one is hashed here: the two cores work at once.
+        # The next batch is read (the database's part on the other core) while this one is
+        # hashed here.
         batch = await store.read_links(after_position=0, limit=BATCH)
         while batch:
             following = asyncio.ensure_future(
