@@ -8,6 +8,7 @@ before it.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ..shared import RuleViolation, WrongStep, coach_time, months_later
 from ._commands import (
@@ -94,15 +95,7 @@ def establish_agreement(
     if s.learning_started_at is not None:
         no_job_yet(s, "an agreement")  # learning began before it (small-scale growth)
     _check_terms(s, c, rules)
-    emit(
-        AgreementEstablished,
-        commitment=c.commitment,
-        duration_weeks=c.duration_weeks,
-        placements=c.placements,
-        training=c.training,
-        budget_eur=c.budget_eur,
-        signed_by=_signatories(c),
-    )
+    emit(AgreementEstablished, **_terms(c))
 
 
 def amend_agreement(
@@ -122,21 +115,19 @@ def amend_agreement(
             f"with {c.duration_weeks} weeks the learning period would have ended on "
             f"{coach_time(ends_at)}, before this amendment takes effect"
         )
-    emit(
-        AgreementAmended,
-        commitment=c.commitment,
-        duration_weeks=c.duration_weeks,
-        placements=c.placements,
-        training=c.training,
-        budget_eur=c.budget_eur,
-        signed_by=_signatories(c),
-        reason=c.reason,
-        ends_at=ends_at,
-    )
+    emit(AgreementAmended, **_terms(c), reason=c.reason, ends_at=ends_at)
 
 
-def _signatories(c: EstablishAgreement | AmendAgreement) -> tuple[Signatory, ...]:
-    return tuple(sorted(set(c.signed_by), key=list(Signatory).index))
+def _terms(c: EstablishAgreement | AmendAgreement) -> dict[str, Any]:
+    """The agreement's fields as its event records them, established or amended."""
+    return {
+        "commitment": c.commitment,
+        "duration_weeks": c.duration_weeks,
+        "placements": c.placements,
+        "training": c.training,
+        "budget_eur": c.budget_eur,
+        "signed_by": tuple(sorted(set(c.signed_by), key=list(Signatory).index)),
+    }
 
 
 def _check_terms(s: Trajectory, c: EstablishAgreement | AmendAgreement, rules: Rules) -> None:

@@ -279,7 +279,10 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
     match e:
         case PossibilitiesMapped():
             return _next(s, e, profile_skills=e.profile_skills, preconditions=e.preconditions)
-        case AgreementEstablished():
+        case AgreementEstablished() | AgreementAmended():
+            ends_at = (
+                e.ends_at if isinstance(e, AgreementAmended) else end_with(s, e.duration_weeks)
+            )
             return _next(
                 s,
                 e,
@@ -291,28 +294,11 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                     budget_eur=e.budget_eur,
                     signed_by=e.signed_by,
                 ),
-                # Learning may have started before the agreement (small-scale growth).
+                # Extensions count on top of the plan; learning may have started before the
+                # agreement (small-scale growth), and then the agreement moves its end.
                 learning_weeks=s.learning_weeks - s.agreed_weeks + e.duration_weeks,
                 agreed_weeks=e.duration_weeks,
-                learning_ends_at=end_with(s, e.duration_weeks),
-            )
-        case AgreementAmended():
-            agreement = Agreement(
-                commitment=e.commitment,
-                duration_weeks=e.duration_weeks,
-                placements=e.placements,
-                training=e.training,
-                budget_eur=e.budget_eur,
-                signed_by=e.signed_by,
-            )
-            weeks = s.learning_weeks - s.agreed_weeks + e.duration_weeks
-            return _next(
-                s,
-                e,
-                agreement=agreement,
-                learning_weeks=weeks,
-                agreed_weeks=e.duration_weeks,
-                learning_ends_at=e.ends_at,
+                learning_ends_at=ends_at,
             )
         case CandidateMatched():
             return _next(
