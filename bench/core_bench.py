@@ -338,7 +338,7 @@ async def large_city(s: Stack, open_count: int, clients: int, seed: int) -> Figu
         await store.close()
 
     t = time.perf_counter()
-    start_sem = asyncio.Semaphore(32)
+    start_sem = asyncio.Semaphore(48)
 
     async def start(state: trajectory.Trajectory) -> None:
         async with start_sem:
@@ -354,7 +354,7 @@ async def large_city(s: Stack, open_count: int, clients: int, seed: int) -> Figu
     started_s = time.perf_counter() - t
     # Every one running, its timer pending, its first task done (a query answers only then):
     # the commands below measure a cache miss, not a workflow still starting.
-    query_sem = asyncio.Semaphore(16)
+    query_sem = asyncio.Semaphore(48)
 
     async def answered(state: trajectory.Trajectory) -> None:
         async with query_sem:

@@ -52,6 +52,11 @@ ONE_ESCALATION_PER_MISS = "one-escalation-per-missed-evaluation"
 """The patch of `Rules.one_escalation_per_missed_evaluation`."""
 METHOD_AS_WRITTEN = "method-as-written"
 """The patch of `Rules.method_as_written`."""
+ALL_OF_V7 = "all-of-v7"
+"""One patch for every change up to v7, for a run that starts now: a single marker (and one
+search-attribute upsert) at its first task instead of one of each per patch. A run from
+before finds no such marker in its history at the commands it already took, and falls back
+to the patches one by one (`_patched`)."""
 FAST_COMMANDS = "fast-commands-v1"
 """The append as a local activity (one workflow task per command), and a deadline timer kept
 while the deadline stays where it was. Before: a regular activity, and the timer cancelled and
@@ -67,6 +72,11 @@ APPEND_RETRY = RetryPolicy(
     # No attempt limit: a coach's command waits for the database to come back rather than
     # being lost. Conflicts are non-retryable errors raised by the activity itself.
 )
+
+
+def _patched(patch_id: str) -> bool:
+    """`workflow.patched(patch_id)`, or true at once in a run that took `ALL_OF_V7`."""
+    return workflow.patched(ALL_OF_V7) or workflow.patched(patch_id)
 
 
 def _domain_failure(err: DomainError) -> ApplicationError:
@@ -128,7 +138,7 @@ class TrajectoryWorkflow:
             self._drop_timer()
             await workflow.wait_condition(woken)
             return
-        if workflow.patched(FAST_COMMANDS):
+        if _patched(FAST_COMMANDS):
             if not await self._kept_timer_fired(deadline, woken):
                 return  # a command changed the state: the deadlines are read again
         else:
@@ -248,9 +258,9 @@ class TrajectoryWorkflow:
         # A changed rule decides as it did for the commands already in this history, and as
         # it does now for new ones: `patched` is False only while replaying what came before.
         rules = Rules(
-            follow_up_from_job_start=workflow.patched(FOLLOW_UP_FROM_JOB_START),
-            one_escalation_per_missed_evaluation=workflow.patched(ONE_ESCALATION_PER_MISS),
-            method_as_written=workflow.patched(METHOD_AS_WRITTEN),
+            follow_up_from_job_start=_patched(FOLLOW_UP_FROM_JOB_START),
+            one_escalation_per_missed_evaluation=_patched(ONE_ESCALATION_PER_MISS),
+            method_as_written=_patched(METHOD_AS_WRITTEN),
         )
         try:
             events = decide(self._state, command, workflow.now(), rules)
@@ -261,7 +271,7 @@ class TrajectoryWorkflow:
         # Safe to await while holding the lock: other handlers queue on it, and the state is
         # evolved only after the events are stored, so the acknowledgement is honest.
         append = AppendEvents(trajectory_id=events[0].trajectory_id, events=events)
-        if workflow.patched(FAST_COMMANDS):
+        if _patched(FAST_COMMANDS):
             # In the same workflow task as the command: no task queue round trip. Safe to
             # run again after a crash: the store appends by stream and version, once.
             await workflow.execute_local_activity_method(
@@ -292,7 +302,7 @@ class TrajectoryWorkflow:
 
     def _publish(self) -> None:
         """Bring the search attributes in line with the state: only those that changed."""
-        if self._state is None or not workflow.patched(search.PATCH):
+        if self._state is None or not _patched(search.PATCH):
             return
         current = workflow.info().typed_search_attributes
         changed = [

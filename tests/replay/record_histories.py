@@ -31,7 +31,7 @@ from workflows import TrajectoryInput, TrajectoryWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 Scenario = Callable[[WorkflowEnvironment, str], Awaitable[str]]
-VERSION = "v6"
+VERSION = "v7"
 """v2: commands carry request ids, a retry answered from the workflow's own answers; v3: the
 trajectory's search attributes are upserted (patch `search-attributes-v1`); v4: the follow-up
 counts from the job's first day, and a missed evaluation escalates once (patches
@@ -39,7 +39,8 @@ counts from the job's first day, and a missed evaluation escalates once (patches
 against the method (patch `method-as-written`): placements as agreed or as deviations, an
 agreement amended during learning, commands dated when they took effect, timers' events
 effective when they fell due; v6: the append as a local activity, a deadline's timer kept
-while the deadline stays (patch `fast-commands-v1`)."""
+while the deadline stays (patch `fast-commands-v1`); v7: one patch, `all-of-v7`, stands for
+all of them in a run that starts now."""
 
 
 async def full_trajectory(env: WorkflowEnvironment, task_queue: str) -> str:

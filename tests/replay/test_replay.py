@@ -45,6 +45,7 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
         "v4",
         "v5",
         "v6",
+        "v7",
     ):  # every version shipped, for as long as trajectories run
         assert f"trajectory_{version}_full_trajectory.json" in names
         assert any(n.startswith(f"trajectory_{version}_continued_as_new_run") for n in names)

@@ -75,3 +75,18 @@ async def test_timers_still_fire_on_time(
     await ts_env.sleep(due.at - await ts_env.get_current_time() + timedelta(minutes=1))
     after = await service.state(ts_env.client, tid)
     assert after.next_evaluation_at is not None and after.next_evaluation_at > due.at
+
+
+async def test_a_new_run_records_one_patch_marker(
+    dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
+) -> None:
+    # One umbrella patch (`all-of-v7`) instead of six, each with its search-attribute upsert:
+    # a shorter history for every cache miss to replay.
+    _, handle = await start_ready_to_learn(dev_env, task_queue)
+    events = (await handle.fetch_history()).events
+    patches = [
+        e for e in events
+        if e.event_type == E.EVENT_TYPE_MARKER_RECORDED
+        and e.marker_recorded_event_attributes.marker_name == "core_patch"
+    ]  # fmt: skip
+    assert len(patches) == 1
