@@ -26,6 +26,9 @@ class AppendResult(BaseModel):
 
     stored: int
     already_stored: int
+    events: list[AnyEvent] | None = None
+    """The events already stored for this same decision, when they differ from the ones
+    sent (None: the ones sent are what is stored). See `append_events`."""
 
 
 class TrajectoryEventActivities:
@@ -38,7 +41,12 @@ class TrajectoryEventActivities:
     async def append_events(self, request: AppendEvents) -> AppendResult:
         try:
             stored = await self._store.append(request.events)
-        except (EventConflict, EventGap) as err:
+        except EventConflict as err:
+            earlier = await self._same_decision(request)
+            if earlier is None:
+                raise ApplicationError(str(err), type="EventConflict", non_retryable=True) from err
+            return AppendResult(stored=0, already_stored=len(earlier), events=earlier)
+        except EventGap as err:
             # Retrying cannot help: the stream and the workflow disagree on history.
             raise ApplicationError(str(err), type=type(err).__name__, non_retryable=True) from err
         activity.logger.debug(  # not on the hot path: the events themselves are the record
@@ -50,3 +58,21 @@ class TrajectoryEventActivities:
             },
         )
         return AppendResult(stored=stored, already_stored=len(request.events) - stored)
+
+    async def _same_decision(self, request: AppendEvents) -> list[AnyEvent] | None:
+        """The stored events at these versions, if they are this same decision taken before.
+
+        A local append can store its events and the worker die before the workflow task that
+        ran it is recorded; the retried task decides again, at a later `workflow.now()`. Its
+        events are then the same command's (same request id, same types, same versions),
+        stamped later. The stored ones are what happened: the workflow goes on with them.
+        """
+        first, last = request.events[0].version, request.events[-1].version
+        stored = await self._store.read(
+            request.trajectory_id, after_version=first - 1, until_version=last
+        )
+        if [(e.version, e.type, e.request_id, e.actor) for e in stored] != [
+            (e.version, e.type, e.request_id, e.actor) for e in request.events
+        ]:
+            return None
+        return stored

@@ -274,12 +274,14 @@ class TrajectoryWorkflow:
         if _patched(FAST_COMMANDS):
             # In the same workflow task as the command: no task queue round trip. Safe to
             # run again after a crash: the store appends by stream and version, once.
-            await workflow.execute_local_activity_method(
+            appended = await workflow.execute_local_activity_method(
                 TrajectoryEventActivities.append_events,
                 append,
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=APPEND_RETRY,
             )
+            if appended.events is not None:  # decided before a crash, and stored then
+                events = appended.events
         else:
             await workflow.execute_activity_method(
                 TrajectoryEventActivities.append_events,
