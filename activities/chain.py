@@ -1,4 +1,5 @@
-"""The hash chains over stored events, and their verification. Pure: no I/O, no clock.
+"""The hash chains over stored events (their verification is in `verification`). Pure: no
+I/O, no clock.
 
 Two chains, both SHA-256:
 
@@ -18,8 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -29,9 +29,6 @@ from domain.trajectory import AnyEvent, load_event
 
 ZERO_HASH = bytes(32)
 """The `prev_hash` of a stream's first event and the `global_prev_hash` of position 1."""
-
-MAX_BREAKS = 100
-"""Breaks kept in a report: after one tampering the first few say where; a flood says no more."""
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -82,9 +79,6 @@ def header_bytes(
     ).encode()
     # The prefix makes the split between header and payload unambiguous.
     return len(header).to_bytes(4, "big") + header
-
-
-_sha256 = hashlib.sha256
 
 
 def stream_hash(prev_hash: bytes, record: bytes) -> bytes:
@@ -271,179 +265,3 @@ def seal(
         global_hash=global_hash(global_prev_hash, position, own),
         recorded_at=recorded_at,
     )
-
-
-# --- verification ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Break:
-    """The first thing wrong at one stored event, and what it most likely means."""
-
-    position: int
-    stream_id: str
-    version: int
-    kinds: tuple[str, ...]
-    reason: str
-
-    def describe(self) -> str:
-        return (
-            f"stream {self.stream_id} version {self.version} (position {self.position}): "
-            f"{self.reason}"
-        )
-
-
-@dataclass(frozen=True)
-class VerificationReport:
-    """What was checked, and every break found (up to `MAX_BREAKS`), in the order read."""
-
-    events: int
-    streams: int
-    global_chain: bool
-    """Whether the records were the whole table in position order (else one stream's)."""
-    breaks: tuple[Break, ...]
-    breaks_total: int
-    head: tuple[int, bytes]
-    """The last position read and its global hash (position order only)."""
-    stream_heads: dict[str, tuple[int, bytes]] = field(default_factory=dict)
-
-    @property
-    def intact(self) -> bool:
-        return self.breaks_total == 0
-
-    @property
-    def first(self) -> Break | None:
-        return self.breaks[0] if self.breaks else None
-
-
-class ChainVerifier:
-    """Recomputes both chains one record at a time, so a large table streams through it.
-
-    Records come either as the whole table in position order (`global_chain=True`) or as
-    the events of one stream in version order (then only each event's own global hash can
-    be checked: its neighbours in the global chain belong to other streams).
-    """
-
-    def __init__(self, *, global_chain: bool = True) -> None:
-        self._global_chain = global_chain
-        self._streams: dict[str, tuple[int, bytes]] = {}
-        self._head: tuple[int, bytes] = (0, ZERO_HASH)
-        self._events = 0
-        self._breaks: list[Break] = []
-        self._breaks_total = 0
-
-    def add(self, record: ChainRecord | ChainLink) -> None:
-        data = record.record if isinstance(record, ChainLink) else chain_bytes(record)
-        last_version, last_hash = self._streams.get(record.stream_id, (0, ZERO_HASH))
-        position, head = self._head
-        if (
-            record.version == last_version + 1
-            and record.prev_hash == last_hash
-            and (not self._global_chain or (
-                record.position == position + 1 and record.global_prev_hash == head
-            ))
-            and _sha256(record.prev_hash + data).digest() == record.hash
-            and _sha256(
-                record.global_prev_hash + record.position.to_bytes(8, "big") + record.hash
-            ).digest() == record.global_hash
-        ):  # fmt: skip
-            # The fast path: the link holds. Only a break needs the checks one by one.
-            self._events += 1
-            self._streams[record.stream_id] = (record.version, record.hash)
-            self._head = (record.position, record.global_hash)
-            return
-        self._add_with_breaks(record, data)
-
-    def _add_with_breaks(self, record: ChainRecord | ChainLink, data: bytes) -> None:
-        found: list[tuple[str, str]] = []
-        if self._global_chain:
-            found += self._global_links(record)
-        last_version, last_hash = self._streams.get(record.stream_id, (0, ZERO_HASH))
-        if record.version > last_version + 1:
-            missing = (
-                f"version {last_version + 1}"
-                if record.version == last_version + 2
-                else f"versions {last_version + 1} to {record.version - 1}"
-            )
-            found.append(("version-gap", f"{missing} of this stream missing (a row deleted)"))
-        elif record.version <= last_version:
-            found.append(
-                (
-                    "version-order",
-                    f"version {record.version} comes after version {last_version} "
-                    "(rows swapped or duplicated)",
-                )
-            )
-        elif record.prev_hash != last_hash:
-            found.append(
-                (
-                    "prev-hash",
-                    f"prev_hash is not the hash of version {last_version} "
-                    "(an event before it replaced)",
-                )
-            )
-        if stream_hash(record.prev_hash, data) != record.hash:
-            found.append(("content", "hash mismatch: its stored bytes were changed"))
-        elif global_hash(record.global_prev_hash, record.position, record.hash) != (
-            record.global_hash
-        ):
-            found.append(("global-hash", "global hash mismatch: its hash or position changed"))
-        if found:
-            self._breaks_total += 1
-            if len(self._breaks) < MAX_BREAKS:
-                self._breaks.append(
-                    Break(
-                        position=record.position,
-                        stream_id=record.stream_id,
-                        version=record.version,
-                        kinds=tuple(kind for kind, _ in found),
-                        reason="; ".join(text for _, text in found),
-                    )
-                )
-        # Go on from what is stored, so one tampering is reported once, not at every event
-        # after it.
-        self._events += 1
-        self._streams[record.stream_id] = (max(record.version, last_version), record.hash)
-        self._head = (record.position, record.global_hash)
-
-    def _global_links(self, record: ChainRecord | ChainLink) -> list[tuple[str, str]]:
-        position, previous = self._head
-        if record.position > position + 1:
-            missing = (
-                f"position {position + 1} is"
-                if record.position == position + 2
-                else f"positions {position + 1} to {record.position - 1} are"
-            )
-            return [("position-gap", f"{missing} missing (a row deleted)")]
-        if record.position <= position:
-            return [("position-order", f"position {record.position} comes after {position}")]
-        if record.global_prev_hash != previous:
-            return [
-                (
-                    "global-chain",
-                    f"global chain broken: global_prev_hash is not the global hash of position "
-                    f"{position} (a row inserted, swapped or rewritten before it)",
-                )
-            ]
-        return []
-
-    def report(self) -> VerificationReport:
-        return VerificationReport(
-            events=self._events,
-            streams=len(self._streams),
-            global_chain=self._global_chain,
-            breaks=tuple(self._breaks),
-            breaks_total=self._breaks_total,
-            head=self._head,
-            stream_heads=dict(self._streams),
-        )
-
-
-def verify_records(
-    records: Iterable[ChainRecord], *, global_chain: bool = True
-) -> VerificationReport:
-    """Recompute the chains of `records` (see `ChainVerifier`) and report every break."""
-    verifier = ChainVerifier(global_chain=global_chain)
-    for record in records:
-        verifier.add(record)
-    return verifier.report()

@@ -21,7 +21,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from activities import PostgresEventStore
-from activities.chain import ChainRow, chain_bytes, verify_records
+from activities.chain import ChainRow, chain_bytes
+from activities.verification import verify_records
 from bench._db import fresh_store
 from domain import trajectory
 from nbm.audit import BATCH, verify_store

@@ -18,14 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from activities.chain import (
-    Break,
-    ChainVerifier,
-    StoredEvent,
-    VerificationReport,
-    verify_records,
-)
+from activities.chain import StoredEvent
 from activities.event_store import EventStore
+from activities.verification import Break, ChainVerifier, VerificationReport, verify_records
 
 from ._errors import AuditError
 

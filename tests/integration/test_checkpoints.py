@@ -30,7 +30,6 @@ from activities.chain import (
     global_hash,
     record_bytes,
     stream_hash,
-    verify_records,
 )
 from activities.checkpoints import (
     Checkpoint,
@@ -45,6 +44,7 @@ from activities.checkpoints import (
     take_checkpoint,
     verify_checkpoint,
 )
+from activities.verification import verify_records
 from domain import trajectory
 from nbm.audit import schedule_checkpoints
 from tests import factories as f

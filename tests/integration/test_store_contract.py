@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 
 from activities import EventConflict, EventGap
-from activities.chain import ZERO_HASH, verify_records
+from activities.chain import ZERO_HASH
 from activities.event_store import EventStore as Store
 from activities.memory_store import InMemoryEventStore
+from activities.verification import verify_records
 
 from .test_event_store import NOW, history
 

@@ -19,8 +19,8 @@ from activities.chain import (
     StoredEvent,
     global_hash,
     stream_hash,
-    verify_records,
 )
+from activities.verification import verify_records
 
 from .test_event_store import history
 
