@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from activities import PostgresEventStore
@@ -166,13 +166,15 @@ async def stack(folder: Path, *, workflow_cache: int) -> AsyncIterator[Stack]:
 # --- raw limits ----------------------------------------------------------------------------
 
 
+async def start_noop(s: Stack, kind: str) -> WorkflowHandle[Any, None]:
+    return await s.client.start_workflow(
+        NoopWorkflow.run, id=f"noop-{kind}-{uuid.uuid4().hex[:12]}", task_queue=s.task_queue
+    )
+
+
 async def raw_starts(s: Stack, count: int, clients: int) -> Figures:
     async def one(c: int, n: int) -> None:
-        handle = await s.client.start_workflow(
-            NoopWorkflow.run,
-            id=f"noop-start-{c}-{n}-{uuid.uuid4().hex[:6]}",
-            task_queue=s.task_queue,
-        )
+        handle = await start_noop(s, "start")
         await handle.query(NoopWorkflow.alive)
         await handle.signal(NoopWorkflow.finish)
 
@@ -181,12 +183,7 @@ async def raw_starts(s: Stack, count: int, clients: int) -> Figures:
 
 
 async def raw_updates(s: Stack, per_client: int, clients: int, per_owner: int) -> Figures:
-    handles = [
-        await s.client.start_workflow(
-            NoopWorkflow.run, id=f"noop-update-{i}-{uuid.uuid4().hex[:6]}", task_queue=s.task_queue
-        )
-        for i in range(clients * per_owner)
-    ]
+    handles = [await start_noop(s, "update") for _ in range(clients * per_owner)]
     for h in handles:
         await h.execute_update(NoopWorkflow.ping, 0)  # warm: every workflow is running
 
@@ -201,11 +198,7 @@ async def raw_updates(s: Stack, per_client: int, clients: int, per_owner: int) -
 
 async def raw_signal_complete(s: Stack, count: int, clients: int) -> Figures:
     async def one(c: int, n: int) -> None:
-        handle = await s.client.start_workflow(
-            NoopWorkflow.run,
-            id=f"noop-signal-{c}-{n}-{uuid.uuid4().hex[:6]}",
-            task_queue=s.task_queue,
-        )
+        handle = await start_noop(s, "signal")
         await handle.signal(NoopWorkflow.finish)
         await handle.result()
 

@@ -257,6 +257,7 @@ FIELD_OPTIONS: Mapping[str, str] = {
     "preconditions.learning_location": "--learning-location",
     "preconditions.training_institute": "--training-institute",
     "duration_weeks": "--weeks",
+    "weeks": "--weeks",
     "placements": "--placement",
     "training": "--training",
     "budget_eur": "--budget",
@@ -313,8 +314,6 @@ def describe_validation_error(
             message = "must be an id of letters, digits, '.', '_', ':', '-' (no spaces)"
         if e["type"] == "string_too_short":
             message = "is empty; type the text, or leave the option out"
-        if not name.startswith("-") and generic.partition(".")[0] in options:
-            name = options[generic.partition(".")[0]]
         problems.append(f"{name}: {message}")
     return "invalid command: " + "; ".join(dict.fromkeys(problems))
 

@@ -201,3 +201,9 @@ def test_flag_help_shows_no_bool_and_a_missing_pair_names_both_halves() -> None:
     missing = invoke(["trajectory", "record-evaluation", "traj-1", "--verdict", "on-track"], {})
     assert missing.exit_code == 2
     assert "'--employer-present' / '--employer-absent'" in missing.output
+
+
+def test_a_bad_number_of_weeks_names_the_option(offline_env: dict[str, str | None]) -> None:
+    args = ["trajectory", "extend-learning", "traj-1", "--weeks", "0", "--reason", "practice"]
+    line = assert_user_error(invoke(args, offline_env), "--weeks: Input should be greater than")
+    assert "Sealed" not in line
