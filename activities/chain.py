@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -37,7 +37,7 @@ def canonical_json(obj: Any) -> bytes:
 
 
 # The string encoder `json.dumps(..., ensure_ascii=False)` itself uses.
-_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
+json_string: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def instant(moment: datetime) -> str:
@@ -73,12 +73,45 @@ def header_bytes(
     """The length-prefixed canonical header of `record_bytes`; `stamp` is the time as
     `instant` writes it."""
     header = (
-        f'{{"actor":{_string(actor)},"event_type":{_string(event_type)},'
-        f'"occurred_at":{_string(stamp)},"schema_version":{int(schema_version)},'
-        f'"stream_id":{_string(stream_id)},"version":{int(version)}}}'
+        f'{{"actor":{json_string(actor)},"event_type":{json_string(event_type)},'
+        f'"occurred_at":{json_string(stamp)},"schema_version":{int(schema_version)},'
+        f'"stream_id":{json_string(stream_id)},"version":{int(version)}}}'
     ).encode()
     # The prefix makes the split between header and payload unambiguous.
     return len(header).to_bytes(4, "big") + header
+
+
+class LinkWriter:
+    """`chain_bytes` of many `LinkRow`s: the quoted start of a header is kept per (actor,
+    event type) and each stream id quoted once, so a row costs one format and one encode.
+    `test_chain.py` and `test_event_store.py` hold it equal to `chain_bytes`."""
+
+    def __init__(self) -> None:
+        self.starts: dict[tuple[str, str], str] = {}
+        self.ids: dict[str, str] = {}
+
+    def start(self, actor: str, event_type: str) -> str:
+        """The header up to its time, quoted, kept for the next row of the same kind."""
+        start = self.starts[actor, event_type] = (
+            f'{{"actor":{json_string(actor)},"event_type":{json_string(event_type)},"occurred_at":'
+        )
+        return start
+
+    def quoted(self, stream_id: str) -> str:
+        quoted = self.ids[stream_id] = json_string(stream_id)
+        return quoted
+
+    def record(self, row: LinkRow) -> bytes:
+        """`chain_bytes` of the row (`ChainVerifier.add_links` has this inline)."""
+        start = self.starts.get((row.actor, row.event_type)) or self.start(
+            row.actor, row.event_type
+        )
+        quoted = self.ids.get(row.stream_id) or self.quoted(row.stream_id)
+        header = (
+            f'{start}{json_string(row.stamp)},"schema_version":{int(row.schema_version)},'
+            f'"stream_id":{quoted},"version":{int(row.version)}}}'
+        ).encode()
+        return len(header).to_bytes(4, "big") + header + row.payload
 
 
 def stream_hash(prev_hash: bytes, record: bytes) -> bytes:
@@ -152,15 +185,50 @@ class ChainRow(NamedTuple):
     recorded_at: datetime
 
 
-class ChainLink(NamedTuple):
-    """What verification needs of a row, its hashed bytes put together as it is read
-    (`PostgresEventStore.read_links`): the same bytes as `chain_bytes` of the row, built from
-    the row's own columns. A byte changed in a column changes them, so the hash tells."""
+class LinkRow(Protocol):
+    """What verification reads of a row (`read_links`): its columns in this order (iterating
+    gives them in it), the time as `instant` writes it, formatted by the database as the
+    insert trigger formats it, so no datetime arithmetic per row. `LinkWriter` puts the
+    hashed bytes together from them. A `LinkTuple`, or PostgreSQL's own row as it came."""
+
+    @property
+    def position(self) -> int: ...
+    @property
+    def stream_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def event_type(self) -> str: ...
+    @property
+    def schema_version(self) -> int: ...
+    @property
+    def stamp(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def payload(self) -> bytes: ...
+    @property
+    def prev_hash(self) -> bytes: ...
+    @property
+    def hash(self) -> bytes: ...
+    @property
+    def global_prev_hash(self) -> bytes: ...
+    @property
+    def global_hash(self) -> bytes: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class LinkTuple(NamedTuple):
+    """A `LinkRow` as a plain tuple."""
 
     position: int
     stream_id: str
     version: int
-    record: bytes
+    event_type: str
+    schema_version: int
+    stamp: str
+    actor: str
+    payload: bytes
     prev_hash: bytes
     hash: bytes
     global_prev_hash: bytes

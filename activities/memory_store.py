@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from domain.trajectory import AnyEvent
 
-from .chain import ZERO_HASH, ChainLink, StoredEvent, chain_bytes
+from .chain import ZERO_HASH, LinkRow, LinkTuple, StoredEvent, instant
 from .event_store import plan_append
 
 
@@ -83,13 +83,17 @@ class InMemoryEventStore:
     async def read_rows(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
         return await self.read_all(after_position, limit)
 
-    async def read_links(self, after_position: int = 0, limit: int = 1000) -> list[ChainLink]:
+    async def read_links(self, after_position: int = 0, limit: int = 1000) -> list[LinkRow]:
         return [
-            ChainLink(
+            LinkTuple(
                 r.position,
                 r.stream_id,
                 r.version,
-                chain_bytes(r),
+                r.event_type,
+                r.schema_version,
+                instant(r.occurred_at),
+                r.actor,
+                r.payload,
                 r.prev_hash,
                 r.hash,
                 r.global_prev_hash,

@@ -26,8 +26,10 @@ from ._errors import AuditError
 
 EXPORT_FORMAT = "nbm-audit-export"
 EXPORT_VERSION = 1
-BATCH = 5000
+BATCH = 1000
 """Rows read per query by `verify --all`: the table streams through, never all in memory."""
+SLICE = 250
+"""Rows hashed between two looks at the socket, while the next batch comes in."""
 
 HASHING = {
     "algorithm": "sha256",
@@ -79,14 +81,16 @@ async def verify_store(store: EventStore, trajectory_id: str | None = None) -> C
     else:
         verifier = ChainVerifier(global_chain=True)
         # The next batch is read (the database's part on the other core) while this one is
-        # hashed here.
+        # hashed here, a slice at a time: between slices the event loop sends the query and
+        # takes in the rows that came.
         batch = await store.read_links(after_position=0, limit=BATCH)
         while batch:
             following = asyncio.ensure_future(
                 store.read_links(after_position=batch[-1].position, limit=BATCH)
             )
-            for record in batch:
-                verifier.add(record)
+            for start in range(0, len(batch), SLICE):
+                await asyncio.sleep(0)
+                verifier.add_links(batch[start : start + SLICE])
             batch = await following
         report = verifier.report()
         source = "every event, in position order"

@@ -125,12 +125,13 @@ async def test_old_shapes_are_upcast_on_read(
 async def test_the_databases_chain_bytes_are_the_verifiers(store: PostgresEventStore) -> None:
     # `verify --all` hashes the bytes PostgreSQL puts together (`read_links`); they must be
     # byte for byte what `chain_bytes` makes of the row, or every row would look tampered.
-    from activities.chain import chain_bytes
+    from activities.chain import LinkWriter, chain_bytes
     from tests.unit.story import employed
 
     await store.append(employed().events)
     rows = await store.read_rows()
     links = await store.read_links()
     assert len(rows) == len(links) > 5
-    assert [bytes(link.record) for link in links] == [chain_bytes(row) for row in rows]
+    writer = LinkWriter()
+    assert [writer.record(link) for link in links] == [chain_bytes(row) for row in rows]
     assert [link.hash for link in links] == [row.hash for row in rows]

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from activities.chain import (
     ZERO_HASH,
+    LinkTuple,
+    LinkWriter,
     canonical_json,
     global_hash,
     instant,
@@ -45,6 +47,42 @@ def test_the_header_is_the_canonical_json_of_its_fields(
     }
     header = canonical_json({**fields, "occurred_at": instant(moment)})
     assert record_bytes(**fields, payload=b"{}") == len(header).to_bytes(4, "big") + header + b"{}"  # type: ignore[arg-type]
+
+
+_WRITER = LinkWriter()  # one for every example: its kept header starts are reused
+
+
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["traj-1", "traj-2", 'tra"j\\3', "trajé\n"]),
+            st.sampled_from(["coach-1", 'coach"2', "\x00\x1f\u2028", "ü"]),
+            st.sampled_from(["TrajectoryStarted", 'Ty"pe', "Type\\"]),
+            st.integers(min_value=1, max_value=2**31 - 1),
+            st.binary(max_size=40),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_link_writer_writes_record_bytes(rows: list[tuple[str, str, str, int, bytes]]) -> None:
+    # `verify --all` hashes what `LinkWriter` (and `ChainVerifier.add_links`, inline) puts
+    # together; a column tampered with quotes or escapes must come out as `record_bytes` does.
+    moment = datetime(2026, 11, 23, 9, 30, 1, 5, tzinfo=UTC)
+    for stream_id, actor, event_type, version, payload in rows:
+        row = LinkTuple(
+            1, stream_id, version, event_type, 2, instant(moment), actor, payload,
+            ZERO_HASH, ZERO_HASH, ZERO_HASH, ZERO_HASH,
+        )  # fmt: skip
+        assert _WRITER.record(row) == record_bytes(
+            stream_id=stream_id,
+            version=version,
+            event_type=event_type,
+            schema_version=2,
+            occurred_at=moment,
+            actor=actor,
+            payload=payload,
+        )
 
 
 def test_the_byte_forms_are_fixed() -> None:
