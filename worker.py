@@ -26,12 +26,14 @@ def build_worker(
     *,
     checkpoints: CheckpointActivities | None = None,
     extra_workflows: Sequence[type] = (),
+    sandboxed: bool = True,
     **options: Any,
 ) -> Worker:
     """The worker for every trajectory workflow and its activities (`options` go to Worker).
 
     With `checkpoints`, it also runs the scheduled signing of the event store's heads;
-    `extra_workflows` are registered beside (the benchmark's no-op workflows).
+    `extra_workflows` are registered beside (the benchmark's no-op workflows); `sandboxed`
+    picks the runner (`workflows.runner`).
     """
     registered: list[Any] = [TrajectoryEventActivities(store).append_events]
     workflows: list[type] = [TrajectoryWorkflow, *extra_workflows]
@@ -43,7 +45,7 @@ def build_worker(
         task_queue=task_queue,
         workflows=workflows,
         activities=registered,
-        workflow_runner=workflow_runner(),
+        workflow_runner=workflow_runner(sandboxed=sandboxed),
         **options,
     )
 
@@ -73,6 +75,7 @@ async def serve() -> None:
         store,
         settings.task_queue,
         checkpoints=checkpoints,
+        sandboxed=settings.workflow_sandbox,
         max_cached_workflows=settings.workflow_cache,
     )
     stop = asyncio.Event()

@@ -43,6 +43,15 @@ _APPEND_LOCK = 0x4E424D45  # "NBME"
 _COLUMNS = ", ".join(ChainRow._fields)  # in ChainRow's order: a row becomes ChainRow(*row)
 
 
+async def _end_transaction(conn: asyncpg.Connection) -> None:
+    """The reset of the store's own pool, when a connection goes back: end a transaction
+    left open, and nothing else. The store keeps no session state (its lock is a
+    transaction's, it neither LISTENs nor SETs), so asyncpg's full reset (unlock, close,
+    unlisten, reset all) would only cost every append one more round trip."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 class _LinkRecord(asyncpg.Record):
     """PostgreSQL's row of `read_links` as a `LinkRow`: its fields by name as well, so no
     tuple is built per row (a twelve-field tuple per row cost `verify --all` a third of
@@ -181,7 +190,9 @@ class PostgresEventStore:
         Raises:
             SchemaMissing: the events table does not exist (the migrations have not run).
         """
-        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
+        pool = await asyncpg.create_pool(
+            dsn, min_size=min_size, max_size=max_size, reset=_end_transaction
+        )
         assert pool is not None
         try:
             return await cls.on_pool(pool)
@@ -275,15 +286,17 @@ class PostgresEventStore:
             "position, stream_id, version, event_type, schema_version, occurred_at, actor, "
             "payload, prev_hash, hash, global_prev_hash, global_hash"
         )
-        # One statement for the whole batch: unnest of one array per column.
+        # One statement for the whole batch (unnest of one array per column), and the
+        # notification with it: delivered on commit only, so a listener never reads ahead of
+        # what it can see.
         await conn.execute(
-            f"INSERT INTO events ({columns}) SELECT * FROM unnest("
+            f"WITH stored AS (INSERT INTO events ({columns}) SELECT * FROM unnest("
             "$1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[], $6::timestamptz[], "
-            "$7::text[], $8::bytea[], $9::bytea[], $10::bytea[], $11::bytea[], $12::bytea[])",
+            "$7::text[], $8::bytea[], $9::bytea[], $10::bytea[], $11::bytea[], $12::bytea[]) "
+            "RETURNING position) SELECT pg_notify($13, max(position)::text) FROM stored",
             *([getattr(row, name.strip()) for row in new] for name in columns.split(",")),
+            NOTIFY_CHANNEL,
         )
-        # Delivered on commit only, so a listener never reads ahead of what it can see.
-        await conn.execute("SELECT pg_notify($1, $2)", NOTIFY_CHANNEL, str(new[-1].position))
         return len(new)
 
     async def read(

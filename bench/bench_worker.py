@@ -2,7 +2,8 @@
 
 The production worker (`worker.build_worker`), plus the raw limits' no-op workflows on the
 same task queue. Settings as for `worker.py` (TEMPORAL_ADDRESS, NBM_DATABASE_URL,
-NBM_CODEC_KEYS, NBM_TASK_QUEUE, NBM_WORKFLOW_CACHE). Prints `ready` once it polls.
+NBM_CODEC_KEYS, NBM_TASK_QUEUE, NBM_WORKFLOW_CACHE, NBM_WORKFLOW_SANDBOX). Prints `ready`
+once it polls.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ async def serve() -> None:
         store,
         settings.task_queue,
         extra_workflows=[NoopWorkflow, BareTimers],
+        sandboxed=settings.workflow_sandbox,
         max_cached_workflows=settings.workflow_cache,
     )
     stop = asyncio.Event()

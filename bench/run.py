@@ -20,7 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from bench import as_of_bench, core_bench, verify_bench
+from nbm.settings import DEFAULT_WORKFLOW_CACHE
 
 RESULTS = Path(__file__).parent / "results.json"
 
@@ -57,7 +60,11 @@ async def measure(quick: bool) -> dict[str, Any]:
     phases: dict[str, Any] = {}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nbm-bench-") as folder:
-        cache = int(os.environ.get("NBM_WORKFLOW_CACHE", "2000"))
+        cache = int(os.environ.get("NBM_WORKFLOW_CACHE", DEFAULT_WORKFLOW_CACHE))
+        # As the worker reads it (nbm.settings); the bench worker gets the environment.
+        sandboxed = TypeAdapter(bool).validate_python(
+            os.environ.get("NBM_WORKFLOW_SANDBOX", "true")
+        )
         async with core_bench.stack(Path(folder), workflow_cache=cache) as s:
             c, per = n["clients"], n["per_owner"]
             phases["raw_starts"] = await core_bench.raw_starts(s, n["starts"], c)
@@ -68,9 +75,12 @@ async def measure(quick: bool) -> dict[str, Any]:
             )
             phases["raw_signal_complete"] = await core_bench.raw_signal_complete(s, n["starts"], c)
             phases["raw_postgres"] = await core_bench.raw_postgres(s.owner_url, 2000, 100_000)
-            phases["large_city"] = await core_bench.large_city(s, n["open"], c, seed=20261201)
+            phases["large_city"] = await core_bench.large_city(
+                s, n["open"], c, seed=20261201, workflow_cache=cache
+            )
             phases["large_city"]["workflow_cache"] = cache
-    phases["two_years"] = await core_bench.two_years(n["two_years"])
+            phases["large_city"]["workflow_sandbox"] = sandboxed
+    phases["two_years"] = await core_bench.two_years(n["two_years"], sandboxed=sandboxed)
     phases["verify"] = core_bench.phase_end(await verify_bench.bench(n["verify_events"], 200, 25))
     phases["as_of"] = core_bench.phase_end(await as_of_bench.bench(385, 100, 20261123))
     return {"counts": n, "phases": phases, "seconds": round(time.perf_counter() - started, 1)}
@@ -131,6 +141,7 @@ def table(results: dict[str, Any]) -> str:
         ("trajectory starts/s", p["trajectory_starts"], "trajectory_start_per_s"),
         ("open trajectories in one worker", p["large_city"], "open_trajectories"),
         ("  worker cache (workflows)", p["large_city"], "workflow_cache"),
+        ("  workflows in the sandbox", p["large_city"], "workflow_sandbox"),
         ("  worker RSS MB: idle / after / peak", p["large_city"],
          ("worker_rss_mb_open_idle", "worker_rss_mb_after_commands", "worker_rss_mb_peak")),
         ("  command p99 ms: uncached / cached", p["large_city"],
@@ -146,9 +157,18 @@ def table(results: dict[str, Any]) -> str:
 
 def _row(label: str, phase: dict[str, Any], field: str | tuple[str, ...]) -> str:
     fields = (field,) if isinstance(field, str) else field
-    value = " / ".join(f"{phase[x]:,}" if isinstance(phase[x], int) else f"{phase[x]:g}"
-                       for x in fields)  # fmt: skip
+    value = " / ".join(_figure(phase.get(x)) for x in fields)
     return f"| {label} | {value} | {phase['load_avg_1m']} |"
+
+
+def _figure(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "-"  # not measured in this run (an older results file)
 
 
 def main() -> None:

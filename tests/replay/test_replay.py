@@ -28,10 +28,10 @@ def load(path: Path) -> WorkflowHistory:
     return WorkflowHistory.from_json(path.stem, json.loads(path.read_text()))
 
 
-def replayer(*workflows: type) -> Replayer:
+def replayer(*workflows: type, sandboxed: bool = True) -> Replayer:
     return Replayer(
         workflows=list(workflows) or [TrajectoryWorkflow],
-        workflow_runner=workflow_runner(),
+        workflow_runner=workflow_runner(sandboxed=sandboxed),
         data_converter=TEST_DATA_CONVERTER,
     )
 
@@ -51,9 +51,11 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
         assert any(n.startswith(f"trajectory_{version}_continued_as_new_run") for n in names)
 
 
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "no-sandbox"])
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
-async def test_committed_history_replays_with_current_code(path: Path) -> None:
-    await replayer().replay_workflow(load(path))
+async def test_committed_history_replays_with_current_code(path: Path, sandboxed: bool) -> None:
+    # A worker runs either way (`NBM_WORKFLOW_SANDBOX`): both must replay what was recorded.
+    await replayer(sandboxed=sandboxed).replay_workflow(load(path))
 
 
 async def test_an_unpatched_change_is_caught() -> None:

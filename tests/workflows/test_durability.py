@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from activities import PostgresEventStore
@@ -15,12 +16,16 @@ from worker import build_worker
 from workflows import TrajectoryInput, TrajectoryWorkflow
 
 
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "no-sandbox"])
 async def test_worker_stopped_and_restarted_mid_trajectory_continues_where_it_was(
-    ts_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str
+    ts_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str, sandboxed: bool
 ) -> None:
     # Without a cache the first worker holds no sticky queue: the Java test server would
-    # otherwise keep routing the workflow's tasks to the stopped worker.
-    async with build_worker(ts_env.client, store, task_queue, max_cached_workflows=0):
+    # otherwise keep routing the workflow's tasks to the stopped worker. Both runners: the
+    # replay after the restart must come out the same with or without the sandbox.
+    async with build_worker(
+        ts_env.client, store, task_queue, max_cached_workflows=0, sandboxed=sandboxed
+    ):
         tid, _ = await start_ready_to_learn(ts_env, task_queue)
         before = await service.state(ts_env.client, tid)
     assert before.step is trajectory.Step.LEARNING_IN
@@ -31,7 +36,7 @@ async def test_worker_stopped_and_restarted_mid_trajectory_continues_where_it_wa
     assert evaluation_due is not None
     await ts_env.sleep(evaluation_due - await ts_env.get_current_time() - timedelta(hours=1))
 
-    async with build_worker(ts_env.client, store, task_queue):
+    async with build_worker(ts_env.client, store, task_queue, sandboxed=sandboxed):
         # The new worker has an empty cache: it replays the history to rebuild the workflow,
         # then carries on with its timers as if nothing happened.
         await ts_env.sleep(timedelta(weeks=6, hours=2))
