@@ -1,0 +1,105 @@
+"""Commands to a future job: from an account manager (on the employer's word), from a coach
+(a candidate attached or placed), or from its own clock (`ReachExpiry`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ..shared import NonEmpty, OpaqueId, Value
+from ..trajectory import Commitment
+from ._values import MAX_JOBS, DetachReason
+
+SYSTEM_ACTOR = "system"
+
+
+class Command(Value):
+    actor: OpaqueId
+    request_id: OpaqueId | None = None
+    """The client's id for this request, the same on every retry of it."""
+
+
+class ForecastFutureJob(Command):
+    """An employer expects to create jobs: the start of a future job (toekomstige baan)."""
+
+    kind: Literal["forecast"] = "forecast"
+    future_job_id: OpaqueId
+    employer_id: OpaqueId
+    function: NonEmpty
+    jobs: int = Field(ge=1, le=MAX_JOBS)
+    expected_on: date
+    required_skills: tuple[NonEmpty, ...] = Field(min_length=1, max_length=50)
+    commitment: Commitment
+
+
+class AttachCandidate(Command):
+    """A trajectory learns towards this future job: one of its free places is promised."""
+
+    kind: Literal["attach"] = "attach"
+    trajectory_id: OpaqueId
+
+
+class DetachCandidate(Command):
+    kind: Literal["detach"] = "detach"
+    trajectory_id: OpaqueId
+    reason: DetachReason
+
+
+class FillPlace(Command):
+    """A candidate learning towards it started in the job: the place is taken for good."""
+
+    kind: Literal["fill"] = "fill"
+    trajectory_id: OpaqueId
+    started_on: date
+
+
+class ReduceJobs(Command):
+    """The employer offers fewer places than it estimated (cohort 1's lesson)."""
+
+    kind: Literal["reduce"] = "reduce"
+    jobs: int = Field(ge=1, le=MAX_JOBS)
+    reason: NonEmpty
+
+
+class ChangeCommitment(Command):
+    """A job guarantee becomes an intention to hire, or the other way round."""
+
+    kind: Literal["change-commitment"] = "change-commitment"
+    commitment: Commitment
+    reason: NonEmpty
+
+
+class MoveExpectedDate(Command):
+    kind: Literal["move-date"] = "move-date"
+    expected_on: date
+    reason: NonEmpty
+
+
+class WithdrawFutureJob(Command):
+    """The employer will not create the job after all."""
+
+    kind: Literal["withdraw"] = "withdraw"
+    reason: NonEmpty
+
+
+class ReachExpiry(Command):
+    """The future job's own clock: its expiry fell due (`next_deadline`)."""
+
+    kind: Literal["expire"] = "expire"
+    due_on: date
+
+
+AnyCommand = Annotated[
+    ForecastFutureJob
+    | AttachCandidate
+    | DetachCandidate
+    | FillPlace
+    | ReduceJobs
+    | ChangeCommitment
+    | MoveExpectedDate
+    | WithdrawFutureJob
+    | ReachExpiry,
+    Field(discriminator="kind"),
+]

@@ -1,0 +1,115 @@
+"""Events of a future job, in the past tense; its stream's id is the future job's id."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from ..shared import NonEmpty, OpaqueId, Value
+from ..trajectory import Commitment
+from ._values import DetachReason
+
+
+class Event(Value):
+    future_job_id: OpaqueId
+    version: int = Field(ge=1)
+    occurred_at: datetime
+    actor: OpaqueId
+    schema_version: int = 1
+    request_id: OpaqueId | None = None
+
+    @property
+    def stream_id(self) -> str:
+        return self.future_job_id
+
+
+class FutureJobForecast(Event):
+    type: Literal["FutureJobForecast"] = "FutureJobForecast"
+    employer_id: OpaqueId
+    function: NonEmpty
+    jobs: int
+    expected_on: date
+    required_skills: tuple[NonEmpty, ...]
+    commitment: Commitment
+
+
+class CandidateAttached(Event):
+    type: Literal["CandidateAttached"] = "CandidateAttached"
+    trajectory_id: OpaqueId
+
+
+class CandidateDetached(Event):
+    type: Literal["CandidateDetached"] = "CandidateDetached"
+    trajectory_id: OpaqueId
+    reason: DetachReason
+
+
+class PlaceFilled(Event):
+    type: Literal["PlaceFilled"] = "PlaceFilled"
+    trajectory_id: OpaqueId
+    started_on: date
+
+
+class JobsReduced(Event):
+    """Fewer places: `without_place` of the candidates learning towards it have none now;
+    every one of `attached` is affected until a coach decides who moves (the fallback)."""
+
+    type: Literal["JobsReduced"] = "JobsReduced"
+    jobs: int
+    previous_jobs: int
+    reason: NonEmpty
+    without_place: int
+    attached: tuple[OpaqueId, ...]
+
+
+class CommitmentChanged(Event):
+    type: Literal["CommitmentChanged"] = "CommitmentChanged"
+    commitment: Commitment
+    reason: NonEmpty
+
+
+class ExpectedDateMoved(Event):
+    type: Literal["ExpectedDateMoved"] = "ExpectedDateMoved"
+    expected_on: date
+    reason: NonEmpty
+
+
+class FutureJobFilled(Event):
+    type: Literal["FutureJobFilled"] = "FutureJobFilled"
+
+
+class FutureJobWithdrawn(Event):
+    """Closed on the employer's word; `attached` had a place here and need another."""
+
+    type: Literal["FutureJobWithdrawn"] = "FutureJobWithdrawn"
+    reason: NonEmpty
+    attached: tuple[OpaqueId, ...]
+
+
+class FutureJobExpired(Event):
+    type: Literal["FutureJobExpired"] = "FutureJobExpired"
+    due_on: date
+
+
+AnyEvent = Annotated[
+    FutureJobForecast
+    | CandidateAttached
+    | CandidateDetached
+    | PlaceFilled
+    | JobsReduced
+    | CommitmentChanged
+    | ExpectedDateMoved
+    | FutureJobFilled
+    | FutureJobWithdrawn
+    | FutureJobExpired,
+    Field(discriminator="type"),
+]
+
+_EVENT: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+
+
+def load_event(data: bytes | str) -> AnyEvent:
+    """An event from its stored JSON."""
+    return _EVENT.validate_json(data)

@@ -1,0 +1,163 @@
+"""A future job's rules, pure: places promised, taken, reduced, withdrawn, expired."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from domain import future_job as fj
+from domain.shared import RuleViolation
+from domain.trajectory import Commitment
+from tests.unit.test_dispatch import concrete, members
+
+NOW = datetime(2026, 12, 1, 10, tzinfo=UTC)
+AM = "am-1"
+
+
+def forecast(
+    jobs: int = 2, expected_on: date = date(2027, 9, 1), **over: object
+) -> fj.ForecastFutureJob:
+    fields: dict[str, object] = {
+        "actor": AM,
+        "future_job_id": "fj-1",
+        "employer_id": "emp-1",
+        "function": "medewerker logistiek",
+        "jobs": jobs,
+        "expected_on": expected_on,
+        "required_skills": ("orderpicken", "heftruck"),
+        "commitment": Commitment.JOB_GUARANTEE,
+        **over,
+    }
+    return fj.ForecastFutureJob(**fields)  # type: ignore[arg-type]
+
+
+def run(*commands: fj.AnyCommand, now: datetime = NOW) -> tuple[fj.FutureJob, list[fj.AnyEvent]]:
+    state: fj.FutureJob | None = None
+    events: list[fj.AnyEvent] = []
+    for command in commands:
+        new = fj.decide(state, command, now)
+        events += new
+        state = fj.fold(new, state)
+    assert state is not None
+    return state, events
+
+
+def attach(tid: str) -> fj.AttachCandidate:
+    return fj.AttachCandidate(actor="coach-1", trajectory_id=tid)
+
+
+def fill(tid: str, on: date = date(2026, 11, 30)) -> fj.FillPlace:
+    return fj.FillPlace(actor="coach-1", trajectory_id=tid, started_on=on)
+
+
+def test_the_unions_hold_every_class() -> None:
+    assert members(fj.AnyCommand) == concrete(fj.Command)
+    assert members(fj.AnyEvent) == set(fj.Event.__subclasses__())
+
+
+def test_the_expected_date_lies_ahead_within_24_calendar_months() -> None:
+    # 1 December 2026 (Amsterdam) plus 24 months is 1 December 2028, counted in months.
+    run(forecast(expected_on=date(2028, 12, 1)))
+    with pytest.raises(RuleViolation, match="more than 24 months"):
+        run(forecast(expected_on=date(2028, 12, 2)))
+    with pytest.raises(RuleViolation, match="not in the future"):
+        run(forecast(expected_on=date(2026, 12, 1)))
+    # Late on 31 December in UTC it is already 1 January in Amsterdam.
+    new_year = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    assert fj.today(new_year) == date(2027, 1, 1)
+    with pytest.raises(RuleViolation, match="not in the future"):
+        run(forecast(expected_on=date(2027, 1, 1)), now=new_year)
+
+
+def test_places_are_promised_then_taken_and_the_last_one_fills_it() -> None:
+    state, _ = run(forecast(jobs=2), attach("t1"), attach("t2"))
+    assert (state.free_places, state.places_left) == (0, 2)
+    with pytest.raises(fj.NoPlaceLeft, match="no place left"):
+        run(forecast(jobs=2), attach("t1"), attach("t2"), attach("t3"))
+    with pytest.raises(RuleViolation, match="already learns towards"):
+        run(forecast(jobs=2), attach("t1"), attach("t1"))
+
+    state, events = run(forecast(jobs=2), attach("t1"), attach("t2"), fill("t1"), fill("t2"))
+    assert state.status is fj.FutureJobStatus.FILLED and state.filled == ("t1", "t2")
+    assert [e.type for e in events][-3:] == ["PlaceFilled", "PlaceFilled", "FutureJobFilled"]
+    assert [e.version for e in events] == list(range(1, len(events) + 1))
+    with pytest.raises(fj.FutureJobClosed, match="filled"):
+        run(forecast(jobs=2), attach("t1"), attach("t2"), fill("t1"), fill("t2"), attach("t3"))
+
+
+def test_a_place_is_filled_only_by_a_candidate_learning_towards_it_once_the_job_began() -> None:
+    with pytest.raises(RuleViolation, match="does not learn towards"):
+        run(forecast(), fill("t1"))
+    with pytest.raises(RuleViolation, match="once it has started"):
+        run(forecast(), attach("t1"), fill("t1", on=date(2026, 12, 2)))
+
+
+def test_a_reduction_names_the_candidates_it_leaves_without_a_place() -> None:
+    reduce = fj.ReduceJobs(actor=AM, jobs=1, reason="minder omzet dan verwacht")
+    state, events = run(forecast(jobs=3), attach("t1"), attach("t2"), attach("t3"), reduce)
+    reduced = events[-1]
+    assert isinstance(reduced, fj.JobsReduced)
+    assert (reduced.previous_jobs, reduced.jobs, reduced.without_place) == (3, 1, 2)
+    assert reduced.attached == ("t1", "t2", "t3")
+    assert (state.jobs, state.without_place, state.free_places) == (1, 2, 0)
+    with pytest.raises(RuleViolation, match="offers fewer"):
+        run(forecast(jobs=3), fj.ReduceJobs(actor=AM, jobs=3, reason="x"))
+    with pytest.raises(RuleViolation, match="filled already"):
+        run(forecast(jobs=3), attach("t1"), attach("t2"), fill("t1"), fill("t2"),
+            fj.ReduceJobs(actor=AM, jobs=1, reason="x"))  # fmt: skip
+
+
+def test_reduced_to_its_filled_places_it_is_filled_and_still_lets_go_of_the_others() -> None:
+    reduce = fj.ReduceJobs(actor=AM, jobs=1, reason="één plek minder")
+    detach = fj.DetachCandidate(
+        actor="coach-1", trajectory_id="t2", reason=fj.DetachReason.OTHER_EMPLOYER
+    )
+    state, events = run(forecast(jobs=2), attach("t1"), attach("t2"), fill("t1"), reduce, detach)
+    assert state.status is fj.FutureJobStatus.FILLED and state.attached == ()
+    assert [e.type for e in events][-3:] == ["JobsReduced", "FutureJobFilled", "CandidateDetached"]
+
+
+def test_withdrawn_it_lists_who_learned_towards_it_and_takes_nothing_more() -> None:
+    withdraw = fj.WithdrawFutureJob(actor=AM, reason="vestiging sluit")
+    state, events = run(forecast(), attach("t1"), withdraw)
+    assert isinstance(events[-1], fj.FutureJobWithdrawn) and events[-1].attached == ("t1",)
+    assert state.status is fj.FutureJobStatus.WITHDRAWN and state.attached == ()
+    with pytest.raises(fj.FutureJobClosed):
+        run(
+            forecast(),
+            withdraw,
+            fj.MoveExpectedDate(actor=AM, expected_on=date(2027, 10, 1), reason="x"),
+        )
+
+
+def test_it_expires_six_months_after_its_date_only_while_nobody_learns_towards_it() -> None:
+    state, _ = run(forecast(expected_on=date(2027, 8, 31)))
+    assert fj.expires_on(state) == date(2028, 2, 29)  # a leap year's last day of February
+    due = fj.next_deadline(state)
+    assert due is not None and due.date() == date(2028, 2, 29) and due.hour == 9
+    expire = fj.ReachExpiry(actor=fj.SYSTEM_ACTOR, due_on=date(2028, 2, 29))
+    later = due + timedelta(minutes=1)
+    expired = fj.fold(fj.decide(state, expire, later), state)
+    assert expired is not None and expired.status is fj.FutureJobStatus.EXPIRED
+    with pytest.raises(RuleViolation, match="does not expire"):
+        fj.decide(state, expire, due - timedelta(days=1))
+
+    learning, _ = run(forecast(expected_on=date(2027, 8, 31)), attach("t1"))
+    assert fj.next_deadline(learning) is None
+    with pytest.raises(RuleViolation, match="does not expire"):
+        fj.decide(learning, expire, later)
+
+
+def test_commands_before_the_forecast_and_a_second_forecast_are_refused() -> None:
+    with pytest.raises(fj.FutureJobNotForecast):
+        fj.decide(None, attach("t1"), NOW)
+    with pytest.raises(fj.FutureJobAlreadyForecast):
+        run(forecast(), forecast())
+    with pytest.raises(RuleViolation, match="named twice"):
+        run(forecast(required_skills=("heftruck", "heftruck")))
+
+
+def test_its_events_read_back_from_their_json() -> None:
+    _, events = run(forecast(), attach("t1"), fj.ReduceJobs(actor=AM, jobs=1, reason="x"))
+    assert [fj.load_event(e.model_dump_json()) for e in events] == events
