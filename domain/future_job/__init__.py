@@ -15,9 +15,13 @@ from ._commands import (
     DetachCandidate,
     FillPlace,
     ForecastFutureJob,
+    MoveChase,
     MoveExpectedDate,
+    ReachChaseStep,
     ReachExpiry,
+    RecordCommitment,
     ReduceJobs,
+    RequestCommitment,
     WithdrawFutureJob,
 )
 from ._decide import decide
@@ -32,7 +36,13 @@ from ._events import (
     AnyEvent,
     CandidateAttached,
     CandidateDetached,
+    ChaseEscalated,
+    ChaseMoved,
+    ChaseStep,
+    CommitmentAnswered,
     CommitmentChanged,
+    CommitmentRequested,
+    EmployerReminded,
     Event,
     ExpectedDateMoved,
     FutureJobExpired,
@@ -43,9 +53,17 @@ from ._events import (
     PlaceFilled,
     load_event,
 )
-from ._rules import expires_on, next_deadline, today
-from ._state import FutureJob, evolve, fold
-from ._values import EXPIRES_AFTER_MONTHS, MAX_JOBS, DetachReason, FutureJobStatus
+from ._rules import Deadline, expires_on, next_deadline, today
+from ._state import Chase, FutureJob, evolve, fold
+from ._values import (
+    EXPIRES_AFTER_MONTHS,
+    MAX_JOBS,
+    ChaseLadder,
+    ChaseStepKind,
+    CommitmentAnswer,
+    DetachReason,
+    FutureJobStatus,
+)
 
 __all__ = [
     "ERROR_TYPES",
@@ -58,10 +76,21 @@ __all__ = [
     "CandidateAttached",
     "CandidateDetached",
     "ChangeCommitment",
+    "Chase",
+    "ChaseEscalated",
+    "ChaseLadder",
+    "ChaseMoved",
+    "ChaseStep",
+    "ChaseStepKind",
     "Command",
+    "CommitmentAnswer",
+    "CommitmentAnswered",
     "CommitmentChanged",
+    "CommitmentRequested",
+    "Deadline",
     "DetachCandidate",
     "DetachReason",
+    "EmployerReminded",
     "Event",
     "ExpectedDateMoved",
     "FillPlace",
@@ -76,11 +105,15 @@ __all__ = [
     "FutureJobStatus",
     "FutureJobWithdrawn",
     "JobsReduced",
+    "MoveChase",
     "MoveExpectedDate",
     "NoPlaceLeft",
     "PlaceFilled",
+    "ReachChaseStep",
     "ReachExpiry",
+    "RecordCommitment",
     "ReduceJobs",
+    "RequestCommitment",
     "WithdrawFutureJob",
     "decide",
     "evolve",

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ..shared import NonEmpty, OpaqueId, Value
 from ..trajectory import Commitment
-from ._values import MAX_JOBS, DetachReason
+from ._values import MAX_JOBS, ChaseLadder, ChaseStepKind, CommitmentAnswer, DetachReason
 
 SYSTEM_ACTOR = "system"
 
@@ -91,6 +91,43 @@ class ReachExpiry(Command):
     due_on: date
 
 
+class RequestCommitment(Command):
+    """For a trajectory's agreement the employer is asked for its commitment; silence is
+    chased on the ladder: reminders, then the account manager."""
+
+    kind: Literal["request-commitment"] = "request-commitment"
+    trajectory_id: OpaqueId
+    ladder: ChaseLadder = ChaseLadder()
+
+
+class RecordCommitment(Command):
+    """The employer's answer (through its link, or by phone to the account manager)."""
+
+    kind: Literal["record-commitment"] = "record-commitment"
+    trajectory_id: OpaqueId
+    answer: CommitmentAnswer
+    reason: NonEmpty | None = None
+
+
+class MoveChase(Command):
+    """A person moves the next step of a chase (the employer asked for a week); the steps
+    after it keep their distance in working days."""
+
+    kind: Literal["move-chase"] = "move-chase"
+    trajectory_id: OpaqueId
+    to: date
+    reason: NonEmpty
+
+
+class ReachChaseStep(Command):
+    """The future job's own clock: a step of a chase fell due (`next_deadline`)."""
+
+    kind: Literal["chase-step"] = "chase-step"
+    trajectory_id: OpaqueId
+    step: ChaseStepKind
+    due_on: date
+
+
 AnyCommand = Annotated[
     ForecastFutureJob
     | AttachCandidate
@@ -100,6 +137,10 @@ AnyCommand = Annotated[
     | ChangeCommitment
     | MoveExpectedDate
     | WithdrawFutureJob
-    | ReachExpiry,
+    | ReachExpiry
+    | RequestCommitment
+    | RecordCommitment
+    | MoveChase
+    | ReachChaseStep,
     Field(discriminator="kind"),
 ]

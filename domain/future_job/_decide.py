@@ -17,9 +17,13 @@ from ._commands import (
     DetachCandidate,
     FillPlace,
     ForecastFutureJob,
+    MoveChase,
     MoveExpectedDate,
+    ReachChaseStep,
     ReachExpiry,
+    RecordCommitment,
     ReduceJobs,
+    RequestCommitment,
     WithdrawFutureJob,
 )
 from ._errors import FutureJobAlreadyForecast, FutureJobClosed, FutureJobNotForecast
@@ -63,6 +67,14 @@ def decide(state: FutureJob | None, command: AnyCommand, now: datetime) -> list[
             drafts = rules.withdraw(state, command)
         case ReachExpiry():
             drafts = rules.expire(state, command, now)
+        case RequestCommitment():
+            drafts = rules.request_commitment(state, command, now)
+        case RecordCommitment():
+            drafts = rules.record_commitment(state, command)
+        case MoveChase():
+            drafts = rules.move_chase(state, command, now)
+        case ReachChaseStep():
+            drafts = rules.chase_step(state, command, now)
         case ForecastFutureJob():  # pragma: no cover - handled above
             raise AssertionError
         case _:

@@ -9,7 +9,7 @@ from pydantic import Field, TypeAdapter
 
 from ..shared import NonEmpty, OpaqueId, Value
 from ..trajectory import Commitment
-from ._values import DetachReason
+from ._values import ChaseStepKind, CommitmentAnswer, DetachReason
 
 
 class Event(Value):
@@ -93,6 +93,50 @@ class FutureJobExpired(Event):
     due_on: date
 
 
+class ChaseStep(Value):
+    kind: ChaseStepKind
+    due_on: date
+
+
+class CommitmentRequested(Event):
+    type: Literal["CommitmentRequested"] = "CommitmentRequested"
+    trajectory_id: OpaqueId
+    requested_on: date
+    steps: tuple[ChaseStep, ...]
+    """The ladder as dates: the reminders, then the escalation."""
+
+
+class CommitmentAnswered(Event):
+    type: Literal["CommitmentAnswered"] = "CommitmentAnswered"
+    trajectory_id: OpaqueId
+    answer: CommitmentAnswer
+    reason: NonEmpty | None = None
+
+
+class ChaseMoved(Event):
+    type: Literal["ChaseMoved"] = "ChaseMoved"
+    trajectory_id: OpaqueId
+    steps: tuple[ChaseStep, ...]
+    """The steps still to come, at their new dates."""
+    reason: NonEmpty
+
+
+class EmployerReminded(Event):
+    """A reminder fell due: the employer is sent one (the mail is the workflow's effect)."""
+
+    type: Literal["EmployerReminded"] = "EmployerReminded"
+    trajectory_id: OpaqueId
+    reminder: int
+    """1 for the first reminder, 2 for the second, ..."""
+
+
+class ChaseEscalated(Event):
+    """The employer stayed silent: the employer's account manager takes it up."""
+
+    type: Literal["ChaseEscalated"] = "ChaseEscalated"
+    trajectory_id: OpaqueId
+
+
 AnyEvent = Annotated[
     FutureJobForecast
     | CandidateAttached
@@ -103,7 +147,12 @@ AnyEvent = Annotated[
     | ExpectedDateMoved
     | FutureJobFilled
     | FutureJobWithdrawn
-    | FutureJobExpired,
+    | FutureJobExpired
+    | CommitmentRequested
+    | CommitmentAnswered
+    | ChaseMoved
+    | EmployerReminded
+    | ChaseEscalated,
     Field(discriminator="type"),
 ]
 

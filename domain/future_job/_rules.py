@@ -3,26 +3,45 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import Literal
 
-from ..shared import COACH_TIME_ZONE, RuleViolation, add_months
+from ..shared import (
+    COACH_TIME_ZONE,
+    RuleViolation,
+    Value,
+    add_months,
+    add_working_days,
+    is_working_day,
+)
 from ..trajectory import MAX_FORECAST_MONTHS
 from ._commands import (
+    SYSTEM_ACTOR,
     AttachCandidate,
     ChangeCommitment,
     DetachCandidate,
     FillPlace,
     ForecastFutureJob,
+    MoveChase,
     MoveExpectedDate,
+    ReachChaseStep,
     ReachExpiry,
+    RecordCommitment,
     ReduceJobs,
+    RequestCommitment,
     WithdrawFutureJob,
 )
 from ._errors import NoPlaceLeft
 from ._events import (
     CandidateAttached,
     CandidateDetached,
+    ChaseEscalated,
+    ChaseMoved,
+    ChaseStep,
+    CommitmentAnswered,
     CommitmentChanged,
+    CommitmentRequested,
+    EmployerReminded,
     Event,
     ExpectedDateMoved,
     FutureJobExpired,
@@ -33,7 +52,7 @@ from ._events import (
     PlaceFilled,
 )
 from ._state import FutureJob
-from ._values import EXPIRES_AFTER_MONTHS
+from ._values import EXPIRES_AFTER_MONTHS, ChaseStepKind
 
 Draft = tuple[type[Event], dict[str, object]]
 
@@ -50,10 +69,45 @@ def expires_on(state: FutureJob) -> date | None:
     return add_months(state.expected_on, EXPIRES_AFTER_MONTHS)
 
 
-def next_deadline(state: FutureJob | None) -> datetime | None:
-    """The moment its own clock must act (`ReachExpiry`): 9:00 in Amsterdam that day."""
-    due = expires_on(state) if state is not None else None
-    return None if due is None else datetime.combine(due, time(9), COACH_TIME_ZONE)
+class Deadline(Value):
+    """When the future job's own clock must act next, and on what."""
+
+    kind: Literal["expiry", "chase"]
+    due_on: date
+    trajectory_id: str | None = None
+    step: ChaseStepKind | None = None
+
+    @property
+    def at(self) -> datetime:
+        """9:00 in Amsterdam on the day it falls due: a working morning."""
+        return datetime.combine(self.due_on, time(9), COACH_TIME_ZONE)
+
+    def command(self) -> ReachExpiry | ReachChaseStep:
+        """What the clock sends when it falls due."""
+        if self.kind == "expiry":
+            return ReachExpiry(actor=SYSTEM_ACTOR, due_on=self.due_on)
+        assert self.trajectory_id is not None and self.step is not None
+        return ReachChaseStep(
+            actor=SYSTEM_ACTOR, trajectory_id=self.trajectory_id, step=self.step,
+            due_on=self.due_on,
+        )  # fmt: skip
+
+
+def next_deadline(state: FutureJob | None) -> Deadline | None:
+    """The earliest of its expiry and the next step of each chase; None once closed."""
+    if state is None or state.closed:
+        return None
+    found = [
+        Deadline(
+            kind="chase", due_on=c.pending[0].due_on, trajectory_id=tid, step=c.pending[0].kind
+        )
+        for tid, c in state.chases.items()
+        if c.pending
+    ]
+    expiry = expires_on(state)
+    if expiry is not None:
+        found.append(Deadline(kind="expiry", due_on=expiry))
+    return min(found, key=lambda d: (d.due_on, d.kind, d.trajectory_id or ""), default=None)
 
 
 def _check_horizon(expected_on: date, now: datetime, stream_id: str) -> None:
@@ -190,6 +244,90 @@ def expire(s: FutureJob, c: ReachExpiry, now: datetime) -> list[Draft]:
             stream_id=s.future_job_id,
         )
     return [(FutureJobExpired, {"due_on": c.due_on})]
+
+
+def request_commitment(s: FutureJob, c: RequestCommitment, now: datetime) -> list[Draft]:
+    _must_be_attached(s, c.trajectory_id)
+    open_chase = s.chases.get(c.trajectory_id)
+    if open_chase is not None and open_chase.answer is None:
+        raise RuleViolation(
+            f"the employer was asked on {open_chase.requested_on} already and has not answered",
+            stream_id=s.future_job_id,
+        )
+    day = today(now)
+    reminders = [
+        ChaseStep(kind=ChaseStepKind.REMINDER, due_on=add_working_days(day, n))
+        for n in c.ladder.reminders
+    ]
+    escalation = ChaseStep(
+        kind=ChaseStepKind.ESCALATION, due_on=add_working_days(day, c.ladder.escalation)
+    )
+    fields = {"trajectory_id": c.trajectory_id, "requested_on": day}
+    return [(CommitmentRequested, {**fields, "steps": (*reminders, escalation)})]
+
+
+def record_commitment(s: FutureJob, c: RecordCommitment) -> list[Draft]:
+    chase = s.chases.get(c.trajectory_id)
+    if chase is None or chase.answer is not None:
+        raise RuleViolation(
+            f"no open request for a commitment for trajectory {c.trajectory_id}",
+            stream_id=s.future_job_id,
+        )
+    return [
+        (
+            CommitmentAnswered,
+            {"trajectory_id": c.trajectory_id, "answer": c.answer, "reason": c.reason},
+        )
+    ]
+
+
+def move_chase(s: FutureJob, c: MoveChase, now: datetime) -> list[Draft]:
+    chase = s.chases.get(c.trajectory_id)
+    if chase is None or not chase.pending:
+        raise RuleViolation(
+            f"nothing is being chased for trajectory {c.trajectory_id}", stream_id=s.future_job_id
+        )
+    if c.to < today(now) or not is_working_day(c.to):
+        raise RuleViolation(
+            f"{c.to} is not a working day from today on (weekends and public holidays are not)",
+            stream_id=s.future_job_id,
+        )
+    if c.to == chase.pending[0].due_on:
+        raise RuleViolation(f"the next step is on {c.to} already", stream_id=s.future_job_id)
+    moved = [chase.pending[0].model_copy(update={"due_on": c.to})]
+    for before, step in zip(chase.pending, chase.pending[1:], strict=False):
+        gap = _working_days_between(before.due_on, step.due_on)
+        moved.append(step.model_copy(update={"due_on": add_working_days(moved[-1].due_on, gap)}))
+    return [
+        (ChaseMoved, {"trajectory_id": c.trajectory_id, "steps": tuple(moved), "reason": c.reason})
+    ]
+
+
+def chase_step(s: FutureJob, c: ReachChaseStep, now: datetime) -> list[Draft]:
+    chase = s.chases.get(c.trajectory_id)
+    step = chase.pending[0] if chase is not None and chase.pending else None
+    if step is None or (step.kind, step.due_on) != (c.step, c.due_on) or today(now) < c.due_on:
+        raise RuleViolation(
+            f"no {c.step.value} of trajectory {c.trajectory_id} falls due on {c.due_on}",
+            stream_id=s.future_job_id,
+        )
+    assert chase is not None
+    if c.step is ChaseStepKind.REMINDER:
+        return [
+            (
+                EmployerReminded,
+                {"trajectory_id": c.trajectory_id, "reminder": chase.reminders_sent + 1},
+            )
+        ]
+    return [(ChaseEscalated, {"trajectory_id": c.trajectory_id})]
+
+
+def _working_days_between(first: date, then: date) -> int:
+    days, day = 0, first
+    while day < then:
+        day += timedelta(days=1)
+        days += is_working_day(day)
+    return days
 
 
 def _must_be_attached(s: FutureJob, tid: str) -> None:

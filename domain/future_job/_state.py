@@ -7,13 +7,21 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import assert_never
 
+from pydantic import Field
+
 from ..shared import NonEmpty, OpaqueId, Value
 from ..trajectory import Commitment
 from ._events import (
     AnyEvent,
     CandidateAttached,
     CandidateDetached,
+    ChaseEscalated,
+    ChaseMoved,
+    ChaseStep,
+    CommitmentAnswered,
     CommitmentChanged,
+    CommitmentRequested,
+    EmployerReminded,
     ExpectedDateMoved,
     FutureJobExpired,
     FutureJobFilled,
@@ -22,7 +30,18 @@ from ._events import (
     JobsReduced,
     PlaceFilled,
 )
-from ._values import FutureJobStatus
+from ._values import CommitmentAnswer, FutureJobStatus
+
+
+class Chase(Value):
+    """One request for a commitment and how far its chase has come."""
+
+    requested_on: date
+    pending: tuple[ChaseStep, ...]
+    """The steps still to come, in order; empty once answered or escalated."""
+    reminders_sent: int = 0
+    escalated: bool = False
+    answer: CommitmentAnswer | None = None
 
 
 class FutureJob(Value):
@@ -38,6 +57,8 @@ class FutureJob(Value):
     """The trajectories learning towards it, in the order they came."""
     filled: tuple[OpaqueId, ...] = ()
     """The trajectories whose candidate started in one of its jobs."""
+    chases: dict[str, Chase] = Field(default_factory=dict)
+    """The requests for a commitment, by trajectory."""
     version: int
     forecast_at: datetime
     updated_at: datetime
@@ -84,11 +105,15 @@ def evolve(state: FutureJob | None, event: AnyEvent) -> FutureJob:
         case CandidateAttached():
             changes = {"attached": (*state.attached, event.trajectory_id)}
         case CandidateDetached():
-            changes = {"attached": _without(state.attached, event.trajectory_id)}
+            changes = {
+                "attached": _without(state.attached, event.trajectory_id),
+                "chases": _unchased(state, event.trajectory_id),
+            }
         case PlaceFilled():
             changes = {
                 "attached": _without(state.attached, event.trajectory_id),
                 "filled": (*state.filled, event.trajectory_id),
+                "chases": _unchased(state, event.trajectory_id),
             }
         case JobsReduced():
             changes = {"jobs": event.jobs}
@@ -102,6 +127,21 @@ def evolve(state: FutureJob | None, event: AnyEvent) -> FutureJob:
             changes = {"status": FutureJobStatus.WITHDRAWN, "attached": ()}
         case FutureJobExpired():
             changes = {"status": FutureJobStatus.EXPIRED}
+        case CommitmentRequested():
+            chase = Chase(requested_on=event.requested_on, pending=event.steps)
+            changes = {"chases": {**state.chases, event.trajectory_id: chase}}
+        case CommitmentAnswered():
+            changes = _chase(state, event.trajectory_id, pending=(), answer=event.answer)
+        case ChaseMoved():
+            changes = _chase(state, event.trajectory_id, pending=event.steps)
+        case EmployerReminded():
+            chase = state.chases[event.trajectory_id]
+            changes = _chase(
+                state, event.trajectory_id, pending=chase.pending[1:],
+                reminders_sent=event.reminder,
+            )  # fmt: skip
+        case ChaseEscalated():
+            changes = _chase(state, event.trajectory_id, pending=(), escalated=True)
         case FutureJobForecast():  # pragma: no cover - handled above
             raise AssertionError
         case _:
@@ -113,6 +153,16 @@ def fold(events: Iterable[AnyEvent], state: FutureJob | None = None) -> FutureJo
     for event in events:
         state = evolve(state, event)
     return state
+
+
+def _chase(state: FutureJob, tid: str, **update: object) -> dict[str, object]:
+    chase = state.chases[tid].model_copy(update=update)
+    return {"chases": {**state.chases, tid: chase}}
+
+
+def _unchased(state: FutureJob, tid: str) -> dict[str, Chase]:
+    """The chases without `tid`'s: nobody asks an employer about a candidate who left."""
+    return {k: v for k, v in state.chases.items() if k != tid}
 
 
 def _without(ids: tuple[str, ...], tid: str) -> tuple[str, ...]:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import Field, model_validator
+
+from ..shared import Value
+
 EXPIRES_AFTER_MONTHS = 6
 """A future job nobody learns towards expires this many calendar months after its expected
 date: the employer did not create it in time, and its places are not offered any more."""
@@ -26,3 +30,28 @@ class DetachReason(StrEnum):
     WORK_STUDY = "work-study"  # learns on in a work-study (BBL) job elsewhere
     FOLLOW_ON_EDUCATION = "follow-on-education"
     OTHER_WORK = "other-work"  # found a job outside the method
+
+
+class ChaseStepKind(StrEnum):
+    REMINDER = "reminder"  # the employer is reminded of the request
+    ESCALATION = "escalation"  # the account manager takes it up: the employer stays silent
+
+
+class ChaseLadder(Value):
+    """When an unanswered request for a commitment is chased, in working days after the
+    request (weekends and Dutch public holidays do not count)."""
+
+    reminders: tuple[int, ...] = Field(default=(5, 10), max_length=5)
+    escalation: int = Field(default=15, ge=1, le=60)
+
+    @model_validator(mode="after")
+    def _rising(self) -> ChaseLadder:
+        steps = (*self.reminders, self.escalation)
+        if any(n < 1 for n in steps) or list(steps) != sorted(set(steps)):
+            raise ValueError("the ladder's working days must rise, each at least 1")
+        return self
+
+
+class CommitmentAnswer(StrEnum):
+    CONFIRMED = "confirmed"  # the commitment stands, with the places given
+    DECLINED = "declined"  # the employer cannot give it for this candidate

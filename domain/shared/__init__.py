@@ -5,7 +5,16 @@ sealed form, the root of the error tree, and calendar arithmetic. Nothing here k
 aggregate; every aggregate package (`domain.trajectory`, and the ones to come) imports it.
 """
 
-from ._calendar import COACH_TIME_ZONE, add_months, coach_time, months_later
+from ._calendar import (
+    COACH_TIME_ZONE,
+    add_months,
+    add_working_days,
+    coach_time,
+    dutch_public_holidays,
+    easter_sunday,
+    is_working_day,
+    months_later,
+)
 from ._errors import DomainError, RuleViolation, WrongStep
 from ._personal import FreeText, PersonalData, Sealed, is_valid_bsn
 from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_id
@@ -25,8 +34,12 @@ __all__ = [
     "Value",
     "WrongStep",
     "add_months",
+    "add_working_days",
     "coach_time",
+    "dutch_public_holidays",
+    "easter_sunday",
     "is_opaque_id",
     "is_valid_bsn",
+    "is_working_day",
     "months_later",
 ]

@@ -134,9 +134,12 @@ def test_withdrawn_it_lists_who_learned_towards_it_and_takes_nothing_more() -> N
 def test_it_expires_six_months_after_its_date_only_while_nobody_learns_towards_it() -> None:
     state, _ = run(forecast(expected_on=date(2027, 8, 31)))
     assert fj.expires_on(state) == date(2028, 2, 29)  # a leap year's last day of February
-    due = fj.next_deadline(state)
-    assert due is not None and due.date() == date(2028, 2, 29) and due.hour == 9
+    deadline = fj.next_deadline(state)
+    assert deadline is not None and deadline.kind == "expiry"
+    due = deadline.at
+    assert due.date() == date(2028, 2, 29) and due.hour == 9
     expire = fj.ReachExpiry(actor=fj.SYSTEM_ACTOR, due_on=date(2028, 2, 29))
+    assert deadline.command() == expire
     later = due + timedelta(minutes=1)
     expired = fj.fold(fj.decide(state, expire, later), state)
     assert expired is not None and expired.status is fj.FutureJobStatus.EXPIRED
@@ -161,3 +164,102 @@ def test_commands_before_the_forecast_and_a_second_forecast_are_refused() -> Non
 def test_its_events_read_back_from_their_json() -> None:
     _, events = run(forecast(), attach("t1"), fj.ReduceJobs(actor=AM, jobs=1, reason="x"))
     assert [fj.load_event(e.model_dump_json()) for e in events] == events
+
+
+# --- the chase of a commitment -------------------------------------------------------------
+
+DEC_22 = datetime(2026, 12, 22, 10, tzinfo=UTC)  # a Tuesday, before Christmas
+
+
+def request(tid: str = "t1", **ladder: object) -> fj.RequestCommitment:
+    extra = {"ladder": fj.ChaseLadder(**ladder)} if ladder else {}  # type: ignore[arg-type]
+    return fj.RequestCommitment(actor="coach-1", trajectory_id=tid, **extra)  # type: ignore[arg-type]
+
+
+def clock(state: fj.FutureJob, until: datetime) -> tuple[fj.FutureJob, list[fj.AnyEvent]]:
+    """What the workflow's timers do: every deadline that falls due by `until`, in order."""
+    events: list[fj.AnyEvent] = []
+    while (due := fj.next_deadline(state)) is not None and due.at <= until:
+        new = fj.decide(state, due.command(), due.at)
+        events += new
+        folded = fj.fold(new, state)
+        assert folded is not None
+        state = folded
+    return state, events
+
+
+def test_a_silent_employer_is_reminded_after_5_and_10_working_days_then_escalated() -> None:
+    state, _ = run(forecast(), attach("t1"), request(), now=DEC_22)
+    steps = state.chases["t1"].pending
+    # Christmas (25, 26 December) and New Year's Day are not working days.
+    assert [(s.kind.value, s.due_on) for s in steps] == [
+        ("reminder", date(2026, 12, 30)),
+        ("reminder", date(2027, 1, 7)),
+        ("escalation", date(2027, 1, 14)),
+    ]
+    state, events = clock(state, datetime(2027, 2, 1, tzinfo=UTC))
+    assert [(e.type, getattr(e, "reminder", None)) for e in events] == [
+        ("EmployerReminded", 1), ("EmployerReminded", 2), ("ChaseEscalated", None),
+    ]  # fmt: skip
+    assert state.chases["t1"].escalated
+    assert fj.next_deadline(state) is None  # nothing more to chase; t1 learns towards it
+    # The answer still counts after the escalation (the account manager phoned).
+    answer = fj.RecordCommitment(
+        actor="am-1", trajectory_id="t1", answer=fj.CommitmentAnswer.CONFIRMED
+    )
+    answered = fj.fold(fj.decide(state, answer, datetime(2027, 2, 2, tzinfo=UTC)), state)
+    assert answered is not None and answered.chases["t1"].answer is fj.CommitmentAnswer.CONFIRMED
+
+
+def test_an_answer_stops_the_chase() -> None:
+    answer = fj.RecordCommitment(
+        actor="am-1", trajectory_id="t1", answer=fj.CommitmentAnswer.DECLINED, reason="geen budget"
+    )
+    state, _ = run(forecast(), attach("t1"), request(), answer, now=DEC_22)
+    assert state.chases["t1"].pending == ()
+    _, events = clock(state, datetime(2027, 2, 1, tzinfo=UTC))
+    assert events == []
+    with pytest.raises(RuleViolation, match="no open request"):
+        fj.decide(state, answer, DEC_22)
+    with pytest.raises(RuleViolation, match="asked on 2026-12-22 already"):
+        run(forecast(), attach("t1"), request(), request(), now=DEC_22)
+    with pytest.raises(RuleViolation, match="does not learn towards"):
+        run(forecast(), request(), now=DEC_22)
+
+
+def test_a_moved_step_moves_the_steps_after_it_by_their_working_days() -> None:
+    move = fj.MoveChase(
+        actor="am-1", trajectory_id="t1", to=date(2027, 1, 11), reason="op vakantie"
+    )
+    state, events = run(forecast(), attach("t1"), request(), move, now=DEC_22)
+    assert isinstance(events[-1], fj.ChaseMoved)
+    assert [s.due_on for s in state.chases["t1"].pending] == [
+        date(2027, 1, 11), date(2027, 1, 18), date(2027, 1, 25),  # 5 working days apart, as before
+    ]  # fmt: skip
+    assert fj.next_deadline(state).due_on == date(2027, 1, 11)  # type: ignore[union-attr]
+    _, fired = clock(state, datetime(2027, 1, 10, tzinfo=UTC))
+    assert fired == []  # the old date of the first reminder passed without one
+    with pytest.raises(RuleViolation, match="not a working day"):
+        run(forecast(), attach("t1"), request(),
+            fj.MoveChase(actor="am-1", trajectory_id="t1", to=date(2027, 1, 1), reason="x"),
+            now=DEC_22)  # fmt: skip
+
+
+def test_a_candidate_who_leaves_is_no_longer_chased_and_a_closed_job_chases_nobody() -> None:
+    detach = fj.DetachCandidate(
+        actor="coach-1", trajectory_id="t1", reason=fj.DetachReason.DROPPED_OUT
+    )
+    state, _ = run(forecast(), attach("t1"), request(), detach, now=DEC_22)
+    assert "t1" not in state.chases
+    withdrawn, _ = run(forecast(), attach("t1"), attach("t2"), request(), request("t2"),
+                       fj.WithdrawFutureJob(actor="am-1", reason="x"), now=DEC_22)  # fmt: skip
+    assert fj.next_deadline(withdrawn) is None
+
+
+def test_a_ladder_must_rise() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="must rise"):
+        fj.ChaseLadder(reminders=(10, 5), escalation=15)
+    with pytest.raises(ValidationError, match="must rise"):
+        fj.ChaseLadder(reminders=(5,), escalation=5)

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from domain import future_job as fj
-from domain.shared import DomainError
+from domain.shared import DomainError, is_working_day
 from domain.trajectory import Commitment
 from tests.unit.test_future_job import NOW, forecast
 
-TIDS = st.sampled_from([f"t{i}" for i in range(6)])
+TIDS = st.sampled_from(["t0", "t1", "t2"])
 
 
 class FutureJobMachine(RuleBasedStateMachine):
@@ -35,6 +35,17 @@ class FutureJobMachine(RuleBasedStateMachine):
         assert new, "an accepted command records something"
         self.events += new
         self.state = fj.fold(new, self.state)
+        self.run_clock()
+
+    def run_clock(self) -> None:
+        """What the workflow does after every change: each deadline that fell due, in order."""
+        while (due := fj.next_deadline(self.state)) is not None and due.at <= self.now:
+            before = len(self.events)
+            new = fj.decide(self.state, due.command(), self.now)
+            assert len(new) == 1, f"a due {due.kind} is taken"
+            self.events += new
+            self.state = fj.fold(new, self.state)
+            assert len(self.events) == before + 1
 
     @initialize(jobs=st.integers(1, 4), months=st.integers(1, 24))
     def start(self, jobs: int, months: int) -> None:
@@ -68,24 +79,52 @@ class FutureJobMachine(RuleBasedStateMachine):
         moved = self.state.expected_on + timedelta(days=days)
         self.send(fj.MoveExpectedDate(actor="am-1", expected_on=moved, reason="later"))
 
-    @precondition(lambda self: len(self.events) > 4)
+    # The chase's rules draw from who is there, or they would mostly be refused.
+    @precondition(lambda self: self.state is not None and self.state.attached)
+    @rule(data=st.data())
+    def request_commitment(self, data: st.DataObject) -> None:
+        assert self.state is not None
+        tid = data.draw(st.sampled_from(self.state.attached))
+        self.send(fj.RequestCommitment(actor="coach-1", trajectory_id=tid))
+
+    @precondition(lambda self: self.state is not None and self.state.chases)
+    @rule(data=st.data(), answer=st.sampled_from(list(fj.CommitmentAnswer)))
+    def record_answer(self, data: st.DataObject, answer: fj.CommitmentAnswer) -> None:
+        assert self.state is not None
+        tid = data.draw(st.sampled_from(sorted(self.state.chases)))
+        self.send(fj.RecordCommitment(actor="am-1", trajectory_id=tid, answer=answer))
+
+    @rule(tid=TIDS, days=st.integers(0, 30))
+    def move_chase(self, tid: str, days: int) -> None:
+        to = fj.today(self.now) + timedelta(days=days)
+        self.send(fj.MoveChase(actor="am-1", trajectory_id=tid, to=to, reason="later"))
+
+    @rule(days=st.integers(1, 20))
+    def days_pass(self, days: int) -> None:
+        self.time_passes_by(timedelta(days=days))
+
+    @precondition(lambda self: len(self.events) > 12)
     @rule()
     def withdraw(self) -> None:
         self.send(fj.WithdrawFutureJob(actor="am-1", reason="gaat niet door"))
 
-    @rule(weeks=st.integers(1, 60))
+    @rule(weeks=st.integers(1, 12))
     def time_passes(self, weeks: int) -> None:
-        self.now += timedelta(weeks=weeks)
-        assert self.state is not None
-        due = fj.next_deadline(self.state)
-        if due is not None and due <= self.now:
-            before = len(self.events)
-            self.send(fj.ReachExpiry(actor=fj.SYSTEM_ACTOR, due_on=due.date()))
-            assert len(self.events) == before + 1, "a due expiry is taken"
+        self.time_passes_by(timedelta(weeks=weeks))
+
+    def time_passes_by(self, delta: timedelta) -> None:
+        self.now += delta
+        self.run_clock()
 
     def teardown(self) -> None:
         if self.state is not None:  # what the runs reached (--hypothesis-show-statistics)
             event(f"ended {self.state.status.value}")
+            chased = [c for c in self.state.chases.values()]
+            event(f"chases escalated: {sum(c.escalated for c in chased) > 0}")
+            event(f"chases answered: {sum(c.answer is not None for c in chased) > 0}")
+            event(
+                f"commitments answered: {any(e.type == 'CommitmentAnswered' for e in self.events)}"
+            )
 
     @invariant()
     def places_add_up(self) -> None:
@@ -101,6 +140,24 @@ class FutureJobMachine(RuleBasedStateMachine):
             assert len(s.filled) == s.jobs
         if s.status in (fj.FutureJobStatus.WITHDRAWN, fj.FutureJobStatus.EXPIRED):
             assert not s.attached
+
+    @invariant()
+    def chases_climb_on_working_days(self) -> None:
+        s = self.state
+        assert s is not None
+        assert set(s.chases) <= set(s.attached) | set(s.filled) | set(self.attached_ever)
+        for chase in s.chases.values():
+            days = [step.due_on for step in chase.pending]
+            assert days == sorted(set(days)) and all(is_working_day(d) for d in days)
+            assert all(step.kind is fj.ChaseStepKind.REMINDER for step in chase.pending[:-1])
+            if chase.answer is not None or chase.escalated:
+                assert chase.pending == ()
+        due = fj.next_deadline(s)
+        assert due is None or due.at > self.now, "every deadline due is taken at once"
+
+    @property
+    def attached_ever(self) -> set[str]:
+        return {e.trajectory_id for e in self.events if isinstance(e, fj.CandidateAttached)}
 
     @invariant()
     def the_stream_is_its_fold(self) -> None:
