@@ -55,11 +55,21 @@ from workflows import TrajectoryInput, TrajectoryWorkflow
 
 ROOT = Path(__file__).resolve().parents[1]
 Figures = dict[str, Any]
+Work = tuple[Callable[[int, int], Awaitable[None]], Callable[[], Awaitable[None]]]
+"""One call of a phase's work (client, n), and what ends it."""
+
+
+_STARTED = time.perf_counter()
 
 
 def phase_end(figures: Figures) -> Figures:
-    """`figures` with the load average (1 min) at the end of the phase."""
-    return {**figures, "load_avg_1m": round(os.getloadavg()[0], 2)}
+    """`figures` with the load average (1 min) at the end of the phase, and when it ended
+    (seconds into the run), so the run's time can be read phase by phase."""
+    return {
+        **figures,
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+        "ended_at_s": round(time.perf_counter() - _STARTED, 1),
+    }
 
 
 def percentile(samples: list[float], p: int) -> float:
@@ -182,7 +192,8 @@ async def raw_starts(s: Stack, count: int, clients: int) -> Figures:
     return phase_end(latency_figures("raw_start", latencies, elapsed))
 
 
-async def raw_updates(s: Stack, per_client: int, clients: int, per_owner: int) -> Figures:
+async def noop_updates(s: Stack, clients: int, per_owner: int) -> Work:
+    """No-op workflows, `per_owner` for each client, and one update's worth of work on them."""
     handles = [await start_noop(s, "update") for _ in range(clients * per_owner)]
     for h in handles:
         await h.execute_update(NoopWorkflow.ping, 0)  # warm: every workflow is running
@@ -190,10 +201,11 @@ async def raw_updates(s: Stack, per_client: int, clients: int, per_owner: int) -
     async def one(c: int, n: int) -> None:
         await handles[c * per_owner + n % per_owner].execute_update(NoopWorkflow.ping, n)
 
-    latencies, elapsed = await timed_clients(clients, per_client, one)
-    for h in handles:
-        await h.signal(NoopWorkflow.finish)
-    return phase_end(latency_figures("raw_update", latencies, elapsed))
+    async def finish() -> None:
+        for h in handles:
+            await h.signal(NoopWorkflow.finish)
+
+    return one, finish
 
 
 async def raw_signal_complete(s: Stack, count: int, clients: int) -> Figures:
@@ -268,16 +280,51 @@ async def trajectory_starts(s: Stack, count: int, clients: int) -> Figures:
     return phase_end(latency_figures("trajectory_start", latencies, elapsed))
 
 
-async def coach_commands(s: Stack, per_client: int, clients: int, per_owner: int) -> Figures:
+async def coach_commands(s: Stack, clients: int, per_owner: int) -> Work:
+    """Trajectories learning in, `per_owner` for each client, and one coach command's work."""
     tids = await asyncio.gather(*(learning_trajectory(s) for _ in range(clients * per_owner)))
 
     async def one(c: int, n: int) -> None:
         tid = tids[c * per_owner + n % per_owner]
         await service.send(s.client, tid, evaluation(f"req-{uuid.uuid4().hex[:16]}"))
 
-    latencies, elapsed = await timed_clients(clients, per_client, one)
-    return phase_end(
-        {**latency_figures("command", latencies, elapsed), **await one_command_history(s)}
+    async def finish() -> None:
+        pass  # they stay open: the server's load goes on as in a city
+
+    return one, finish
+
+
+async def updates_against_commands(
+    s: Stack, per_client: int, clients: int, per_owner: int, *, rounds: int = 5
+) -> tuple[Figures, Figures]:
+    """No-op updates and coach commands, from `clients` concurrent clients each, in turns of
+    `per_client / rounds`: both meet the same machine (a shared one drifts over minutes),
+    so their ratio is of the work and not of when each ran."""
+    raw, raw_done = await noop_updates(s, clients, per_owner)
+    cmd, _ = await coach_commands(s, clients, per_owner)
+    samples: dict[str, tuple[list[float], list[float]]] = {"raw": ([], []), "cmd": ([], [])}
+    turn = per_client // rounds
+    for r in range(rounds):
+        for name, work in (("raw", raw), ("cmd", cmd)):
+            offset = r * turn
+
+            async def shifted(c: int, n: int, work: Callable[[int, int], Awaitable[None]] = work,
+                              offset: int = offset) -> None:  # fmt: skip
+                await work(c, offset + n)
+
+            latencies, elapsed = await timed_clients(clients, turn, shifted)
+            samples[name][0].extend(latencies)
+            samples[name][1].append(elapsed)
+    await raw_done()
+    figures = {
+        name: latency_figures(prefix, latencies, sum(elapsed))
+        for (name, (latencies, elapsed)), prefix in zip(
+            samples.items(), ("raw_update", "command"), strict=True
+        )
+    }
+    return (
+        phase_end({**figures["raw"], "rounds": rounds}),
+        phase_end({**figures["cmd"], "rounds": rounds, **await one_command_history(s)}),
     )
 
 
@@ -347,15 +394,19 @@ async def large_city(
     print(f"large city: {open_count} trajectories stored; starting them", flush=True)
     await asyncio.gather(*(start(state) for state, _ in built))
     started_s = time.perf_counter() - t
-    # Every one running, its timer pending, its first task done (a query answers only then):
-    # the commands below measure a cache miss, not a workflow still starting.
-    query_sem = asyncio.Semaphore(48)
-
-    async def answered(state: trajectory.Trajectory) -> None:
-        async with query_sem:
-            await service.state(s.client, state.trajectory_id)
-
-    await asyncio.gather(*(answered(state) for state, _ in built))
+    # Every one running, its timer pending, its first task done: the commands below measure
+    # a cache miss, not a workflow still starting. The first task upserts the search
+    # attributes, so the server's count says when; a query to each would replay every one
+    # that left the cache.
+    steps = {state.step.value for state, _ in built}
+    assert len(steps) == 1
+    done = f"TaskQueue = '{s.task_queue}' AND Step = '{steps.pop()}'"
+    for _ in range(600):  # polls the server's visibility: nothing here to wait on
+        if (await s.client.count_workflows(done)).count >= open_count:
+            break
+        await asyncio.sleep(1)
+    else:
+        raise RuntimeError("the open trajectories did not all take their first task in 10 min")
     rss_open, _ = s.worker_memory_mb()
 
     order = [state.trajectory_id for state, _ in built]
@@ -369,7 +420,11 @@ async def large_city(
             await service.send(s.client, tid, evaluation(f"req-{uuid.uuid4().hex[:16]}"))
             latencies.append(time.perf_counter() - t0)
 
-    print(f"large city: started in {started_s:.0f} s; one command each", flush=True)
+    print(
+        f"large city: started in {started_s:.0f} s, all past their first task "
+        f"{time.perf_counter() - t:.0f} s after the first start; one command each",
+        flush=True,
+    )
     t = time.perf_counter()
     await asyncio.gather(*(loop(queue, uncached) for _ in range(clients)))
     commands_s = time.perf_counter() - t
