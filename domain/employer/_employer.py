@@ -8,7 +8,16 @@ from typing import Annotated, Literal, assert_never
 
 from pydantic import Field, TypeAdapter
 
-from ..shared import DomainError, NonEmpty, OpaqueId, RuleViolation, Sealed, Value
+from ..shared import (
+    CommandEnvelope,
+    DomainError,
+    EventEnvelope,
+    NonEmpty,
+    OpaqueId,
+    RuleViolation,
+    Sealed,
+    Value,
+)
 
 MAX_CONTACTS = 20
 
@@ -28,9 +37,8 @@ class Contact(Value):
 # --- commands -----------------------------------------------------------------------------
 
 
-class Command(Value):
-    actor: OpaqueId
-    request_id: OpaqueId | None = None
+class Command(CommandEnvelope):
+    pass
 
 
 class RegisterEmployer(Command):
@@ -66,13 +74,8 @@ AnyCommand = Annotated[
 # --- events -------------------------------------------------------------------------------
 
 
-class Event(Value):
+class Event(EventEnvelope):
     employer_id: OpaqueId
-    version: int = Field(ge=1)
-    occurred_at: datetime
-    actor: OpaqueId
-    schema_version: int = 1
-    request_id: OpaqueId | None = None
 
     @property
     def stream_id(self) -> str:

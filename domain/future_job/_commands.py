@@ -8,17 +8,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..shared import NonEmpty, OpaqueId, Value
+from ..shared import CommandEnvelope, NonEmpty, OpaqueId
 from ..trajectory import Commitment
 from ._values import MAX_JOBS, ChaseLadder, ChaseStepKind, CommitmentAnswer, DetachReason
 
 SYSTEM_ACTOR = "system"
 
 
-class Command(Value):
-    actor: OpaqueId
-    request_id: OpaqueId | None = None
-    """The client's id for this request, the same on every retry of it."""
+class Command(CommandEnvelope):
+    pass
 
 
 class ForecastFutureJob(Command):

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from ..shared import NonEmpty, OpaqueId, Value
+from ..shared import EventEnvelope, NonEmpty, OpaqueId, Value
 from ..trajectory import Commitment
 from ._values import ChaseStepKind, CommitmentAnswer, DetachReason
 
 
-class Event(Value):
+class Event(EventEnvelope):
     future_job_id: OpaqueId
-    version: int = Field(ge=1)
-    occurred_at: datetime
-    actor: OpaqueId
-    schema_version: int = 1
-    request_id: OpaqueId | None = None
 
     @property
     def stream_id(self) -> str:

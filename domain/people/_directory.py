@@ -9,7 +9,15 @@ from typing import Annotated, Literal, assert_never
 
 from pydantic import Field, TypeAdapter
 
-from ..shared import DomainError, OpaqueId, RuleViolation, Sealed, Value
+from ..shared import (
+    CommandEnvelope,
+    DomainError,
+    EventEnvelope,
+    OpaqueId,
+    RuleViolation,
+    Sealed,
+    Value,
+)
 
 DIRECTORY_ID = "people"
 """The directory's stream id."""
@@ -41,9 +49,8 @@ class Person(Value):
 # --- commands -----------------------------------------------------------------------------
 
 
-class Command(Value):
-    actor: OpaqueId
-    request_id: OpaqueId | None = None
+class Command(CommandEnvelope):
+    pass
 
 
 class AddPerson(Command):
@@ -79,13 +86,8 @@ AnyCommand = Annotated[AddPerson | ChangePerson | RemovePerson, Field(discrimina
 # --- events -------------------------------------------------------------------------------
 
 
-class Event(Value):
+class Event(EventEnvelope):
     directory_id: OpaqueId = DIRECTORY_ID
-    version: int = Field(ge=1)
-    occurred_at: datetime
-    actor: OpaqueId
-    schema_version: int = 1
-    request_id: OpaqueId | None = None
 
     @property
     def stream_id(self) -> str:

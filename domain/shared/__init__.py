@@ -15,6 +15,7 @@ from ._calendar import (
     is_working_day,
     months_later,
 )
+from ._envelope import CommandEnvelope, EventEnvelope
 from ._errors import DomainError, RuleViolation, WrongStep
 from ._personal import FreeText, PersonalData, Sealed, is_valid_bsn
 from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_id
@@ -22,7 +23,9 @@ from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_i
 __all__ = [
     "COACH_TIME_ZONE",
     "Base64",
+    "CommandEnvelope",
     "DomainError",
+    "EventEnvelope",
     "FreeText",
     "NonEmpty",
     "Note",
