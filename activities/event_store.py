@@ -25,8 +25,6 @@ from domain.trajectory import AnyEvent
 
 from .chain import (
     ZERO_HASH,
-    ChainRecord,
-    ChainRow,
     LinkRow,
     StoredEvent,
     canonical_json,
@@ -40,7 +38,7 @@ NOTIFY_CHANNEL = "nbm_events"
 # Any constant works; every appender must use the same one.
 _APPEND_LOCK = 0x4E424D45  # "NBME"
 
-_COLUMNS = ", ".join(ChainRow._fields)  # in ChainRow's order: a row becomes ChainRow(*row)
+_COLUMNS = ", ".join(StoredEvent.model_fields)  # a row becomes StoredEvent(**row)
 
 
 async def _end_transaction(conn: asyncpg.Connection) -> None:
@@ -165,9 +163,6 @@ class EventStore(Protocol):
     ) -> list[AnyEvent]: ...
     async def read_records(self, stream_id: str) -> list[StoredEvent]: ...
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]: ...
-    async def read_rows(
-        self, after_position: int = 0, limit: int = 1000
-    ) -> Sequence[ChainRecord]: ...
     async def read_links(self, after_position: int = 0, limit: int = 1000) -> Sequence[LinkRow]: ...
     async def head(self) -> tuple[int, bytes]: ...
     async def stream_heads(self) -> dict[str, tuple[int, bytes]]: ...
@@ -341,10 +336,6 @@ class PostgresEventStore:
         rows = await self._fetch_all(after_position, limit)
         # Rows from our own table, typed by their columns: validating again only costs time.
         return [StoredEvent.model_construct(**dict(r)) for r in rows]
-
-    async def read_rows(self, after_position: int = 0, limit: int = 1000) -> list[ChainRow]:
-        """As `read_all`, as plain tuples: for reading the whole table (verification)."""
-        return [ChainRow(*r) for r in await self._fetch_all(after_position, limit)]
 
     async def read_links(self, after_position: int = 0, limit: int = 1000) -> list[LinkRow]:
         """The rows after `after_position` as `LinkRow`s, for `verify --all`: the time comes

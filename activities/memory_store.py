@@ -80,9 +80,6 @@ class InMemoryEventStore:
         start = bisect.bisect_right(self._rows, after_position, key=lambda r: r.position)
         return self._rows[start : start + limit]
 
-    async def read_rows(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]:
-        return await self.read_all(after_position, limit)
-
     async def read_links(self, after_position: int = 0, limit: int = 1000) -> list[LinkRow]:
         return [
             LinkTuple(

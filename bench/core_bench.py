@@ -56,7 +56,7 @@ from workflows import TrajectoryInput, TrajectoryWorkflow
 ROOT = Path(__file__).resolve().parents[1]
 Figures = dict[str, Any]
 Work = tuple[Callable[[int, int], Awaitable[None]], Callable[[], Awaitable[None]]]
-"""One call of a phase's work (client, n), and what ends it."""
+"""One call of a phase's work (client, n), and what ends the workflows it ran on."""
 
 
 _STARTED = time.perf_counter()
@@ -280,18 +280,18 @@ async def trajectory_starts(s: Stack, count: int, clients: int) -> Figures:
     return phase_end(latency_figures("trajectory_start", latencies, elapsed))
 
 
-async def coach_commands(s: Stack, clients: int, per_owner: int) -> Work:
-    """Trajectories learning in, `per_owner` for each client, and one coach command's work."""
+async def coach_commands(
+    s: Stack, clients: int, per_owner: int
+) -> Callable[[int, int], Awaitable[None]]:
+    """Trajectories learning in, `per_owner` for each client (they stay open, as in a
+    city), and one coach command's work on them."""
     tids = await asyncio.gather(*(learning_trajectory(s) for _ in range(clients * per_owner)))
 
     async def one(c: int, n: int) -> None:
         tid = tids[c * per_owner + n % per_owner]
         await service.send(s.client, tid, evaluation(f"req-{uuid.uuid4().hex[:16]}"))
 
-    async def finish() -> None:
-        pass  # they stay open: the server's load goes on as in a city
-
-    return one, finish
+    return one
 
 
 async def updates_against_commands(
@@ -301,7 +301,7 @@ async def updates_against_commands(
     `per_client / rounds`: both meet the same machine (a shared one drifts over minutes),
     so their ratio is of the work and not of when each ran."""
     raw, raw_done = await noop_updates(s, clients, per_owner)
-    cmd, _ = await coach_commands(s, clients, per_owner)
+    cmd = await coach_commands(s, clients, per_owner)
     samples: dict[str, tuple[list[float], list[float]]] = {"raw": ([], []), "cmd": ([], [])}
     turn = per_client // rounds
     for r in range(rounds):

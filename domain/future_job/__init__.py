@@ -26,7 +26,6 @@ from ._commands import (
 )
 from ._decide import decide
 from ._errors import (
-    ERROR_TYPES,
     FutureJobAlreadyForecast,
     FutureJobClosed,
     FutureJobNotForecast,
@@ -66,7 +65,6 @@ from ._values import (
 )
 
 __all__ = [
-    "ERROR_TYPES",
     "EXPIRES_AFTER_MONTHS",
     "MAX_JOBS",
     "SYSTEM_ACTOR",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..shared import DomainError, RuleViolation, WrongStep
+from ..shared import DomainError
 
 
 class FutureJobClosed(DomainError):
@@ -23,18 +23,3 @@ class NoPlaceLeft(DomainError):
     """Every place is taken or promised to a candidate learning towards it."""
 
     code = "no-place-left"
-
-
-ERROR_TYPES: dict[str, type[DomainError]] = {
-    cls.code: cls
-    for cls in (
-        DomainError,
-        RuleViolation,
-        WrongStep,
-        FutureJobClosed,
-        FutureJobNotForecast,
-        FutureJobAlreadyForecast,
-        NoPlaceLeft,
-    )
-}
-"""Error classes by `code`, to rebuild a domain error on the far side of a boundary."""

@@ -176,8 +176,8 @@ def fill(s: FutureJob, c: FillPlace, now: datetime) -> list[Draft]:
             f"the job starts on {c.started_on}: record the place once it has started",
             stream_id=s.future_job_id,
         )
-    if s.places_left == 0:
-        raise NoPlaceLeft(f"every one of its {s.jobs} job(s) is filled", stream_id=s.future_job_id)
+    # An open future job has a place left: the last one filled, or a reduction to the filled
+    # ones, closes it (`FutureJobFilled`), and `decide` refuses a closed one.
     drafts: list[Draft] = [
         (PlaceFilled, {"trajectory_id": c.trajectory_id, "started_on": c.started_on})
     ]

@@ -187,14 +187,11 @@ def decide(state: Directory | None, command: AnyCommand, now: datetime) -> list[
             return [PersonAdded(person=person, **stamp)]  # type: ignore[arg-type]
         case ChangePerson():
             before = state.person(command.person_id)
-            changes = command.model_dump(
-                include={"role", "supervisor_id", "caseload_limit", "contact"}, exclude_none=True
-            )
+            given = ("role", "supervisor_id", "caseload_limit", "contact")
+            changes = {k: v for k in given if (v := getattr(command, k)) is not None}
             if not changes:
                 raise RuleViolation("nothing to change: give a role, supervisor, limit or contact")
-            person = before.model_copy(
-                update={**changes, "contact": command.contact or before.contact}
-            )
+            person = before.model_copy(update=changes)
             if person.role is not Role.COACH and command.caseload_limit is None:
                 person = person.model_copy(update={"caseload_limit": None})  # no longer a coach
             if person == before:
@@ -226,11 +223,9 @@ def _check(state: Directory, person: Person) -> None:
         if person.role is not Role.SUPERVISOR:
             raise RuleViolation(f"{person.person_id} needs a supervisor (whom to escalate to)")
         return
-    supervisor = (
-        state.person(person.supervisor_id) if person.supervisor_id != person.person_id else None
-    )
-    if supervisor is None:
+    if person.supervisor_id == person.person_id:
         raise RuleViolation(f"{person.person_id} cannot supervise themselves")
+    supervisor = state.person(person.supervisor_id)
     if supervisor.role is not Role.SUPERVISOR or not supervisor.active:
         raise RuleViolation(f"{person.supervisor_id} is not an active supervisor")
     # Up the line from the supervisor, nobody may be this person: no loop of supervisors.

@@ -129,7 +129,7 @@ async def test_the_databases_chain_bytes_are_the_verifiers(store: PostgresEventS
     from tests.unit.story import employed
 
     await store.append(employed().events)
-    rows = await store.read_rows()
+    rows = await store.read_all()
     links = await store.read_links()
     assert len(rows) == len(links) > 5
     writer = LinkWriter()

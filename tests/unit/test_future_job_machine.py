@@ -145,7 +145,8 @@ class FutureJobMachine(RuleBasedStateMachine):
     def chases_climb_on_working_days(self) -> None:
         s = self.state
         assert s is not None
-        assert set(s.chases) <= set(s.attached) | set(s.filled) | set(self.attached_ever)
+        if s.status is not fj.FutureJobStatus.WITHDRAWN:  # a withdrawal lets go of everyone
+            assert set(s.chases) <= set(s.attached), "only who learns towards it is chased"
         for chase in s.chases.values():
             days = [step.due_on for step in chase.pending]
             assert days == sorted(set(days)) and all(is_working_day(d) for d in days)
@@ -154,10 +155,6 @@ class FutureJobMachine(RuleBasedStateMachine):
                 assert chase.pending == ()
         due = fj.next_deadline(s)
         assert due is None or due.at > self.now, "every deadline due is taken at once"
-
-    @property
-    def attached_ever(self) -> set[str]:
-        return {e.trajectory_id for e in self.events if isinstance(e, fj.CandidateAttached)}
 
     @invariant()
     def the_stream_is_its_fold(self) -> None:
