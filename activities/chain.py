@@ -25,7 +25,7 @@ from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from domain.trajectory import AnyEvent, load_event
+from domain.streams import DomainEvent, load_any_event
 
 ZERO_HASH = bytes(32)
 """The `prev_hash` of a stream's first event and the `global_prev_hash` of position 1."""
@@ -238,7 +238,7 @@ class StoredEvent(BaseModel):
     def record_bytes(self) -> bytes:
         return chain_bytes(self)
 
-    def event(self) -> AnyEvent:
+    def event(self) -> DomainEvent:
         """The domain event, upcast from the shape it was stored in to the current one.
 
         Raises:
@@ -262,10 +262,10 @@ class UnreadableEvent(Exception):
         )
 
 
-def read_event(payload: bytes, stream_id: str, version: int, position: int) -> AnyEvent:
+def read_event(payload: bytes, stream_id: str, version: int, position: int) -> DomainEvent:
     """The event in a stored payload, upcast; `UnreadableEvent` if it is not this row's event."""
     try:
-        event = load_event(json.loads(payload))
+        event = load_any_event(json.loads(payload))
     except ValidationError as err:
         first = err.errors(include_input=False, include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "the event"
@@ -273,14 +273,14 @@ def read_event(payload: bytes, stream_id: str, version: int, position: int) -> A
     except (ValueError, KeyError, TypeError) as err:  # not JSON, not UTF-8, not an object
         reason = f"not an event ({type(err).__name__})"
         raise UnreadableEvent(stream_id, version, position, reason) from None
-    if (event.trajectory_id, event.version) != (stream_id, version):
+    if (event.stream_id, event.version) != (stream_id, version):
         reason = "its payload is the event of another stream or version"
         raise UnreadableEvent(stream_id, version, position, reason)
     return event
 
 
 def seal(
-    event: AnyEvent,
+    event: DomainEvent,
     *,
     position: int,
     prev_hash: bytes,
@@ -290,7 +290,7 @@ def seal(
     """`event` as the row that follows `prev_hash` in its stream and `position - 1` overall."""
     payload = canonical_json(event.model_dump(mode="json"))
     record = record_bytes(
-        stream_id=event.trajectory_id,
+        stream_id=event.stream_id,
         version=event.version,
         event_type=event.type,
         schema_version=event.schema_version,
@@ -301,7 +301,7 @@ def seal(
     own = stream_hash(prev_hash, record)
     return StoredEvent(
         position=position,
-        stream_id=event.trajectory_id,
+        stream_id=event.stream_id,
         version=event.version,
         event_type=event.type,
         schema_version=event.schema_version,

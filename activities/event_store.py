@@ -21,7 +21,7 @@ from typing import Protocol
 
 import asyncpg
 
-from domain.trajectory import AnyEvent
+from domain.streams import DomainEvent
 
 from .chain import (
     ZERO_HASH,
@@ -91,7 +91,7 @@ class SchemaMissing(Exception):
 
 
 def plan_append(
-    events: Sequence[AnyEvent],
+    events: Sequence[DomainEvent],
     *,
     stored: Mapping[int, bytes],
     last_version: int,
@@ -113,8 +113,8 @@ def plan_append(
         EventConflict: another event is stored at one of these versions.
         EventGap: the first new version does not follow the stream's last one.
     """
-    stream_id = events[0].trajectory_id
-    if any(e.trajectory_id != stream_id for e in events):
+    stream_id = events[0].stream_id
+    if any(e.stream_id != stream_id for e in events):
         raise ValueError("one append holds the events of one stream")
     position, global_prev = head
     prev_hash = last_hash
@@ -152,7 +152,7 @@ def plan_append(
 class EventStore(Protocol):
     """What every store offers (the PostgreSQL one, the in-memory one): one contract."""
 
-    async def append(self, events: Sequence[AnyEvent]) -> int: ...
+    async def append(self, events: Sequence[DomainEvent]) -> int: ...
     async def read(
         self,
         stream_id: str,
@@ -160,7 +160,7 @@ class EventStore(Protocol):
         after_version: int = 0,
         until_version: int | None = None,
         until: datetime | None = None,
-    ) -> list[AnyEvent]: ...
+    ) -> list[DomainEvent]: ...
     async def read_records(self, stream_id: str) -> list[StoredEvent]: ...
     async def read_all(self, after_position: int = 0, limit: int = 1000) -> list[StoredEvent]: ...
     async def read_links(self, after_position: int = 0, limit: int = 1000) -> Sequence[LinkRow]: ...
@@ -171,7 +171,7 @@ class EventStore(Protocol):
 
 
 class PostgresEventStore:
-    """Events of every trajectory in one table, read back as domain events or stored rows."""
+    """Events of every aggregate in one table, read back as domain events or stored rows."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -216,7 +216,7 @@ class PostgresEventStore:
     async def close(self) -> None:
         await self._pool.close()
 
-    async def append(self, events: Sequence[AnyEvent]) -> int:
+    async def append(self, events: Sequence[DomainEvent]) -> int:
         """Store `events` of one stream, in order; returns how many were new.
 
         Raises:
@@ -225,7 +225,7 @@ class PostgresEventStore:
         """
         if not events:
             return 0
-        stream_id = events[0].trajectory_id
+        stream_id = events[0].stream_id
         try:
             async with self._pool.acquire() as conn, conn.transaction():
                 return await self._append(conn, stream_id, events)
@@ -238,7 +238,7 @@ class PostgresEventStore:
             ) from err
 
     async def _append(
-        self, conn: asyncpg.Connection, stream_id: str, events: Sequence[AnyEvent]
+        self, conn: asyncpg.Connection, stream_id: str, events: Sequence[DomainEvent]
     ) -> int:
         await conn.execute("SELECT pg_advisory_xact_lock($1)", _APPEND_LOCK)
         # Read after the lock: in READ COMMITTED this statement sees the previous holder's rows.
@@ -301,7 +301,7 @@ class PostgresEventStore:
         after_version: int = 0,
         until_version: int | None = None,
         until: datetime | None = None,
-    ) -> list[AnyEvent]:
+    ) -> list[DomainEvent]:
         """The events of one stream, in version order, upcast to their current shape.
 
         Args:

@@ -10,7 +10,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from domain.trajectory import AnyEvent
+from domain.streams import DomainEvent
 
 from .chain import ZERO_HASH, LinkRow, LinkTuple, StoredEvent, instant
 from .event_store import plan_append
@@ -31,7 +31,7 @@ class InMemoryEventStore:
     async def close(self) -> None:
         """Nothing to release; here for the same API as the PostgreSQL store."""
 
-    async def append(self, events: Sequence[AnyEvent]) -> int:
+    async def append(self, events: Sequence[DomainEvent]) -> int:
         """Store `events` of one stream, in order; returns how many were new.
 
         Raises:
@@ -41,7 +41,7 @@ class InMemoryEventStore:
         if not events:
             return 0
         async with self._lock:
-            stream = self._streams.get(events[0].trajectory_id, [])
+            stream = self._streams.get(events[0].stream_id, [])
             wanted = {e.version for e in events}
             new = plan_append(
                 events,
@@ -63,7 +63,7 @@ class InMemoryEventStore:
         after_version: int = 0,
         until_version: int | None = None,
         until: datetime | None = None,
-    ) -> list[AnyEvent]:
+    ) -> list[DomainEvent]:
         """The events of one stream, in version order, upcast to their current shape."""
         return [
             r.event()

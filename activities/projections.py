@@ -30,6 +30,7 @@ import asyncpg
 import structlog
 
 from domain import trajectory
+from domain.streams import TRAJECTORY_EVENT_TYPES, as_trajectory_event
 
 from .chain import StoredEvent, UnreadableEvent
 from .event_store import PostgresEventStore
@@ -279,6 +280,8 @@ class Projector:
         states: dict[str, trajectory.Trajectory] = {}
         quarantined: list[Quarantined] = []
         for record in stored:
+            if record.event_type not in TRAJECTORY_EVENT_TYPES:
+                continue  # another aggregate's: the trajectories' read models do not hold it
             sid = record.stream_id
             if sid in held:
                 reason = "an earlier event of this stream is quarantined"
@@ -288,7 +291,7 @@ class Projector:
                 # Outside the broad catch below: a database error is no reason to set aside.
                 before = states.get(sid) or await self._state_at(sid, record.version - 1)
                 try:
-                    state = trajectory.evolve(before, record.event())
+                    state = trajectory.evolve(before, as_trajectory_event(record.event()))
                 except UnreadableEvent as err:
                     raise _Unusable(f"cannot be read: {err.reason}") from None
                 except Exception as err:  # a bug on one event must not stop every stream
@@ -317,7 +320,7 @@ class Projector:
         except UnreadableEvent as err:
             raise _Unusable(f"an earlier event cannot be read: {err}") from None
         try:
-            state = trajectory.fold(events)
+            state = trajectory.fold(as_trajectory_event(e) for e in events)
         except Exception as err:
             raise _Unusable(f"an earlier event cannot be applied ({type(err).__name__})") from None
         if state is None or state.version != version:  # a row missing: the chain says where

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from domain.streams import as_trajectory_event
 from domain.trajectory import AnyEvent
 
 from .event_store import EventConflict, EventGap, PostgresEventStore
@@ -75,4 +76,4 @@ class TrajectoryEventActivities:
             (e.version, e.type, e.request_id, e.actor) for e in request.events
         ]:
             return None
-        return stored
+        return [as_trajectory_event(e) for e in stored]

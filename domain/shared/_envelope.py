@@ -23,6 +23,11 @@ class EventEnvelope(Value):
     schema_version: int = 1
     request_id: OpaqueId | None = None
 
+    @property
+    def at(self) -> datetime:
+        """When it took effect: when it was decided (the trajectory's may say otherwise)."""
+        return self.occurred_at
+
 
 class CommandEnvelope(Value):
     """Who asks, and the client's id for the request (the same on every retry of it)."""

@@ -54,6 +54,11 @@ class Event(Value):
     """When it took effect, if not when it was recorded (`occurred_at`)."""
 
     @property
+    def stream_id(self) -> str:
+        """Its stream: the trajectory's id (as every aggregate's event names its stream)."""
+        return self.trajectory_id
+
+    @property
     def at(self) -> datetime:
         """When it took effect: the moment the rules, the timers and `as-of` go by."""
         return self.effective_at or self.occurred_at

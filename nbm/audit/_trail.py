@@ -29,6 +29,7 @@ from temporalio.client import (
 from temporalio.worker import Replayer
 
 from activities import PostgresEventStore, UnreadableEvent
+from activities.chain import StoredEvent
 from activities.checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -40,6 +41,7 @@ from activities.checkpoints import (
 )
 from domain import trajectory
 from domain.shared import is_opaque_id
+from domain.streams import NotATrajectoryEvent, as_trajectory_event
 from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
 from workflows.messages import WORKFLOW_TYPE
@@ -80,7 +82,7 @@ async def state_as_of(
         if recorded and record.occurred_at > moment:
             break
         try:
-            event = record.event()
+            event = _trajectory_event(record)
         except UnreadableEvent as err:
             if record.occurred_at <= moment:
                 raise AuditError(f"{err}; the state after it is not known") from None
@@ -122,7 +124,7 @@ async def read_history(store: PostgresEventStore, trajectory_id: str) -> History
     unreadable: list[UnreadableEvent] = []
     for record in records:
         try:
-            events.append(record.event())
+            events.append(_trajectory_event(record))
         except UnreadableEvent as err:
             unreadable.append(err)
     return History(events, unreadable)
@@ -222,3 +224,11 @@ async def replay_trajectories(
 
 def _first_line(failure: Exception | None) -> str | None:
     return " ".join(str(failure).split())[:200] if failure is not None else None
+
+
+def _trajectory_event(record: StoredEvent) -> trajectory.AnyEvent:
+    """The trajectory event of `record`; `AuditError` if the stream is another aggregate's."""
+    try:
+        return as_trajectory_event(record.event())
+    except NotATrajectoryEvent as err:
+        raise AuditError(f"{err}: the trail and the as-of view are a trajectory's") from None
