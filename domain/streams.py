@@ -11,9 +11,11 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
-from . import employer, future_job, people, trajectory
+from . import employer, future_job, people, task, trajectory
 
-DomainEvent = trajectory.AnyEvent | future_job.AnyEvent | employer.AnyEvent | people.AnyEvent
+DomainEvent = (
+    trajectory.AnyEvent | future_job.AnyEvent | employer.AnyEvent | people.AnyEvent | task.AnyEvent
+)
 """An event of any aggregate."""
 
 
@@ -26,17 +28,19 @@ TRAJECTORY_EVENT_TYPES = frozenset(_types_of(trajectory.AnyEvent))
 FUTURE_JOB_EVENT_TYPES = frozenset(_types_of(future_job.AnyEvent))
 EMPLOYER_EVENT_TYPES = frozenset(_types_of(employer.AnyEvent))
 PEOPLE_EVENT_TYPES = frozenset(_types_of(people.AnyEvent))
+TASK_EVENT_TYPES = frozenset(_types_of(task.AnyEvent))
 
 AGGREGATE_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(TRAJECTORY_EVENT_TYPES, "trajectory"),
     **dict.fromkeys(FUTURE_JOB_EVENT_TYPES, "future-job"),
     **dict.fromkeys(EMPLOYER_EVENT_TYPES, "employer"),
     **dict.fromkeys(PEOPLE_EVENT_TYPES, "people"),
+    **dict.fromkeys(TASK_EVENT_TYPES, "task"),
 }
 """The aggregate each event type belongs to."""
 
-_OTHERS: TypeAdapter[future_job.AnyEvent | employer.AnyEvent | people.AnyEvent] = TypeAdapter(
-    future_job.AnyEvent | employer.AnyEvent | people.AnyEvent
+_OTHERS: TypeAdapter[future_job.AnyEvent | employer.AnyEvent | people.AnyEvent | task.AnyEvent] = (
+    TypeAdapter(future_job.AnyEvent | employer.AnyEvent | people.AnyEvent | task.AnyEvent)
 )
 
 
