@@ -5,18 +5,27 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
+import asyncpg
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities import PostgresEventStore, TrajectoryEventActivities
 from activities.checkpoints import CheckpointActivities
+from activities.key_store import PostgresKeyStore
+from activities.links import LinkSigner
+from activities.mail import MailActivities
+from activities.stream_events import StreamEventActivities
 from nbm.logs import configure_logging, get_logger
 from nbm.settings import ConfigError, load_settings
 from nbm.temporal import connect
 from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
+from workflows.employer import EmployerWorkflow, PeopleWorkflow
+from workflows.future_job import FutureJobWorkflow
+from workflows.task import TaskWorkflow
 
 
 def build_worker(
@@ -25,18 +34,39 @@ def build_worker(
     task_queue: str,
     *,
     checkpoints: CheckpointActivities | None = None,
+    mail: MailActivities | None = None,
     extra_workflows: Sequence[type] = (),
     sandboxed: bool = True,
     **options: Any,
 ) -> Worker:
     """The worker for every trajectory workflow and its activities (`options` go to Worker).
 
-    With `checkpoints`, it also runs the scheduled signing of the event store's heads;
+    With `checkpoints`, it also runs the scheduled signing of the event store's heads; with
+    `mail`, it sends the employers' mails (without, a future job's mails wait for a worker
+    that has it);
     `extra_workflows` are registered beside (the benchmark's no-op workflows); `sandboxed`
     picks the runner (`workflows.runner`).
     """
-    registered: list[Any] = [TrajectoryEventActivities(store).append_events]
-    workflows: list[type] = [TrajectoryWorkflow, *extra_workflows]
+    streams = StreamEventActivities(store)
+    registered: list[Any] = [
+        TrajectoryEventActivities(store).append_events,
+        streams.append_future_job_events,
+        streams.append_employer_events,
+        streams.append_people_events,
+        streams.append_task_events,
+        streams.responsible_for_employer,
+        streams.responsible_person,
+    ]
+    workflows: list[type] = [
+        TrajectoryWorkflow,
+        FutureJobWorkflow,
+        EmployerWorkflow,
+        PeopleWorkflow,
+        TaskWorkflow,
+        *extra_workflows,
+    ]
+    if mail is not None:
+        registered.append(mail.send_employer_mail)
     if checkpoints is not None:
         registered.append(checkpoints.take_checkpoint)
         workflows.append(CheckpointWorkflow)
@@ -70,11 +100,24 @@ async def serve() -> None:
         settings.resolved_audit_signing_key(),
         settings.resolved_checkpoint_file(),
     )
+    keys_pool = await asyncpg.create_pool(
+        settings.resolved_keys_database_url(), min_size=1, max_size=2
+    )
+    mail = MailActivities(
+        store,
+        PostgresKeyStore(keys_pool, settings.resolved_kek()),
+        smtp_url=settings.resolved_smtp_url(),
+        sender=settings.mail_from,
+        page_url=settings.resolved_employer_page_url(),
+        links=LinkSigner(settings.resolved_link_secret(), timedelta(days=settings.link_days)),
+        link_days=settings.link_days,
+    )
     worker = build_worker(
         client,
         store,
         settings.task_queue,
         checkpoints=checkpoints,
+        mail=mail,
         sandboxed=settings.workflow_sandbox,
         max_cached_workflows=settings.workflow_cache,
     )
@@ -87,6 +130,7 @@ async def serve() -> None:
         await stop.wait()
     log.info("worker stopping")
     await store.close()
+    await keys_pool.close()
 
 
 if __name__ == "__main__":

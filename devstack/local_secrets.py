@@ -6,6 +6,7 @@ NBM_AUDIT_SIGNING_KEY from a secret store; nothing then reads the file.
 
 from __future__ import annotations
 
+import secrets as random_secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -19,6 +20,9 @@ def ensure_local_secrets(data_dir: Path) -> LocalSecrets:
     """The stack's secrets, generated on first use and kept for every later run."""
     existing = read_secrets(data_dir)
     if existing is not None:
+        if existing.link_secret is None:  # a data folder from before the answer links
+            existing = existing.model_copy(update={"link_secret": random_secrets.token_hex(32)})
+            write_secrets(data_dir, existing)
         return existing
     signing = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
@@ -29,6 +33,7 @@ def ensure_local_secrets(data_dir: Path) -> LocalSecrets:
         kek=generate_keyring("kek1").dumps(),
         codec_keys=generate_keyring("codec1").dumps(),
         audit_signing_key=signing.decode(),
+        link_secret=random_secrets.token_hex(32),
     )
     write_secrets(data_dir, secrets)
     return secrets

@@ -50,6 +50,7 @@ from .supervisor import Supervisor
 
 APP_DATABASE = "nbm"
 DEFAULT_PORTS = (7233, 8233)  # the Temporal CLI's own defaults: gRPC and Web UI
+SMTP_PORT = 8025  # the local SMTP server (aiosmtpd's own default)
 CHECKPOINT_EVERY = "10m"
 """How often `make run` signs the chains' heads: often enough to watch it happen."""
 START_TIMEOUT = 60.0  # seconds; a first start on a busy two-core machine stays far below
@@ -95,6 +96,8 @@ class Stack:
             "codec_server": self.data_dir / "logs" / "codec_server.log",
             "projector": self.data_dir / "logs" / "projector.log",
             "schedule": self.data_dir / "logs" / "schedule.log",
+            "mail_server": self.data_dir / "logs" / "mail_server.log",
+            "employer_page": self.data_dir / "logs" / "employer_page.log",
         }
         self.info = StackInfo(pid=os.getpid())
         self.quarantined = 0
@@ -254,6 +257,45 @@ class Stack:
         self.info.codec_url = url
         return url
 
+    async def start_mail_server(self) -> None:
+        """The local SMTP server (aiosmtpd) that keeps every mail in `mail/` of the data
+        folder; with NBM_SMTP_URL set, mail goes there instead and none is started."""
+        if self.settings.smtp_url:
+            return
+        port = SMTP_PORT if port_free(SMTP_PORT) else free_port()
+        folder = self.settings.resolved_mail_dir()
+        args = [sys.executable, "-m", "devstack.mail_server", "--folder", str(folder),
+                "--port", str(port)]  # fmt: skip
+        pid = await self.supervisor.add(
+            "mail_server", args, self.logs["mail_server"], signal.SIGTERM
+        )
+        self.info.processes["mail_server"] = pid
+        await self._until_listening(port, "mail_server")
+        self.info.smtp_url = f"smtp://127.0.0.1:{port}"
+        self.env["NBM_SMTP_URL"] = self.info.smtp_url
+
+    async def start_employer_page(self) -> None:
+        """The employer web app, where the links in the mails lead."""
+        port = self.settings.employer_page_port
+        port = port if port_free(port) else free_port()
+        args = [sys.executable, "-m", "nbm.employer_page", "--port", str(port)]
+        pid = await self.supervisor.add(
+            "employer_page", args, self.logs["employer_page"], signal.SIGTERM
+        )
+        self.info.processes["employer_page"] = pid
+        await self._until_listening(port, "employer_page")
+        if not self.settings.employer_page_url:
+            self.info.employer_page_url = f"http://127.0.0.1:{port}"
+            self.env["NBM_EMPLOYER_PAGE_URL"] = self.info.employer_page_url
+
+    async def _until_listening(self, port: int, name: str) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not await port_answers(port):
+            self.check()
+            if time.monotonic() > deadline or self.stop_requested.is_set():
+                raise StackError(f"{name} does not listen; see {self.logs[name]}")
+            await asyncio.sleep(POLL)
+
     async def start_temporal(self, grpc: int, ui: int, codec_url: str) -> str:
         db_file = self.data_dir / "temporal" / "temporal.sqlite"
         args = [
@@ -376,6 +418,8 @@ class Stack:
                 await register_search_attributes(client)
             except RPCError as err:
                 log.warning("search attributes not registered", error=err.message)
+        await self.start_mail_server()
+        await self.start_employer_page()
         await self.start_worker(client)
         await self.start_projector()
         await self.schedule_checkpoints()
@@ -384,6 +428,13 @@ class Stack:
         log.info("stack ready", seconds=seconds)
         ui = f"; Web UI at {self.info.ui_url}" if self.info.ui_url else ""
         say(f"\nStack ready in {seconds} s{ui}")
+        if self.info.employer_page_url:
+            say(f"Employer page (werkgeverspagina) at {self.info.employer_page_url}")
+        if self.info.smtp_url:
+            say(
+                f"Mail (SMTP) at {self.info.smtp_url}, kept in {self.settings.resolved_mail_dir()}"
+                " (.venv/bin/nbm mail list)"
+            )
         if not self.stop_requested.is_set():
             await self.run_demo(demo)
 

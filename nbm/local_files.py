@@ -75,6 +75,10 @@ class StackInfo(BaseModel):
     auditor_database_url: PostgresUrl | None = None
     ui_url: str | None = None
     codec_url: str | None = None
+    smtp_url: str | None = None
+    """The local SMTP server that keeps every mail in `mail/` of the data folder."""
+    employer_page_url: str | None = None
+    """The employer web app, where the links in the mails lead."""
     processes: dict[str, int] = Field(default_factory=dict)
     """The pid of each process the stack started, by name."""
     supervisor_socket: str | None = None
@@ -89,6 +93,8 @@ class LocalSecrets(BaseModel):
     kek: str = Field(repr=False)
     codec_keys: str = Field(repr=False)
     audit_signing_key: str = Field(repr=False)
+    link_secret: str | None = Field(default=None, repr=False)
+    """Signs the answer links in mails (added later: older files get one on next start)."""
 
 
 def stack_path(data_dir: Path) -> Path:

@@ -2,7 +2,8 @@
 
 Console rendering on a terminal, JSON lines otherwise. The standard library's loggers (the
 Temporal SDK's, `workflow.logger`, `activity.logger`) go through the same processors, and the
-Temporal workflow id is lifted into `trajectory_id` so every line about a trajectory carries it.
+Temporal workflow id is lifted into `trajectory_id` (`workflow_id` for the other aggregates'
+workflows) so every line about a trajectory carries it.
 Personal data is never logged: the code logs ids, event types and counts only.
 """
 
@@ -22,7 +23,11 @@ def _temporal_ids(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]
     for key in ("temporal_workflow", "temporal_activity"):
         info = event_dict.pop(key, None)
         if isinstance(info, dict):
-            event_dict.setdefault("trajectory_id", info.get("workflow_id"))
+            # A trajectory's workflow id is its trajectory id; the others say what they are.
+            if info.get("workflow_type", "Trajectory") == "Trajectory":
+                event_dict.setdefault("trajectory_id", info.get("workflow_id"))
+            else:
+                event_dict.setdefault("workflow_id", info.get("workflow_id"))
             for name in ("workflow_type", "activity_type", "attempt", "run_id"):
                 if name in info:
                     event_dict.setdefault(name, info[name])

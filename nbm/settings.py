@@ -78,6 +78,19 @@ class Settings(BaseSettings):
     checkpoint_file: Path | None = Field(default=None, alias="NBM_CHECKPOINT_FILE")
     """Where signed audit checkpoints are appended, outside the database; default
     `<data dir>/audit/checkpoints.jsonl`."""
+    smtp_url: str | None = Field(default=None, alias="NBM_SMTP_URL", repr=False)
+    """Where mail goes: smtp://[user:password@]host:port (smtps:// for TLS); default the
+    embedded stack's local server."""
+    mail_from: str = Field(
+        default="Werkbedrijf <werkbedrijf@nieuwe-banen.local>", alias="NBM_MAIL_FROM"
+    )
+    employer_page_url: str | None = Field(default=None, alias="NBM_EMPLOYER_PAGE_URL")
+    """The public address of the employer web app, where the links in the mails lead."""
+    employer_page_port: int = Field(default=8236, ge=0, le=65535, alias="NBM_EMPLOYER_PAGE_PORT")
+    link_secret: str | None = Field(default=None, alias="NBM_LINK_SECRET", repr=False)
+    """Signs the answer links (at least 32 characters); default the embedded stack's."""
+    link_days: int = Field(default=21, ge=1, le=365, alias="NBM_LINK_DAYS")
+    """How many days an answer link stays valid."""
     codec_server_port: int = Field(default=8234, ge=1, le=65535, alias="NBM_CODEC_SERVER_PORT")
     codec_server_origins: str | None = Field(default=None, alias="NBM_CODEC_SERVER_ORIGINS")
     """Comma-separated Web UI origins the codec server answers (default: the local UI)."""
@@ -124,6 +137,33 @@ class Settings(BaseSettings):
         """NBM_AUDITOR_DATABASE_URL, the embedded auditor role's, or NBM_DATABASE_URL."""
         own = self.auditor_database_url or self._stack().auditor_database_url
         return own or self.resolved_database_url()
+
+    def resolved_smtp_url(self) -> str:
+        """NBM_SMTP_URL, or the embedded stack's local SMTP server."""
+        url = self.smtp_url or self._stack().smtp_url
+        if not url:
+            raise ConfigError(
+                "no SMTP server: set NBM_SMTP_URL, or start the embedded stack with `make run`"
+            )
+        return url
+
+    def resolved_employer_page_url(self) -> str:
+        """NBM_EMPLOYER_PAGE_URL, the embedded stack's, or this machine's on its port."""
+        url = self.employer_page_url or self._stack().employer_page_url
+        return (url or f"http://127.0.0.1:{self.employer_page_port}").rstrip("/")
+
+    def resolved_link_secret(self) -> bytes:
+        """The key that signs answer links (NBM_LINK_SECRET, or the embedded stack's)."""
+        text = self._secret(
+            self.link_secret, "NBM_LINK_SECRET", lambda local: local.link_secret or ""
+        )
+        if len(text) < 32:
+            raise ConfigError("NBM_LINK_SECRET must be at least 32 characters")
+        return text.encode()
+
+    def resolved_mail_dir(self) -> Path:
+        """Where the embedded SMTP server keeps every mail it received."""
+        return self.data_dir / "mail"
 
     def resolved_checkpoint_file(self) -> Path:
         """NBM_CHECKPOINT_FILE, else `audit/checkpoints.jsonl` in the data folder."""

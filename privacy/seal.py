@@ -15,12 +15,13 @@ import binascii
 
 from pydantic import ValidationError
 
-from domain.shared import PersonalData, Sealed
+from domain.shared import ContactDetails, PersonalData, Sealed
 
 from .envelope import NONCE_BYTES, Envelope, EnvelopeError
 
 _PERSONAL = "personal"
 _TEXT = "text"
+_CONTACT = "contact"
 
 
 class SealError(Exception):
@@ -97,3 +98,18 @@ def seal_text(text: str, key: bytes, candidate_ref: str) -> Sealed:
 def open_text(sealed: Sealed, key: bytes, candidate_ref: str) -> str:
     """The text in `sealed`; `SealError` if it is not `candidate_ref`'s."""
     return open_sealed(sealed, key, aad_for(_TEXT, candidate_ref)).decode()
+
+
+def seal_contact(details: ContactDetails, key: bytes, ref: str) -> Sealed:
+    """A person's contact details (an employer's contact, a coach), sealed with their key."""
+    plaintext = details.model_dump_json(exclude_none=True).encode()
+    return seal(plaintext, key, ref, aad_for(_CONTACT, ref))
+
+
+def open_contact(sealed: Sealed, key: bytes, ref: str) -> ContactDetails:
+    """The contact details in `sealed`; `SealError` if they are not `ref`'s."""
+    plaintext = open_sealed(sealed, key, aad_for(_CONTACT, ref))
+    try:
+        return ContactDetails.model_validate_json(plaintext)
+    except ValidationError:
+        raise SealError(f"sealed data of {ref} are not contact details", key_id=ref) from None

@@ -8,6 +8,7 @@ and the projections only read and write the tables they create.
 from .access_log import ACCESS_LOG_MIGRATIONS
 from .events import APP_ROLE, EVENT_STORE_MIGRATIONS
 from .keys import KEY_STORE_MIGRATIONS
+from .mail import MAIL_MIGRATIONS
 from .read_models import PROJECTION_MIGRATIONS
 from .roles import AUDITOR_ROLE, KEYS_ROLE, PROJECTOR_ROLE, ROLE_MIGRATIONS, ROLES, WORKER_ROLE
 
@@ -17,6 +18,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     *PROJECTION_MIGRATIONS,  # 02xx
     *ROLE_MIGRATIONS,  # 03xx: after every table it grants on
     *ACCESS_LOG_MIGRATIONS,  # 04xx
+    *MAIL_MIGRATIONS,  # 05xx: after the roles it grants to
 ]
 """Every migration, in the order applied; names are unique and never reused."""
 
@@ -27,6 +29,7 @@ __all__ = [
     "EVENT_STORE_MIGRATIONS",
     "KEYS_ROLE",
     "KEY_STORE_MIGRATIONS",
+    "MAIL_MIGRATIONS",
     "MIGRATIONS",
     "PROJECTION_MIGRATIONS",
     "PROJECTOR_ROLE",

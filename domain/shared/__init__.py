@@ -17,13 +17,14 @@ from ._calendar import (
 )
 from ._envelope import CommandEnvelope, EventEnvelope
 from ._errors import DomainError, RuleViolation, WrongStep
-from ._personal import FreeText, PersonalData, Sealed, is_valid_bsn
+from ._personal import ContactDetails, FreeText, PersonalData, Sealed, is_valid_bsn
 from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_id
 
 __all__ = [
     "COACH_TIME_ZONE",
     "Base64",
     "CommandEnvelope",
+    "ContactDetails",
     "DomainError",
     "EventEnvelope",
     "FreeText",

@@ -49,6 +49,31 @@ class PersonalData(Value):
     __str__ = __repr__
 
 
+class ContactDetails(Value):
+    """How to reach a person at an employer or in the Werkbedrijf: name, e-mail, phone.
+
+    Personal data: sealed with the person's own key before it leaves the client, opened only
+    where a mail is sent to them. Masked in `repr`, as `PersonalData`.
+    """
+
+    name: NonEmpty
+    email: NonEmpty
+    phone: Phone | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, v: str) -> str:
+        local, at, domain = v.partition("@")
+        if not (local and at and "." in domain and " " not in v and "\n" not in v):
+            raise ValueError("is not an e-mail address")
+        return v
+
+    def __repr__(self) -> str:
+        return "ContactDetails(<redacted>)"
+
+    __str__ = __repr__
+
+
 class Sealed(Value):
     """Personal data encrypted on the client with the candidate's own key (AES-256-GCM).
 

@@ -30,6 +30,7 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner, Result
 
 from activities.migrations import migrate_database
+from devstack.mail_server import mail_server
 from devstack.servers import with_database
 from nbm.cli import app
 from nbm.settings import PROJECT_ROOT
@@ -114,6 +115,8 @@ async def cli(
     folder = tmp_path_factory.mktemp("cli")
     task_queue = f"tq-cli-{uuid.uuid4().hex[:10]}"
     address = dev_env.client.service_client.config.target_host
+    kek = generate_keyring("kek-cli-test").dumps()
+    smtp, _ = mail_server(folder / "mail")
     worker_env = {
         **os.environ,
         "TEMPORAL_ADDRESS": address,
@@ -124,6 +127,10 @@ async def cli(
         # Debug: the per-command lines are off the hot path at info, and the tests read them
         # to show that what is logged about a trajectory holds no personal data.
         "NBM_LOG_LEVEL": "debug",
+        # The employers' mails: opened with the contacts' keys, sent to a real SMTP server.
+        "NBM_KEK": kek,
+        "NBM_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
+        "NBM_LINK_SECRET": "a secret for the answer links of the CLI tests",
     }
     log = folder / "worker.log"
     with log.open("wb") as out, _process([sys.executable, "worker.py"], worker_env, out) as proc:
@@ -135,11 +142,12 @@ async def cli(
                 "NBM_DATA_DIR": str(folder),
                 # The personal data is sealed by the CLI, with keys from the key store.
                 "NBM_DATABASE_URL": cli_database_url,
-                "NBM_KEK": generate_keyring("kek-cli-test").dumps(),
+                "NBM_KEK": kek,
                 "NBM_ACTOR": "coach-test",
             },
             worker_log=log,
         )
+    smtp.stop()
 
 
 @contextlib.contextmanager

@@ -1,0 +1,115 @@
+"""An employer with a contact, its account manager and their supervisor, on real servers:
+PostgreSQL, the SMTP server of the embedded stack, and a Temporal server of the test's."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities import PostgresEventStore
+from activities.key_store import PostgresKeyStore
+from activities.links import LinkSigner
+from activities.mail import MailActivities
+from devstack.mail_server import MailboxHandler, mail_server
+from domain import employer, people
+from domain.shared import ContactDetails
+from nbm import stream_service as streams
+from nbm.mailbox import Mailbox
+from privacy.keyring import generate_keyring
+from privacy.seal import seal_contact
+from worker import build_worker
+
+CONTACT_NAME = "Hendrika Voorthuizen-Brakel"
+CONTACT_EMAIL = "h.voorthuizen@zorgcentrum-delinde.example"
+LINK_SECRET = b"a test secret for the answer links, 32+ bytes"
+PAGE_URL = "http://127.0.0.1:9"
+
+
+@dataclass
+class Mail:
+    mailbox: Mailbox
+    handler: MailboxHandler
+    url: str
+
+
+@pytest.fixture
+def mail(tmp_path: Path) -> Iterator[Mail]:
+    controller, handler = mail_server(tmp_path / "mail")
+    yield Mail(handler.mailbox, handler, f"smtp://127.0.0.1:{controller.port}")
+    controller.stop()
+
+
+@pytest.fixture
+async def keys(store: PostgresEventStore) -> PostgresKeyStore:
+    return PostgresKeyStore(store.pool, generate_keyring("kek-test"))
+
+
+@pytest.fixture
+def links() -> LinkSigner:
+    return LinkSigner(LINK_SECRET, timedelta(days=21))
+
+
+@pytest.fixture
+async def mailer(
+    store: PostgresEventStore, keys: PostgresKeyStore, mail: Mail, links: LinkSigner
+) -> MailActivities:
+    return MailActivities(
+        store, keys, smtp_url=mail.url, sender="Werkbedrijf <wb@example.org>",
+        page_url=PAGE_URL, links=links, link_days=21,
+    )  # fmt: skip
+
+
+@pytest.fixture
+async def employer_worker(
+    ts_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str, mailer: MailActivities
+) -> AsyncIterator[Worker]:
+    async with build_worker(ts_env.client, store, task_queue, mail=mailer) as worker:
+        yield worker
+
+
+async def add_people(client: Client, task_queue: str, keys: PostgresKeyStore) -> None:
+    for person_id, role, supervisor in (
+        ("sup-1", people.Role.SUPERVISOR, None),
+        ("am-1", people.Role.ACCOUNT_MANAGER, "sup-1"),
+    ):
+        key = await keys.key_for(person_id, create=True)
+        details = ContactDetails(name=f"Medewerker {person_id}", email=f"{person_id}@wb.example")
+        await streams.people_command(
+            client,
+            task_queue,
+            people.AddPerson(
+                actor="admin", person_id=person_id, role=role, supervisor_id=supervisor,
+                contact=seal_contact(details, key, person_id),
+            ),
+        )  # fmt: skip
+
+
+async def add_employer(
+    client: Client, task_queue: str, keys: PostgresKeyStore, employer_id: str = "emp-1"
+) -> None:
+    await streams.register_employer(
+        client,
+        task_queue,
+        employer.RegisterEmployer(
+            actor="am-1", employer_id=employer_id, organisation="Zorgcentrum De Linde",
+            sector="zorg", account_manager_id="am-1",
+        ),
+    )  # fmt: skip
+    ref = f"{employer_id}-contact-1"
+    key = await keys.key_for(ref, create=True)
+    details = seal_contact(ContactDetails(name=CONTACT_NAME, email=CONTACT_EMAIL), key, ref)
+    await streams.employer_command(
+        client,
+        employer_id,
+        employer.AddContact(
+            actor="am-1",
+            contact=employer.Contact(contact_id="contact-1", role="HR", details=details),
+        ),
+    )

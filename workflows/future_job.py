@@ -1,0 +1,186 @@
+"""One durable workflow per future job: its commands, its own clock (the expiry and each
+chase's next step, from `next_deadline`), and its effects on the world: the mails that ask
+and remind the employer, and the task that a silent employer or an undeliverable mail opens
+for the account manager (a child workflow that climbs on its own).
+
+Effects run beside the commands, not under their lock: a coach's command is acknowledged
+once its events are stored, not once the employer's mail server answered. A run waits for
+its effects before it continues as new or ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Literal
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.mail import EmployerMail, MailActivities
+    from activities.stream_events import FutureJobEvents, StreamEventActivities
+    from domain import future_job, task
+
+    from .shell import Shell, local_append
+    from .stream_messages import (
+        FUTURE_JOB_WORKFLOW,
+        FutureJobInput,
+        FutureJobRequest,
+        StreamResult,
+        TaskInput,
+    )
+    from .task import TaskWorkflow
+
+MAIL_RETRY = RetryPolicy(
+    initial_interval=timedelta(minutes=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(hours=1),
+    maximum_attempts=6,  # about an hour in all; then the account manager gets a task
+    non_retryable_error_types=["no-recipient", "unknown"],
+)
+LOOKUP_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+)
+
+
+@workflow.defn(name=FUTURE_JOB_WORKFLOW)
+class FutureJobWorkflow:
+    @workflow.init
+    def __init__(self, input: FutureJobInput) -> None:
+        self._shell: Shell[future_job.FutureJob, future_job.AnyCommand, future_job.AnyEvent] = (
+            Shell(
+                decide=future_job.decide,
+                evolve=future_job.evolve,
+                append=local_append(
+                    StreamEventActivities.append_future_job_events,
+                    lambda e: FutureJobEvents(events=e),
+                ),
+                stream_of=lambda s: s.future_job_id,
+                version_of=lambda s: s.version,
+                state=input.state,
+                answered=input.answered,
+            )
+        )
+        self._effects: list[asyncio.Task[None]] = []
+
+    @workflow.run
+    async def run(self, input: FutureJobInput) -> StreamResult:
+        shell = self._shell
+        if shell.state is None:
+            if input.start is None:
+                raise ApplicationError("a new future job needs its forecast", non_retryable=True)
+            events = await shell.apply(input.start)
+            shell.remember(shell.result(events, input.start.request_id))
+        while shell.state is not None and not shell.state.closed:
+            if shell.should_continue_as_new():
+                await self._settle()
+                workflow.continue_as_new(FutureJobInput(state=shell.state, answered=shell.answered))
+            deadline = future_job.next_deadline(shell.state)
+            at = deadline.at if deadline is not None else None
+            summary = f"{deadline.kind} due" if deadline is not None else ""
+            if await shell.wait(at, summary) and deadline is not None:
+                try:
+                    self._effect(await shell.apply(deadline.command()))
+                except ApplicationError:
+                    # A command taken meanwhile made it moot (answered, moved): read again.
+                    workflow.logger.info("deadline no longer due", extra={"kind": deadline.kind})
+        await self._settle()
+        return shell.result([], None)
+
+    async def _settle(self) -> None:
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and all(t.done() for t in self._effects)
+        )
+
+    @workflow.update
+    async def execute(self, request: FutureJobRequest) -> StreamResult:
+        result, events = await self._shell.execute(request.command, request.command.request_id)
+        self._effect(events)
+        return result
+
+    @execute.validator
+    def _validate(self, request: FutureJobRequest) -> None:
+        self._shell.validate(request.command, request.command.request_id)
+
+    @workflow.update
+    async def stored(self) -> StreamResult:
+        await workflow.wait_condition(lambda: self._shell.state is not None)
+        return self._shell.result([], None)
+
+    @workflow.query
+    def state(self) -> future_job.FutureJob | None:
+        return self._shell.state
+
+    def _effect(self, events: list[future_job.AnyEvent]) -> None:
+        """Start what `events` ask of the world, beside the commands."""
+        for event in events:
+            match event:
+                case future_job.CommitmentRequested():
+                    work = self._send(event, self._mail(event, "commitment-request", None))
+                case future_job.EmployerReminded():
+                    work = self._send(
+                        event, self._mail(event, "commitment-reminder", event.reminder)
+                    )
+                case future_job.ChaseEscalated():
+                    work = self._open_task(event, task.TaskKind.SILENT_EMPLOYER)
+                case _:
+                    continue
+            self._effects.append(asyncio.ensure_future(work))
+
+    @staticmethod
+    def _mail(
+        event: future_job.CommitmentRequested | future_job.EmployerReminded,
+        template: Literal["commitment-request", "commitment-reminder"],
+        reminder: int | None,
+    ) -> EmployerMail:
+        return EmployerMail(
+            key=f"{event.future_job_id}.{event.version}.{template}",
+            template=template,
+            future_job_id=event.future_job_id,
+            trajectory_id=event.trajectory_id,
+            reminder=reminder,
+        )
+
+    async def _send(self, event: future_job.Event, mail: EmployerMail) -> None:
+        try:
+            await workflow.execute_activity_method(
+                MailActivities.send_employer_mail,
+                mail,
+                start_to_close_timeout=timedelta(minutes=2),
+                retry_policy=MAIL_RETRY,
+                summary=mail.template,
+            )
+        except ActivityError:
+            workflow.logger.warning("mail failed", extra={"template": mail.template})
+            await self._open_task(event, task.TaskKind.MAIL_FAILED)
+
+    async def _open_task(self, event: future_job.Event, kind: task.TaskKind) -> None:
+        """A task for the employer's account manager, climbing the line above them."""
+        state = self._shell.state
+        assert state is not None
+        responsible = await workflow.execute_activity_method(
+            StreamEventActivities.responsible_for_employer,
+            state.employer_id,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=LOOKUP_RETRY,
+        )
+        task_id = f"task-{event.future_job_id}-{event.version}"
+        await workflow.start_child_workflow(
+            TaskWorkflow.run,
+            TaskInput(
+                start=task.OpenTask(
+                    actor=task.SYSTEM_ACTOR,
+                    request_id=task_id,
+                    task_id=task_id,
+                    task_kind=kind,
+                    about=event.future_job_id,
+                    assignee_id=responsible.assignee_id,
+                    route=responsible.route,
+                )
+            ),
+            id=task_id,
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )

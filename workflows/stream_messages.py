@@ -1,0 +1,68 @@
+"""What goes in and out of the workflows of the future jobs, employers, the people directory
+and tasks: their inputs (a first command, or the state carried over by continue-as-new),
+their one update and its answer."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain import employer, future_job, people, task
+
+FUTURE_JOB_WORKFLOW = "FutureJob"
+EMPLOYER_WORKFLOW = "Employer"
+PEOPLE_WORKFLOW = "People"
+TASK_WORKFLOW = "Task"
+
+
+class _Message(BaseModel):
+    # hide_input_in_errors: a validation error must not echo personal data into a log.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+
+class StreamResult(_Message):
+    """What the caller gets back once a command's events are stored."""
+
+    stream_id: str
+    version: int
+    event_types: list[str]
+    request_id: str | None = None
+
+
+class _Input(_Message):
+    answered: dict[str, StreamResult] = Field(default_factory=dict)
+    """The latest answers by request id, carried over continue-as-new."""
+
+
+class FutureJobInput(_Input):
+    start: future_job.ForecastFutureJob | None = None
+    state: future_job.FutureJob | None = None
+
+
+class FutureJobRequest(_Message):
+    command: future_job.AnyCommand
+
+
+class EmployerInput(_Input):
+    start: employer.RegisterEmployer | None = None
+    state: employer.Employer | None = None
+
+
+class EmployerRequest(_Message):
+    command: employer.AnyCommand
+
+
+class PeopleInput(_Input):
+    state: people.Directory | None = None
+
+
+class PeopleRequest(_Message):
+    command: people.AnyCommand
+
+
+class TaskInput(_Input):
+    start: task.OpenTask | None = None
+    state: task.Task | None = None
+
+
+class TaskRequest(_Message):
+    command: task.AnyCommand

@@ -1,0 +1,70 @@
+"""One durable workflow per task: it waits for the acknowledgement, and when the deadline
+passes unacknowledged the task climbs to the next person up the line, on a durable timer."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.stream_events import StreamEventActivities, TaskEvents
+    from domain import task
+
+    from .shell import Shell, local_append
+    from .stream_messages import TASK_WORKFLOW, StreamResult, TaskInput, TaskRequest
+
+
+@workflow.defn(name=TASK_WORKFLOW)
+class TaskWorkflow:
+    @workflow.init
+    def __init__(self, input: TaskInput) -> None:
+        self._shell: Shell[task.Task, task.AnyCommand, task.AnyEvent] = Shell(
+            decide=task.decide,
+            evolve=task.evolve,
+            append=local_append(
+                StreamEventActivities.append_task_events, lambda e: TaskEvents(events=e)
+            ),
+            stream_of=lambda s: s.task_id,
+            version_of=lambda s: s.version,
+            state=input.state,
+            answered=input.answered,
+        )
+
+    @workflow.run
+    async def run(self, input: TaskInput) -> StreamResult:
+        shell = self._shell
+        if shell.state is None:
+            if input.start is None:
+                raise ApplicationError("a new task needs its open command", non_retryable=True)
+            shell.remember(shell.result(await shell.apply(input.start), input.start.request_id))
+        while shell.state is not None and not shell.state.closed:
+            if shell.should_continue_as_new():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(TaskInput(state=shell.state, answered=shell.answered))
+            due = task.next_deadline(shell.state)
+            at = task.ack_deadline(due) if due is not None else None
+            if due is not None and await shell.wait(at, "acknowledgement due"):
+                await shell.apply(task.ReachAckDeadline(actor=task.SYSTEM_ACTOR, due_on=due))
+            elif due is None:
+                await shell.wait(None, "")
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return shell.result([], None)
+
+    @workflow.update
+    async def execute(self, request: TaskRequest) -> StreamResult:
+        result, _ = await self._shell.execute(request.command, request.command.request_id)
+        return result
+
+    @execute.validator
+    def _validate(self, request: TaskRequest) -> None:
+        self._shell.validate(request.command, request.command.request_id)
+
+    @workflow.update
+    async def stored(self) -> StreamResult:
+        """Returns once the task is opened and stored."""
+        await workflow.wait_condition(lambda: self._shell.state is not None)
+        return self._shell.result([], None)
+
+    @workflow.query
+    def state(self) -> task.Task | None:
+        return self._shell.state
