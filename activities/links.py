@@ -41,8 +41,15 @@ class LinkSigner:
         self._serializer = URLSafeTimedSerializer(secret, salt=SALT)
         self._max_age = int(valid_for.total_seconds())
 
-    def token(self, link: Link) -> str:
-        return self._serializer.dumps([link.link_id, link.future_job_id, link.trajectory_id])
+    def token(self, link: Link, *, made_at: int | None = None) -> str:
+        """The link's token; `made_at` (seconds since the epoch) backdates it (tests)."""
+        signer = self._serializer.make_signer(SALT)
+        if made_at is not None:
+            signer.get_timestamp = lambda: made_at  # type: ignore[attr-defined,method-assign]
+        payload = self._serializer.dump_payload(
+            [link.link_id, link.future_job_id, link.trajectory_id]
+        )
+        return signer.sign(payload).decode()
 
     def check(self, token: str) -> Link:
         """The link of a token that is genuine and not expired.

@@ -116,10 +116,10 @@ class MailActivities:
                     "organisation": boss.organisation,
                     "function": job.function,
                     "expected_on": job.expected_on.isoformat(),
-                    "expected_on_nl": _dutch_date(job.expected_on),
+                    "expected_on_nl": dutch_date(job.expected_on),
                     "commitment_nl": COMMITMENT_NL[job.commitment.value],
                     "commitment_en": COMMITMENT_EN[job.commitment.value],
-                    "valid_until": _dutch_date(valid_until.date()),
+                    "valid_until": dutch_date(valid_until.date()),
                     "link": f"{self._page_url}/antwoord/{token}",
                     "reminder": mail.reminder,
                     "future_job_id": mail.future_job_id,
@@ -215,5 +215,5 @@ async def _log_attempt(pool: asyncpg.Pool, mid: str, mail: EmployerMail) -> None
     )
 
 
-def _dutch_date(day: date) -> str:
+def dutch_date(day: date) -> str:
     return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"

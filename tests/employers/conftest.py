@@ -3,12 +3,14 @@ PostgreSQL, the SMTP server of the embedded stack, and a Temporal server of the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -18,9 +20,11 @@ from activities.key_store import PostgresKeyStore
 from activities.links import LinkSigner
 from activities.mail import MailActivities
 from devstack.mail_server import MailboxHandler, mail_server
-from domain import employer, people
-from domain.shared import ContactDetails
+from domain import employer, future_job, people
+from domain.shared import COACH_TIME_ZONE, ContactDetails
+from domain.trajectory import Commitment
 from nbm import stream_service as streams
+from nbm.employer_page import PageConfig, build_app
 from nbm.mailbox import Mailbox
 from privacy.keyring import generate_keyring
 from privacy.seal import seal_contact
@@ -29,7 +33,6 @@ from worker import build_worker
 CONTACT_NAME = "Hendrika Voorthuizen-Brakel"
 CONTACT_EMAIL = "h.voorthuizen@zorgcentrum-delinde.example"
 LINK_SECRET = b"a test secret for the answer links, 32+ bytes"
-PAGE_URL = "http://127.0.0.1:9"
 
 
 @dataclass
@@ -57,13 +60,35 @@ def links() -> LinkSigner:
 
 
 @pytest.fixture
+def page_url() -> str:
+    """Where the employer page of the test listens (the links in the mails lead there)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.fixture
 async def mailer(
-    store: PostgresEventStore, keys: PostgresKeyStore, mail: Mail, links: LinkSigner
+    store: PostgresEventStore, keys: PostgresKeyStore, mail: Mail, links: LinkSigner, page_url: str
 ) -> MailActivities:
     return MailActivities(
         store, keys, smtp_url=mail.url, sender="Werkbedrijf <wb@example.org>",
-        page_url=PAGE_URL, links=links, link_days=21,
+        page_url=page_url, links=links, link_days=21,
     )  # fmt: skip
+
+
+@pytest.fixture
+async def employer_page(
+    ts_env: WorkflowEnvironment, store: PostgresEventStore, links: LinkSigner, page_url: str
+) -> AsyncIterator[str]:
+    """The real employer web app on `page_url`, on the test's Temporal server."""
+    config = PageConfig(links=links, secret=LINK_SECRET, secure_cookies=False, valid_days=21)
+    runner = web.AppRunner(build_app(ts_env.client, store, config), access_log=None)
+    await runner.setup()
+    port = int(page_url.rsplit(":", 1)[1])
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    yield page_url
+    await runner.cleanup()
 
 
 @pytest.fixture
@@ -113,3 +138,41 @@ async def add_employer(
             contact=employer.Contact(contact_id="contact-1", role="HR", details=details),
         ),
     )
+
+
+async def forecast_and_request(
+    env: WorkflowEnvironment, task_queue: str, fj: str, trajectory_id: str = "traj-1"
+) -> date:
+    """A future job of emp-1 with `trajectory_id` attached and its commitment asked for;
+    the day (in Amsterdam) it was asked."""
+    now = await env.get_current_time()
+    await streams.forecast(
+        env.client,
+        task_queue,
+        future_job.ForecastFutureJob(
+            actor="am-1", future_job_id=fj, employer_id="emp-1", function="helpende zorg",
+            jobs=2, expected_on=date(now.year + 1, now.month, 1), required_skills=("ADL",),
+            commitment=Commitment.JOB_GUARANTEE,
+        ),
+        now=now,
+    )  # fmt: skip
+    await streams.future_job_command(
+        env.client, fj, future_job.AttachCandidate(actor="coach-1", trajectory_id=trajectory_id)
+    )
+    await streams.future_job_command(
+        env.client,
+        fj,
+        future_job.RequestCommitment(
+            actor="coach-1", trajectory_id=trajectory_id, request_id=f"rq-{fj}"
+        ),
+    )
+    return now.astimezone(COACH_TIME_ZONE).date()
+
+
+async def settle(env: WorkflowEnvironment, check: Callable[[], Awaitable[bool]], what: str) -> None:
+    """Wait (a second of server time at a go) until `check()` holds; effects are async."""
+    for _ in range(100):
+        if await check():
+            return
+        await env.sleep(timedelta(seconds=1))
+    raise AssertionError(f"never: {what}")

@@ -12,46 +12,21 @@ from temporalio.worker import Worker
 from activities.key_store import PostgresKeyStore
 from domain import future_job, task
 from domain.shared import COACH_TIME_ZONE, add_working_days
-from domain.trajectory import Commitment
 from nbm import stream_service as streams
-from tests.employers.conftest import CONTACT_EMAIL, CONTACT_NAME, Mail, add_employer, add_people
-
-
-async def forecast_and_request(env: WorkflowEnvironment, task_queue: str, fj: str) -> date:
-    now = await env.get_current_time()
-    await streams.forecast(
-        env.client,
-        task_queue,
-        future_job.ForecastFutureJob(
-            actor="am-1", future_job_id=fj, employer_id="emp-1", function="helpende zorg",
-            jobs=2, expected_on=date(now.year + 1, now.month, 1), required_skills=("ADL",),
-            commitment=Commitment.JOB_GUARANTEE,
-        ),
-        now=now,
-    )  # fmt: skip
-    await streams.future_job_command(
-        env.client, fj, future_job.AttachCandidate(actor="coach-1", trajectory_id="traj-1")
-    )
-    await streams.future_job_command(
-        env.client,
-        fj,
-        future_job.RequestCommitment(actor="coach-1", trajectory_id="traj-1", request_id="rq-1"),
-    )
-    return now.astimezone(COACH_TIME_ZONE).date()
+from tests.employers.conftest import (
+    CONTACT_EMAIL,
+    CONTACT_NAME,
+    Mail,
+    add_employer,
+    add_people,
+    forecast_and_request,
+    settle,
+)
 
 
 async def skip_to(env: WorkflowEnvironment, day: date, hour: int = 10) -> None:
     moment = datetime.combine(day, datetime.min.time().replace(hour=hour), COACH_TIME_ZONE)
     await env.sleep(moment - await env.get_current_time())
-
-
-async def settle(env: WorkflowEnvironment, check: object, what: str) -> None:
-    """Wait (a second of server time at a go) until `check()` holds; effects are async."""
-    for _ in range(100):
-        if await check():  # type: ignore[operator]
-            return
-        await env.sleep(timedelta(seconds=1))
-    raise AssertionError(f"never: {what}")
 
 
 async def test_the_whole_ladder_up_to_the_task_and_its_climb_to_the_supervisor(
@@ -146,7 +121,7 @@ async def test_a_moved_deadline_moves_the_reminders_and_an_answer_ends_the_chase
     assert len(mail.mailbox.list()) == 2
     # The steps after it kept their distance: the second reminder 5 working days later.
     state = await streams.future_job_state(client, "fj-moved")
-    assert [s.due_on for s in state.chases["traj-1"].pending][0] == add_working_days(moved_to, 5)
+    assert state.chases["traj-1"].pending[0].due_on == add_working_days(moved_to, 5)
 
     await streams.future_job_command(
         client,
