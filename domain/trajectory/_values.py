@@ -186,6 +186,9 @@ class FutureJob(Value):
     expected_date: date
     number_of_jobs: int = Field(default=1, ge=1, le=1000)
     required_skills: tuple[NonEmpty, ...] = Field(min_length=1)
+    future_job_id: OpaqueId | None = None
+    """The future job's own stream (`domain.future_job`) the trajectory learns towards; None
+    for a trajectory started before future jobs were aggregates of their own."""
 
 
 class Preconditions(Value):

@@ -1,6 +1,7 @@
 """`nbm`: the work coach's command-line tool for Nieuwe Banen trajectories.
 
-One sub-app per noun (`trajectory`, `candidate`, `programme`, `report`, `audit`), each
+One sub-app per noun (`trajectory`, `candidate`, `programme`, `report`, `audit`,
+`employer`, `future-job`, `people`, `tasks`, `mail`), each
 owning its commands. A user error ends a command with exit code
 1 and one line on stderr (`error: ...`); Typer's usage errors keep exit code 2.
 """
@@ -13,7 +14,19 @@ from typing import Annotated
 
 import typer
 
-from . import audit, candidate, programme, report, status, trajectory
+from . import (
+    audit,
+    candidate,
+    employer,
+    future_job,
+    mail,
+    people,
+    programme,
+    report,
+    status,
+    tasks,
+    trajectory,
+)
 from ._common import (
     CliState,
     ErrorHandlingGroup,
@@ -40,6 +53,11 @@ app.add_typer(programme.app, name="programme")
 app.add_typer(audit.app, name="audit")
 app.add_typer(candidate.app, name="candidate")
 app.add_typer(report.app, name="report")
+app.add_typer(employer.app, name="employer")
+app.add_typer(future_job.app, name="future-job")
+app.add_typer(people.app, name="people")
+app.add_typer(tasks.app, name="tasks")
+app.add_typer(mail.app, name="mail")
 app.command("status")(status.status)  # one command, not a noun
 
 

@@ -13,10 +13,10 @@ from contextlib import asynccontextmanager
 from activities.access_log import Action, Purpose
 from activities.key_store import CandidateErased, KeyStoreError, PostgresKeyStore
 from domain import trajectory
-from domain.shared import PersonalData, Sealed, is_opaque_id
+from domain.shared import ContactDetails, PersonalData, Sealed, is_opaque_id
 from nbm.settings import Settings
 from privacy.keyring import Keyring
-from privacy.seal import SealError, open_personal, seal_text
+from privacy.seal import SealError, open_personal, seal_contact, seal_text
 
 from ._common import CliError, default_actor
 from ._db import Role, connected
@@ -100,3 +100,10 @@ async def reveal(
         return open_personal(candidate.personal, key, candidate.candidate_ref)
     except SealError as err:
         raise CliError(str(err)) from None
+
+
+async def seal_contact_details(config: Settings, ref: str, details: ContactDetails) -> Sealed:
+    """A person's contact details sealed with their own key (made now, under `ref`)."""
+    async with key_store(config) as keys:
+        key = await keys.key_for(ref, create=True)
+    return seal_contact(details, key, ref)

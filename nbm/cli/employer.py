@@ -1,0 +1,232 @@
+"""`nbm employer`: employers (werkgevers), their contact persons, and the answers an
+account manager takes by phone (`answer`, the same as the employer's link would give)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from domain import employer, future_job
+from domain.shared import ContactDetails
+from nbm import stream_service as streams
+from nbm.employer_page import DECLINE_REASONS
+from workflows.stream_messages import EMPLOYER_WORKFLOW
+
+from ._common import (
+    AsJson,
+    CliError,
+    RequestId,
+    actor,
+    build,
+    check_generated,
+    console,
+    generated_id,
+    new_request,
+    parse_date,
+    print_json,
+    repeat_with,
+    run,
+    when,
+)
+from ._keys import seal_contact_details
+
+app = typer.Typer(
+    help="Werkgevers (employers): registreren, contactpersonen, antwoorden.",
+    no_args_is_help=True,
+)
+
+EmployerId = Annotated[str, typer.Argument(help="Het id van de werkgever (emp-...).")]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    organisation: Annotated[str, typer.Option(help="De naam van de organisatie.")],
+    sector: Annotated[str, typer.Option(help="De sector, bijv. zorg, logistiek, techniek.")],
+    account_manager: Annotated[
+        str, typer.Option(help="Het id van de accountmanager (nbm people list).")
+    ],
+    contact_name: Annotated[
+        str | None, typer.Option(help="Naam van de contactpersoon (wordt versleuteld).")
+    ] = None,
+    contact_email: Annotated[
+        str | None, typer.Option(help="E-mail van de contactpersoon (wordt versleuteld).")
+    ] = None,
+    contact_role: Annotated[str, typer.Option(help="Rol van de contactpersoon.")] = "HR",
+    employer_id: Annotated[
+        str | None, typer.Option("--id", help="Alleen om te herhalen: het getoonde id.")
+    ] = None,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Registreer een werkgever (register an employer), met een contactpersoon."""
+    who, rid = actor(ctx), new_request(request_id)
+    if employer_id is None:
+        employer_id = generated_id("emp")
+        repeat_with(ctx, "--id", employer_id)
+    else:
+        check_generated(employer_id, "emp", "--id")
+    if (contact_name is None) != (contact_email is None):
+        raise CliError("--contact-name en --contact-email horen bij elkaar / go together")
+    command = build(
+        employer.RegisterEmployer, actor=who, request_id=rid, employer_id=employer_id,
+        organisation=organisation, sector=sector, account_manager_id=account_manager,
+    )  # fmt: skip
+    details = None
+    if contact_name is not None and contact_email is not None:
+        details = build(ContactDetails, name=contact_name, email=contact_email)
+
+    async def work(client: Any, config: Any) -> streams.StreamResult:
+        result = await streams.register_employer(client, config.task_queue, command)
+        if details is not None:
+            ref = f"{employer_id}-contact-1"
+            sealed = await seal_contact_details(config, ref, details)
+            contact = employer.Contact(contact_id="contact-1", role=contact_role, details=sealed)
+            result = await streams.employer_command(
+                client,
+                employer_id,
+                employer.AddContact(actor=who, request_id=f"{rid}.c", contact=contact),
+            )
+        return result
+
+    result = run(work, request_id=rid)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        typer.echo(employer_id)
+        typer.echo(f"werkgever geregistreerd / employer registered (request {rid})", err=True)
+
+
+@app.command("show")
+def show(employer_id: EmployerId, as_json: AsJson = False) -> None:
+    """Toon een werkgever (show an employer): organisatie, sector, accountmanager."""
+    state = run(lambda client, _: streams.employer_state(client, employer_id))
+    data = employer_json(state)
+    if as_json:
+        print_json(data)
+        return
+    table = Table(show_header=False, show_edge=False)
+    for label, key in (
+        ("werkgever / employer", "employer_id"),
+        ("organisatie / organisation", "organisation"),
+        ("sector", "sector"),
+        ("accountmanager", "account_manager_id"),
+        ("contactpersonen / contacts", "contacts"),
+        ("geregistreerd / registered", "registered_at"),
+    ):
+        table.add_row(label, Text(str(data[key])))
+    console().print(table)
+
+
+def employer_json(state: employer.Employer) -> dict[str, Any]:
+    return {
+        "employer_id": state.employer_id,
+        "organisation": state.organisation,
+        "sector": state.sector,
+        "account_manager_id": state.account_manager_id,
+        # The contacts' ids and roles; their names and addresses are sealed.
+        "contacts": ", ".join(f"{c.contact_id} ({c.role})" for c in state.contacts) or "—",
+        "registered_at": when(state.registered_at),
+        "version": state.version,
+    }
+
+
+@app.command("list")
+def list_(as_json: AsJson = False) -> None:
+    """Alle werkgevers (every employer)."""
+
+    async def work(client: Any, _: Any) -> list[employer.Employer]:
+        ids = await streams.list_ids(client, EMPLOYER_WORKFLOW)
+        return list(await asyncio.gather(*(streams.employer_state(client, i) for i, _ in ids)))
+
+    rows = [employer_json(e) for e in run(work)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(show_edge=False)
+    for column in ("id", "organisatie", "sector", "accountmanager"):
+        table.add_column(column, no_wrap=column == "id")
+    for r in rows:
+        table.add_row(
+            r["employer_id"], Text(r["organisation"]), Text(r["sector"]), r["account_manager_id"]
+        )
+    console().print(table)
+
+
+@app.command("answer")
+def answer(
+    ctx: typer.Context,
+    future_job_id: Annotated[str, typer.Argument(help="De toekomstige baan (fj-...).")],
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Voor welk traject.")],
+    confirm: Annotated[bool, typer.Option("--confirm", help="De werkgever bevestigt.")] = False,
+    places: Annotated[
+        int | None, typer.Option(help="Het aantal plaatsen dat de werkgever opgeeft.")
+    ] = None,
+    other_date: Annotated[
+        str | None, typer.Option("--date", help="Een andere datum (YYYY-MM-DD).")
+    ] = None,
+    decline: Annotated[
+        str | None,
+        typer.Option(help="Afgewezen, met reden: " + ", ".join(DECLINE_REASONS) + "."),
+    ] = None,
+    request_id: RequestId = None,
+) -> None:
+    """Leg het antwoord van de werkgever vast (telefonisch) / record the employer's answer."""
+    who, rid = actor(ctx), new_request(request_id)
+    chosen = [x for x in (confirm, places is not None, other_date, decline) if x]
+    if len(chosen) != 1:
+        raise CliError("kies één van --confirm, --places, --date, --decline / choose exactly one")
+    confirmed = future_job.RecordCommitment(
+        actor=who, request_id=f"{rid}.c", trajectory_id=trajectory_id,
+        answer=future_job.CommitmentAnswer.CONFIRMED,
+    )  # fmt: skip
+    commands: list[future_job.AnyCommand]
+    if decline is not None:
+        if decline not in DECLINE_REASONS:
+            raise CliError(f"--decline: kies uit / choose from {', '.join(DECLINE_REASONS)}")
+        commands = [
+            future_job.RecordCommitment(
+                actor=who, request_id=f"{rid}.n", trajectory_id=trajectory_id,
+                answer=future_job.CommitmentAnswer.DECLINED, reason=decline,
+            )
+        ]  # fmt: skip
+    elif places is not None:
+        if places < 1:
+            raise CliError("--places: minstens 1; geen plaatsen is --decline geen-vacature")
+        commands = [
+            build(future_job.ReduceJobs, actor=who, request_id=f"{rid}.r", jobs=places,
+                  reason="telefonisch opgegeven door de werkgever"),
+            confirmed,
+        ]  # fmt: skip
+    elif other_date is not None:
+        day: date = parse_date(other_date, "--date")
+        commands = [
+            future_job.MoveExpectedDate(
+                actor=who, request_id=f"{rid}.d", expected_on=day,
+                reason="telefonisch voorgesteld door de werkgever",
+            ),
+            confirmed,
+        ]  # fmt: skip
+    else:
+        commands = [confirmed]
+
+    async def work(client: Any, _: Any) -> streams.StreamResult:
+        if places is not None:
+            state = await streams.future_job_state(client, future_job_id)
+            if places >= state.jobs:  # as many as forecast (or more): a confirmation
+                commands.pop(0)
+        result = None
+        for command in commands:
+            result = await streams.future_job_command(client, future_job_id, command)
+        assert result is not None
+        return result
+
+    result = run(work, request_id=rid)
+    typer.echo(
+        f"antwoord vastgelegd / answer recorded: {', '.join(result.event_types) or 'al bekend'}"
+    )

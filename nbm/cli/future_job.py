@@ -1,0 +1,247 @@
+"""`nbm future-job`: the jobs employers expect to create (toekomstige banen), the root the
+method starts from: forecast, show, list, withdraw, fewer places, and the chase of the
+employer's commitment for a trajectory."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from domain import future_job
+from domain.trajectory import Commitment
+from nbm import stream_service as streams
+from workflows.stream_messages import FUTURE_JOB_WORKFLOW
+
+from ._common import (
+    AsJson,
+    RequestId,
+    actor,
+    build,
+    check_generated,
+    console,
+    generated_id,
+    new_request,
+    parse_date,
+    print_json,
+    repeat_with,
+    run,
+    when,
+)
+
+app = typer.Typer(
+    help="Toekomstige banen (future jobs): de banen die werkgevers verwachten te creëren.",
+    no_args_is_help=True,
+)
+
+FutureJobId = Annotated[str, typer.Argument(help="Het id van de toekomstige baan (fj-...).")]
+Reason = Annotated[str, typer.Option(help="Waarom (zonder persoonsgegevens) / why.")]
+
+
+def _done(result: streams.StreamResult, as_json: bool, what: str) -> None:
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        typer.echo(
+            f"{result.stream_id}: {what} ({', '.join(result.event_types) or 'al vastgelegd'})"
+        )
+
+
+@app.command("forecast")
+def forecast(
+    ctx: typer.Context,
+    employer: Annotated[str, typer.Option(help="Het id van de werkgever (emp-...).")],
+    function: Annotated[str, typer.Option(help="De functie, bijv. 'Helpende zorg'.")],
+    expected_date: Annotated[
+        str, typer.Option(help="Verwacht per (YYYY-MM-DD), binnen 24 maanden.")
+    ],
+    skill: Annotated[list[str], typer.Option(help="Vereiste vaardigheid (herhaal).")],
+    jobs: Annotated[int, typer.Option(help="Aantal banen.")] = 1,
+    commitment: Annotated[
+        Commitment,
+        typer.Option(
+            help="job-guarantee (baangarantie) of intention-to-hire (intentieverklaring)."
+        ),
+    ] = Commitment.INTENTION_TO_HIRE,
+    future_job_id: Annotated[
+        str | None, typer.Option("--id", help="Alleen om te herhalen: het getoonde id.")
+    ] = None,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Een werkgever verwacht banen (forecast a future job)."""
+    who, rid = actor(ctx), new_request(request_id)
+    if future_job_id is None:
+        future_job_id = generated_id("fj")
+        repeat_with(ctx, "--id", future_job_id)
+    else:
+        check_generated(future_job_id, "fj", "--id")
+    command = build(
+        future_job.ForecastFutureJob, actor=who, request_id=rid, future_job_id=future_job_id,
+        employer_id=employer, function=function, jobs=jobs,
+        expected_on=parse_date(expected_date, "--expected-date"), required_skills=tuple(skill),
+        commitment=commitment,
+    )  # fmt: skip
+
+    async def work(client: Any, config: Any) -> streams.StreamResult:
+        await streams.employer_state(client, employer)  # it must exist
+        return await streams.forecast(client, config.task_queue, command)
+
+    result = run(work, request_id=rid)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        typer.echo(future_job_id)
+        typer.echo(f"toekomstige baan vastgelegd / future job forecast (request {rid})", err=True)
+
+
+def future_job_json(s: future_job.FutureJob) -> dict[str, Any]:
+    return {
+        "future_job_id": s.future_job_id,
+        "employer_id": s.employer_id,
+        "function": s.function,
+        "jobs": s.jobs,
+        "expected_on": s.expected_on.isoformat(),
+        "commitment": s.commitment.value,
+        "status": s.status.value,
+        "learning_towards_it": len(s.attached),
+        "filled": len(s.filled),
+        "places_left": s.places_left,
+        "free_places": s.free_places,
+        "without_place": s.without_place,
+        "attached": list(s.attached),
+        "chases": {
+            tid: {
+                "requested_on": c.requested_on.isoformat(),
+                "reminders_sent": c.reminders_sent,
+                "escalated": c.escalated,
+                "answer": c.answer.value if c.answer else None,
+                "next": (
+                    {"step": c.pending[0].kind.value, "due_on": c.pending[0].due_on.isoformat()}
+                    if c.pending
+                    else None
+                ),
+            }
+            for tid, c in s.chases.items()
+        },
+        "forecast_at": when(s.forecast_at),
+        "version": s.version,
+    }
+
+
+@app.command("show")
+def show(future_job_id: FutureJobId, as_json: AsJson = False) -> None:
+    """Toon een toekomstige baan: plaatsen, kandidaten, toezeggingen en hun stand."""
+    data = future_job_json(run(lambda client, _: streams.future_job_state(client, future_job_id)))
+    if as_json:
+        print_json(data)
+        return
+    table = Table(show_header=False, show_edge=False)
+    shown = ("future_job_id", "employer_id", "function", "jobs", "expected_on", "commitment",
+             "status", "learning_towards_it", "filled", "free_places", "without_place")  # fmt: skip
+    for key in shown:
+        table.add_row(key.replace("_", " "), Text(str(data[key])))
+    console().print(table)
+    for tid, chase in data["chases"].items():
+        following = chase["next"]
+        state = (
+            chase["answer"] or ("escalated" if chase["escalated"] else "")
+        ) or f"next {following['step']} on {following['due_on']}"
+        typer.echo(f"commitment for {tid}: asked {chase['requested_on']}, "
+                   f"{chase['reminders_sent']} reminder(s), {state}")  # fmt: skip
+
+
+@app.command("list")
+def list_(
+    closed: Annotated[bool, typer.Option("--all", help="Ook afgesloten / also closed.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Alle open toekomstige banen (every open future job)."""
+
+    async def work(client: Any, _: Any) -> list[future_job.FutureJob]:
+        ids = await streams.list_ids(client, FUTURE_JOB_WORKFLOW, include_closed=closed)
+        return list(await asyncio.gather(*(streams.future_job_state(client, i) for i, _ in ids)))
+
+    rows = [future_job_json(s) for s in run(work)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(show_edge=False)
+    for column in ("id", "employer", "function", "expected", "jobs", "learning", "free", "status"):
+        table.add_column(column, no_wrap=column == "id")
+    for r in rows:
+        table.add_row(
+            r["future_job_id"], r["employer_id"], Text(r["function"]), r["expected_on"],
+            str(r["jobs"]), str(r["learning_towards_it"]), str(r["free_places"]), r["status"],
+        )  # fmt: skip
+    console().print(table)
+
+
+def _send(ctx: typer.Context, future_job_id: str, cls: type, rid: str, **fields: Any) -> Any:
+    command: Any = build(cls, actor=actor(ctx), request_id=rid, **fields)
+    return run(
+        lambda client, _: streams.future_job_command(client, future_job_id, command),
+        request_id=rid,
+    )
+
+
+@app.command("withdraw")
+def withdraw(
+    ctx: typer.Context, future_job_id: FutureJobId, reason: Reason, request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:  # fmt: skip
+    """De werkgever trekt de baan in (withdraw); de kandidaten hebben een andere plek nodig."""
+    rid = new_request(request_id)
+    _done(_send(ctx, future_job_id, future_job.WithdrawFutureJob, rid, reason=reason), as_json,
+          "ingetrokken / withdrawn")  # fmt: skip
+
+
+@app.command("reduce")
+def reduce(
+    ctx: typer.Context,
+    future_job_id: FutureJobId,
+    jobs: Annotated[int, typer.Option(help="Het nieuwe, lagere aantal banen.")],
+    reason: Reason,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Minder plaatsen dan verwacht (fewer places than estimated)."""
+    rid = new_request(request_id)
+    _done(_send(ctx, future_job_id, future_job.ReduceJobs, rid, jobs=jobs, reason=reason),
+          as_json, "minder plaatsen / reduced")  # fmt: skip
+
+
+@app.command("request-commitment")
+def request_commitment(
+    ctx: typer.Context,
+    future_job_id: FutureJobId,
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Voor welk traject.")],
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Vraag de werkgever om zijn toezegging; herinneringen na 5 en 10 werkdagen, daarna de
+    accountmanager (ask the employer for its commitment; chased on the ladder)."""
+    rid = new_request(request_id)
+    result = _send(
+        ctx, future_job_id, future_job.RequestCommitment, rid, trajectory_id=trajectory_id
+    )
+    _done(result, as_json, "toezegging gevraagd / requested")
+
+
+@app.command("move-chase")
+def move_chase(
+    ctx: typer.Context,
+    future_job_id: FutureJobId,
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Voor welk traject.")],
+    to: Annotated[str, typer.Option(help="De nieuwe datum van de volgende stap (YYYY-MM-DD).")],
+    reason: Reason,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Verzet de volgende herinnering; de stappen erna schuiven mee (move a deadline)."""
+    rid = new_request(request_id)
+    _done(_send(ctx, future_job_id, future_job.MoveChase, rid, trajectory_id=trajectory_id,
+                to=parse_date(to, "--to"), reason=reason), as_json, "verzet / moved")  # fmt: skip

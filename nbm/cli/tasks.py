@@ -1,0 +1,108 @@
+"""`nbm tasks`: the tasks the engine opened (a silent employer, a mail that could not be
+delivered), each with an acknowledgement deadline; unacknowledged they climb to the
+supervisor. `nbm tasks [--mine] [--overdue]`, `nbm tasks ack|resolve ID`."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from domain import task
+from nbm import stream_service as streams
+from workflows.stream_messages import TASK_WORKFLOW
+
+from ._common import AsJson, RequestId, actor, console, new_request, print_json, run, when
+
+app = typer.Typer(
+    help="Taken (tasks): wat de engine opende, met een deadline om te bevestigen.",
+    invoke_without_command=True,
+)
+
+TaskId = Annotated[str, typer.Argument(help="Het id van de taak (task-...).")]
+
+
+def task_json(t: task.Task, now: datetime) -> dict[str, Any]:
+    return {
+        "task_id": t.task_id,
+        "kind": t.task_kind.value,
+        "about": t.about,
+        "assignee_id": t.assignee_id,
+        "status": t.status.value,
+        "ack_due_on": t.ack_due_on.isoformat(),
+        "overdue": t.overdue(now),
+        "climbed": list(t.climbed),
+        "opened_at": when(t.opened_at),
+    }
+
+
+@app.callback()
+def tasks(
+    ctx: typer.Context,
+    mine: Annotated[bool, typer.Option("--mine", help="Alleen mijn taken (de actor).")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Alleen te laat bevestigd.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """De open taken (open tasks), oudste eerst."""
+    if ctx.invoked_subcommand is not None:
+        return
+    me = actor(ctx)
+
+    async def work(client: Any, _: Any) -> list[task.Task]:
+        ids = await streams.list_ids(client, TASK_WORKFLOW)
+        return list(await asyncio.gather(*(streams.task_state(client, i) for i, _ in ids)))
+
+    now = datetime.now(UTC)
+    found = sorted(run(work), key=lambda t: t.opened_at)
+    rows = [
+        task_json(t, now)
+        for t in found
+        if (not mine or t.assignee_id == me) and (not overdue or t.overdue(now))
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo("geen taken / no tasks")
+        return
+    table = Table(show_edge=False)
+    for column in ("id", "soort", "over", "bij", "status", "bevestigen voor", "geëscaleerd"):
+        table.add_column(column, no_wrap=column == "id")
+    for r in rows:
+        due = r["ack_due_on"] + (" (te laat)" if r["overdue"] else "")
+        table.add_row(r["task_id"], r["kind"], r["about"], r["assignee_id"], r["status"], due,
+                      " → ".join(r["climbed"]) or "—")  # fmt: skip
+    console().print(table)
+
+
+def _command(ctx: typer.Context, task_id: str, cls: type, request_id: str | None) -> None:
+    rid = new_request(request_id)
+    command: Any = cls(actor=actor(ctx), request_id=rid)
+    result = run(lambda client, _: streams.task_command(client, task_id, command), request_id=rid)
+    typer.echo(f"{task_id}: {', '.join(result.event_types) or 'al zo / already'}")
+
+
+@app.command("ack")
+def ack(ctx: typer.Context, task_id: TaskId, request_id: RequestId = None) -> None:
+    """Bevestig dat je de taak oppakt (acknowledge): hij escaleert dan niet verder."""
+    _command(ctx, task_id, task.AcknowledgeTask, request_id)
+
+
+@app.command("resolve")
+def resolve(ctx: typer.Context, task_id: TaskId, request_id: RequestId = None) -> None:
+    """Sluit de taak af (resolve)."""
+    _command(ctx, task_id, task.ResolveTask, request_id)
+
+
+@app.command("show")
+def show(task_id: TaskId, as_json: AsJson = False) -> None:
+    """Toon één taak (show a task)."""
+    data = task_json(run(lambda client, _: streams.task_state(client, task_id)), datetime.now(UTC))
+    if as_json:
+        print_json(data)
+        return
+    for key, value in data.items():
+        typer.echo(f"{key.replace('_', ' ')}: {value}")
