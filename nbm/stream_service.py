@@ -26,9 +26,6 @@ from domain.shared import DomainError
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
 from workflows.stream_messages import (
-    EMPLOYER_WORKFLOW,
-    FUTURE_JOB_WORKFLOW,
-    TASK_WORKFLOW,
     EmployerInput,
     EmployerRequest,
     FutureJobInput,
@@ -44,20 +41,23 @@ from .service import CommandRefused, CommandUnanswered, ServiceError
 
 T = TypeVar("T")
 
-NAMES = {
-    EMPLOYER_WORKFLOW: "werkgever",
-    FUTURE_JOB_WORKFLOW: "toekomstige baan",
-    TASK_WORKFLOW: "taak",
-    "People": "personenlijst",
+ENGLISH = {
+    "werkgever": "employer",
+    "toekomstige baan": "future job",
+    "taak": "task",
+    "personenlijst": "directory",
 }
 
 
 class UnknownStream(ServiceError):
     def __init__(self, what: str, stream_id: str) -> None:
-        super().__init__(f"geen {what} met id {stream_id} / no {what} {stream_id}", code="unknown")
+        english = ENGLISH.get(what, what)
+        super().__init__(
+            f"geen {what} met id {stream_id} / no {english} {stream_id}", code="unknown"
+        )
 
 
-def _check(decide: Callable[..., Any], command: Any, now: datetime | None) -> None:
+def check_new(decide: Callable[..., Any], command: Any, now: datetime | None) -> None:
     try:
         decide(None, command, now or datetime.now(UTC))
     except DomainError as err:
@@ -96,7 +96,7 @@ async def register_employer(
     *,
     now: datetime | None = None,
 ) -> StreamResult:
-    _check(employer.decide, command, now)
+    check_new(employer.decide, command, now)
     return await _start(
         client, task_queue, EmployerWorkflow.run, EmployerInput(start=command),
         command.employer_id, EmployerWorkflow.stored, "werkgever", command.request_id,
@@ -120,7 +120,7 @@ async def forecast(
     *,
     now: datetime | None = None,
 ) -> StreamResult:
-    _check(future_job.decide, command, now)
+    check_new(future_job.decide, command, now)
     return await _start(
         client, task_queue, FutureJobWorkflow.run, FutureJobInput(start=command),
         command.future_job_id, FutureJobWorkflow.stored, "toekomstige baan", command.request_id,

@@ -86,6 +86,8 @@ def forecast(
         commitment=commitment,
     )  # fmt: skip
 
+    streams.check_new(future_job.decide, command, None)  # the date first: no server needed
+
     async def work(client: Any, config: Any) -> streams.StreamResult:
         await streams.employer_state(client, employer)  # it must exist
         return await streams.forecast(client, config.task_queue, command)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -17,8 +17,9 @@ from rich.text import Text
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from activities.access_log import Purpose
-from domain import trajectory
+from domain import future_job, trajectory
 from nbm import service
+from nbm import stream_service as streams
 from nbm.settings import Settings
 
 from .._common import (
@@ -103,21 +104,34 @@ def _status(status: WorkflowExecutionStatus | None) -> str:
 @app.command("start")
 def start(
     ctx: typer.Context,
-    employer: Annotated[str, typer.Option(help="The employer's id.", show_default=False)],
+    future_job_id: Annotated[
+        str | None,
+        typer.Option(
+            "--future-job",
+            help="The future job (fj-...) it learns towards (nbm future-job list): its "
+            "employer, function, date and skills are taken from it, and one of its places "
+            "is promised to this trajectory.",
+            show_default=False,
+        ),
+    ] = None,
+    employer: Annotated[
+        str | None,
+        typer.Option(help="The employer's id (without --future-job).", show_default=False),
+    ] = None,
     function: Annotated[
-        str,
+        str | None,
         typer.Option(help="The future job's function, e.g. 'Helpende zorg'.", show_default=False),
-    ],
+    ] = None,
     expected_date: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="When the job is expected, YYYY-MM-DD, within 24 months.", show_default=False
         ),
-    ],
+    ] = None,
     skill: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(help="A skill the job requires (repeat; at least one).", show_default=False),
-    ],
+    ] = None,
     jobs: Annotated[int, typer.Option(help="How many such jobs are expected.")] = 1,
     route: Annotated[
         trajectory.Route,
@@ -164,28 +178,67 @@ def start(
         chosen = trajectory.programme(programme)
     except KeyError as err:
         raise CliError(f"--programme: {err.args[0]}") from None
-    job = {  # validated with the command, so an error names the option
-        "employer_id": employer,
-        "function": function,
-        "expected_date": parse_date(expected_date, "--expected-date"),
-        "number_of_jobs": jobs,
-        "required_skills": tuple(skill),
-    }
-    command = build(
-        trajectory.StartTrajectory,
-        actor=who,
-        request_id=rid,
-        effective_at=at,
-        trajectory_id=trajectory_id,
-        route=route,
-        programme=chosen,
-        coach_id=coach or who,
-        future_job=job,
-    )
-    result = run(
-        lambda client, config: service.start_trajectory(client, config.task_queue, command),
-        request_id=rid,
-    )
+    given = [name for name, v in (("--employer", employer), ("--function", function),
+             ("--expected-date", expected_date), ("--skill", skill)) if v]  # fmt: skip
+    if future_job_id is not None and given:
+        raise CliError(f"--future-job brings its own job: leave out {', '.join(given)}")
+    if future_job_id is None and len(given) < 4:
+        raise CliError(
+            "give --future-job ID, or the job itself: --employer, --function, --expected-date "
+            "and --skill"
+        )
+
+    def start_command(job: dict[str, Any]) -> trajectory.StartTrajectory:
+        return build(
+            trajectory.StartTrajectory,
+            actor=who,
+            request_id=rid,
+            effective_at=at,
+            trajectory_id=trajectory_id,
+            route=route,
+            programme=chosen,
+            coach_id=coach or who,
+            future_job=job,
+        )
+
+    if future_job_id is None:
+        command = start_command(
+            {  # validated with the command, so an error names the option
+                "employer_id": employer,
+                "function": function,
+                "expected_date": parse_date(expected_date or "", "--expected-date"),
+                "number_of_jobs": jobs,
+                "required_skills": tuple(skill or ()),
+            }
+        )
+        result = run(
+            lambda client, config: service.start_trajectory(client, config.task_queue, command),
+            request_id=rid,
+        )
+    else:
+        fj_id = future_job_id
+
+        async def attached_start(client: Any, config: Any) -> service.CommandResult:
+            # The place first: a future job without a free place refuses, and nothing starts.
+            found = await streams.future_job_state(client, fj_id)
+            await streams.future_job_command(
+                client, fj_id,
+                future_job.AttachCandidate(actor=who, request_id=f"{rid}.attach",
+                                           trajectory_id=trajectory_id),
+            )  # fmt: skip
+            command = start_command(
+                {
+                    "employer_id": found.employer_id,
+                    "function": found.function,
+                    "expected_date": found.expected_on,
+                    "number_of_jobs": found.jobs,
+                    "required_skills": found.required_skills,
+                    "future_job_id": fj_id,
+                }
+            )
+            return await service.start_trajectory(client, config.task_queue, command)
+
+        result = run(attached_start, request_id=rid)
     if as_json:
         print_json(result_json(result))
     else:

@@ -1,0 +1,102 @@
+"""The employers' commands against the real worker, the dev server, PostgreSQL and SMTP:
+people, an employer with a contact, a future job, a trajectory attached to it, the mail
+asking for the commitment, and the account manager's answer by phone."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, timedelta
+
+from tests import factories as f
+
+from .conftest import Cli, assert_user_error
+
+CONTACT = "Geertruida Lindeboom-Vos"
+
+
+def in_days(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+def until(check, what: str, seconds: float = 20.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"never: {what}")
+
+
+def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli) -> None:
+    suffix = str(time.monotonic_ns())[-6:]
+    sup, am = f"sup-{suffix}", f"am-{suffix}"
+    cli.ok("people", "add", sup, "--role", "supervisor", "--name", "Petra Leiding",
+           "--email", "petra@wb.example")  # fmt: skip
+    cli.ok("people", "add", am, "--role", "account-manager", "--supervisor", sup,
+           "--name", "Ahmed Account", "--email", "ahmed@wb.example")  # fmt: skip
+    listed = json.loads(cli.ok("people", "list", "--json").stdout)
+    assert {"person_id": am, "escalates_to": [sup]}.items() <= next(
+        p for p in listed if p["person_id"] == am
+    ).items()
+
+    emp = cli.ok(
+        "employer", "add", "--organisation", "Logistiek Centrum Flevo", "--sector", "logistiek",
+        "--account-manager", am, "--contact-name", CONTACT,
+        "--contact-email", "g.lindeboom@lcf.example",
+    ).stdout.strip()  # fmt: skip
+    shown = json.loads(cli.ok("employer", "show", emp, "--json").stdout)
+    assert shown["organisation"] == "Logistiek Centrum Flevo"
+    assert shown["contacts"] == "contact-1 (HR)"  # the name and address stay sealed
+    assert CONTACT not in cli.ok("employer", "show", emp).stdout
+
+    fj = cli.ok(
+        "future-job", "forecast", "--employer", emp, "--function", "orderpicker",
+        "--expected-date", in_days(200), "--skill", "orderpicken", "--jobs", "2",
+        "--commitment", "job-guarantee",
+    ).stdout.strip()  # fmt: skip
+    tid = cli.ok("trajectory", "start", "--future-job", fj).stdout.strip()
+    job = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
+    assert (job["learning_towards_it"], job["free_places"], job["attached"]) == (1, 1, [tid])
+    state = json.loads(cli.ok("trajectory", "show", tid, "--json").stdout)
+    assert state["future_job"]["future_job_id"] == fj
+
+    cli.ok("future-job", "request-commitment", fj, "--trajectory", tid)
+    mails = until(
+        lambda: [m for m in json.loads(cli.ok("mail", "list", "--json").stdout)
+                 if m["to"] == "g.lindeboom@lcf.example"],
+        "the request reaches the mailbox",
+    )  # fmt: skip
+    body = cli.ok("mail", "show", mails[0]["id"]).stdout
+    assert "orderpicker" in body and CONTACT in body and "/antwoord/" in body
+
+    cli.ok("employer", "answer", fj, "--trajectory", tid, "--places", "1")
+    job = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
+    assert job["jobs"] == 1 and job["chases"][tid]["answer"] == "confirmed"
+    assert job["chases"][tid]["next"] is None
+
+    # The worker's log holds ids, never the contact's name or address.
+    log = cli.worker_log.read_text()
+    assert CONTACT not in log and "g.lindeboom@lcf.example" not in log
+
+
+def test_bad_input_is_one_line_without_a_traceback(cli: Cli) -> None:
+    assert_user_error(cli("future-job", "show", "fj-000000000000"), "geen toekomstige baan")
+    assert_user_error(cli("employer", "show", "emp-000000000000"), "geen werkgever")
+    assert_user_error(
+        cli("employer", "add", "--organisation", "X", "--sector", "zorg", "--account-manager",
+            "am-1", "--contact-name", "Bob", "--contact-email", "not-an-address"),
+        "e-mail",
+    )  # fmt: skip
+    assert_user_error(
+        cli("future-job", "forecast", "--employer", "emp-000000000000", "--function", "x",
+            "--expected-date", in_days(800), "--skill", "y"),
+        "24 months",
+    )  # fmt: skip
+    assert_user_error(cli("trajectory", "start", "--function", "x"), "--future-job")
+    assert_user_error(cli("tasks", "ack", "task-nope"), "geen taak")
+    assert_user_error(cli("mail", "show", "zzzz"), "geen (unieke) mail")
+    assert "not-an-address" not in cli("employer", "add", "--organisation", "X", "--sector",
+        "zorg", "--account-manager", "am-1", "--contact-name", "Bob", "--contact-email",
+        "not-an-address").output  # fmt: skip
