@@ -179,6 +179,7 @@ class FutureJobWorkflow:
                     about=event.future_job_id,
                     assignee_id=responsible.assignee_id,
                     route=responsible.route,
+                    day=state.day,  # the demo's clock climbs as fast as it chased
                 )
             ),
             id=task_id,

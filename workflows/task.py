@@ -42,7 +42,7 @@ class TaskWorkflow:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(TaskInput(state=shell.state, answered=shell.answered))
             due = task.next_deadline(shell.state)
-            at = task.ack_deadline(due) if due is not None else None
+            at = shell.state.moment(due) if due is not None else None
             if due is not None and await shell.wait(at, "acknowledgement due"):
                 await shell.apply(task.ReachAckDeadline(actor=task.SYSTEM_ACTOR, due_on=due))
             elif due is None:

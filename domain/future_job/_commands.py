@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..shared import CommandEnvelope, NonEmpty, OpaqueId
+from ..shared import REAL_DAY, CommandEnvelope, NonEmpty, OpaqueId
 from ..trajectory import Commitment
 from ._values import MAX_JOBS, ChaseLadder, ChaseStepKind, CommitmentAnswer, DetachReason
 
@@ -30,6 +30,9 @@ class ForecastFutureJob(Command):
     expected_on: date
     required_skills: tuple[NonEmpty, ...] = Field(min_length=1, max_length=50)
     commitment: Commitment
+    day: timedelta = Field(default=REAL_DAY, ge=timedelta(seconds=1), le=REAL_DAY)
+    """How long a day lasts on its clock: a real day, or a few seconds in the demo (the
+    ladder's working days then pass while a person watches)."""
 
 
 class AttachCandidate(Command):

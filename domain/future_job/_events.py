@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from ..shared import EventEnvelope, NonEmpty, OpaqueId, Value
+from ..shared import REAL_DAY, EventEnvelope, NonEmpty, OpaqueId, Value
 from ..trajectory import Commitment
 from ._values import ChaseStepKind, CommitmentAnswer, DetachReason
 
@@ -28,6 +28,7 @@ class FutureJobForecast(Event):
     expected_on: date
     required_skills: tuple[NonEmpty, ...]
     commitment: Commitment
+    day: timedelta = REAL_DAY
 
 
 class CandidateAttached(Event):

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from ..shared import (
@@ -74,13 +74,10 @@ class Deadline(Value):
 
     kind: Literal["expiry", "chase"]
     due_on: date
+    at: datetime
+    """When `due_on` comes on the future job's clock (9:00 in Amsterdam on a real day)."""
     trajectory_id: str | None = None
     step: ChaseStepKind | None = None
-
-    @property
-    def at(self) -> datetime:
-        """9:00 in Amsterdam on the day it falls due: a working morning."""
-        return datetime.combine(self.due_on, time(9), COACH_TIME_ZONE)
 
     def command(self) -> ReachExpiry | ReachChaseStep:
         """What the clock sends when it falls due."""
@@ -99,14 +96,18 @@ def next_deadline(state: FutureJob | None) -> Deadline | None:
         return None
     found = [
         Deadline(
-            kind="chase", due_on=c.pending[0].due_on, trajectory_id=tid, step=c.pending[0].kind
+            kind="chase",
+            due_on=c.pending[0].due_on,
+            at=state.moment(c.pending[0].due_on),
+            trajectory_id=tid,
+            step=c.pending[0].kind,
         )
         for tid, c in state.chases.items()
         if c.pending
     ]
     expiry = expires_on(state)
     if expiry is not None:
-        found.append(Deadline(kind="expiry", due_on=expiry))
+        found.append(Deadline(kind="expiry", due_on=expiry, at=state.moment(expiry)))
     return min(found, key=lambda d: (d.due_on, d.kind, d.trajectory_id or ""), default=None)
 
 
@@ -140,6 +141,7 @@ def forecast(c: ForecastFutureJob, now: datetime) -> list[Draft]:
                 "expected_on": c.expected_on,
                 "required_skills": c.required_skills,
                 "commitment": c.commitment,
+                "day": c.day,
             },
         )
     ]
@@ -171,7 +173,7 @@ def detach(s: FutureJob, c: DetachCandidate) -> list[Draft]:
 
 def fill(s: FutureJob, c: FillPlace, now: datetime) -> list[Draft]:
     _must_be_attached(s, c.trajectory_id)
-    if c.started_on > today(now):
+    if c.started_on > s.today(now):
         raise RuleViolation(
             f"the job starts on {c.started_on}: record the place once it has started",
             stream_id=s.future_job_id,
@@ -238,7 +240,7 @@ def withdraw(s: FutureJob, c: WithdrawFutureJob) -> list[Draft]:
 
 def expire(s: FutureJob, c: ReachExpiry, now: datetime) -> list[Draft]:
     due = expires_on(s)
-    if due is None or due != c.due_on or today(now) < due:
+    if due is None or due != c.due_on or s.today(now) < due:
         raise RuleViolation(
             f"the future job does not expire on {c.due_on} (its expiry: {due or 'none'})",
             stream_id=s.future_job_id,
@@ -254,7 +256,7 @@ def request_commitment(s: FutureJob, c: RequestCommitment, now: datetime) -> lis
             f"the employer was asked on {open_chase.requested_on} already and has not answered",
             stream_id=s.future_job_id,
         )
-    day = today(now)
+    day = s.today(now)
     reminders = [
         ChaseStep(kind=ChaseStepKind.REMINDER, due_on=add_working_days(day, n))
         for n in c.ladder.reminders
@@ -287,7 +289,7 @@ def move_chase(s: FutureJob, c: MoveChase, now: datetime) -> list[Draft]:
         raise RuleViolation(
             f"nothing is being chased for trajectory {c.trajectory_id}", stream_id=s.future_job_id
         )
-    if c.to < today(now) or not is_working_day(c.to):
+    if c.to < s.today(now) or not is_working_day(c.to):
         raise RuleViolation(
             f"{c.to} is not a working day from today on (weekends and public holidays are not)",
             stream_id=s.future_job_id,
@@ -306,7 +308,7 @@ def move_chase(s: FutureJob, c: MoveChase, now: datetime) -> list[Draft]:
 def chase_step(s: FutureJob, c: ReachChaseStep, now: datetime) -> list[Draft]:
     chase = s.chases.get(c.trajectory_id)
     step = chase.pending[0] if chase is not None and chase.pending else None
-    if step is None or (step.kind, step.due_on) != (c.step, c.due_on) or today(now) < c.due_on:
+    if step is None or (step.kind, step.due_on) != (c.step, c.due_on) or s.today(now) < c.due_on:
         raise RuleViolation(
             f"no {c.step.value} of trajectory {c.trajectory_id} falls due on {c.due_on}",
             stream_id=s.future_job_id,

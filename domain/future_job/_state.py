@@ -4,12 +4,12 @@ decided); `decide` is where the rules are."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import assert_never
 
 from pydantic import Field
 
-from ..shared import NonEmpty, OpaqueId, Value
+from ..shared import REAL_DAY, NonEmpty, OpaqueId, Value, clock_moment, clock_today
 from ..trajectory import Commitment
 from ._events import (
     AnyEvent,
@@ -62,6 +62,16 @@ class FutureJob(Value):
     version: int
     forecast_at: datetime
     updated_at: datetime
+    day: timedelta = REAL_DAY
+    """How long a day lasts on its clock (`ForecastFutureJob.day`)."""
+
+    def today(self, now: datetime) -> date:
+        """The day it is on its clock."""
+        return clock_today(now, self.forecast_at, self.day)
+
+    def moment(self, on: date) -> datetime:
+        """When `on` comes on its clock (9:00 in Amsterdam on a real day)."""
+        return clock_moment(on, self.forecast_at, self.day)
 
     @property
     def closed(self) -> bool:
@@ -96,6 +106,7 @@ def evolve(state: FutureJob | None, event: AnyEvent) -> FutureJob:
             version=event.version,
             forecast_at=event.occurred_at,
             updated_at=event.occurred_at,
+            day=event.day,
         )
     if state is None:
         raise ValueError(f"{event.type} before the future job was forecast")

@@ -7,8 +7,11 @@ aggregate; every aggregate package (`domain.trajectory`, and the ones to come) i
 
 from ._calendar import (
     COACH_TIME_ZONE,
+    REAL_DAY,
     add_months,
     add_working_days,
+    clock_moment,
+    clock_today,
     coach_time,
     dutch_public_holidays,
     easter_sunday,
@@ -22,6 +25,7 @@ from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_i
 
 __all__ = [
     "COACH_TIME_ZONE",
+    "REAL_DAY",
     "Base64",
     "CommandEnvelope",
     "ContactDetails",
@@ -39,6 +43,8 @@ __all__ = [
     "WrongStep",
     "add_months",
     "add_working_days",
+    "clock_moment",
+    "clock_today",
     "coach_time",
     "dutch_public_holidays",
     "easter_sunday",

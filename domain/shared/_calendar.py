@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 COACH_TIME_ZONE = ZoneInfo("Europe/Amsterdam")
@@ -82,3 +82,25 @@ def add_working_days(day: date, days: int) -> date:
         if is_working_day(day):
             days -= 1
     return day
+
+
+REAL_DAY = timedelta(days=1)
+WORKING_MORNING = time(9)
+
+
+def clock_today(now: datetime, origin: datetime, day: timedelta = REAL_DAY) -> date:
+    """The day it is on a clock whose days last `day`, counted from `origin`: the coaches'
+    calendar day for a real day; for a demo day of a few seconds, the days since `origin`."""
+    if day == REAL_DAY:
+        return now.astimezone(COACH_TIME_ZONE).date()
+    first = origin.astimezone(COACH_TIME_ZONE).date()
+    return first + timedelta(days=max(0, (now - origin) // day))
+
+
+def clock_moment(on: date, origin: datetime, day: timedelta = REAL_DAY) -> datetime:
+    """When `on` begins to count on that clock: 9:00 in Amsterdam on a real day (a working
+    morning); on a demo clock, the start of that demo day."""
+    if day == REAL_DAY:
+        return datetime.combine(on, WORKING_MORNING, COACH_TIME_ZONE)
+    first = origin.astimezone(COACH_TIME_ZONE).date()
+    return origin + (on - first).days * day

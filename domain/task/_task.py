@@ -9,14 +9,14 @@ the person responsible, with the escalation route of the people directory at tha
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal, assert_never
 
 from pydantic import Field, TypeAdapter
 
 from ..shared import (
-    COACH_TIME_ZONE,
+    REAL_DAY,
     CommandEnvelope,
     DomainError,
     EventEnvelope,
@@ -24,6 +24,8 @@ from ..shared import (
     RuleViolation,
     Value,
     add_working_days,
+    clock_moment,
+    clock_today,
 )
 
 SYSTEM_ACTOR = "system"
@@ -70,6 +72,8 @@ class OpenTask(Command):
     route: tuple[OpaqueId, ...] = Field(default=(), max_length=10)
     """Whom it climbs to, in order: the assignee's supervisor, theirs, ..."""
     ack_within: int = Field(default=ACK_WITHIN_WORKING_DAYS, ge=1, le=20)
+    day: timedelta = Field(default=REAL_DAY, ge=timedelta(seconds=1), le=REAL_DAY)
+    """How long a day lasts on its clock: a real day, or the demo's few seconds."""
 
 
 class AcknowledgeTask(Command):
@@ -111,6 +115,7 @@ class TaskOpened(Event):
     route: tuple[OpaqueId, ...]
     ack_within: int
     ack_due_on: date
+    day: timedelta = REAL_DAY
 
 
 class TaskAcknowledged(Event):
@@ -158,6 +163,14 @@ class Task(Value):
     climbed: tuple[str, ...] = ()
     """Everyone it climbed to, in order."""
     opened_at: datetime
+    day: timedelta = REAL_DAY
+
+    def today(self, now: datetime) -> date:
+        return clock_today(now, self.opened_at, self.day)
+
+    def moment(self, on: date) -> datetime:
+        """When `on` comes on its clock: 9:00 in Amsterdam on a real day."""
+        return clock_moment(on, self.opened_at, self.day)
 
     @property
     def closed(self) -> bool:
@@ -165,12 +178,7 @@ class Task(Value):
 
     def overdue(self, now: datetime) -> bool:
         """Unacknowledged past its deadline (at the top of the line it stays so)."""
-        return self.status is TaskStatus.OPEN and now >= ack_deadline(self.ack_due_on)
-
-
-def ack_deadline(due_on: date) -> datetime:
-    """9:00 in Amsterdam on the day the acknowledgement falls due."""
-    return datetime.combine(due_on, time(9), COACH_TIME_ZONE)
+        return self.status is TaskStatus.OPEN and now >= self.moment(self.ack_due_on)
 
 
 def evolve(state: Task | None, event: AnyEvent) -> Task:
@@ -185,6 +193,7 @@ def evolve(state: Task | None, event: AnyEvent) -> Task:
             ack_within=event.ack_within,
             ack_due_on=event.ack_due_on,
             opened_at=event.occurred_at,
+            day=event.day,
         )
     if state is None:
         raise TaskNotOpened(f"{event.type} before TaskOpened", stream_id=event.task_id)
@@ -218,10 +227,6 @@ def next_deadline(state: Task | None) -> date | None:
     return state.ack_due_on
 
 
-def _today(now: datetime) -> date:
-    return now.astimezone(COACH_TIME_ZONE).date()
-
-
 def decide(state: Task | None, command: AnyCommand, now: datetime) -> list[AnyEvent]:
     """The events of `command` on the task.
 
@@ -247,7 +252,8 @@ def decide(state: Task | None, command: AnyCommand, now: datetime) -> list[AnyEv
                 assignee_id=command.assignee_id,
                 route=command.route,
                 ack_within=command.ack_within,
-                ack_due_on=add_working_days(_today(now), command.ack_within),
+                ack_due_on=add_working_days(clock_today(now, now, command.day), command.ack_within),
+                day=command.day,
                 **envelope,  # type: ignore[arg-type]
             )
         ]
@@ -264,13 +270,13 @@ def decide(state: Task | None, command: AnyCommand, now: datetime) -> list[AnyEv
         case ResolveTask():
             return [TaskResolved(**stamp)]  # type: ignore[arg-type]
         case ReachAckDeadline():
-            if next_deadline(state) != command.due_on or now < ack_deadline(command.due_on):
+            if next_deadline(state) != command.due_on or now < state.moment(command.due_on):
                 return []  # acknowledged meanwhile, or not due: the clock had it wrong
             return [
                 TaskEscalated(
                     from_id=state.assignee_id,
                     to_id=state.route[0],
-                    ack_due_on=add_working_days(_today(now), state.ack_within),
+                    ack_due_on=add_working_days(state.today(now), state.ack_within),
                     **stamp,  # type: ignore[arg-type]
                 )
             ]

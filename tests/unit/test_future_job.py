@@ -263,3 +263,20 @@ def test_a_ladder_must_rise() -> None:
         fj.ChaseLadder(reminders=(10, 5), escalation=15)
     with pytest.raises(ValidationError, match="must rise"):
         fj.ChaseLadder(reminders=(5,), escalation=5)
+
+
+def test_on_a_demo_clock_the_ladder_runs_in_seconds_with_the_same_working_days() -> None:
+    day = timedelta(seconds=10)
+    state, _ = run(
+        forecast(day=day), attach("t1"), fj.RequestCommitment(actor=AM, trajectory_id="t1")
+    )
+    deadline = fj.next_deadline(state)
+    assert deadline is not None and deadline.kind == "chase"
+    # Tuesday 1 December + 5 working days is Tuesday 8 December: 7 demo days of 10 s.
+    assert deadline.due_on == date(2026, 12, 8)
+    assert deadline.at == NOW + 7 * day
+    early = deadline.at - timedelta(seconds=1)
+    with pytest.raises(RuleViolation):
+        fj.decide(state, deadline.command(), early)
+    [reminded] = fj.decide(state, deadline.command(), deadline.at)
+    assert isinstance(reminded, fj.EmployerReminded)

@@ -49,15 +49,15 @@ def test_the_deadline_counts_working_days_and_the_task_climbs_the_whole_line() -
     assert due == date(2026, 12, 29)
     early = task.decide(state, task.ReachAckDeadline(actor="system", due_on=due), NOW)
     assert early == []  # not due yet: nothing
-    at = task.ack_deadline(due)
+    at = state.moment(due)
     state = do(state, task.ReachAckDeadline(actor="system", due_on=due), at)
     assert (state.assignee_id, state.route, state.climbed) == ("sup-1", ("head-1",), ("sup-1",))
     assert state.ack_due_on == date(2026, 12, 31)
     state = do(state, task.ReachAckDeadline(actor="system", due_on=state.ack_due_on),
-               task.ack_deadline(state.ack_due_on))  # fmt: skip
+               state.moment(state.ack_due_on))  # fmt: skip
     assert state.assignee_id == "head-1" and state.climbed == ("sup-1", "head-1")
     assert task.next_deadline(state) is None  # the top of the line: it stays with them
-    assert state.overdue(task.ack_deadline(state.ack_due_on))
+    assert state.overdue(state.moment(state.ack_due_on))
 
 
 def test_an_acknowledged_task_stops_climbing_and_a_resolved_one_takes_nothing() -> None:
@@ -88,7 +88,7 @@ def test_it_climbs_at_most_the_length_of_its_route(steps: list[str]) -> None:
         elif step == "resolve":
             state = do(state, task.ResolveTask(actor="x"), now)
         elif (due := task.next_deadline(state)) is not None:
-            now = task.ack_deadline(due)
+            now = state.moment(due)
             state = do(state, task.ReachAckDeadline(actor="system", due_on=due), now)
     assert len(state.climbed) <= 2
     assert state.climbed == ("sup-1", "head-1")[: len(state.climbed)]
