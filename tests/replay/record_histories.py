@@ -18,11 +18,18 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from activities import PostgresEventStore
+from activities.key_store import PostgresKeyStore
+from activities.links import LinkSigner
+from activities.mail import MailActivities
 from activities.migrations import migrate_database
+from devstack.mail_server import mail_server
 from devstack.servers import embedded_postgres_url, temporal_test_server
-from domain import trajectory
+from domain import future_job, task, trajectory
+from domain.shared import add_working_days
 from nbm import service
+from nbm import stream_service as service_streams
 from nbm.temporal import register_search_attributes
+from privacy.keyring import generate_keyring
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER
 from tests.workflows.helpers import advance_to, start_ready_to_learn
@@ -137,6 +144,69 @@ async def continued_as_new(env: WorkflowEnvironment, task_queue: str) -> str:
 
 SCENARIOS = {"full_trajectory": full_trajectory, "continued_as_new": continued_as_new}
 
+STREAMS_VERSION = "v1"
+"""v1: the first workflows of future jobs, employers, the people directory and tasks."""
+
+
+async def employers(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """The directory, an employer with a contact, a future job whose commitment is chased up
+    to the account manager's task, and that task climbing to the supervisor; a second
+    request answered after a moved reminder. The workflow ids, by the file name to use."""
+    # Imported here: the employers' test helpers need the test package's fixtures module.
+    from tests.employers.conftest import add_employer, add_people, forecast_and_request, settle
+
+    await add_people(env.client, task_queue, keys)
+    await add_employer(env.client, task_queue, keys)
+    today = await forecast_and_request(env, task_queue, "fj-replay")
+    await service_streams.future_job_command(
+        env.client, "fj-replay", future_job.AttachCandidate(actor="coach-1", trajectory_id="traj-2")
+    )
+    await service_streams.future_job_command(
+        env.client, "fj-replay",
+        future_job.RequestCommitment(actor="coach-1", trajectory_id="traj-2", request_id="rq-2"),
+    )  # fmt: skip
+    await service_streams.future_job_command(
+        env.client, "fj-replay",
+        future_job.MoveChase(actor="am-1", trajectory_id="traj-2",
+                             to=add_working_days(today, 7), reason="vakantie"),
+    )  # fmt: skip
+    await env.sleep(timedelta(days=12))
+    await service_streams.future_job_command(
+        env.client, "fj-replay",
+        future_job.RecordCommitment(actor="am-1", trajectory_id="traj-2",
+                                    answer=future_job.CommitmentAnswer.CONFIRMED),
+    )  # fmt: skip
+    await env.sleep(timedelta(days=14))
+    state = await service_streams.future_job_state(env.client, "fj-replay")
+    task_id = ""
+    for version in range(state.version, 0, -1):  # the escalation's event opened it
+        if await _is_task(env, f"task-fj-replay-{version}"):
+            task_id = f"task-fj-replay-{version}"
+            break
+    assert task_id, "the silent employer opened no task"
+
+    async def climbed() -> bool:
+        return bool((await service_streams.task_state(env.client, task_id)).climbed)
+
+    await env.sleep(timedelta(days=5))
+    await settle(env, climbed, "the task climbs")
+    await service_streams.task_command(env.client, task_id, task.AcknowledgeTask(actor="sup-1"))
+    await service_streams.task_command(env.client, task_id, task.ResolveTask(actor="sup-1"))
+    await service_streams.future_job_command(
+        env.client, "fj-replay", future_job.ReduceJobs(actor="am-1", jobs=1, reason="krimp")
+    )
+    return {"future_job": "fj-replay", "employer": "emp-1", "people": "people", "task": task_id}
+
+
+async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
+    try:
+        await service_streams.task_state(env.client, task_id)
+    except service.ServiceError:
+        return False
+    return True
+
 
 async def record(target: Path) -> list[Path]:
     """Run each scenario not yet recorded; write the histories of all its runs."""
@@ -147,6 +217,8 @@ async def record(target: Path) -> list[Path]:
         await migrate_database(owner_url)
         store = await PostgresEventStore.connect(owner_url)
         try:
+            if not list(target.glob(f"*_{STREAMS_VERSION}_employers.json")):  # noqa: ASYNC240
+                written += await _record_streams(store, target, Path(tmp))
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240
@@ -179,6 +251,34 @@ async def _record(
                 written.append(path)
                 print(f"wrote {path} ({len(history.events)} events)")
     finally:
+        await env.shutdown()
+    return written
+
+
+async def _record_streams(store: PostgresEventStore, target: Path, tmp: Path) -> list[Path]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=TEST_DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
+    )
+    await register_search_attributes(env.client)
+    keys = PostgresKeyStore(store.pool, generate_keyring("kek-record"))
+    smtp, _ = mail_server(tmp / "mail")
+    mailer = MailActivities(
+        store, keys, smtp_url=f"smtp://127.0.0.1:{smtp.port}", sender="wb@example.org",
+        page_url="http://127.0.0.1:1", links=LinkSigner(b"r" * 32, timedelta(days=21)),
+        link_days=21,
+    )  # fmt: skip
+    written: list[Path] = []
+    try:
+        async with build_worker(env.client, store, "record-employers", mail=mailer):
+            ids = await employers(env, "record-employers", keys)
+            for kind, workflow_id in ids.items():
+                history = await env.client.get_workflow_handle(workflow_id).fetch_history()
+                path = target / f"{kind}_{STREAMS_VERSION}_employers.json"
+                path.write_text(history.to_json())
+                written.append(path)
+                print(f"wrote {path} ({len(history.events)} events)")
+    finally:
+        smtp.stop()
         await env.shutdown()
     return written
 

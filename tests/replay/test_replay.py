@@ -20,6 +20,17 @@ from temporalio.worker import Replayer
 from tests.conftest import TEST_DATA_CONVERTER
 from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
 from workflows import TrajectoryWorkflow, workflow_runner
+from workflows.employer import EmployerWorkflow, PeopleWorkflow
+from workflows.future_job import FutureJobWorkflow
+from workflows.task import TaskWorkflow
+
+EVERY_WORKFLOW = [
+    TrajectoryWorkflow,
+    FutureJobWorkflow,
+    EmployerWorkflow,
+    PeopleWorkflow,
+    TaskWorkflow,
+]
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
@@ -30,7 +41,7 @@ def load(path: Path) -> WorkflowHistory:
 
 def replayer(*workflows: type, sandboxed: bool = True) -> Replayer:
     return Replayer(
-        workflows=list(workflows) or [TrajectoryWorkflow],
+        workflows=list(workflows) or EVERY_WORKFLOW,
         workflow_runner=workflow_runner(sandboxed=sandboxed),
         data_converter=TEST_DATA_CONVERTER,
     )
@@ -49,6 +60,19 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
     ):  # every version shipped, for as long as trajectories run
         assert f"trajectory_{version}_full_trajectory.json" in names
         assert any(n.startswith(f"trajectory_{version}_continued_as_new_run") for n in names)
+    # Every other workflow type, for every version of it shipped.
+    for kind in ("future_job", "employer", "people", "task"):
+        assert f"{kind}_v1_employers.json" in names
+
+
+def test_the_recorded_histories_hold_every_effect_of_a_future_job() -> None:
+    # The chase with its mails, the task it opened: what later code must replay alike.
+    text = next(p for p in HISTORIES if p.name == "future_job_v1_employers.json").read_text()
+    for needed in (
+        "send_employer_mail", "responsible_for_employer", "START_CHILD_WORKFLOW_EXECUTION",
+        "TIMER_FIRED",
+    ):  # fmt: skip
+        assert needed in text
 
 
 @pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "no-sandbox"])
