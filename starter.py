@@ -10,6 +10,10 @@ subprocess per command, and prints each command with its output so a person can 
   in the other order), through to a regular job; it also shows a refused command.
 - C: a trajectory ended early: the candidate withdrew and asked for their data to be erased
   (`nbm candidate erase`); the trajectory's facts stay, the personal data cannot be read.
+- D: employers and their future jobs on a demo clock (a day lasts 2 seconds): two employers
+  are asked for their commitment by mail. One answers through the link in its mail (the
+  demo fills in the employer page, as the employer would in a browser); the other stays
+  silent, is reminded twice and, after 15 working days, its account manager gets a task.
 
 The CLI seals every candidate's personal data with the candidate's own key before it sends
 it, so it needs the key store (NBM_DATABASE_URL and NBM_KEK; the embedded stack provides
@@ -19,11 +23,17 @@ and BSNs are fictional; each run uses new candidate references, as an erased one
 
 from __future__ import annotations
 
+import http.cookiejar
+import json
 import os
+import re
 import shlex
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -37,14 +47,16 @@ class DemoFailed(Exception):
     """A command of the demo did not end as the demo expects."""
 
 
-def nbm(*args: str, env: dict[str, str], refused: bool = False) -> str:
-    """Run `nbm args`, print it and its output; its stdout. `refused`: it must fail."""
-    print(f"\n$ nbm {shlex.join(args)}", flush=True)
+def nbm(*args: str, env: dict[str, str], refused: bool = False, quiet: bool = False) -> str:
+    """Run `nbm args`, print it and its output; its stdout. `refused`: it must fail.
+    `quiet`: print nothing (a look the demo takes while it waits)."""
+    if not quiet:
+        print(f"\n$ nbm {shlex.join(args)}", flush=True)
     proc = subprocess.run(
         [str(NBM), *args], env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT
     )
     for text in (proc.stdout, proc.stderr):
-        if text.strip():
+        if text.strip() and not quiet:
             print(text.rstrip(), flush=True)
     if refused and proc.returncode != 1:
         raise DemoFailed(f"`nbm {args[0]} {args[1]}` should have been refused")
@@ -171,6 +183,99 @@ def demo_ended_early(env: dict[str, str], expected: str) -> tuple[str, str]:
     return tid, ref
 
 
+DEMO_DAY_SECONDS = 2
+"""On the employers' demo clock a day lasts 2 s: 15 working days (the escalation) ~ 42 s."""
+
+
+def demo_employers(env: dict[str, str], expected: str) -> dict[str, str]:
+    banner("D. Employers (werkgevers): future jobs, commitments by mail, an answer by link")
+    run = uuid.uuid4().hex[:6]  # a new directory entry each run: the old ones stay in it
+    supervisor, manager = f"sup-demo-{run}", f"am-demo-{run}"
+    nbm("people", "add", supervisor, "--role", "supervisor", "--name", "Petra Leiding",
+        "--email", "petra.leiding@werkbedrijf.example", env=env)  # fmt: skip
+    nbm("people", "add", manager, "--role", "account-manager", "--supervisor", supervisor,
+        "--name", "Ahmed Accountmanager", "--email", "ahmed@werkbedrijf.example",
+        env=env)  # fmt: skip
+    answering = nbm(
+        "employer", "add", "--organisation", "Zorgcentrum De Linde", "--sector", "zorg",
+        "--account-manager", manager, "--contact-name", "Hanneke de Linde",
+        "--contact-email", "hr@delinde.example", env=env,
+    )  # fmt: skip
+    silent = nbm(
+        "employer", "add", "--organisation", "Logistiek Lelystad", "--sector", "logistiek",
+        "--account-manager", manager, "--contact-name", "Kees Stil",
+        "--contact-email", "planning@logistiek-lelystad.example", env=env,
+    )  # fmt: skip
+    jobs = {}
+    for employer, function in ((answering, "Helpende zorg"), (silent, "Orderpicker")):
+        jobs[employer] = nbm(
+            "future-job", "forecast", "--employer", employer, "--function", function,
+            "--expected-date", expected, "--skill", "teamwork", "--jobs", "2",
+            "--commitment", "job-guarantee", "--demo-day-seconds", str(DEMO_DAY_SECONDS),
+            env=env,
+        )  # fmt: skip
+    trajectories = {}
+    for employer, fj in jobs.items():
+        trajectories[employer] = nbm(
+            "trajectory", "start", "--future-job", fj, "--programme", "demo", env=env
+        )
+        nbm("future-job", "request-commitment", fj, "--trajectory", trajectories[employer],
+            env=env)  # fmt: skip
+    print("\n# Both employers get a mail asking for their commitment (the local SMTP server):")
+    link = _wait_for_link(env, "hr@delinde.example")
+    nbm("mail", "list", env=env)
+    print(f"\n# Zorgcentrum De Linde answers through its link (open it in a browser too):\n{link}")
+    answer_through_page(link, places="1")
+    nbm("future-job", "show", jobs[answering], env=env)
+    print(
+        "\n# Logistiek Lelystad stays silent: reminders after 5 and 10 working days, then a task"
+        f"\n# for account manager {manager} after 15 (a demo day lasts {DEMO_DAY_SECONDS} s)..."
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and "silent-employer" not in nbm(
+        "tasks", "--json", env=env, quiet=True
+    ):
+        time.sleep(2)
+    nbm("tasks", env=env)
+    nbm("future-job", "show", jobs[silent], env=env)
+    nbm("mail", "list", env=env)
+    return {"answering": jobs[answering], "silent": jobs[silent], "manager": manager}
+
+
+def _wait_for_link(env: dict[str, str], address: str) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        mails = json.loads(nbm("mail", "list", "--json", env=env, quiet=True) or "[]")
+        for mail in mails:
+            if mail["to"] == address:
+                body = nbm("mail", "show", mail["id"], env=env, quiet=True)
+                found = re.search(r"https?://\S+/antwoord/\S+", body)
+                if found:
+                    return found.group(0)
+        time.sleep(1)
+    raise DemoFailed(f"no mail reached {address}")
+
+
+def answer_through_page(link: str, *, places: str) -> None:
+    """What the employer does in the browser: open the form, report the places, send."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(link, timeout=30) as page:
+        form = page.read().decode()
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form)
+    if csrf is None:
+        raise DemoFailed("the employer page shows no form")
+    data = urllib.parse.urlencode(
+        {"antwoord": "plaatsen", "plaatsen": places, "csrf": csrf.group(1)}
+    ).encode()
+    with opener.open(link, data=data, timeout=30) as page:
+        answer = page.read().decode()
+    title = re.search(r"<h1>(.*?)</h1>", answer)
+    print(f"employer page: {title.group(1) if title else '?'}", flush=True)
+    if "Dank u wel" not in answer:
+        raise DemoFailed("the employer page did not take the answer")
+
+
 def main() -> int:
     try:
         settings = load_settings()
@@ -187,6 +292,7 @@ def main() -> int:
         a = demo_small_scale(env, expected)
         b = demo_wijkleerbedrijf(env, expected)
         c, c_ref = demo_ended_early(env, expected)
+        d = demo_employers(env, expected)
         banner("Where A stands now (the candidate's name and BSN stay masked)")
         nbm("trajectory", "show", a, env=env)
     except (DemoFailed, subprocess.TimeoutExpired, OSError) as err:
@@ -207,6 +313,9 @@ def main() -> int:
         f"  .venv/bin/nbm trajectory show {c} --json\n"
         f"  .venv/bin/nbm candidate status {c_ref}\n"
         "  .venv/bin/nbm trajectory list --all\n"
+        f"  .venv/bin/nbm future-job show {d['silent']}   (D: the silent employer)\n"
+        f"  .venv/bin/nbm --actor {d['manager']} tasks --mine   (climbs to the supervisor)\n"
+        "  .venv/bin/nbm mail list   (and nbm mail show ID)\n"
         "and the Temporal Web UI for the workflows and their timers.",
         flush=True,
     )

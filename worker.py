@@ -100,12 +100,14 @@ async def serve() -> None:
         settings.resolved_audit_signing_key(),
         settings.resolved_checkpoint_file(),
     )
+    settings.resolved_kek()  # a missing KEK stops the start, not the first mail
     keys_pool = await asyncpg.create_pool(
         settings.resolved_keys_database_url(), min_size=1, max_size=2
     )
     mail = MailActivities(
         store,
-        PostgresKeyStore(keys_pool, settings.resolved_kek()),
+        # The KEK read again for every mail: `nbm candidate erase` may rotate it meanwhile.
+        lambda: PostgresKeyStore(keys_pool, settings.resolved_kek()),
         smtp_url=settings.resolved_smtp_url(),
         sender=settings.mail_from,
         page_url=settings.resolved_employer_page_url(),

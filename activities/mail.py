@@ -14,6 +14,7 @@ key, used for the envelope and the greeting, and never logged or returned.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -74,7 +75,7 @@ class MailActivities:
     def __init__(
         self,
         store: PostgresEventStore,
-        keys: PostgresKeyStore,
+        keys: Callable[[], PostgresKeyStore],
         *,
         smtp_url: str,
         sender: str,
@@ -82,6 +83,7 @@ class MailActivities:
         links: LinkSigner,
         link_days: int,
     ) -> None:
+        # Called per mail: the KEK can be rotated (after an erasure) while the worker runs.
         self._store, self._keys, self._links = store, keys, links
         self._smtp = urlsplit(smtp_url)
         if self._smtp.scheme not in ("smtp", "smtps") or not self._smtp.hostname:
@@ -171,12 +173,18 @@ class MailActivities:
 
     async def _recipients(self, boss: employer.Employer) -> list[tuple[str, str]]:
         found = []
+        keys = self._keys()
         for contact in boss.contacts:
             try:
-                key = await self._keys.key_for(contact.details.key_id, create=False)
+                key = await keys.key_for(contact.details.key_id, create=False)
                 details = open_contact(contact.details, key, contact.details.key_id)
-            except (KeyStoreError, SealError):
-                continue  # erased, or not openable: this contact cannot be mailed
+            except (KeyStoreError, SealError) as err:
+                # Erased, or not openable: this contact cannot be mailed. Its id, not who.
+                activity.logger.warning(
+                    "contact not mailable",
+                    extra={"contact_id": contact.contact_id, "problem": type(err).__name__},
+                )
+                continue
             found.append((details.name, details.email))
         return found
 

@@ -257,12 +257,26 @@ class Stack:
         self.info.codec_url = url
         return url
 
-    async def start_mail_server(self) -> None:
+    def choose_mail_ports(self) -> tuple[int | None, int]:
+        """The local SMTP server's port (None: NBM_SMTP_URL is set) and the employer page's,
+        in the environment before the supervisor starts: what it runs inherits that."""
+        smtp = None
+        if not self.settings.smtp_url:
+            smtp = SMTP_PORT if port_free(SMTP_PORT) else free_port()
+            self.info.smtp_url = f"smtp://127.0.0.1:{smtp}"
+            self.env["NBM_SMTP_URL"] = self.info.smtp_url
+        page = self.settings.employer_page_port
+        page = page if port_free(page) else free_port()
+        if not self.settings.employer_page_url:
+            self.info.employer_page_url = f"http://127.0.0.1:{page}"
+            self.env["NBM_EMPLOYER_PAGE_URL"] = self.info.employer_page_url
+        return smtp, page
+
+    async def start_mail_server(self, port: int | None) -> None:
         """The local SMTP server (aiosmtpd) that keeps every mail in `mail/` of the data
         folder; with NBM_SMTP_URL set, mail goes there instead and none is started."""
-        if self.settings.smtp_url:
+        if port is None:
             return
-        port = SMTP_PORT if port_free(SMTP_PORT) else free_port()
         folder = self.settings.resolved_mail_dir()
         args = [sys.executable, "-m", "devstack.mail_server", "--folder", str(folder),
                 "--port", str(port)]  # fmt: skip
@@ -271,22 +285,15 @@ class Stack:
         )
         self.info.processes["mail_server"] = pid
         await self._until_listening(port, "mail_server")
-        self.info.smtp_url = f"smtp://127.0.0.1:{port}"
-        self.env["NBM_SMTP_URL"] = self.info.smtp_url
 
-    async def start_employer_page(self) -> None:
+    async def start_employer_page(self, port: int) -> None:
         """The employer web app, where the links in the mails lead."""
-        port = self.settings.employer_page_port
-        port = port if port_free(port) else free_port()
         args = [sys.executable, "-m", "nbm.employer_page", "--port", str(port)]
         pid = await self.supervisor.add(
             "employer_page", args, self.logs["employer_page"], signal.SIGTERM
         )
         self.info.processes["employer_page"] = pid
         await self._until_listening(port, "employer_page")
-        if not self.settings.employer_page_url:
-            self.info.employer_page_url = f"http://127.0.0.1:{port}"
-            self.env["NBM_EMPLOYER_PAGE_URL"] = self.info.employer_page_url
 
     async def _until_listening(self, port: int, name: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT
@@ -406,6 +413,7 @@ class Stack:
         self.env.update(TEMPORAL_ADDRESS=address, NBM_DATABASE_URL=database_url)
         self.info.temporal_address, self.info.database_url = address, database_url
         self.info.supervisor_socket = str(self.supervisor.socket)
+        smtp_port, page_port = self.choose_mail_ports()
         self.info.processes["supervisor"] = await self.supervisor.start()
         if self.settings.temporal_address:
             await self.start_codec_server(None)  # for an operator's own UI to use
@@ -418,8 +426,8 @@ class Stack:
                 await register_search_attributes(client)
             except RPCError as err:
                 log.warning("search attributes not registered", error=err.message)
-        await self.start_mail_server()
-        await self.start_employer_page()
+        await self.start_mail_server(smtp_port)
+        await self.start_employer_page(page_port)
         await self.start_worker(client)
         await self.start_projector()
         await self.schedule_checkpoints()

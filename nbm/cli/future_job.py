@@ -5,6 +5,7 @@ employer's commitment for a trajectory."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +19,7 @@ from workflows.stream_messages import FUTURE_JOB_WORKFLOW
 
 from ._common import (
     AsJson,
+    CliError,
     RequestId,
     actor,
     build,
@@ -66,6 +68,12 @@ def forecast(
             help="job-guarantee (baangarantie) of intention-to-hire (intentieverklaring)."
         ),
     ] = Commitment.INTENTION_TO_HIRE,
+    demo_day_seconds: Annotated[
+        int | None,
+        typer.Option(
+            help="Demo: een dag duurt zoveel seconden (the ladder's days pass while you watch)."
+        ),
+    ] = None,
     future_job_id: Annotated[
         str | None, typer.Option("--id", help="Alleen om te herhalen: het getoonde id.")
     ] = None,
@@ -85,6 +93,10 @@ def forecast(
         expected_on=parse_date(expected_date, "--expected-date"), required_skills=tuple(skill),
         commitment=commitment,
     )  # fmt: skip
+    if demo_day_seconds is not None:
+        if not 1 <= demo_day_seconds <= 86400:
+            raise CliError("--demo-day-seconds: from 1 to 86400")
+        command = command.model_copy(update={"day": timedelta(seconds=demo_day_seconds)})
 
     streams.check_new(future_job.decide, command, None)  # the date first: no server needed
 

@@ -8,8 +8,6 @@ import json
 import time
 from datetime import date, timedelta
 
-from tests import factories as f
-
 from .conftest import Cli, assert_user_error
 
 CONTACT = "Geertruida Lindeboom-Vos"

@@ -72,7 +72,7 @@ async def mailer(
     store: PostgresEventStore, keys: PostgresKeyStore, mail: Mail, links: LinkSigner, page_url: str
 ) -> MailActivities:
     return MailActivities(
-        store, keys, smtp_url=mail.url, sender="Werkbedrijf <wb@example.org>",
+        store, lambda: keys, smtp_url=mail.url, sender="Werkbedrijf <wb@example.org>",
         page_url=page_url, links=links, link_days=21,
     )  # fmt: skip
 

@@ -17,6 +17,7 @@ from activities.links import LinkSigner
 from activities.mail import EmployerMail, MailActivities, MailSent
 from domain import task
 from nbm import stream_service as streams
+from privacy.keyring import generate_keyring, next_generation, only_current
 from tests.employers.conftest import Mail, add_employer, add_people, forecast_and_request, settle
 from worker import build_worker
 
@@ -42,7 +43,7 @@ async def flaky_worker(
     task_queue: str,
 ) -> AsyncIterator[Worker]:
     mailer = LosesTheFirstAnswer(
-        store, keys, smtp_url=mail.url, sender="wb@example.org", page_url="http://127.0.0.1:1",
+        store, lambda: keys, smtp_url=mail.url, sender="wb@example.org", page_url="http://127.0.0.1:1",
         links=links, link_days=21,
     )  # fmt: skip
     async with build_worker(ts_env.client, store, task_queue, mail=mailer) as worker:
@@ -85,7 +86,7 @@ async def no_smtp_worker(
     task_queue: str,
 ) -> AsyncIterator[Worker]:
     mailer = MailActivities(
-        store, keys, smtp_url=f"smtp://127.0.0.1:{closed_port()}", sender="wb@example.org",
+        store, lambda: keys, smtp_url=f"smtp://127.0.0.1:{closed_port()}", sender="wb@example.org",
         page_url="http://127.0.0.1:1", links=links, link_days=21,
     )  # fmt: skip
     async with build_worker(ts_env.client, store, task_queue, mail=mailer) as worker:
@@ -119,3 +120,33 @@ async def test_a_mail_the_server_never_takes_becomes_a_task_for_the_account_mana
         "am-1",
         "fj-nomail",
     )
+
+
+async def test_a_kek_rotated_while_the_worker_runs_still_opens_the_contacts(
+    ts_env: WorkflowEnvironment,
+    store: PostgresEventStore,
+    mail: Mail,
+    links: LinkSigner,
+    task_queue: str,
+) -> None:
+    # `nbm candidate erase` retires the KEK and rewraps every key: the worker, started
+    # before, must mail with the KEK of the moment, not the one it started with.
+    kek = {"now": next_generation(generate_keyring("kek1"))}
+    kek["now"] = only_current(kek["now"])
+    mailer = MailActivities(
+        store, lambda: PostgresKeyStore(store.pool, kek["now"]), smtp_url=mail.url,
+        sender="wb@example.org", page_url="http://127.0.0.1:1", links=links, link_days=21,
+    )  # fmt: skip
+    async with build_worker(ts_env.client, store, task_queue, mail=mailer):
+        keys = PostgresKeyStore(store.pool, kek["now"])
+        await add_people(ts_env.client, task_queue, keys)
+        await add_employer(ts_env.client, task_queue, keys)
+        rotated = next_generation(kek["now"])
+        assert await PostgresKeyStore(store.pool, rotated).rewrap() > 0
+        kek["now"] = only_current(rotated)  # the old KEK is destroyed
+        await forecast_and_request(ts_env, task_queue, "fj-rotated")
+
+        async def mailed() -> bool:
+            return len(mail.mailbox.list()) == 1
+
+        await settle(ts_env, mailed, "the request is mailed under the new KEK")

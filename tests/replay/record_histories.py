@@ -263,7 +263,7 @@ async def _record_streams(store: PostgresEventStore, target: Path, tmp: Path) ->
     keys = PostgresKeyStore(store.pool, generate_keyring("kek-record"))
     smtp, _ = mail_server(tmp / "mail")
     mailer = MailActivities(
-        store, keys, smtp_url=f"smtp://127.0.0.1:{smtp.port}", sender="wb@example.org",
+        store, lambda: keys, smtp_url=f"smtp://127.0.0.1:{smtp.port}", sender="wb@example.org",
         page_url="http://127.0.0.1:1", links=LinkSigner(b"r" * 32, timedelta(days=21)),
         link_days=21,
     )  # fmt: skip
