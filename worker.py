@@ -56,6 +56,7 @@ def build_worker(
         streams.append_task_events,
         streams.responsible_for_employer,
         streams.responsible_person,
+        streams.fallback_for,
     ]
     workflows: list[type] = [
         TrajectoryWorkflow,

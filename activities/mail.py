@@ -33,7 +33,7 @@ from privacy.seal import SealError, open_contact
 from .event_store import PostgresEventStore
 from .key_store import KeyStoreError, PostgresKeyStore
 from .links import Link, LinkSigner
-from .mail_templates import render
+from .mail_templates import LINKED, render
 
 MAIL_DOMAIN = "nieuwe-banen.local"
 MONTHS_NL = (
@@ -51,10 +51,20 @@ class EmployerMail(BaseModel):
 
     key: str
     """Deterministic: the future job, its event's version and the template."""
-    template: Literal["commitment-request", "commitment-reminder"]
+    template: Literal[
+        "commitment-request", "commitment-reminder", "vacancy-confirmation", "check-in",
+        "evaluation-invitation",
+    ]  # fmt: skip
     future_job_id: str
-    trajectory_id: str
+    trajectory_id: str = ""
+    """The trajectory it is about (none for a check-in about the whole future job)."""
     reminder: int | None = None
+    job_on: date | None = None
+    """Vacancy confirmation: the day the job must be there."""
+    due_on: date | None = None
+    """Evaluation invitation: the week it falls due."""
+    learning: int | None = None
+    """Check-in: how many candidates learn towards it."""
 
 
 class MailSent(BaseModel):
@@ -108,7 +118,10 @@ class MailActivities:
             )
         now = datetime.now(UTC)
         valid_until = now + timedelta(days=self._link_days)
-        token = self._links.token(Link(mail.key, mail.future_job_id, mail.trajectory_id))
+        link = ""
+        if mail.template in LINKED:
+            token = self._links.token(Link(mail.key, mail.future_job_id, mail.trajectory_id))
+            link = f"{self._page_url}/antwoord/{token}"
         await _log_attempt(pool, mid, mail)
         for name, address in recipients:
             subject, text, html = render(
@@ -122,8 +135,13 @@ class MailActivities:
                     "commitment_nl": COMMITMENT_NL[job.commitment.value],
                     "commitment_en": COMMITMENT_EN[job.commitment.value],
                     "valid_until": dutch_date(valid_until.date()),
-                    "link": f"{self._page_url}/antwoord/{token}",
+                    "link": link,
                     "reminder": mail.reminder,
+                    "job_on": mail.job_on.isoformat() if mail.job_on else "",
+                    "job_on_nl": dutch_date(mail.job_on) if mail.job_on else "",
+                    "due_on": mail.due_on.isoformat() if mail.due_on else "",
+                    "due_on_nl": dutch_date(mail.due_on) if mail.due_on else "",
+                    "learning": mail.learning,
                     "future_job_id": mail.future_job_id,
                     "trajectory_id": mail.trajectory_id,
                 },

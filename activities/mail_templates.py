@@ -91,9 +91,96 @@ This is reminder {{ reminder }}. <a href="{{ link }}">Answer here</a> (valid unt
 {{ valid_until }}, single use).</p>
 """
     + _HTML_FOOT,
+    "vacancy-confirmation.subject": (
+        "Is de baan er per {{ job_on_nl }}? {{ function }} / Is the job there?"
+    ),
+    "vacancy-confirmation.txt": """Beste {{ contact_name }},
+
+Over enkele weken rondt de kandidaat het inleren voor de functie "{{ function }}" bij
+{{ organisation }} af. Is de baan er per {{ job_on_nl }}? Bevestig het, of laat het ons
+weten als dat niet zo is, met deze link (geldig tot {{ valid_until }}, één keer te
+gebruiken):
+
+{{ link }}
+
+Dear {{ contact_name }},
+
+In a few weeks the candidate completes learning the job "{{ function }}" at
+{{ organisation }}. Is the job there from {{ job_on }}? Please confirm, or tell us if it
+is not, with the link above (valid until {{ valid_until }}, single use).
+"""
+    + _TEXT_FOOT,
+    "vacancy-confirmation.html": _HTML_HEAD
+    + """<p>Beste {{ contact_name }},</p>
+<p>Over enkele weken rondt de kandidaat het inleren voor de functie „{{ function }}” bij
+{{ organisation }} af. Is de baan er per {{ job_on_nl }}?</p>
+<p><a href="{{ link }}">Geef uw antwoord</a> (geldig tot {{ valid_until }}, één keer te
+gebruiken)</p>
+<hr lang="en">
+<p lang="en">Dear {{ contact_name }}, in a few weeks the candidate completes learning the
+job “{{ function }}” at {{ organisation }}. Is the job there from {{ job_on }}?
+<a href="{{ link }}">Answer here</a> (valid until {{ valid_until }}, single use).</p>
+"""
+    + _HTML_FOOT,
+    "check-in.subject": "Even bijpraten: {{ function }} / Checking in",
+    "check-in.txt": """Beste {{ contact_name }},
+
+Er leren nu {{ learning }} kandida(a)t(en) voor de functie "{{ function }}" bij
+{{ organisation }} (verwacht per {{ expected_on_nl }}). Uw accountmanager belt u deze
+week voor een kort gesprek: hoe gaat het, en staat de baan nog?
+
+Dear {{ contact_name }},
+
+{{ learning }} candidate(s) now learn the job "{{ function }}" at {{ organisation }}
+(expected from {{ expected_on }}). Your account manager will call you this week: how is
+it going, and is the job still there?
+"""
+    + _TEXT_FOOT,
+    "check-in.html": _HTML_HEAD
+    + """<p>Beste {{ contact_name }},</p>
+<p>Er leren nu {{ learning }} kandida(a)t(en) voor de functie „{{ function }}” bij
+{{ organisation }} (verwacht per {{ expected_on_nl }}). Uw accountmanager belt u deze week
+voor een kort gesprek: hoe gaat het, en staat de baan nog?</p>
+<hr lang="en">
+<p lang="en">Dear {{ contact_name }}, {{ learning }} candidate(s) now learn the job
+“{{ function }}” at {{ organisation }} (expected from {{ expected_on }}). Your account
+manager will call you this week.</p>
+"""
+    + _HTML_FOOT,
+    "evaluation-invitation.subject": (
+        "Uitnodiging evaluatie {{ due_on_nl }}: {{ function }} / Invitation to the evaluation"
+    ),
+    "evaluation-invitation.txt": """Beste {{ contact_name }},
+
+U bent uitgenodigd voor de evaluatie van het inleertraject voor de functie
+"{{ function }}" bij {{ organisation }}, in de week van {{ due_on_nl }}. De werkcoach
+neemt contact op om een tijd af te spreken.
+
+Dear {{ contact_name }},
+
+You are invited to the evaluation of the learning period for the job "{{ function }}" at
+{{ organisation }}, in the week of {{ due_on }}. The work coach will be in touch to
+agree a time.
+"""
+    + _TEXT_FOOT,
+    "evaluation-invitation.html": _HTML_HEAD
+    + """<p>Beste {{ contact_name }},</p>
+<p>U bent uitgenodigd voor de evaluatie van het inleertraject voor de functie
+„{{ function }}” bij {{ organisation }}, in de week van {{ due_on_nl }}. De werkcoach neemt
+contact op om een tijd af te spreken.</p>
+<hr lang="en">
+<p lang="en">Dear {{ contact_name }}, you are invited to the evaluation of the learning
+period for the job “{{ function }}” at {{ organisation }}, in the week of {{ due_on }}.</p>
+"""
+    + _HTML_FOOT,
 }
 
-MAIL_TEMPLATES = ("commitment-request", "commitment-reminder")
+MAIL_TEMPLATES = (
+    "commitment-request", "commitment-reminder", "vacancy-confirmation", "check-in",
+    "evaluation-invitation",
+)  # fmt: skip
+LINKED = frozenset({"commitment-request", "commitment-reminder", "vacancy-confirmation"})
+"""The mails that carry an answer link."""
 
 ENVIRONMENT = Environment(
     loader=DictLoader(TEMPLATES),

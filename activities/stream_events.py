@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain import employer, future_job, people, task
+from domain import employer, future_job, people, task, trajectory
 from domain.streams import DomainEvent
 
 from .event_store import EventConflict, EventGap, PostgresEventStore
@@ -47,6 +47,20 @@ class Responsible(_Message):
     route: tuple[str, ...]
 
 
+class FallbackRequest(_Message):
+    future_job_id: str
+    lost: list[str]
+    """The trajectories that lost their place on it."""
+
+
+class Fallback(_Message):
+    """For one candidate who lost their place: whose task it is and what is proposed."""
+
+    trajectory_id: str
+    responsible: Responsible
+    proposals: tuple[future_job.Proposal, ...]
+
+
 class StreamEventActivities:
     def __init__(self, store: PostgresEventStore) -> None:
         self._store = store
@@ -70,18 +84,67 @@ class StreamEventActivities:
     @activity.defn(name="responsible_for_employer")
     async def responsible_for_employer(self, employer_id: str) -> Responsible:
         """The employer's account manager, and the line above them in the directory."""
-        events = await self._store.read(employer_id)
-        boss = employer.fold(e for e in events if isinstance(e, employer.Event))
-        if boss is None:
-            raise ApplicationError(
-                f"no employer {employer_id}", type="unknown-employer", non_retryable=True
-            )
+        boss = await self._employer(employer_id)
         return await self._route_of(boss.account_manager_id)
 
     @activity.defn(name="responsible_person")
     async def responsible_person(self, person_id: str) -> Responsible:
         """`person_id`, and the line above them in the directory."""
         return await self._route_of(person_id)
+
+    @activity.defn(name="fallback_for")
+    async def fallback_for(self, request: FallbackRequest) -> list[Fallback]:
+        """The other open future jobs with a free place for each candidate who lost theirs,
+        ranked (`domain.future_job.propose`), and the coach who decides."""
+        lost = await self._future_job(request.future_job_id)
+        sectors: dict[str, str] = {}
+        boss = await self._employer(lost.employer_id)
+        sectors[boss.employer_id] = boss.sector
+        openings = []
+        for stream_id in await self._store.pool.fetch(
+            "SELECT stream_id FROM events WHERE event_type = 'FutureJobForecast' ORDER BY position"
+        ):
+            job = await self._future_job(stream_id["stream_id"])
+            if job.closed or job.free_places < 1 or job.future_job_id == lost.future_job_id:
+                continue
+            if job.employer_id not in sectors:
+                sectors[job.employer_id] = (await self._employer(job.employer_id)).sector
+            openings.append(future_job.Opening(job=job, sector=sectors[job.employer_id]))
+        proposals = future_job.propose(lost, boss.sector, openings)
+        found = []
+        for trajectory_id in request.lost:
+            events = [
+                e for e in await self._store.read(trajectory_id) if isinstance(e, trajectory.Event)
+            ]
+            state = trajectory.fold(events) if events else None  # type: ignore[arg-type]
+            # The coach decides; without a trajectory on record, the account manager.
+            person = state.coach_id if state is not None else boss.account_manager_id
+            found.append(
+                Fallback(
+                    trajectory_id=trajectory_id,
+                    responsible=await self._route_of(person),
+                    proposals=proposals,
+                )
+            )
+        return found
+
+    async def _future_job(self, future_job_id: str) -> future_job.FutureJob:
+        events = await self._store.read(future_job_id)
+        state = future_job.fold(e for e in events if isinstance(e, future_job.Event))
+        if state is None:
+            raise ApplicationError(
+                f"no future job {future_job_id}", type="unknown", non_retryable=True
+            )
+        return state
+
+    async def _employer(self, employer_id: str) -> employer.Employer:
+        events = await self._store.read(employer_id)
+        boss = employer.fold(e for e in events if isinstance(e, employer.Event))
+        if boss is None:
+            raise ApplicationError(
+                f"no employer {employer_id}", type="unknown-employer", non_retryable=True
+            )
+        return boss
 
     async def _route_of(self, person_id: str) -> Responsible:
         events = await self._store.read(people.DIRECTORY_ID)

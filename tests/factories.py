@@ -44,6 +44,7 @@ def start(
         expected_date=job.pop("expected_date", expected),
         number_of_jobs=job.pop("number_of_jobs", 2),
         required_skills=job.pop("required_skills", ("ADL care", "communication")),
+        future_job_id=job.pop("future_job_id", None),
     )
     return trajectory.StartTrajectory(
         actor=COACH,

@@ -21,11 +21,16 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.mail import EmployerMail, MailActivities
-    from activities.stream_events import FutureJobEvents, StreamEventActivities
+    from activities.stream_events import (
+        FallbackRequest,
+        FutureJobEvents,
+        StreamEventActivities,
+    )
     from domain import future_job, task
 
     from .shell import Shell, local_append
     from .stream_messages import (
+        FROM_TRAJECTORY,
         FUTURE_JOB_WORKFLOW,
         FutureJobInput,
         FutureJobRequest,
@@ -41,6 +46,17 @@ MAIL_RETRY = RetryPolicy(
     maximum_attempts=6,  # about an hour in all; then the account manager gets a task
     non_retryable_error_types=["no-recipient", "unknown"],
 )
+VACANCY = future_job.ChasePurpose.VACANCY
+MailTemplate = Literal[
+    "commitment-request", "commitment-reminder", "vacancy-confirmation", "check-in",
+    "evaluation-invitation",
+]  # fmt: skip
+
+TOUCHPOINTS = "touchpoints-v1"
+"""The patch of the check-ins and the vacancy confirmation (`Touchpoints`)."""
+FALLBACK = "fallback-v1"
+"""The patch of the fallback: a lost place opens a task with proposals for the coach."""
+
 LOOKUP_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
 )
@@ -72,8 +88,11 @@ class FutureJobWorkflow:
         if shell.state is None:
             if input.start is None:
                 raise ApplicationError("a new future job needs its forecast", non_retryable=True)
-            events = await shell.apply(input.start)
-            shell.remember(shell.result(events, input.start.request_id))
+            start = input.start
+            if not workflow.patched(TOUCHPOINTS):  # forecast before the touchpoints: none
+                start = start.model_copy(update={"touchpoints": None})
+            events = await shell.apply(start)
+            shell.remember(shell.result(events, start.request_id))
         while shell.state is not None and not shell.state.closed:
             if shell.should_continue_as_new():
                 await self._settle()
@@ -105,6 +124,19 @@ class FutureJobWorkflow:
     def _validate(self, request: FutureJobRequest) -> None:
         self._shell.validate(request.command, request.command.request_id)
 
+    @workflow.signal(name=FROM_TRAJECTORY)
+    async def from_trajectory(self, request: FutureJobRequest) -> None:
+        """What a trajectory learning towards it tells it (its learning's end, an
+        evaluation due, its candidate's job, its end); refused ones are logged, not raised:
+        the trajectory goes on either way."""
+        try:
+            self._effect(await self._shell.apply(request.command))
+        except ApplicationError as err:
+            workflow.logger.info(
+                "trajectory's news not applied", extra={"kind": request.command.kind,
+                                                        "code": err.type}
+            )  # fmt: skip
+
     @workflow.update
     async def stored(self) -> StreamResult:
         await workflow.wait_condition(lambda: self._shell.state is not None)
@@ -116,14 +148,28 @@ class FutureJobWorkflow:
 
     def _effect(self, events: list[future_job.AnyEvent]) -> None:
         """Start what `events` ask of the world, beside the commands."""
+        lost = future_job.losing_place(events)
+        if lost and workflow.patched(FALLBACK):
+            last = events[-1]
+            self._effects.append(asyncio.ensure_future(self._propose_fallback(last, lost)))
         for event in events:
             match event:
-                case future_job.CommitmentRequested():
-                    work = self._send(event, self._mail(event, "commitment-request", None))
-                case future_job.EmployerReminded():
-                    work = self._send(
-                        event, self._mail(event, "commitment-reminder", event.reminder)
+                case future_job.CommitmentRequested() if event.purpose is VACANCY:
+                    mail = self._mail(event, "vacancy-confirmation").model_copy(
+                        update={"job_on": event.job_on}
                     )
+                    work = self._send(event, mail)
+                case future_job.CommitmentRequested():
+                    work = self._send(event, self._mail(event, "commitment-request"))
+                case future_job.EmployerReminded():
+                    mail = self._mail(event, "commitment-reminder")
+                    work = self._send(event, mail.model_copy(update={"reminder": event.reminder}))
+                case future_job.EvaluationInvited():
+                    mail = self._mail(event, "evaluation-invitation")
+                    work = self._send(event, mail.model_copy(update={"due_on": event.due_on}))
+                case future_job.EmployerCheckedIn():
+                    mail = self._mail(event, "check-in")
+                    work = self._send(event, mail.model_copy(update={"learning": event.learning}))
                 case future_job.ChaseEscalated():
                     work = self._open_task(event, task.TaskKind.SILENT_EMPLOYER)
                 case _:
@@ -131,17 +177,12 @@ class FutureJobWorkflow:
             self._effects.append(asyncio.ensure_future(work))
 
     @staticmethod
-    def _mail(
-        event: future_job.CommitmentRequested | future_job.EmployerReminded,
-        template: Literal["commitment-request", "commitment-reminder"],
-        reminder: int | None,
-    ) -> EmployerMail:
+    def _mail(event: future_job.Event, template: MailTemplate) -> EmployerMail:
         return EmployerMail(
             key=f"{event.future_job_id}.{event.version}.{template}",
             template=template,
             future_job_id=event.future_job_id,
-            trajectory_id=event.trajectory_id,
-            reminder=reminder,
+            trajectory_id=getattr(event, "trajectory_id", ""),
         )
 
     async def _send(self, event: future_job.Event, mail: EmployerMail) -> None:
@@ -156,6 +197,38 @@ class FutureJobWorkflow:
         except ActivityError:
             workflow.logger.warning("mail failed", extra={"template": mail.template})
             await self._open_task(event, task.TaskKind.MAIL_FAILED)
+
+    async def _propose_fallback(self, event: future_job.Event, lost: tuple[str, ...]) -> None:
+        """A task for the coach of each candidate who lost their place, with the other
+        future jobs proposed (ranked, explained); the coach decides."""
+        state = self._shell.state
+        assert state is not None
+        fallbacks = await workflow.execute_activity_method(
+            StreamEventActivities.fallback_for,
+            FallbackRequest(future_job_id=event.future_job_id, lost=list(lost)),
+            start_to_close_timeout=timedelta(minutes=1),
+            retry_policy=LOOKUP_RETRY,
+        )
+        for number, fallback in enumerate(fallbacks, start=1):
+            task_id = f"task-{event.future_job_id}-{event.version}-{number}"
+            await workflow.start_child_workflow(
+                TaskWorkflow.run,
+                TaskInput(
+                    start=task.OpenTask(
+                        actor=task.SYSTEM_ACTOR,
+                        request_id=task_id,
+                        task_id=task_id,
+                        task_kind=task.TaskKind.PLACE_LOST,
+                        about=fallback.trajectory_id,
+                        assignee_id=fallback.responsible.assignee_id,
+                        route=fallback.responsible.route,
+                        day=state.day,
+                        proposals=fallback.proposals,
+                    )
+                ),
+                id=task_id,
+                parent_close_policy=ParentClosePolicy.ABANDON,
+            )
 
     async def _open_task(self, event: future_job.Event, kind: task.TaskKind) -> None:
         """A task for the employer's account manager, climbing the line above them."""

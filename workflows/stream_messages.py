@@ -12,6 +12,8 @@ FUTURE_JOB_WORKFLOW = "FutureJob"
 EMPLOYER_WORKFLOW = "Employer"
 PEOPLE_WORKFLOW = "People"
 TASK_WORKFLOW = "Task"
+FROM_TRAJECTORY = "from_trajectory"
+"""The future job's signal: a trajectory learning towards it passes on its news."""
 
 
 class _Message(BaseModel):

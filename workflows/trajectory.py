@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.trajectory_events import AppendEvents, TrajectoryEventActivities
+    from domain import future_job
     from domain.shared import DomainError
     from domain.trajectory import (
         SYSTEM_ACTOR,
@@ -42,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
         TrajectoryResult,
         result_of,
     )
+    from .stream_messages import FROM_TRAJECTORY, FutureJobRequest
 
 UPDATES_PER_RUN = 1_000
 """Continue as new well before the server's limit of 2,000 updates in one run."""
@@ -61,6 +63,11 @@ FAST_COMMANDS = "fast-commands-v1"
 """The append as a local activity (one workflow task per command), and a deadline timer kept
 while the deadline stays where it was. Before: a regular activity, and the timer cancelled and
 started again after every command."""
+
+FUTURE_JOB_LINK = "future-job-link-v1"
+"""A trajectory learning towards a future job (`FutureJob.future_job_id`) tells it what
+concerns it: when learning ends, each evaluation, the job, the end. Its own patch, not in
+`ALL_OF_V7`: a run of v7 must replay without it."""
 
 ANSWERS_KEPT = 500
 """How many answers, by request id, a trajectory keeps for retries (the latest ones)."""
@@ -95,6 +102,7 @@ class TrajectoryWorkflow:
         self._updates = 0
         self._timer: asyncio.Task[None] | None = None
         self._timer_for: Deadline | None = None
+        self._news: list[asyncio.Task[None]] = []
 
     @workflow.run
     async def run(self, input: TrajectoryInput) -> TrajectoryResult:
@@ -109,7 +117,7 @@ class TrajectoryWorkflow:
             if self._should_continue_as_new(input):
                 # Handlers may still be awaiting their appends; let them finish first so no
                 # coach's command is cut off by the new run.
-                await workflow.wait_condition(workflow.all_handlers_finished)
+                await workflow.wait_condition(self._settled)
                 workflow.continue_as_new(
                     TrajectoryInput(
                         state=self._state_now,
@@ -118,7 +126,7 @@ class TrajectoryWorkflow:
                     )
                 )
             await self._wait_for_change_or_deadline(input)
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await workflow.wait_condition(self._settled)
         state = self._state_now
         return TrajectoryResult(
             trajectory_id=state.trajectory_id,
@@ -296,11 +304,32 @@ class TrajectoryWorkflow:
         self._run_events.extend(events)
         self._changed = True
         self._publish()
+        self._tell_future_job(events)
         workflow.logger.debug(  # not on the hot path: the events themselves are the record
             "trajectory changed",
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
         )
         return events
+
+    def _settled(self) -> bool:
+        return workflow.all_handlers_finished() and all(t.done() for t in self._news)
+
+    def _tell_future_job(self, events: list[AnyEvent]) -> None:
+        """Pass on to the future job what `events` mean for it (`future_job.news_for`)."""
+        future_job_id = self._state_now.future_job.future_job_id
+        if future_job_id is None or not workflow.patched(FUTURE_JOB_LINK):
+            return
+        for command in future_job.news_for(events):
+            self._news.append(asyncio.ensure_future(self._tell(future_job_id, command)))
+
+    async def _tell(self, future_job_id: str, command: future_job.AnyCommand) -> None:
+        handle = workflow.get_external_workflow_handle(future_job_id)
+        try:
+            await handle.signal(FROM_TRAJECTORY, FutureJobRequest(command=command))
+        except Exception as err:  # closed or gone: the trajectory goes on regardless
+            workflow.logger.info(
+                "future job not told", extra={"kind": command.kind, "error": type(err).__name__}
+            )
 
     def _publish(self) -> None:
         """Bring the search attributes in line with the state: only those that changed."""

@@ -10,7 +10,14 @@ from pydantic import Field
 
 from ..shared import REAL_DAY, CommandEnvelope, NonEmpty, OpaqueId
 from ..trajectory import Commitment
-from ._values import MAX_JOBS, ChaseLadder, ChaseStepKind, CommitmentAnswer, DetachReason
+from ._values import (
+    MAX_JOBS,
+    ChaseLadder,
+    ChaseStepKind,
+    CommitmentAnswer,
+    DetachReason,
+    Touchpoints,
+)
 
 SYSTEM_ACTOR = "system"
 
@@ -33,6 +40,9 @@ class ForecastFutureJob(Command):
     day: timedelta = Field(default=REAL_DAY, ge=timedelta(seconds=1), le=REAL_DAY)
     """How long a day lasts on its clock: a real day, or a few seconds in the demo (the
     ladder's working days then pass while a person watches)."""
+    touchpoints: Touchpoints | None = Touchpoints()
+    """The check-ins and the vacancy confirmation; None: none (a future job forecast before
+    they existed, whose workflow replays its history as it ran)."""
 
 
 class AttachCandidate(Command):
@@ -110,6 +120,38 @@ class RecordCommitment(Command):
     reason: NonEmpty | None = None
 
 
+class PlanLearning(Command):
+    """A candidate learning towards it: when their learning ends (from their trajectory).
+    The employer is asked, a while before, whether the job is there on that day."""
+
+    kind: Literal["plan-learning"] = "plan-learning"
+    trajectory_id: OpaqueId
+    ends_on: date
+
+
+class InviteToEvaluation(Command):
+    """A candidate's evaluation falls due (from their trajectory): all parties are invited."""
+
+    kind: Literal["invite-to-evaluation"] = "invite-to-evaluation"
+    trajectory_id: OpaqueId
+    due_on: date
+
+
+class ReachVacancyCheck(Command):
+    """Its own clock: the vacancy confirmation for a candidate fell due."""
+
+    kind: Literal["vacancy-check"] = "vacancy-check"
+    trajectory_id: OpaqueId
+    due_on: date
+
+
+class ReachCheckIn(Command):
+    """Its own clock: the periodic check-in with the employer fell due."""
+
+    kind: Literal["check-in"] = "check-in"
+    due_on: date
+
+
 class MoveChase(Command):
     """A person moves the next step of a chase (the employer asked for a week); the steps
     after it keep their distance in working days."""
@@ -142,6 +184,10 @@ AnyCommand = Annotated[
     | RequestCommitment
     | RecordCommitment
     | MoveChase
-    | ReachChaseStep,
+    | ReachChaseStep
+    | PlanLearning
+    | InviteToEvaluation
+    | ReachVacancyCheck
+    | ReachCheckIn,
     Field(discriminator="kind"),
 ]

@@ -17,10 +17,14 @@ from ._commands import (
     DetachCandidate,
     FillPlace,
     ForecastFutureJob,
+    InviteToEvaluation,
     MoveChase,
     MoveExpectedDate,
+    PlanLearning,
     ReachChaseStep,
+    ReachCheckIn,
     ReachExpiry,
+    ReachVacancyCheck,
     RecordCommitment,
     ReduceJobs,
     RequestCommitment,
@@ -75,6 +79,14 @@ def decide(state: FutureJob | None, command: AnyCommand, now: datetime) -> list[
             drafts = rules.move_chase(state, command, now)
         case ReachChaseStep():
             drafts = rules.chase_step(state, command, now)
+        case PlanLearning():
+            drafts = rules.plan_learning(state, command, now)
+        case InviteToEvaluation():
+            drafts = rules.invite_to_evaluation(state, command)
+        case ReachVacancyCheck():
+            drafts = rules.vacancy_check(state, command, now)
+        case ReachCheckIn():
+            drafts = rules.check_in(state, command, now)
         case ForecastFutureJob():  # pragma: no cover - handled above
             raise AssertionError
         case _:

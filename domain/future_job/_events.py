@@ -9,7 +9,7 @@ from pydantic import Field, TypeAdapter
 
 from ..shared import REAL_DAY, EventEnvelope, NonEmpty, OpaqueId, Value
 from ..trajectory import Commitment
-from ._values import ChaseStepKind, CommitmentAnswer, DetachReason
+from ._values import ChasePurpose, ChaseStepKind, CommitmentAnswer, DetachReason, Touchpoints
 
 
 class Event(EventEnvelope):
@@ -29,6 +29,7 @@ class FutureJobForecast(Event):
     required_skills: tuple[NonEmpty, ...]
     commitment: Commitment
     day: timedelta = REAL_DAY
+    touchpoints: Touchpoints | None = None
 
 
 class CandidateAttached(Event):
@@ -100,6 +101,9 @@ class CommitmentRequested(Event):
     requested_on: date
     steps: tuple[ChaseStep, ...]
     """The ladder as dates: the reminders, then the escalation."""
+    purpose: ChasePurpose = ChasePurpose.COMMITMENT
+    job_on: date | None = None
+    """For the vacancy confirmation: the day the job must be there."""
 
 
 class CommitmentAnswered(Event):
@@ -133,6 +137,32 @@ class ChaseEscalated(Event):
     trajectory_id: OpaqueId
 
 
+class LearningPlanned(Event):
+    type: Literal["LearningPlanned"] = "LearningPlanned"
+    trajectory_id: OpaqueId
+    ends_on: date
+    confirm_on: date
+    """When the employer is asked whether the job is there on `ends_on`."""
+
+
+class EvaluationInvited(Event):
+    """All parties are invited to a candidate's evaluation (the mail is the effect)."""
+
+    type: Literal["EvaluationInvited"] = "EvaluationInvited"
+    trajectory_id: OpaqueId
+    due_on: date
+
+
+class EmployerCheckedIn(Event):
+    """The periodic check-in with the employer fell due (the mail is the effect)."""
+
+    type: Literal["EmployerCheckedIn"] = "EmployerCheckedIn"
+    due_on: date
+    next_on: date | None
+    learning: int
+    """How many candidates learn towards it now."""
+
+
 AnyEvent = Annotated[
     FutureJobForecast
     | CandidateAttached
@@ -148,7 +178,10 @@ AnyEvent = Annotated[
     | CommitmentAnswered
     | ChaseMoved
     | EmployerReminded
-    | ChaseEscalated,
+    | ChaseEscalated
+    | LearningPlanned
+    | EvaluationInvited
+    | EmployerCheckedIn,
     Field(discriminator="type"),
 ]
 

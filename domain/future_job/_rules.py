@@ -22,10 +22,14 @@ from ._commands import (
     DetachCandidate,
     FillPlace,
     ForecastFutureJob,
+    InviteToEvaluation,
     MoveChase,
     MoveExpectedDate,
+    PlanLearning,
     ReachChaseStep,
+    ReachCheckIn,
     ReachExpiry,
+    ReachVacancyCheck,
     RecordCommitment,
     ReduceJobs,
     RequestCommitment,
@@ -41,7 +45,9 @@ from ._events import (
     CommitmentAnswered,
     CommitmentChanged,
     CommitmentRequested,
+    EmployerCheckedIn,
     EmployerReminded,
+    EvaluationInvited,
     Event,
     ExpectedDateMoved,
     FutureJobExpired,
@@ -49,10 +55,11 @@ from ._events import (
     FutureJobForecast,
     FutureJobWithdrawn,
     JobsReduced,
+    LearningPlanned,
     PlaceFilled,
 )
 from ._state import FutureJob
-from ._values import EXPIRES_AFTER_MONTHS, ChaseStepKind
+from ._values import EXPIRES_AFTER_MONTHS, ChaseLadder, ChasePurpose, ChaseStepKind, Touchpoints
 
 Draft = tuple[type[Event], dict[str, object]]
 
@@ -72,17 +79,24 @@ def expires_on(state: FutureJob) -> date | None:
 class Deadline(Value):
     """When the future job's own clock must act next, and on what."""
 
-    kind: Literal["expiry", "chase"]
+    kind: Literal["expiry", "chase", "vacancy", "check-in"]
     due_on: date
     at: datetime
     """When `due_on` comes on the future job's clock (9:00 in Amsterdam on a real day)."""
     trajectory_id: str | None = None
     step: ChaseStepKind | None = None
 
-    def command(self) -> ReachExpiry | ReachChaseStep:
+    def command(self) -> ReachExpiry | ReachChaseStep | ReachVacancyCheck | ReachCheckIn:
         """What the clock sends when it falls due."""
         if self.kind == "expiry":
             return ReachExpiry(actor=SYSTEM_ACTOR, due_on=self.due_on)
+        if self.kind == "check-in":
+            return ReachCheckIn(actor=SYSTEM_ACTOR, due_on=self.due_on)
+        if self.kind == "vacancy":
+            assert self.trajectory_id is not None
+            return ReachVacancyCheck(
+                actor=SYSTEM_ACTOR, trajectory_id=self.trajectory_id, due_on=self.due_on
+            )
         assert self.trajectory_id is not None and self.step is not None
         return ReachChaseStep(
             actor=SYSTEM_ACTOR, trajectory_id=self.trajectory_id, step=self.step,
@@ -105,6 +119,15 @@ def next_deadline(state: FutureJob | None) -> Deadline | None:
         for tid, c in state.chases.items()
         if c.pending
     ]
+    found += [
+        Deadline(kind="vacancy", due_on=p.confirm_on, at=state.moment(p.confirm_on),
+                 trajectory_id=tid)
+        for tid, p in state.learning.items()
+        if not p.asked
+    ]  # fmt: skip
+    if state.attached and state.next_check_in_on is not None:
+        on = state.next_check_in_on
+        found.append(Deadline(kind="check-in", due_on=on, at=state.moment(on)))
     expiry = expires_on(state)
     if expiry is not None:
         found.append(Deadline(kind="expiry", due_on=expiry, at=state.moment(expiry)))
@@ -142,6 +165,7 @@ def forecast(c: ForecastFutureJob, now: datetime) -> list[Draft]:
                 "required_skills": c.required_skills,
                 "commitment": c.commitment,
                 "day": c.day,
+                "touchpoints": c.touchpoints,
             },
         )
     ]
@@ -322,6 +346,60 @@ def chase_step(s: FutureJob, c: ReachChaseStep, now: datetime) -> list[Draft]:
             )
         ]
     return [(ChaseEscalated, {"trajectory_id": c.trajectory_id})]
+
+
+def plan_learning(s: FutureJob, c: PlanLearning, now: datetime) -> list[Draft]:
+    _must_be_attached(s, c.trajectory_id)
+    known = s.learning.get(c.trajectory_id)
+    if known is not None and known.ends_on == c.ends_on:
+        return []  # told again (a retried signal): nothing new
+    day = s.today(now)
+    before = (s.touchpoints or Touchpoints()).confirm_weeks_before
+    confirm_on = max(day, c.ends_on - timedelta(weeks=before))
+    while not is_working_day(confirm_on):
+        confirm_on += timedelta(days=1)
+    fields = {"trajectory_id": c.trajectory_id, "ends_on": c.ends_on, "confirm_on": confirm_on}
+    return [(LearningPlanned, fields)]
+
+
+def invite_to_evaluation(s: FutureJob, c: InviteToEvaluation) -> list[Draft]:
+    _must_be_attached(s, c.trajectory_id)
+    return [(EvaluationInvited, {"trajectory_id": c.trajectory_id, "due_on": c.due_on})]
+
+
+def vacancy_check(s: FutureJob, c: ReachVacancyCheck, now: datetime) -> list[Draft]:
+    plan = s.learning.get(c.trajectory_id)
+    if plan is None or plan.asked or plan.confirm_on != c.due_on or s.today(now) < c.due_on:
+        raise RuleViolation(
+            f"no vacancy confirmation of trajectory {c.trajectory_id} falls due on {c.due_on}",
+            stream_id=s.future_job_id,
+        )
+    # The question supersedes a commitment still being chased for this candidate.
+    day = s.today(now)
+    ladder = ChaseLadder()
+    steps = (
+        *(ChaseStep(kind=ChaseStepKind.REMINDER, due_on=add_working_days(day, n))
+          for n in ladder.reminders),
+        ChaseStep(kind=ChaseStepKind.ESCALATION, due_on=add_working_days(day, ladder.escalation)),
+    )  # fmt: skip
+    fields = {
+        "trajectory_id": c.trajectory_id, "requested_on": day, "steps": steps,
+        "purpose": ChasePurpose.VACANCY, "job_on": plan.ends_on,
+    }  # fmt: skip
+    return [(CommitmentRequested, fields)]
+
+
+def check_in(s: FutureJob, c: ReachCheckIn, now: datetime) -> list[Draft]:
+    if not s.attached or s.next_check_in_on != c.due_on or s.today(now) < c.due_on:
+        raise RuleViolation(f"no check-in falls due on {c.due_on}", stream_id=s.future_job_id)
+    weeks = s.touchpoints.check_in_weeks if s.touchpoints else None
+    following = c.due_on + timedelta(weeks=weeks) if weeks is not None else None
+    fields: dict[str, object] = {
+        "due_on": c.due_on,
+        "next_on": following,
+        "learning": len(s.attached),
+    }
+    return [(EmployerCheckedIn, fields)]
 
 
 def _working_days_between(first: date, then: date) -> int:

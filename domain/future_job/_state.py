@@ -21,16 +21,19 @@ from ._events import (
     CommitmentAnswered,
     CommitmentChanged,
     CommitmentRequested,
+    EmployerCheckedIn,
     EmployerReminded,
+    EvaluationInvited,
     ExpectedDateMoved,
     FutureJobExpired,
     FutureJobFilled,
     FutureJobForecast,
     FutureJobWithdrawn,
     JobsReduced,
+    LearningPlanned,
     PlaceFilled,
 )
-from ._values import CommitmentAnswer, FutureJobStatus
+from ._values import ChasePurpose, CommitmentAnswer, FutureJobStatus, Touchpoints
 
 
 class Chase(Value):
@@ -42,6 +45,16 @@ class Chase(Value):
     reminders_sent: int = 0
     escalated: bool = False
     answer: CommitmentAnswer | None = None
+    purpose: ChasePurpose = ChasePurpose.COMMITMENT
+    job_on: date | None = None
+
+
+class LearningPlan(Value):
+    """When a candidate's learning ends, and when the employer is asked about the job."""
+
+    ends_on: date
+    confirm_on: date
+    asked: bool = False
 
 
 class FutureJob(Value):
@@ -64,6 +77,10 @@ class FutureJob(Value):
     updated_at: datetime
     day: timedelta = REAL_DAY
     """How long a day lasts on its clock (`ForecastFutureJob.day`)."""
+    touchpoints: Touchpoints | None = None
+    learning: dict[str, LearningPlan] = Field(default_factory=dict)
+    """By trajectory: when its learning ends and the vacancy is confirmed."""
+    next_check_in_on: date | None = None
 
     def today(self, now: datetime) -> date:
         """The day it is on its clock."""
@@ -107,6 +124,7 @@ def evolve(state: FutureJob | None, event: AnyEvent) -> FutureJob:
             forecast_at=event.occurred_at,
             updated_at=event.occurred_at,
             day=event.day,
+            touchpoints=event.touchpoints,
         )
     if state is None:
         raise ValueError(f"{event.type} before the future job was forecast")
@@ -115,16 +133,22 @@ def evolve(state: FutureJob | None, event: AnyEvent) -> FutureJob:
     match event:
         case CandidateAttached():
             changes = {"attached": (*state.attached, event.trajectory_id)}
+            weeks = state.touchpoints.check_in_weeks if state.touchpoints else None
+            if state.next_check_in_on is None and weeks is not None:
+                first = state.today(event.occurred_at) + timedelta(weeks=weeks)
+                changes["next_check_in_on"] = first
         case CandidateDetached():
             changes = {
                 "attached": _without(state.attached, event.trajectory_id),
                 "chases": _unchased(state, event.trajectory_id),
+                "learning": _unplanned(state, event.trajectory_id),
             }
         case PlaceFilled():
             changes = {
                 "attached": _without(state.attached, event.trajectory_id),
                 "filled": (*state.filled, event.trajectory_id),
                 "chases": _unchased(state, event.trajectory_id),
+                "learning": _unplanned(state, event.trajectory_id),
             }
         case JobsReduced():
             changes = {"jobs": event.jobs}
@@ -139,8 +163,22 @@ def evolve(state: FutureJob | None, event: AnyEvent) -> FutureJob:
         case FutureJobExpired():
             changes = {"status": FutureJobStatus.EXPIRED}
         case CommitmentRequested():
-            chase = Chase(requested_on=event.requested_on, pending=event.steps)
+            chase = Chase(
+                requested_on=event.requested_on, pending=event.steps, purpose=event.purpose,
+                job_on=event.job_on,
+            )  # fmt: skip
             changes = {"chases": {**state.chases, event.trajectory_id: chase}}
+            plan = state.learning.get(event.trajectory_id)
+            if event.purpose is ChasePurpose.VACANCY and plan is not None:
+                asked = plan.model_copy(update={"asked": True})
+                changes["learning"] = {**state.learning, event.trajectory_id: asked}
+        case LearningPlanned():
+            plan = LearningPlan(ends_on=event.ends_on, confirm_on=event.confirm_on)
+            changes = {"learning": {**state.learning, event.trajectory_id: plan}}
+        case EvaluationInvited():
+            changes = {}
+        case EmployerCheckedIn():
+            changes = {"next_check_in_on": event.next_on}
         case CommitmentAnswered():
             changes = _chase(state, event.trajectory_id, pending=(), answer=event.answer)
         case ChaseMoved():
@@ -174,6 +212,10 @@ def _chase(state: FutureJob, tid: str, **update: object) -> dict[str, object]:
 def _unchased(state: FutureJob, tid: str) -> dict[str, Chase]:
     """The chases without `tid`'s: nobody asks an employer about a candidate who left."""
     return {k: v for k, v in state.chases.items() if k != tid}
+
+
+def _unplanned(state: FutureJob, tid: str) -> dict[str, LearningPlan]:
+    return {k: v for k, v in state.learning.items() if k != tid}
 
 
 def _without(ids: tuple[str, ...], tid: str) -> tuple[str, ...]:

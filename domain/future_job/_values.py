@@ -52,6 +52,23 @@ class ChaseLadder(Value):
         return self
 
 
+class ChasePurpose(StrEnum):
+    """What the employer is asked."""
+
+    COMMITMENT = "commitment"  # its commitment for a trajectory's agreement
+    VACANCY = "vacancy"  # before learning ends: is the job there on the date?
+
+
+class Touchpoints(Value):
+    """How often the employer hears from the Werkbedrijf while candidates learn towards its
+    future job (per programme; the forecast sets them)."""
+
+    check_in_weeks: int | None = Field(default=8, ge=1, le=52)
+    """A check-in every this many weeks (None: none)."""
+    confirm_weeks_before: int = Field(default=8, ge=1, le=26)
+    """The vacancy confirmation this many weeks before a candidate's learning ends."""
+
+
 class CommitmentAnswer(StrEnum):
     CONFIRMED = "confirmed"  # the commitment stands, with the places given
     DECLINED = "declined"  # the employer cannot give it for this candidate

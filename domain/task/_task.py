@@ -15,6 +15,7 @@ from typing import Annotated, Literal, assert_never
 
 from pydantic import Field, TypeAdapter
 
+from ..future_job import MAX_PROPOSALS, Proposal
 from ..shared import (
     REAL_DAY,
     CommandEnvelope,
@@ -39,6 +40,7 @@ class TaskKind(StrEnum):
     CALAMITY = "calamity"  # something happened during learning
     EVALUATION_MISSED = "evaluation-missed"
     VACANCY_IN_DOUBT = "vacancy-in-doubt"  # the employer reports no vacancy after all
+    PLACE_LOST = "place-lost"  # fewer places, withdrawn or declined: the coach decides where
 
 
 class TaskStatus(StrEnum):
@@ -74,6 +76,8 @@ class OpenTask(Command):
     ack_within: int = Field(default=ACK_WITHIN_WORKING_DAYS, ge=1, le=20)
     day: timedelta = Field(default=REAL_DAY, ge=timedelta(seconds=1), le=REAL_DAY)
     """How long a day lasts on its clock: a real day, or the demo's few seconds."""
+    proposals: tuple[Proposal, ...] = Field(default=(), max_length=MAX_PROPOSALS)
+    """For a lost place: the other future jobs the engine proposes, best first."""
 
 
 class AcknowledgeTask(Command):
@@ -116,6 +120,7 @@ class TaskOpened(Event):
     ack_within: int
     ack_due_on: date
     day: timedelta = REAL_DAY
+    proposals: tuple[Proposal, ...] = ()
 
 
 class TaskAcknowledged(Event):
@@ -164,6 +169,7 @@ class Task(Value):
     """Everyone it climbed to, in order."""
     opened_at: datetime
     day: timedelta = REAL_DAY
+    proposals: tuple[Proposal, ...] = ()
 
     def today(self, now: datetime) -> date:
         return clock_today(now, self.opened_at, self.day)
@@ -194,6 +200,7 @@ def evolve(state: Task | None, event: AnyEvent) -> Task:
             ack_due_on=event.ack_due_on,
             opened_at=event.occurred_at,
             day=event.day,
+            proposals=event.proposals,
         )
     if state is None:
         raise TaskNotOpened(f"{event.type} before TaskOpened", stream_id=event.task_id)
@@ -254,6 +261,7 @@ def decide(state: Task | None, command: AnyCommand, now: datetime) -> list[AnyEv
                 ack_within=command.ack_within,
                 ack_due_on=add_working_days(clock_today(now, now, command.day), command.ack_within),
                 day=command.day,
+                proposals=command.proposals,
                 **envelope,  # type: ignore[arg-type]
             )
         ]

@@ -12,8 +12,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from domain import future_job
+from domain import future_job, trajectory
 from domain.trajectory import Commitment
+from nbm import service
 from nbm import stream_service as streams
 from workflows.stream_messages import FUTURE_JOB_WORKFLOW
 
@@ -33,6 +34,7 @@ from ._common import (
     run,
     when,
 )
+from ._keys import seal_free_text
 
 app = typer.Typer(
     help="Toekomstige banen (future jobs): de banen die werkgevers verwachten te creëren.",
@@ -259,3 +261,74 @@ def move_chase(
     rid = new_request(request_id)
     _done(_send(ctx, future_job_id, future_job.MoveChase, rid, trajectory_id=trajectory_id,
                 to=parse_date(to, "--to"), reason=reason), as_json, "verzet / moved")  # fmt: skip
+
+
+@app.command("decide")
+def decide(
+    ctx: typer.Context,
+    future_job_id: FutureJobId,
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Het traject zonder plek.")],
+    move_to: Annotated[
+        str | None, typer.Option(help="Naar deze toekomstige baan van een andere werkgever.")
+    ] = None,
+    work_study: Annotated[
+        bool, typer.Option("--work-study", help="Leert door in een BBL-baan elders.")
+    ] = False,
+    follow_on_education: Annotated[
+        bool, typer.Option("--follow-on-education", help="Gaat door met een vervolgopleiding.")
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option(help="Bij --move-to: waarom (wordt versleuteld / sealed)."),
+    ] = None,
+    request_id: RequestId = None,
+) -> None:
+    """De coach beslist over een kandidaat zonder plek (the fallback): een andere werkgever,
+    doorleren in een BBL-baan, of een vervolgopleiding. Vastgelegd met wie en waarom."""
+    who, rid = actor(ctx), new_request(request_id)
+    if sum((move_to is not None, work_study, follow_on_education)) != 1:
+        raise CliError("kies één van --move-to, --work-study, --follow-on-education")
+    if move_to is not None and not reason:
+        raise CliError("--move-to: geef --reason (waarom deze werkgever)")
+    why = (
+        future_job.DetachReason.OTHER_EMPLOYER if move_to is not None
+        else future_job.DetachReason.WORK_STUDY if work_study
+        else future_job.DetachReason.FOLLOW_ON_EDUCATION
+    )  # fmt: skip
+
+    async def work(client: Any, config: Any) -> list[str]:
+        done: list[str] = []
+        if move_to is not None:
+            # Checked before anything is written: a candidate matched (the proposal needs
+            # one) and a free place at the other future job.
+            target = await streams.future_job_state(client, move_to)
+            state = await service.state(client, trajectory_id)
+            if state.candidate is None:
+                raise CliError(
+                    f"traject {trajectory_id} heeft nog geen kandidaat (stap 4): kies "
+                    "--work-study of --follow-on-education, of match eerst / match first"
+                )
+            if target.free_places < 1:
+                raise CliError(f"{move_to} heeft geen vrije plaats / has no free place")
+            await streams.future_job_command(
+                client, move_to,
+                future_job.AttachCandidate(actor=who, request_id=f"{rid}.a",
+                                           trajectory_id=trajectory_id),
+            )  # fmt: skip
+            sealed = await seal_free_text(config, state, reason or "")
+            await service.send(
+                client, trajectory_id,
+                trajectory.ProposeOtherEmployer(actor=who, request_id=f"{rid}.p",
+                                                employer_id=target.employer_id, reason=sealed),
+            )  # fmt: skip
+            done.append(f"voorgedragen bij / proposed to {target.employer_id} ({move_to})")
+        await streams.future_job_command(
+            client, future_job_id,
+            future_job.DetachCandidate(actor=who, request_id=f"{rid}.d",
+                                       trajectory_id=trajectory_id, reason=why),
+        )  # fmt: skip
+        done.append(f"los van / detached from {future_job_id} ({why.value})")
+        return done
+
+    for line in run(work, request_id=rid):
+        typer.echo(line)

@@ -36,6 +36,19 @@ def task_json(t: task.Task, now: datetime) -> dict[str, Any]:
         "overdue": t.overdue(now),
         "climbed": list(t.climbed),
         "opened_at": when(t.opened_at),
+        "proposals": [
+            {
+                "future_job_id": p.future_job_id,
+                "employer_id": p.employer_id,
+                "function": p.function,
+                "expected_on": p.expected_on.isoformat(),
+                "free_places": p.free_places,
+                "same_sector": p.same_sector,
+                "matched_skills": list(p.matched_skills),
+                "missing_skills": list(p.missing_skills),
+            }
+            for p in t.proposals
+        ],
     }
 
 
@@ -105,4 +118,18 @@ def show(task_id: TaskId, as_json: AsJson = False) -> None:
         print_json(data)
         return
     for key, value in data.items():
-        typer.echo(f"{key.replace('_', ' ')}: {value}")
+        if key != "proposals":
+            typer.echo(f"{key.replace('_', ' ')}: {value}")
+    for n, p in enumerate(data["proposals"], start=1):
+        sector = "zelfde sector" if p["same_sector"] else "andere sector"
+        typer.echo(
+            f"voorstel {n}: {p['future_job_id']} ({p['employer_id']}, {p['function']}, per "
+            f"{p['expected_on']}, {p['free_places']} vrij, {sector}); past: "
+            f"{', '.join(p['matched_skills']) or '—'}; nog te leren: "
+            f"{', '.join(p['missing_skills']) or '—'}"
+        )
+    if data["proposals"]:
+        typer.echo(
+            "beslis met / decide with: nbm future-job decide <FJ> --trajectory "
+            f"{data['about']} --move-to <FJ> --reason ..."
+        )

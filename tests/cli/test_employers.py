@@ -98,3 +98,42 @@ def test_bad_input_is_one_line_without_a_traceback(cli: Cli) -> None:
     assert "not-an-address" not in cli("employer", "add", "--organisation", "X", "--sector",
         "zorg", "--account-manager", "am-1", "--contact-name", "Bob", "--contact-email",
         "not-an-address").output  # fmt: skip
+
+
+def test_a_lost_place_is_proposed_elsewhere_and_the_coach_moves_the_candidate(cli: Cli) -> None:
+    suffix = str(time.monotonic_ns())[-6:]
+    am = f"am-fb-{suffix}"
+    cli.ok("people", "add", f"sup-fb-{suffix}", "--role", "supervisor", "--name", "S",
+           "--email", "s@wb.example")  # fmt: skip
+    cli.ok("people", "add", am, "--role", "account-manager", "--supervisor", f"sup-fb-{suffix}",
+           "--name", "A", "--email", "a@wb.example")  # fmt: skip
+    shrinking, other = (
+        cli.ok("employer", "add", "--organisation", name, "--sector", "zorg",
+               "--account-manager", am).stdout.strip()
+        for name in ("Zorg Oost", "Zorg West")
+    )  # fmt: skip
+    jobs = [
+        cli.ok("future-job", "forecast", "--employer", emp, "--function", "helpende",
+               "--expected-date", in_days(250), "--skill", "ADL", "--jobs", "2").stdout.strip()
+        for emp in (shrinking, other)
+    ]  # fmt: skip
+    tids = [cli.ok("trajectory", "start", "--future-job", jobs[0]).stdout.strip() for _ in "ab"]
+    cli.ok("future-job", "reduce", jobs[0], "--jobs", "1", "--reason", "minder budget")
+    found = until(
+        lambda: [t for t in json.loads(cli.ok("tasks", "--json").stdout)
+                 if t["about"] == tids[1] and t["kind"] == "place-lost"],
+        "the coach's task with the proposals",
+    )  # fmt: skip
+    assert found[0]["proposals"][0]["future_job_id"] == jobs[1]
+    assert "nog te leren" in cli.ok("tasks", "show", found[0]["task_id"]).stdout
+    # The candidate has no personal data matched yet: the reason cannot be sealed for them.
+    assert_user_error(
+        cli("future-job", "decide", jobs[0], "--trajectory", tids[1], "--move-to", jobs[1],
+            "--reason", "zelfde functie, plek vrij"),
+        "nog geen kandidaat",
+    )  # fmt: skip
+    assert json.loads(cli.ok("future-job", "show", jobs[1], "--json").stdout)["attached"] == []
+    cli.ok("future-job", "decide", jobs[0], "--trajectory", tids[1], "--work-study")
+    job = json.loads(cli.ok("future-job", "show", jobs[0], "--json").stdout)
+    assert job["attached"] == [tids[0]] and job["without_place"] == 0
+    cli.ok("tasks", "resolve", found[0]["task_id"])

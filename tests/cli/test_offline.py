@@ -70,10 +70,16 @@ def test_every_coach_command_has_a_subcommand() -> None:
 
 
 def test_a_missing_option_is_a_usage_error() -> None:
-    result = invoke(["trajectory", "start", "--employer", "zorgcentrum"], {})
+    result = invoke(["future-job", "forecast", "--employer", "emp-1"], {})
     assert result.exit_code == 2
     assert "Missing option" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_start_needs_a_future_job_or_the_whole_job() -> None:
+    result = invoke(["trajectory", "start", "--employer", "zorgcentrum"], {})
+    assert result.exit_code == 1
+    assert "give --future-job ID, or the job itself" in result.stderr
 
 
 def test_an_invalid_choice_is_a_usage_error() -> None:

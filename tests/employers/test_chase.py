@@ -133,4 +133,5 @@ async def test_a_moved_deadline_moves_the_reminders_and_an_answer_ends_the_chase
     await skip_to(ts_env, add_working_days(today, 30))
     assert len(mail.mailbox.list()) == 2  # answered: no more reminders, no task
     state = await streams.future_job_state(client, "fj-moved")
-    assert future_job.next_deadline(state) is None  # someone learns towards it: no expiry
+    nearest = future_job.next_deadline(state)  # no more chase, no expiry: the check-in
+    assert nearest is not None and nearest.kind == "check-in"

@@ -144,8 +144,11 @@ async def continued_as_new(env: WorkflowEnvironment, task_queue: str) -> str:
 
 SCENARIOS = {"full_trajectory": full_trajectory, "continued_as_new": continued_as_new}
 
-STREAMS_VERSION = "v1"
-"""v1: the first workflows of future jobs, employers, the people directory and tasks."""
+STREAMS_VERSION = "v2"
+"""v1: the first workflows of future jobs, employers, the people directory and tasks; v2:
+the future job's touchpoints (check-ins, the vacancy confirmation; patch `touchpoints-v1`),
+the fallback's task with proposals (patch `fallback-v1`), and a trajectory that tells its
+future job its news (patch `future-job-link-v1`), recorded as `trajectory_v8_attached`."""
 
 
 async def employers(
@@ -194,10 +197,39 @@ async def employers(
     await settle(env, climbed, "the task climbs")
     await service_streams.task_command(env.client, task_id, task.AcknowledgeTask(actor="sup-1"))
     await service_streams.task_command(env.client, task_id, task.ResolveTask(actor="sup-1"))
+    # A real trajectory learning towards it, in traj-2's place: its news comes.
     await service_streams.future_job_command(
+        env.client, "fj-replay",
+        future_job.DetachCandidate(actor="coach-1", trajectory_id="traj-2",
+                                   reason=future_job.DetachReason.OTHER_WORK),
+    )  # fmt: skip
+    now = await env.get_current_time()
+    start, *commands = f.ready_to_learn(now, future_job_id="fj-replay")
+    assert isinstance(start, trajectory.StartTrajectory)
+    await service_streams.future_job_command(
+        env.client, "fj-replay",
+        future_job.AttachCandidate(actor="coach-1", trajectory_id=start.trajectory_id),
+    )  # fmt: skip
+    await service.start_trajectory(env.client, task_queue, start, now=now)
+    for command in [*commands, f.start_learning()]:
+        await service.send(env.client, start.trajectory_id, command)  # type: ignore[arg-type]
+    await advance_to(env, start.trajectory_id, trajectory.DeadlineKind.EVALUATION)
+    await env.sleep(timedelta(weeks=9))  # a check-in
+    reduced = await service_streams.future_job_command(
         env.client, "fj-replay", future_job.ReduceJobs(actor="am-1", jobs=1, reason="krimp")
     )
-    return {"future_job": "fj-replay", "employer": "emp-1", "people": "people", "task": task_id}
+    lost = f"task-fj-replay-{reduced.version}-1"
+    await settle(env, lambda: _is_task(env, lost), "the fallback's task")
+    await service_streams.future_job_command(
+        env.client, "fj-replay", future_job.MoveExpectedDate(
+            actor="am-1", expected_on=(await env.get_current_time()).date() + timedelta(days=400),
+            reason="later",
+        ),
+    )  # fmt: skip
+    return {
+        "future_job": "fj-replay", "employer": "emp-1", "people": "people", "task": task_id,
+        "fallback_task": lost, "trajectory": start.trajectory_id,
+    }  # fmt: skip
 
 
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
@@ -273,7 +305,11 @@ async def _record_streams(store: PostgresEventStore, target: Path, tmp: Path) ->
             ids = await employers(env, "record-employers", keys)
             for kind, workflow_id in ids.items():
                 history = await env.client.get_workflow_handle(workflow_id).fetch_history()
-                path = target / f"{kind}_{STREAMS_VERSION}_employers.json"
+                name = (
+                    "trajectory_v8_attached" if kind == "trajectory"
+                    else f"{kind}_{STREAMS_VERSION}_employers"
+                )  # fmt: skip
+                path = target / f"{name}.json"
                 path.write_text(history.to_json())
                 written.append(path)
                 print(f"wrote {path} ({len(history.events)} events)")

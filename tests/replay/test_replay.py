@@ -62,17 +62,20 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
         assert any(n.startswith(f"trajectory_{version}_continued_as_new_run") for n in names)
     # Every other workflow type, for every version of it shipped.
     for kind in ("future_job", "employer", "people", "task"):
-        assert f"{kind}_v1_employers.json" in names
+        assert {f"{kind}_v1_employers.json", f"{kind}_v2_employers.json"} <= names
+    assert {"fallback_task_v2_employers.json", "trajectory_v8_attached.json"} <= names
 
 
 def test_the_recorded_histories_hold_every_effect_of_a_future_job() -> None:
     # The chase with its mails, the task it opened: what later code must replay alike.
-    text = next(p for p in HISTORIES if p.name == "future_job_v1_employers.json").read_text()
+    text = next(p for p in HISTORIES if p.name == "future_job_v2_employers.json").read_text()
     for needed in (
         "send_employer_mail", "responsible_for_employer", "START_CHILD_WORKFLOW_EXECUTION",
-        "TIMER_FIRED",
+        "TIMER_FIRED", "fallback_for", "WORKFLOW_EXECUTION_SIGNALED",
     ):  # fmt: skip
         assert needed in text
+    told = next(p for p in HISTORIES if p.name == "trajectory_v8_attached.json").read_text()
+    assert "SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED" in told
 
 
 @pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "no-sandbox"])

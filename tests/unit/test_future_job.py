@@ -147,7 +147,8 @@ def test_it_expires_six_months_after_its_date_only_while_nobody_learns_towards_i
         fj.decide(state, expire, due - timedelta(days=1))
 
     learning, _ = run(forecast(expected_on=date(2027, 8, 31)), attach("t1"))
-    assert fj.next_deadline(learning) is None
+    nearest = fj.next_deadline(learning)  # no expiry: the periodic check-in instead
+    assert nearest is not None and nearest.kind == "check-in"
     with pytest.raises(RuleViolation, match="does not expire"):
         fj.decide(learning, expire, later)
 
@@ -202,7 +203,8 @@ def test_a_silent_employer_is_reminded_after_5_and_10_working_days_then_escalate
         ("EmployerReminded", 1), ("EmployerReminded", 2), ("ChaseEscalated", None),
     ]  # fmt: skip
     assert state.chases["t1"].escalated
-    assert fj.next_deadline(state) is None  # nothing more to chase; t1 learns towards it
+    nearest = fj.next_deadline(state)  # nothing more to chase; t1 learns towards it
+    assert nearest is not None and nearest.kind == "check-in"
     # The answer still counts after the escalation (the account manager phoned).
     answer = fj.RecordCommitment(
         actor="am-1", trajectory_id="t1", answer=fj.CommitmentAnswer.CONFIRMED
@@ -280,3 +282,41 @@ def test_on_a_demo_clock_the_ladder_runs_in_seconds_with_the_same_working_days()
         fj.decide(state, deadline.command(), early)
     [reminded] = fj.decide(state, deadline.command(), deadline.at)
     assert isinstance(reminded, fj.EmployerReminded)
+
+
+def test_the_vacancy_is_confirmed_weeks_before_learning_ends_and_a_no_is_a_lost_place() -> None:
+    # Learning ends Friday 4 June 2027; 8 weeks before is Friday 9 April, a working day.
+    state, _ = run(
+        forecast(), attach("t1"), fj.PlanLearning(actor="t", trajectory_id="t1",
+                                                   ends_on=date(2027, 6, 4)),
+    )  # fmt: skip
+    assert state.learning["t1"].confirm_on == date(2027, 4, 9)
+    assert fj.decide(state, fj.PlanLearning(actor="t", trajectory_id="t1",
+                                            ends_on=date(2027, 6, 4)), NOW) == []  # fmt: skip
+    deadline = fj.next_deadline(state)
+    assert deadline is not None and deadline.kind == "check-in"  # 26 January comes first
+    on = date(2027, 4, 9)
+    vacancy = fj.Deadline(kind="vacancy", due_on=on, at=state.moment(on), trajectory_id="t1")
+    with pytest.raises(RuleViolation):
+        fj.decide(state, vacancy.command(), vacancy.at - timedelta(days=1))
+    [asked] = fj.decide(state, vacancy.command(), vacancy.at)
+    assert isinstance(asked, fj.CommitmentRequested)
+    assert (asked.purpose, asked.job_on) == (fj.ChasePurpose.VACANCY, date(2027, 6, 4))
+    state = fj.fold([asked], state)
+    assert state is not None and state.learning["t1"].asked
+    assert all(d.kind != "vacancy" for d in [fj.next_deadline(state)] if d)
+    declined = fj.RecordCommitment(
+        actor="emp", trajectory_id="t1", answer=fj.CommitmentAnswer.DECLINED, reason="geen"
+    )
+    no = fj.decide(state, declined, vacancy.at)
+    assert fj.losing_place(no) == ("t1",)
+
+
+def test_check_ins_come_every_eight_weeks_while_someone_learns_towards_it() -> None:
+    state, _ = run(forecast(), attach("t1"))
+    deadline = fj.next_deadline(state)
+    assert deadline is not None and deadline.due_on == date(2026, 12, 1) + timedelta(weeks=8)
+    [checked] = fj.decide(state, deadline.command(), deadline.at)
+    assert isinstance(checked, fj.EmployerCheckedIn) and checked.learning == 1
+    state = fj.fold([checked], state)
+    assert state is not None and state.next_check_in_on == deadline.due_on + timedelta(weeks=8)
