@@ -97,6 +97,7 @@ class Stack:
             "projector": self.data_dir / "logs" / "projector.log",
             "schedule": self.data_dir / "logs" / "schedule.log",
             "mail_server": self.data_dir / "logs" / "mail_server.log",
+            "mailer": self.data_dir / "logs" / "mailer.log",
             "employer_page": self.data_dir / "logs" / "employer_page.log",
         }
         self.info = StackInfo(pid=os.getpid())
@@ -358,6 +359,14 @@ class Stack:
                 raise StackError(f"the worker does not poll; see {self.logs['worker']}")
             await asyncio.sleep(POLL)
 
+    async def start_mailer(self) -> None:
+        """The mail worker (`worker.py --mail`): sends the employers' mails, the one process
+        that holds the KEK besides the coaches' CLI."""
+        pid = await self.supervisor.add(
+            "mailer", [sys.executable, "worker.py", "--mail"], self.logs["mailer"], signal.SIGINT
+        )
+        self.info.processes["mailer"] = pid
+
     async def start_projector(self) -> None:
         """The read models follow the events (`python -m nbm.projector`, LISTEN/NOTIFY)."""
         pid = await self.supervisor.add(
@@ -429,6 +438,7 @@ class Stack:
         await self.start_mail_server(smtp_port)
         await self.start_employer_page(page_port)
         await self.start_worker(client)
+        await self.start_mailer()
         await self.start_projector()
         await self.schedule_checkpoints()
         write_stack(self.data_dir, self.info)

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         FutureJobRequest,
         StreamResult,
         TaskInput,
+        mail_queue,
     )
     from .task import TaskWorkflow
 
@@ -190,6 +191,7 @@ class FutureJobWorkflow:
             await workflow.execute_activity_method(
                 MailActivities.send_employer_mail,
                 mail,
+                task_queue=mail_queue(workflow.info().task_queue),  # the mail worker's
                 start_to_close_timeout=timedelta(minutes=2),
                 retry_policy=MAIL_RETRY,
                 summary=mail.template,

@@ -13,6 +13,13 @@ EMPLOYER_WORKFLOW = "Employer"
 PEOPLE_WORKFLOW = "People"
 TASK_WORKFLOW = "Task"
 FROM_TRAJECTORY = "from_trajectory"
+
+
+def mail_queue(task_queue: str) -> str:
+    """The mail worker's task queue beside `task_queue`: only that worker holds the KEK."""
+    return f"{task_queue}-mail"
+
+
 """The future job's signal: a trajectory learning towards it passes on its news."""
 
 

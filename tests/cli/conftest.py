@@ -64,6 +64,7 @@ class Cli:
 
     env: dict[str, str | None]
     worker_log: Path
+    mailer_log: Path
 
     def __call__(self, *args: str) -> Result:
         return invoke(args, self.env)
@@ -127,14 +128,24 @@ async def cli(
         # Debug: the per-command lines are off the hot path at info, and the tests read them
         # to show that what is logged about a trajectory holds no personal data.
         "NBM_LOG_LEVEL": "debug",
-        # The employers' mails: opened with the contacts' keys, sent to a real SMTP server.
+    }
+    # The mail worker: the one process with the KEK (it opens the contacts' addresses),
+    # sending to a real SMTP server.
+    mailer_env = {
+        **worker_env,
         "NBM_KEK": kek,
         "NBM_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
         "NBM_LINK_SECRET": "a secret for the answer links of the CLI tests",
     }
-    log = folder / "worker.log"
-    with log.open("wb") as out, _process([sys.executable, "worker.py"], worker_env, out) as proc:
+    log, mail_log = folder / "worker.log", folder / "mailer.log"
+    with (
+        log.open("wb") as out,
+        mail_log.open("wb") as mail_out,
+        _process([sys.executable, "worker.py"], worker_env, out) as proc,
+        _process([sys.executable, "worker.py", "--mail"], mailer_env, mail_out) as mailer,
+    ):
         await _until_polling(dev_env, task_queue, proc, log)
+        await _until_polling(dev_env, f"{task_queue}-mail", mailer, mail_log, activities=True)
         yield Cli(
             env={
                 "TEMPORAL_ADDRESS": address,
@@ -146,6 +157,7 @@ async def cli(
                 "NBM_ACTOR": "coach-test",
             },
             worker_log=log,
+            mailer_log=mail_log,
         )
     smtp.stop()
 
@@ -169,12 +181,21 @@ def _process(
 
 
 async def _until_polling(
-    env: WorkflowEnvironment, task_queue: str, proc: subprocess.Popen[bytes], log: Path
+    env: WorkflowEnvironment,
+    task_queue: str,
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    *,
+    activities: bool = False,
 ) -> None:
     request = DescribeTaskQueueRequest(
         namespace=env.client.namespace,
         task_queue=TaskQueue(name=task_queue),
-        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        task_queue_type=(
+            TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY
+            if activities
+            else TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW
+        ),
     )
     deadline = time.monotonic() + WORKER_START_TIMEOUT
     while not (await env.client.workflow_service.describe_task_queue(request)).pollers:

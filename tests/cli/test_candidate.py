@@ -98,7 +98,9 @@ def test_keys_move_to_a_new_kek(cli: Cli, fresh_id: str) -> None:
     new = generate_keyring("kek-new").dumps()
 
     def with_kek(kek: str) -> Cli:
-        return Cli(env={**cli.env, "NBM_KEK": kek}, worker_log=cli.worker_log)
+        return Cli(
+            env={**cli.env, "NBM_KEK": kek}, worker_log=cli.worker_log, mailer_log=cli.mailer_log
+        )
 
     try:
         rewrapped = with_kek(f"{new},{old}").ok("candidate", "rewrap-keys").stdout

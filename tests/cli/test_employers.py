@@ -74,9 +74,10 @@ def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli
     assert job["jobs"] == 1 and job["chases"][tid]["answer"] == "confirmed"
     assert job["chases"][tid]["next"] is None
 
-    # The worker's log holds ids, never the contact's name or address.
-    log = cli.worker_log.read_text()
-    assert CONTACT not in log and "g.lindeboom@lcf.example" not in log
+    # The workers' logs hold ids, never the contact's name or address.
+    for log in (cli.worker_log.read_text(), cli.mailer_log.read_text()):
+        assert CONTACT not in log and "g.lindeboom@lcf.example" not in log
+    assert "mail sent" in cli.mailer_log.read_text()
 
 
 def test_bad_input_is_one_line_without_a_traceback(cli: Cli) -> None:

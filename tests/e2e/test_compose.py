@@ -25,6 +25,11 @@ PASSWORDS = {
     "NBM_PROJECTOR_DB_PASSWORD": "projector-secret",
     "NBM_CODEC_KEYS": "codec1:" + "A" * 43 + "=",
     "NBM_AUDIT_SIGNING_KEY": "pem",
+    "NBM_KEYS_DB_PASSWORD": "keys-secret",
+    "NBM_KEK": "kek1:" + "B" * 43 + "=",
+    "NBM_SMTP_URL": "smtp://mail.example.org:587",
+    "NBM_LINK_SECRET": "a link secret of at least thirty-two characters",
+    "NBM_EMPLOYER_PAGE_URL": "https://werkgever.example.org",
 }
 
 
@@ -85,6 +90,7 @@ def test_compose_shape() -> None:
     services = load_compose()["services"]
     assert set(services) >= {
         "postgresql", "temporal", "temporal-ui", "app-db", "migrate", "worker", "projector",
+        "mailer", "employer-page",
     }  # fmt: skip
     worker = services["worker"]
     assert worker["deploy"]["replicas"] == 2
@@ -98,6 +104,14 @@ def test_compose_shape() -> None:
         url = services[name]["environment"][variable]
         assert url.startswith(f"postgresql://{role}:") and "@app-db:5432/nbm" in url
         assert "NBM_KEK" not in services[name]["environment"]
+    # Only the mailer holds the KEK (the contacts' addresses), with the keys' role.
+    mailer = services["mailer"]["environment"]
+    assert services["mailer"]["command"] == ["python", "worker.py", "--mail"]
+    assert mailer["NBM_KEYS_DATABASE_URL"].startswith("postgresql://nbm_keys:")
+    assert {"NBM_KEK", "NBM_SMTP_URL", "NBM_LINK_SECRET"} <= set(mailer)
+    page = services["employer-page"]
+    assert "NBM_KEK" not in page["environment"] and "NBM_LINK_SECRET" in page["environment"]
+    assert page["ports"][0].startswith("127.0.0.1:") or page["ports"][0]["host_ip"] == "127.0.0.1"
     assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["migrate"]["command"] == ["python", "-m", "nbm.migrate"]
     assert services["search-attributes"]["command"] == ["python", "-m", "nbm.search_attributes"]

@@ -158,10 +158,21 @@ async def test_stack_serves_stops_cleanly_and_keeps_its_data(tmp_path: Path) -> 
         info = await stack.ready()
         assert set(info["processes"]) == {
             "postgres", "supervisor", "temporal", "codec_server", "worker", "projector",
+            "mail_server", "employer_page", "mailer",
         }  # fmt: skip
         assert all(alive(pid) for pid in info["processes"].values())
         assert info["ui_url"].startswith("http://127.0.0.1:")
         assert info["codec_url"].startswith("http://127.0.0.1:")
+        # The employer page answers, and the local SMTP server greets.
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"{info['employer_page_url']}/health") as page,
+        ):
+            assert page.status == 200
+        host, port = info["smtp_url"].removeprefix("smtp://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        assert (await reader.readline()).startswith(b"220")
+        writer.close()
         codec_keys = read_secrets(data_dir).codec_keys
 
         keyring = parse_keyring(codec_keys, "codec_keys")

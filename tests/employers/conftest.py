@@ -28,7 +28,7 @@ from nbm.employer_page import PageConfig, build_app
 from nbm.mailbox import Mailbox
 from privacy.keyring import generate_keyring
 from privacy.seal import seal_contact
-from worker import build_worker
+from worker import build_mail_worker, build_worker
 
 CONTACT_NAME = "Hendrika Voorthuizen-Brakel"
 CONTACT_EMAIL = "h.voorthuizen@zorgcentrum-delinde.example"
@@ -95,7 +95,10 @@ async def employer_page(
 async def employer_worker(
     ts_env: WorkflowEnvironment, store: PostgresEventStore, task_queue: str, mailer: MailActivities
 ) -> AsyncIterator[Worker]:
-    async with build_worker(ts_env.client, store, task_queue, mail=mailer) as worker:
+    async with (
+        build_worker(ts_env.client, store, task_queue) as worker,
+        build_mail_worker(ts_env.client, task_queue, mailer),
+    ):
         yield worker
 
 

@@ -19,7 +19,7 @@ from domain import task
 from nbm import stream_service as streams
 from privacy.keyring import generate_keyring, next_generation, only_current
 from tests.employers.conftest import Mail, add_employer, add_people, forecast_and_request, settle
-from worker import build_worker
+from worker import build_mail_worker, build_worker
 
 
 class LosesTheFirstAnswer(MailActivities):
@@ -46,7 +46,10 @@ async def flaky_worker(
         store, lambda: keys, smtp_url=mail.url, sender="wb@example.org", page_url="http://127.0.0.1:1",
         links=links, link_days=21,
     )  # fmt: skip
-    async with build_worker(ts_env.client, store, task_queue, mail=mailer) as worker:
+    async with (
+        build_worker(ts_env.client, store, task_queue) as worker,
+        build_mail_worker(ts_env.client, task_queue, mailer),
+    ):
         yield worker
 
 
@@ -89,7 +92,10 @@ async def no_smtp_worker(
         store, lambda: keys, smtp_url=f"smtp://127.0.0.1:{closed_port()}", sender="wb@example.org",
         page_url="http://127.0.0.1:1", links=links, link_days=21,
     )  # fmt: skip
-    async with build_worker(ts_env.client, store, task_queue, mail=mailer) as worker:
+    async with (
+        build_worker(ts_env.client, store, task_queue) as worker,
+        build_mail_worker(ts_env.client, task_queue, mailer),
+    ):
         yield worker
 
 
@@ -137,7 +143,10 @@ async def test_a_kek_rotated_while_the_worker_runs_still_opens_the_contacts(
         store, lambda: PostgresKeyStore(store.pool, kek["now"]), smtp_url=mail.url,
         sender="wb@example.org", page_url="http://127.0.0.1:1", links=links, link_days=21,
     )  # fmt: skip
-    async with build_worker(ts_env.client, store, task_queue, mail=mailer):
+    async with (
+        build_worker(ts_env.client, store, task_queue),
+        build_mail_worker(ts_env.client, task_queue, mailer),
+    ):
         keys = PostgresKeyStore(store.pool, kek["now"])
         await add_people(ts_env.client, task_queue, keys)
         await add_employer(ts_env.client, task_queue, keys)

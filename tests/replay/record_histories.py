@@ -33,7 +33,7 @@ from privacy.keyring import generate_keyring
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER
 from tests.workflows.helpers import advance_to, start_ready_to_learn
-from worker import build_worker
+from worker import build_mail_worker, build_worker
 from workflows import TrajectoryInput, TrajectoryWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
@@ -301,7 +301,10 @@ async def _record_streams(store: PostgresEventStore, target: Path, tmp: Path) ->
     )  # fmt: skip
     written: list[Path] = []
     try:
-        async with build_worker(env.client, store, "record-employers", mail=mailer):
+        async with (
+            build_worker(env.client, store, "record-employers"),
+            build_mail_worker(env.client, "record-employers", mailer),
+        ):
             ids = await employers(env, "record-employers", keys)
             for kind, workflow_id in ids.items():
                 history = await env.client.get_workflow_handle(workflow_id).fetch_history()
