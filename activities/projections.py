@@ -126,7 +126,7 @@ def summary_row(state: trajectory.Trajectory) -> tuple[Any, ...]:
         state.closure_reason,
         state.lasting_placement,
         len(state.open_calamities),
-        len(state.escalations),
+        len(state.open_escalations),  # a resolved one no longer weighs on the caseload
     )
 
 

@@ -15,6 +15,10 @@ TASK_WORKFLOW = "Task"
 FROM_TRAJECTORY = "from_trajectory"
 
 
+RESOLVE_ESCALATION = "resolve_escalation"
+"""The trajectory's signal: the task of one of its escalations was resolved."""
+
+
 def mail_queue(task_queue: str) -> str:
     """The mail worker's task queue beside `task_queue`: only that worker holds the KEK."""
     return f"{task_queue}-mail"
@@ -75,3 +79,11 @@ class TaskInput(_Input):
 
 class TaskRequest(_Message):
     command: task.AnyCommand
+
+
+class EscalationDone(_Message):
+    """A trajectory's escalation taken care of: its task resolved, by `actor`."""
+
+    number: int
+    actor: str
+    request_id: str

@@ -11,7 +11,14 @@ with workflow.unsafe.imports_passed_through():
     from domain import task
 
     from .shell import Shell, local_append
-    from .stream_messages import TASK_WORKFLOW, StreamResult, TaskInput, TaskRequest
+    from .stream_messages import (
+        RESOLVE_ESCALATION,
+        TASK_WORKFLOW,
+        EscalationDone,
+        StreamResult,
+        TaskInput,
+        TaskRequest,
+    )
 
 
 @workflow.defn(name=TASK_WORKFLOW)
@@ -48,7 +55,22 @@ class TaskWorkflow:
             elif due is None:
                 await shell.wait(None, "")
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if shell.state is not None and shell.state.escalation is not None:
+            await self._resolve_escalation(shell.state)
         return shell.result([], None)
+
+    async def _resolve_escalation(self, state: task.Task) -> None:
+        """The task of a trajectory's escalation is resolved: so is the escalation."""
+        resolver = state.resolved_by or task.SYSTEM_ACTOR
+        done = EscalationDone(
+            number=state.escalation or 0, actor=resolver, request_id=f"{state.task_id}.resolved"
+        )
+        try:
+            await workflow.get_external_workflow_handle(state.about).signal(
+                RESOLVE_ESCALATION, done
+            )
+        except Exception as err:  # the trajectory closed meanwhile: nothing left to resolve
+            workflow.logger.info("escalation not resolved", extra={"error": type(err).__name__})
 
     @workflow.update
     async def execute(self, request: TaskRequest) -> StreamResult:

@@ -16,17 +16,22 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.stream_events import StreamEventActivities
     from activities.trajectory_events import AppendEvents, TrajectoryEventActivities
-    from domain import future_job
-    from domain.shared import DomainError
+    from domain import future_job, task
+    from domain.shared import REAL_DAY, DomainError
     from domain.trajectory import (
         SYSTEM_ACTOR,
         AnyCommand,
         AnyEvent,
         Deadline,
+        EscalationRaised,
+        EscalationReason,
         ReachDeadline,
+        ResolveEscalation,
         Rules,
         Trajectory,
         decide,
@@ -43,7 +48,14 @@ with workflow.unsafe.imports_passed_through():
         TrajectoryResult,
         result_of,
     )
-    from .stream_messages import FROM_TRAJECTORY, FutureJobRequest
+    from .stream_messages import (
+        FROM_TRAJECTORY,
+        RESOLVE_ESCALATION,
+        EscalationDone,
+        FutureJobRequest,
+        TaskInput,
+    )
+    from .task import TaskWorkflow
 
 UPDATES_PER_RUN = 1_000
 """Continue as new well before the server's limit of 2,000 updates in one run."""
@@ -68,6 +80,15 @@ FUTURE_JOB_LINK = "future-job-link-v1"
 """A trajectory learning towards a future job (`FutureJob.future_job_id`) tells it what
 concerns it: when learning ends, each evaluation, the job, the end. Its own patch, not in
 `ALL_OF_V7`: a run of v7 must replay without it."""
+
+ESCALATION_TASKS = "escalation-tasks-v1"
+"""An escalation (a calamity, a missed evaluation, ...) opens a task for the coach that
+climbs to their supervisor; resolving the task resolves the escalation."""
+
+TASK_KINDS = {
+    EscalationReason.CALAMITY: task.TaskKind.CALAMITY,
+    EscalationReason.EVALUATION_MISSED: task.TaskKind.EVALUATION_MISSED,
+}
 
 ANSWERS_KEPT = 500
 """How many answers, by request id, a trajectory keeps for retries (the latest ones)."""
@@ -305,11 +326,61 @@ class TrajectoryWorkflow:
         self._changed = True
         self._publish()
         self._tell_future_job(events)
+        self._open_escalation_tasks(events)
         workflow.logger.debug(  # not on the hot path: the events themselves are the record
             "trajectory changed",
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
         )
         return events
+
+    @workflow.signal(name=RESOLVE_ESCALATION)
+    async def resolve_escalation(self, done: EscalationDone) -> None:
+        """The task of an escalation was resolved: the escalation is, too."""
+        command = ResolveEscalation(
+            actor=done.actor, request_id=done.request_id, number=done.number
+        )
+        try:
+            await self._apply(command)
+        except ApplicationError as err:  # resolved by hand already, or the trajectory closed
+            workflow.logger.info("escalation not resolved", extra={"code": err.type})
+
+    def _open_escalation_tasks(self, events: list[AnyEvent]) -> None:
+        raised = [e for e in events if isinstance(e, EscalationRaised)]
+        if not raised or not workflow.patched(ESCALATION_TASKS):
+            return
+        state = self._state_now
+        first = len(state.escalations) - len(raised) + 1
+        for number, event in enumerate(raised, start=first):
+            self._news.append(asyncio.ensure_future(self._open_task(state, event, number)))
+
+    async def _open_task(self, state: Trajectory, event: EscalationRaised, number: int) -> None:
+        responsible = await workflow.execute_activity_method(
+            StreamEventActivities.responsible_person,
+            state.coach_id,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=APPEND_RETRY,
+        )
+        task_id = f"task-{state.trajectory_id}-{event.version}"
+        # A programme's demo week of seconds makes its days seconds too.
+        day = min(REAL_DAY, state.programme.week / 7)
+        await workflow.start_child_workflow(
+            TaskWorkflow.run,
+            TaskInput(
+                start=task.OpenTask(
+                    actor=task.SYSTEM_ACTOR,
+                    request_id=task_id,
+                    task_id=task_id,
+                    task_kind=TASK_KINDS.get(event.reason, task.TaskKind.ESCALATION),
+                    about=state.trajectory_id,
+                    assignee_id=responsible.assignee_id,
+                    route=responsible.route,
+                    day=max(day, timedelta(seconds=1)),
+                    escalation=number,
+                )
+            ),
+            id=task_id,
+            parent_close_policy=ParentClosePolicy.ABANDON,
+        )
 
     def _settled(self) -> bool:
         return workflow.all_handlers_finished() and all(t.done() for t in self._news)

@@ -40,6 +40,7 @@ class TaskKind(StrEnum):
     CALAMITY = "calamity"  # something happened during learning
     EVALUATION_MISSED = "evaluation-missed"
     VACANCY_IN_DOUBT = "vacancy-in-doubt"  # the employer reports no vacancy after all
+    ESCALATION = "escalation"  # another escalation of a trajectory (an outcome needed, ...)
     PLACE_LOST = "place-lost"  # fewer places, withdrawn or declined: the coach decides where
 
 
@@ -78,6 +79,8 @@ class OpenTask(Command):
     """How long a day lasts on its clock: a real day, or the demo's few seconds."""
     proposals: tuple[Proposal, ...] = Field(default=(), max_length=MAX_PROPOSALS)
     """For a lost place: the other future jobs the engine proposes, best first."""
+    escalation: int | None = Field(default=None, ge=1)
+    """For a trajectory's escalation: its number there (resolving the task resolves it)."""
 
 
 class AcknowledgeTask(Command):
@@ -121,6 +124,7 @@ class TaskOpened(Event):
     ack_due_on: date
     day: timedelta = REAL_DAY
     proposals: tuple[Proposal, ...] = ()
+    escalation: int | None = None
 
 
 class TaskAcknowledged(Event):
@@ -170,6 +174,8 @@ class Task(Value):
     opened_at: datetime
     day: timedelta = REAL_DAY
     proposals: tuple[Proposal, ...] = ()
+    escalation: int | None = None
+    resolved_by: str | None = None
 
     def today(self, now: datetime) -> date:
         return clock_today(now, self.opened_at, self.day)
@@ -201,6 +207,7 @@ def evolve(state: Task | None, event: AnyEvent) -> Task:
             opened_at=event.occurred_at,
             day=event.day,
             proposals=event.proposals,
+            escalation=event.escalation,
         )
     if state is None:
         raise TaskNotOpened(f"{event.type} before TaskOpened", stream_id=event.task_id)
@@ -215,7 +222,7 @@ def evolve(state: Task | None, event: AnyEvent) -> Task:
                 "climbed": (*state.climbed, event.to_id),
             }
         case TaskResolved():
-            update = {"status": TaskStatus.RESOLVED}
+            update = {"status": TaskStatus.RESOLVED, "resolved_by": event.actor}
         case _:
             assert_never(event)
     return state.model_copy(update={**update, "version": event.version})
@@ -262,6 +269,7 @@ def decide(state: Task | None, command: AnyCommand, now: datetime) -> list[AnyEv
                 ack_due_on=add_working_days(clock_today(now, now, command.day), command.ack_within),
                 day=command.day,
                 proposals=command.proposals,
+                escalation=command.escalation,
                 **envelope,  # type: ignore[arg-type]
             )
         ]

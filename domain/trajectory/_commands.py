@@ -153,6 +153,14 @@ class ResolveCalamity(Command):
     number: int = Field(ge=1)
 
 
+class ResolveEscalation(Command):
+    """An escalation taken care of (its task resolved): the caseload counts open ones."""
+
+    kind: Literal["resolve-escalation"] = "resolve-escalation"
+    number: int = Field(ge=1)
+    """Its number in the trajectory's escalations, from 1."""
+
+
 class ResolveBarrier(Command):
     kind: Literal["resolve-barrier"] = "resolve-barrier"
     barrier: Barrier
@@ -229,6 +237,7 @@ CoachCommand = Annotated[
     | RecordEvaluation
     | RecordCalamity
     | ResolveCalamity
+    | ResolveEscalation
     | ResolveBarrier
     | ExtendLearning
     | ProposeOtherEmployer

@@ -34,6 +34,7 @@ from ._commands import (
     RecordRegularJob,
     ResolveBarrier,
     ResolveCalamity,
+    ResolveEscalation,
     StartLearning,
     StartPlacement,
     StartTrajectory,
@@ -116,6 +117,8 @@ def _dispatch(
             learning.record_calamity(s, command, now, emit)
         case ResolveCalamity():
             learning.resolve_calamity(s, command, now, emit)
+        case ResolveEscalation():
+            learning.resolve_escalation(s, command, now, emit)
         case ResolveBarrier():
             learning.resolve_barrier(s, command, now, emit)
         case ExtendLearning():

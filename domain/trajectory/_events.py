@@ -170,6 +170,11 @@ class EscalationRaised(Event):
     message: NonEmpty
 
 
+class EscalationResolved(Event):
+    type: Literal["EscalationResolved"] = "EscalationResolved"
+    number: int
+
+
 class LearningExtended(Event):
     type: Literal["LearningExtended"] = "LearningExtended"
     weeks: int
@@ -240,6 +245,7 @@ AnyEvent = Annotated[
     | CalamityResolved
     | BarrierResolved
     | EscalationRaised
+    | EscalationResolved
     | LearningExtended
     | LearningPeriodEnded
     | ProposedToOtherEmployer

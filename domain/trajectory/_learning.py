@@ -13,6 +13,7 @@ from ._commands import (
     RecordEvaluation,
     ResolveBarrier,
     ResolveCalamity,
+    ResolveEscalation,
     StartLearning,
     StartPlacement,
 )
@@ -23,6 +24,7 @@ from ._events import (
     CalamityResolved,
     EscalationRaised,
     EscalationReason,
+    EscalationResolved,
     EvaluationRecorded,
     LearningExtended,
     LearningStarted,
@@ -146,6 +148,14 @@ def resolve_calamity(s: Trajectory, c: ResolveCalamity, now: datetime, emit: Emi
     if c.number not in {k.number for k in s.open_calamities}:
         raise RuleViolation(f"there is no open calamity number {c.number}")
     emit(CalamityResolved, number=c.number)
+
+
+def resolve_escalation(s: Trajectory, c: ResolveEscalation, now: datetime, emit: Emit) -> None:
+    if not 1 <= c.number <= len(s.escalations):
+        raise RuleViolation(f"there is no escalation number {c.number}")
+    if s.escalations[c.number - 1].resolved_at is not None:
+        raise RuleViolation(f"escalation {c.number} is resolved already")
+    emit(EscalationResolved, number=c.number)
 
 
 def resolve_barrier(s: Trajectory, c: ResolveBarrier, now: datetime, emit: Emit) -> None:

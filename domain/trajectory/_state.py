@@ -18,6 +18,7 @@ from ._events import (
     CandidateMatched,
     EscalationRaised,
     EscalationReason,
+    EscalationResolved,
     EvaluationDue,
     EvaluationRecorded,
     Event,
@@ -95,6 +96,7 @@ class Escalation(Value):
     at: datetime
     reason: EscalationReason
     message: str
+    resolved_at: datetime | None = None
 
 
 class RegularJob(Value):
@@ -147,6 +149,12 @@ class Trajectory(Value):
     placements: tuple[Placement, ...] = ()
     calamities: tuple[Calamity, ...] = ()
     escalations: tuple[Escalation, ...] = ()
+
+    @property
+    def open_escalations(self) -> tuple[Escalation, ...]:
+        """The escalations not yet taken care of (`ResolveEscalation`)."""
+        return tuple(e for e in self.escalations if e.resolved_at is None)
+
     regular_job: RegularJob | None = None
     follow_up_at: datetime | None = None
     follow_up_pending: bool = False
@@ -363,6 +371,10 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             return _next(s, e, calamities=calamities)
         case BarrierResolved():
             return _next(s, e, open_barriers=tuple(b for b in s.open_barriers if b != e.barrier))
+        case EscalationResolved():
+            done = s.escalations[e.number - 1].model_copy(update={"resolved_at": at})
+            escalations = (*s.escalations[: e.number - 1], done, *s.escalations[e.number :])
+            return _next(s, e, escalations=escalations)
         case EscalationRaised():
             escalation = Escalation(at=at, reason=e.reason, message=e.message)
             if e.reason is EscalationReason.EVALUATION_MISSED:

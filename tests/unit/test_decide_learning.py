@@ -316,3 +316,15 @@ def test_a_free_text_sealed_for_someone_else_is_refused() -> None:
     own = Sealed(key_id=f.CANDIDATE_REF, nonce="AAAA", ciphertext="AAAA")
     [extended] = story.do(trajectory.ExtendLearning(actor=f.COACH, weeks=2, reason=own))
     assert isinstance(extended, trajectory.LearningExtended) and extended.reason == own
+
+
+def test_an_escalation_is_resolved_once_and_then_no_longer_open() -> None:
+    story = learning().later(WEEK)
+    story.do(CALAMITY)
+    assert len(story.trajectory.open_escalations) == 1
+    story.do(trajectory.ResolveEscalation(actor=f.COACH, number=1))
+    assert story.trajectory.open_escalations == ()
+    assert story.trajectory.escalations[0].resolved_at is not None
+    for number, why in ((1, "resolved already"), (2, "no escalation number 2")):
+        with pytest.raises(RuleViolation, match=why):
+            story.do(trajectory.ResolveEscalation(actor=f.COACH, number=number))

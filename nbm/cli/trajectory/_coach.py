@@ -327,6 +327,31 @@ def record_calamity(
     send_with_summary(trajectory_id, with_summary, summary, as_json)
 
 
+@app.command("resolve-escalation")
+def resolve_escalation(
+    ctx: typer.Context,
+    trajectory_id: TrajectoryId,
+    number: Annotated[int, typer.Argument(help="The escalation's number (see `show`).")],
+    effective: Effective = None,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Mark an escalation as taken care of (escalatie afgehandeld); `nbm tasks resolve` on
+    its task does the same."""
+    rid, at = new_request(request_id), parse_effective(effective)
+    send(
+        trajectory_id,
+        build(
+            trajectory.ResolveEscalation,
+            actor=actor(ctx),
+            request_id=rid,
+            effective_at=at,
+            number=number,
+        ),
+        as_json,
+    )
+
+
 @app.command("resolve-calamity")
 def resolve_calamity(
     ctx: typer.Context,
