@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from temporalio.testing import WorkflowEnvironment
 
@@ -24,12 +25,13 @@ from activities.mail import MailActivities
 from activities.migrations import migrate_database
 from devstack.mail_server import mail_server
 from devstack.servers import embedded_postgres_url, temporal_test_server
-from domain import future_job, task, trajectory
-from domain.shared import add_working_days
+from domain import future_job, people, task, trajectory
+from domain.shared import ContactDetails, add_working_days
 from nbm import service
 from nbm import stream_service as service_streams
 from nbm.temporal import register_search_attributes
 from privacy.keyring import generate_keyring
+from privacy.seal import seal_contact
 from tests import factories as f
 from tests.conftest import TEST_DATA_CONVERTER
 from tests.workflows.helpers import advance_to, start_ready_to_learn
@@ -232,6 +234,41 @@ async def employers(
     }  # fmt: skip
 
 
+async def escalation(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """v9: a missed evaluation's escalation opens the coach's task (patch
+    `escalation-tasks-v1`); it climbs, is resolved, and resolves the escalation."""
+    from tests.employers.conftest import add_people, settle
+
+    await add_people(env.client, task_queue, keys)
+    key = await keys.key_for(f.COACH, create=True)
+    contact = seal_contact(ContactDetails(name="Anna", email="anna@wb.example"), key, f.COACH)
+    await service_streams.people_command(
+        env.client, task_queue,
+        people.AddPerson(actor="admin", person_id=f.COACH, role=people.Role.COACH,
+                         supervisor_id="sup-1", caseload_limit=30, contact=contact),
+    )  # fmt: skip
+    tid, _ = await start_ready_to_learn(env, task_queue)
+    await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
+    await advance_to(env, tid, trajectory.DeadlineKind.EVALUATION)
+    raised = next(
+        e for e in await service.run_events(env.client, tid)
+        if isinstance(e, trajectory.EscalationRaised)
+    )  # fmt: skip
+    task_id = f"task-{tid}-{raised.version}"
+    await settle(env, lambda: _is_task(env, task_id), "the coach's task")
+    await env.sleep(timedelta(days=5))
+    await service_streams.task_command(env.client, task_id, task.ResolveTask(actor="sup-1"))
+
+    async def resolved() -> bool:
+        return not (await service.state(env.client, tid)).open_escalations
+
+    await settle(env, resolved, "the escalation resolved with its task")
+    await service.send(env.client, tid, f.regular_job())
+    return {"trajectory_v9_escalation": tid, "task_v3_escalation": task_id}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -251,6 +288,8 @@ async def record(target: Path) -> list[Path]:
         try:
             if not list(target.glob(f"*_{STREAMS_VERSION}_employers.json")):  # noqa: ASYNC240
                 written += await _record_streams(store, target, Path(tmp))
+            if not (target / "trajectory_v9_escalation.json").exists():
+                written += await _record_streams(store, target, Path(tmp), escalation)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240
@@ -287,7 +326,9 @@ async def _record(
     return written
 
 
-async def _record_streams(store: PostgresEventStore, target: Path, tmp: Path) -> list[Path]:
+async def _record_streams(
+    store: PostgresEventStore, target: Path, tmp: Path, scenario: Any = None
+) -> list[Path]:
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=TEST_DATA_CONVERTER, test_server_existing_path=str(temporal_test_server())
     )
@@ -305,11 +346,12 @@ async def _record_streams(store: PostgresEventStore, target: Path, tmp: Path) ->
             build_worker(env.client, store, "record-employers"),
             build_mail_worker(env.client, "record-employers", mailer),
         ):
-            ids = await employers(env, "record-employers", keys)
+            ids = await (scenario or employers)(env, "record-employers", keys)
             for kind, workflow_id in ids.items():
                 history = await env.client.get_workflow_handle(workflow_id).fetch_history()
                 name = (
-                    "trajectory_v8_attached" if kind == "trajectory"
+                    kind if scenario is not None
+                    else "trajectory_v8_attached" if kind == "trajectory"
                     else f"{kind}_{STREAMS_VERSION}_employers"
                 )  # fmt: skip
                 path = target / f"{name}.json"

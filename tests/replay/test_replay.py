@@ -63,7 +63,10 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
     # Every other workflow type, for every version of it shipped.
     for kind in ("future_job", "employer", "people", "task"):
         assert {f"{kind}_v1_employers.json", f"{kind}_v2_employers.json"} <= names
-    assert {"fallback_task_v2_employers.json", "trajectory_v8_attached.json"} <= names
+    assert {
+        "fallback_task_v2_employers.json", "trajectory_v8_attached.json",
+        "trajectory_v9_escalation.json", "task_v3_escalation.json",
+    } <= names  # fmt: skip
 
 
 def test_the_recorded_histories_hold_every_effect_of_a_future_job() -> None:
@@ -76,6 +79,9 @@ def test_the_recorded_histories_hold_every_effect_of_a_future_job() -> None:
         assert needed in text
     told = next(p for p in HISTORIES if p.name == "trajectory_v8_attached.json").read_text()
     assert "SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED" in told
+    escalated = next(p for p in HISTORIES if p.name == "trajectory_v9_escalation.json").read_text()
+    assert "START_CHILD_WORKFLOW_EXECUTION_INITIATED" in escalated  # the coach's task
+    assert "WORKFLOW_EXECUTION_SIGNALED" in escalated  # its resolution
 
 
 @pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "no-sandbox"])
