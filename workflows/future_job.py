@@ -26,12 +26,14 @@ with workflow.unsafe.imports_passed_through():
         FutureJobEvents,
         StreamEventActivities,
     )
-    from domain import future_job, task
+    from domain import future_job, task, trajectory
 
     from .shell import Shell, local_append
     from .stream_messages import (
+        EMPLOYER_ANSWERED,
         FROM_TRAJECTORY,
         FUTURE_JOB_WORKFLOW,
+        EmployerAnswerNews,
         FutureJobInput,
         FutureJobRequest,
         StreamResult,
@@ -56,6 +58,8 @@ MailTemplate = Literal[
 TOUCHPOINTS = "touchpoints-v1"
 """The patch of the check-ins and the vacancy confirmation (`Touchpoints`)."""
 FALLBACK = "fallback-v1"
+ANSWER_TO_TRAJECTORY = "answer-to-trajectory-v1"
+"""The patch of the employer's answer passed on to the candidate's trajectory."""
 """The patch of the fallback: a lost place opens a task with proposals for the coach."""
 
 LOOKUP_RETRY = RetryPolicy(
@@ -173,6 +177,8 @@ class FutureJobWorkflow:
                     work = self._send(event, mail.model_copy(update={"learning": event.learning}))
                 case future_job.ChaseEscalated():
                     work = self._open_task(event, task.TaskKind.SILENT_EMPLOYER)
+                case future_job.CommitmentAnswered() if workflow.patched(ANSWER_TO_TRAJECTORY):
+                    work = self._tell_trajectory(event)
                 case _:
                     continue
             self._effects.append(asyncio.ensure_future(work))
@@ -231,6 +237,23 @@ class FutureJobWorkflow:
                 id=task_id,
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
+
+    async def _tell_trajectory(self, event: future_job.CommitmentAnswered) -> None:
+        """The candidate's trajectory records what the employer answered for it."""
+        state = self._shell.state
+        chase = state.chases.get(event.trajectory_id) if state is not None else None
+        about = chase.purpose.value if chase is not None else "commitment"
+        answer = trajectory.EmployerAnswer(event.answer.value)
+        command = trajectory.RecordEmployerAnswer(
+            actor=event.actor, request_id=f"{event.future_job_id}.{event.version}",
+            future_job_id=event.future_job_id, about=about, answer=answer, reason=event.reason,
+        )  # fmt: skip
+        try:
+            await workflow.get_external_workflow_handle(event.trajectory_id).signal(
+                EMPLOYER_ANSWERED, EmployerAnswerNews(command=command)
+            )
+        except Exception as err:  # no such trajectory (an id from before), or it closed
+            workflow.logger.info("trajectory not told", extra={"error": type(err).__name__})
 
     async def _open_task(self, event: future_job.Event, kind: task.TaskKind) -> None:
         """A task for the employer's account manager, climbing the line above them."""

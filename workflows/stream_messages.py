@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain import employer, future_job, people, task
+from domain import employer, future_job, people, task, trajectory
 
 FUTURE_JOB_WORKFLOW = "FutureJob"
 EMPLOYER_WORKFLOW = "Employer"
@@ -15,6 +15,8 @@ TASK_WORKFLOW = "Task"
 FROM_TRAJECTORY = "from_trajectory"
 
 
+EMPLOYER_ANSWERED = "employer_answered"
+"""The trajectory's signal: the employer answered what its future job asked for it."""
 RESOLVE_ESCALATION = "resolve_escalation"
 """The trajectory's signal: the task of one of its escalations was resolved."""
 
@@ -79,6 +81,10 @@ class TaskInput(_Input):
 
 class TaskRequest(_Message):
     command: task.AnyCommand
+
+
+class EmployerAnswerNews(_Message):
+    command: trajectory.RecordEmployerAnswer
 
 
 class EscalationDone(_Message):

@@ -49,8 +49,10 @@ with workflow.unsafe.imports_passed_through():
         result_of,
     )
     from .stream_messages import (
+        EMPLOYER_ANSWERED,
         FROM_TRAJECTORY,
         RESOLVE_ESCALATION,
+        EmployerAnswerNews,
         EscalationDone,
         FutureJobRequest,
         TaskInput,
@@ -332,6 +334,14 @@ class TrajectoryWorkflow:
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
         )
         return events
+
+    @workflow.signal(name=EMPLOYER_ANSWERED)
+    async def employer_answered(self, news: EmployerAnswerNews) -> None:
+        """Its future job passes on the employer's answer: recorded in the trajectory."""
+        try:
+            await self._apply(news.command)
+        except ApplicationError as err:  # closed meanwhile: the future job has it anyway
+            workflow.logger.info("employer's answer not recorded", extra={"code": err.type})
 
     @workflow.signal(name=RESOLVE_ESCALATION)
     async def resolve_escalation(self, done: EscalationDone) -> None:

@@ -17,6 +17,7 @@ from ._values import (
     ClosureReason,
     Commitment,
     DeadlineKind,
+    EmployerAnswer,
     EvaluationVerdict,
     FutureJob,
     PlannedPlacement,
@@ -227,6 +228,18 @@ class ReachDeadline(Command):
     due_at: datetime
 
 
+class RecordEmployerAnswer(Command):
+    """From the future job it learns towards: the employer answered (through its link, or
+    by phone to the account manager) what it was asked for this candidate."""
+
+    kind: Literal["record-employer-answer"] = "record-employer-answer"
+    future_job_id: OpaqueId
+    about: Literal["commitment", "vacancy"]
+    answer: EmployerAnswer
+    reason: NonEmpty | None = None
+    """A declined one's reason, from the page's list (never a free text about a person)."""
+
+
 CoachCommand = Annotated[
     MapPossibilities
     | EstablishAgreement
@@ -249,4 +262,4 @@ CoachCommand = Annotated[
 ]
 """Every command a coach can send to a running trajectory."""
 
-AnyCommand = StartTrajectory | CoachCommand | ReachDeadline
+AnyCommand = StartTrajectory | CoachCommand | ReachDeadline | RecordEmployerAnswer

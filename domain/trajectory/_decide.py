@@ -28,6 +28,7 @@ from ._commands import (
     ProposeOtherEmployer,
     ReachDeadline,
     RecordCalamity,
+    RecordEmployerAnswer,
     RecordEvaluation,
     RecordFollowOnEducation,
     RecordFollowUp,
@@ -41,7 +42,7 @@ from ._commands import (
 )
 from ._emit import Emit, in_effect
 from ._errors import TrajectoryClosedError, TrajectoryNotStarted
-from ._events import AnyEvent
+from ._events import AnyEvent, EmployerAnswered
 from ._state import Trajectory
 from ._values import CURRENT_RULES, Rules
 
@@ -95,7 +96,11 @@ def decide(
 
 
 def _dispatch(
-    s: Trajectory, command: CoachCommand | ReachDeadline, now: datetime, emit: Emit, rules: Rules
+    s: Trajectory,
+    command: CoachCommand | ReachDeadline | RecordEmployerAnswer,
+    now: datetime,
+    emit: Emit,
+    rules: Rules,
 ) -> None:
     # One branch per command type: a type without one reaches assert_never, and mypy fails.
     match command:
@@ -135,5 +140,10 @@ def _dispatch(
             outcome.end_trajectory(s, command, now, emit)
         case ReachDeadline():
             timers.reach_deadline(s, command, now, emit, rules)
+        case RecordEmployerAnswer():
+            emit(
+                EmployerAnswered, future_job_id=command.future_job_id, about=command.about,
+                answer=command.answer, reason=command.reason,
+            )  # fmt: skip
         case _:
             assert_never(command)

@@ -18,6 +18,7 @@ from ._values import (
     CalamityKind,
     ClosedBecause,
     Commitment,
+    EmployerAnswer,
     EvaluationVerdict,
     FutureJob,
     OutcomeType,
@@ -175,6 +176,14 @@ class EscalationResolved(Event):
     number: int
 
 
+class EmployerAnswered(Event):
+    type: Literal["EmployerAnswered"] = "EmployerAnswered"
+    future_job_id: OpaqueId
+    about: Literal["commitment", "vacancy"]
+    answer: EmployerAnswer
+    reason: NonEmpty | None = None
+
+
 class LearningExtended(Event):
     type: Literal["LearningExtended"] = "LearningExtended"
     weeks: int
@@ -246,6 +255,7 @@ AnyEvent = Annotated[
     | BarrierResolved
     | EscalationRaised
     | EscalationResolved
+    | EmployerAnswered
     | LearningExtended
     | LearningPeriodEnded
     | ProposedToOtherEmployer

@@ -16,6 +16,7 @@ from ._events import (
     CalamityRecorded,
     CalamityResolved,
     CandidateMatched,
+    EmployerAnswered,
     EscalationRaised,
     EscalationReason,
     EscalationResolved,
@@ -40,6 +41,7 @@ from ._values import (
     CalamityKind,
     ClosedBecause,
     Commitment,
+    EmployerAnswer,
     EvaluationVerdict,
     FutureJob,
     OutcomeType,
@@ -99,6 +101,16 @@ class Escalation(Value):
     resolved_at: datetime | None = None
 
 
+class EmployerAnswerRecord(Value):
+    """What the employer answered, when, about what."""
+
+    at: datetime
+    future_job_id: str
+    about: str
+    answer: EmployerAnswer
+    reason: str | None = None
+
+
 class RegularJob(Value):
     employer_id: str
     contract_hours_per_week: int
@@ -149,6 +161,8 @@ class Trajectory(Value):
     placements: tuple[Placement, ...] = ()
     calamities: tuple[Calamity, ...] = ()
     escalations: tuple[Escalation, ...] = ()
+    employer_answers: tuple[EmployerAnswerRecord, ...] = ()
+    """The employer's answers, in order (from its future job: its link or a phone call)."""
 
     @property
     def open_escalations(self) -> tuple[Escalation, ...]:
@@ -253,6 +267,7 @@ class TrajectoryChanges(TypedDict, total=False):
     placements: tuple[Placement, ...]
     calamities: tuple[Calamity, ...]
     escalations: tuple[Escalation, ...]
+    employer_answers: tuple[EmployerAnswerRecord, ...]
     regular_job: RegularJob | None
     follow_up_at: datetime | None
     follow_up_pending: bool
@@ -371,6 +386,12 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             return _next(s, e, calamities=calamities)
         case BarrierResolved():
             return _next(s, e, open_barriers=tuple(b for b in s.open_barriers if b != e.barrier))
+        case EmployerAnswered():
+            answer = EmployerAnswerRecord(
+                at=at, future_job_id=e.future_job_id, about=e.about, answer=e.answer,
+                reason=e.reason,
+            )  # fmt: skip
+            return _next(s, e, employer_answers=(*s.employer_answers, answer))
         case EscalationResolved():
             done = s.escalations[e.number - 1].model_copy(update={"resolved_at": at})
             escalations = (*s.escalations[: e.number - 1], done, *s.escalations[e.number :])

@@ -43,6 +43,13 @@ class Step(StrEnum):
     CLOSED = "closed"
 
 
+class EmployerAnswer(StrEnum):
+    """The employer's answer to what it was asked for this trajectory (its future job's)."""
+
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
 class Commitment(StrEnum):
     """What an employer can promise (step 3)."""
 

@@ -18,6 +18,8 @@ from temporalio.worker import Worker
 from activities import PostgresEventStore
 from activities.key_store import PostgresKeyStore
 from activities.links import Link, LinkSigner
+from domain import trajectory
+from nbm import service
 from nbm import stream_service as streams
 from nbm.settings import PROJECT_ROOT
 from tests import factories as f
@@ -28,7 +30,6 @@ from tests.employers.conftest import (
     forecast_and_request,
     settle,
 )
-from tests.workflows.helpers import start_ready_to_learn
 
 CHROMIUM = Path("/usr/bin/chromium")
 HAVE_CHROMIUM = CHROMIUM.exists()
@@ -46,8 +47,11 @@ async def first_link(env: WorkflowEnvironment, mail: Mail) -> str:
     return found.group(0)
 
 
+NOTES = "schuldhulpverlening loopt; twee kinderen, opvang nog niet geregeld"
+
+
 def assert_no_personal_data(text: str) -> None:
-    for secret in (f.CANDIDATE_NAME, f.CANDIDATE_BSN, *f.CANDIDATE_NAME.split()):
+    for secret in (f.CANDIDATE_NAME, f.CANDIDATE_BSN, *f.CANDIDATE_NAME.split(), NOTES):
         assert secret not in text
 
 
@@ -64,7 +68,14 @@ async def asked(
     commitment was asked for: (future job id, trajectory id, the link in the mail)."""
     await add_people(ts_env.client, task_queue, keys)
     await add_employer(ts_env.client, task_queue, keys)
-    tid, _ = await start_ready_to_learn(ts_env, task_queue)
+    now = await ts_env.get_current_time()
+    start, mapped, agreed, _ = f.ready_to_learn(now)
+    # The candidate's notes go sealed into the trajectory: they must show up nowhere.
+    matched = f.match(personal=f.sealed_personal(family_notes=NOTES, health_notes=NOTES))
+    await service.start_trajectory(ts_env.client, task_queue, start, now=now)  # type: ignore[arg-type]
+    for command in (mapped, agreed, matched):
+        await service.send(ts_env.client, start.trajectory_id, command)  # type: ignore[arg-type]
+    tid = start.trajectory_id
     await forecast_and_request(ts_env, task_queue, "fj-page", trajectory_id=tid)
     return "fj-page", tid, await first_link(ts_env, mail)
 
@@ -105,6 +116,17 @@ async def test_the_employer_answers_in_chromium_and_a_second_submit_changes_noth
         assert state.jobs == 1 and not state.chases[tid].pending  # reduced, chase answered
         version = state.version
 
+        async def recorded() -> bool:  # the future job tells the candidate's trajectory
+            return bool((await service.state(client, tid)).employer_answers)
+
+        await settle(ts_env, recorded, "the trajectory records the employer's answer")
+        [answered] = (await service.state(client, tid)).employer_answers
+        assert (answered.future_job_id, answered.answer) == (
+            fj,
+            trajectory.EmployerAnswer.CONFIRMED,
+        )
+        trajectory_version = (await service.state(client, tid)).version
+
         # The same form sent again (the browser's cookie, the form's own CSRF value): the
         # link is used, nothing changes. Back shows the used page too (no-store).
         again = await page.request.post(
@@ -116,6 +138,7 @@ async def test_the_employer_answers_in_chromium_and_a_second_submit_changes_noth
         await page.goto(link)
         assert "al gebruikt" in await page.locator("h1").inner_text()
         assert (await streams.future_job_state(client, fj)).version == version
+        assert (await service.state(client, tid)).version == trajectory_version
         await browser.close()
     assert requested and all(u.startswith(employer_page) for u in requested)  # no network
     assert SCREENSHOT.stat().st_size > 10_000

@@ -10,7 +10,10 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import AppendEvents, AppendResult, PostgresEventStore, TrajectoryEventActivities
+from activities.stream_events import StreamEventActivities
 from workflows import TrajectoryWorkflow, workflow_runner
+from workflows.future_job import FutureJobWorkflow
+from workflows.task import TaskWorkflow
 
 
 class LosesEveryFirstAcknowledgement(TrajectoryEventActivities):
@@ -18,6 +21,7 @@ class LosesEveryFirstAcknowledgement(TrajectoryEventActivities):
 
     def __init__(self, store: PostgresEventStore) -> None:
         super().__init__(store)
+        self.store = store
         self.failed_after_commit = 0
 
     @activity.defn(name="append_events")
@@ -38,11 +42,13 @@ async def flaky(store: PostgresEventStore) -> LosesEveryFirstAcknowledgement:
 async def flaky_worker(
     ts_env: WorkflowEnvironment, flaky: LosesEveryFirstAcknowledgement, task_queue: str
 ) -> AsyncIterator[Worker]:
+    # The real worker's workflows and activities, but this append.
+    streams = StreamEventActivities(flaky.store)
     async with Worker(
         ts_env.client,
         task_queue=task_queue,
-        workflows=[TrajectoryWorkflow],
-        activities=[flaky.append_events],
+        workflows=[TrajectoryWorkflow, FutureJobWorkflow, TaskWorkflow],
+        activities=[flaky.append_events, streams.responsible_person, streams.append_task_events],
         workflow_runner=workflow_runner(),
     ) as worker:
         yield worker

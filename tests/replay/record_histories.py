@@ -269,6 +269,30 @@ async def escalation(
     return {"trajectory_v9_escalation": tid, "task_v3_escalation": task_id}
 
 
+async def answered(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """future job v3, trajectory v10: the employer's answer passed on to the candidate's
+    trajectory (patch `answer-to-trajectory-v1`)."""
+    from tests.employers.conftest import add_employer, add_people, forecast_and_request, settle
+
+    await add_people(env.client, task_queue, keys)
+    await add_employer(env.client, task_queue, keys)
+    tid, _ = await start_ready_to_learn(env, task_queue)
+    await forecast_and_request(env, task_queue, "fj-answered", trajectory_id=tid)
+    await service_streams.future_job_command(
+        env.client, "fj-answered",
+        future_job.RecordCommitment(actor="am-1", trajectory_id=tid,
+                                    answer=future_job.CommitmentAnswer.CONFIRMED),
+    )  # fmt: skip
+
+    async def recorded() -> bool:
+        return bool((await service.state(env.client, tid)).employer_answers)
+
+    await settle(env, recorded, "the trajectory records the answer")
+    return {"future_job_v3_answered": "fj-answered", "trajectory_v10_answered": tid}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -290,6 +314,8 @@ async def record(target: Path) -> list[Path]:
                 written += await _record_streams(store, target, Path(tmp))
             if not (target / "trajectory_v9_escalation.json").exists():
                 written += await _record_streams(store, target, Path(tmp), escalation)
+            if not (target / "trajectory_v10_answered.json").exists():
+                written += await _record_streams(store, target, Path(tmp), answered)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240

@@ -24,6 +24,12 @@ def every_event_type() -> list[trajectory.AnyEvent]:
     long.do(trajectory.RecordCalamity(actor=f.COACH, calamity_kind=trajectory.CalamityKind.HOUSING))
     long.do(trajectory.ResolveCalamity(actor=f.COACH, number=1))
     long.do(trajectory.ResolveEscalation(actor=f.COACH, number=1))  # the calamity's
+    long.do(
+        trajectory.RecordEmployerAnswer(
+            actor="employer:emp-1", future_job_id="fj-1", about="commitment",
+            answer=trajectory.EmployerAnswer.CONFIRMED,
+        )
+    )  # fmt: skip
     long.do(trajectory.ResolveBarrier(actor=f.COACH, barrier=trajectory.Barrier.MOBILITY))
     long.reach(trajectory.DeadlineKind.EVALUATION)
     long.do(
@@ -47,7 +53,7 @@ EVENTS = every_event_type()
 
 def test_the_stories_cover_every_event_type() -> None:
     assert {e.type for e in EVENTS} == trajectory.EVENT_TYPES
-    assert len(trajectory.EVENT_TYPES) == 22
+    assert len(trajectory.EVENT_TYPES) == 23
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.version}-{e.type}")
