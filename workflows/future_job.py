@@ -59,6 +59,8 @@ TOUCHPOINTS = "touchpoints-v1"
 """The patch of the check-ins and the vacancy confirmation (`Touchpoints`)."""
 FALLBACK = "fallback-v1"
 ANSWER_TO_TRAJECTORY = "answer-to-trajectory-v1"
+PLACE_LOST_NEWS = "place-lost-to-trajectory-v1"
+"""The patch of a reduction's or a withdrawal's news to the trajectories that lost a place."""
 """The patch of the employer's answer passed on to the candidate's trajectory."""
 """The patch of the fallback: a lost place opens a task with proposals for the coach."""
 
@@ -157,6 +159,19 @@ class FutureJobWorkflow:
         if lost and workflow.patched(FALLBACK):
             last = events[-1]
             self._effects.append(asyncio.ensure_future(self._propose_fallback(last, lost)))
+        # Fewer places or withdrawn: each trajectory that lost its place records it (a "no"
+        # to its commitment is passed on below, as every answer is).
+        gone = [
+            (e, tid)
+            for e in events
+            if isinstance(e, future_job.JobsReduced | future_job.FutureJobWithdrawn)
+            for tid in future_job.losing_place([e])
+        ]
+        if gone and workflow.patched(PLACE_LOST_NEWS):
+            for ended, tid in gone:
+                withdrawn = isinstance(ended, future_job.FutureJobWithdrawn)
+                why = "ingetrokken" if withdrawn else "minder-plaatsen"
+                self._effects.append(asyncio.ensure_future(self._tell_place_lost(ended, tid, why)))
         for event in events:
             match event:
                 case future_job.CommitmentRequested() if event.purpose is VACANCY:
@@ -242,14 +257,30 @@ class FutureJobWorkflow:
         """The candidate's trajectory records what the employer answered for it."""
         state = self._shell.state
         chase = state.chases.get(event.trajectory_id) if state is not None else None
-        about = chase.purpose.value if chase is not None else "commitment"
+        vacancy = chase is not None and chase.purpose is VACANCY
+        about: Literal["commitment", "vacancy"] = "vacancy" if vacancy else "commitment"
         answer = trajectory.EmployerAnswer(event.answer.value)
+        await self._signal_answer(event, event.trajectory_id, about, answer, event.reason)
+
+    async def _tell_place_lost(self, event: future_job.Event, tid: str, why: str) -> None:
+        """The trajectory records that its employer has no place for it any more."""
+        declined = trajectory.EmployerAnswer.DECLINED
+        await self._signal_answer(event, tid, "commitment", declined, why)
+
+    async def _signal_answer(
+        self,
+        event: future_job.Event,
+        tid: str,
+        about: Literal["commitment", "vacancy"],
+        answer: trajectory.EmployerAnswer,
+        reason: str | None,
+    ) -> None:
         command = trajectory.RecordEmployerAnswer(
-            actor=event.actor, request_id=f"{event.future_job_id}.{event.version}",
-            future_job_id=event.future_job_id, about=about, answer=answer, reason=event.reason,
+            actor=event.actor, request_id=f"{event.future_job_id}.{event.version}.{tid}"[:64],
+            future_job_id=event.future_job_id, about=about, answer=answer, reason=reason,
         )  # fmt: skip
         try:
-            await workflow.get_external_workflow_handle(event.trajectory_id).signal(
+            await workflow.get_external_workflow_handle(tid).signal(
                 EMPLOYER_ANSWERED, EmployerAnswerNews(command=command)
             )
         except Exception as err:  # no such trajectory (an id from before), or it closed

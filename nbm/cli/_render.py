@@ -269,8 +269,22 @@ def _history_tables(s: trajectory.Trajectory) -> list[RenderableType]:
         found.append(
             _table(
                 "Escalations (escalaties)",
-                ["at", "reason", "message"],
-                [[when(e.at), e.reason.value, e.message] for e in s.escalations],
+                ["#", "at", "reason", "message", "resolved"],
+                [
+                    [str(n), when(e.at), e.reason.value, e.message, when(e.resolved_at)]
+                    for n, e in enumerate(s.escalations, start=1)
+                ],
+            )
+        )
+    if s.employer_answers:
+        found.append(
+            _table(
+                "Employer's answers (antwoorden werkgever)",
+                ["at", "future job", "about", "answer", "reason"],
+                [
+                    [when(a.at), a.future_job_id, a.about, a.answer.value, a.reason or "—"]
+                    for a in s.employer_answers
+                ],
             )
         )
     return found

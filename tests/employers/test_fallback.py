@@ -70,3 +70,12 @@ async def test_a_reduction_proposes_the_candidate_to_the_other_employers(
     best = it.proposals[0]
     assert best.same_sector and best.same_function and best.free_places == 2
     assert best.matched_skills == ("ADL", "hygiëne") and best.missing_skills == ()
+
+    # The trajectory that lost its place records it, with the reason.
+    async def told() -> bool:
+        return bool((await service.state(client, second)).employer_answers)
+
+    await settle(ts_env, told, "the trajectory records that its place is gone")
+    [lost] = (await service.state(client, second)).employer_answers
+    assert (lost.answer.value, lost.reason) == ("declined", "minder-plaatsen")
+    assert not (await service.state(client, first)).employer_answers

@@ -293,6 +293,32 @@ async def answered(
     return {"future_job_v3_answered": "fj-answered", "trajectory_v10_answered": tid}
 
 
+async def place_lost(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """future job v4, trajectory v11: fewer places, and the trajectory that lost its place
+    records it (patch `place-lost-to-trajectory-v1`)."""
+    from tests.employers.conftest import add_employer, add_people, forecast_and_request, settle
+
+    await add_people(env.client, task_queue, keys)
+    await add_employer(env.client, task_queue, keys)
+    first, _ = await start_ready_to_learn(env, task_queue)
+    second, _ = await start_ready_to_learn(env, task_queue)
+    await forecast_and_request(env, task_queue, "fj-shrinks", trajectory_id=first)
+    await service_streams.future_job_command(
+        env.client, "fj-shrinks", future_job.AttachCandidate(actor="c", trajectory_id=second)
+    )
+    await service_streams.future_job_command(
+        env.client, "fj-shrinks", future_job.ReduceJobs(actor="am-1", jobs=1, reason="krimp")
+    )
+
+    async def told() -> bool:
+        return bool((await service.state(env.client, second)).employer_answers)
+
+    await settle(env, told, "the trajectory records the lost place")
+    return {"future_job_v4_place_lost": "fj-shrinks", "trajectory_v11_place_lost": second}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -316,6 +342,8 @@ async def record(target: Path) -> list[Path]:
                 written += await _record_streams(store, target, Path(tmp), escalation)
             if not (target / "trajectory_v10_answered.json").exists():
                 written += await _record_streams(store, target, Path(tmp), answered)
+            if not (target / "trajectory_v11_place_lost.json").exists():
+                written += await _record_streams(store, target, Path(tmp), place_lost)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240

@@ -67,6 +67,7 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
         "fallback_task_v2_employers.json", "trajectory_v8_attached.json",
         "trajectory_v9_escalation.json", "task_v3_escalation.json",
         "future_job_v3_answered.json", "trajectory_v10_answered.json",
+        "future_job_v4_place_lost.json", "trajectory_v11_place_lost.json",
     } <= names  # fmt: skip
 
 
