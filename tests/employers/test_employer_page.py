@@ -92,7 +92,7 @@ async def test_the_employer_answers_in_chromium_and_a_second_submit_changes_noth
     requested: list[str] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = await browser.new_page()
+        page = await browser.new_page(locale="nl-NL")  # as a Dutch employer sees it
         page.on("request", lambda r: requested.append(r.url))
         await page.goto(link)
         assert await page.get_attribute("html", "lang") == "nl"
