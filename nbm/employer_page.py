@@ -18,10 +18,11 @@ import argparse
 import asyncio
 import hashlib
 import hmac
+import logging
 import secrets
 import signal
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -33,7 +34,7 @@ from activities import PostgresEventStore
 from activities.links import Link, LinkRefused, LinkSigner
 from activities.mail import COMMITMENT_NL, dutch_date
 from domain import employer, future_job
-from domain.shared import COACH_TIME_ZONE
+from domain.shared import COACH_TIME_ZONE, DomainError
 
 from . import stream_service as streams
 from .logs import configure_logging, get_logger
@@ -173,6 +174,14 @@ REFUSALS = {
         "The form has expired",
         "Open the link in your mail again and send the form once more. Nothing was recorded.",
     ),
+    "answered": (
+        "Uw antwoord is al bekend",
+        "Het Werkbedrijf heeft uw antwoord op deze vraag al (bijvoorbeeld telefonisch). Er "
+        "is niets veranderd.",
+        "Your answer is known already",
+        "The Werkbedrijf has your answer to this question already (by phone, perhaps). "
+        "Nothing was changed.",
+    ),
     "closed": (
         "Deze baan is afgesloten",
         "Voor deze baan kan niets meer worden vastgelegd. Er is niets veranderd.",
@@ -225,8 +234,39 @@ def _csrf_for(secret: bytes, cookie: str, token: str) -> str:
     return hmac.new(secret, f"{cookie}|{token}".encode(), hashlib.sha256).hexdigest()
 
 
+ERRORS = {
+    404: ("Deze pagina bestaat niet", "Gebruik de link uit uw mail.", "Page not found",
+          "Use the link in your mail."),
+    405: ("Dit kan hier niet", "Gebruik het formulier uit uw mail.", "Not allowed here",
+          "Use the form of your mail."),
+    413: ("Het formulier is te groot", "Er is niets vastgelegd.", "The form is too large",
+          "Nothing was recorded."),
+    500: ("Er ging iets mis", "Er is niets vastgelegd. Probeer het later opnieuw.",
+          "Something went wrong", "Nothing was recorded. Please try again later."),
+}  # fmt: skip
+
+
+@web.middleware
+async def _errors(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every error as a page in Dutch with the page's headers (not aiohttp's plain text,
+    which would also echo the address, and with it the token)."""
+    try:
+        return await handler(request)  # type: ignore[no-any-return]
+    except web.HTTPException as err:
+        if err.status < 400:
+            raise
+        status = err.status if err.status in ERRORS else 404 if err.status < 500 else 500
+        title_nl, text_nl, title_en, text_en = ERRORS[status]
+    except Exception as err:  # a bug: logged by kind, never with the request
+        log.error("page failed", error=type(err).__name__)
+        status = 500
+        title_nl, text_nl, title_en, text_en = ERRORS[500]
+    return _page("message.html", status, title_nl=title_nl, text_nl=text_nl,
+                 title_en=title_en, text_en=text_en)  # fmt: skip
+
+
 def build_app(client: Client, store: PostgresEventStore, config: PageConfig) -> web.Application:
-    app = web.Application(client_max_size=MAX_FORM_BYTES)
+    app = web.Application(client_max_size=MAX_FORM_BYTES, middlewares=[_errors])
 
     async def link_of(token: str) -> Link | web.Response:
         try:
@@ -287,6 +327,8 @@ def build_app(client: Client, store: PostgresEventStore, config: PageConfig) -> 
         job, boss = seen
         if job.closed:
             return _refused("closed", 410)
+        if not _open_question(job, link):
+            return _refused("answered", 410)
         return form(request, link, job, boss, token)
 
     async def answer(request: web.Request) -> web.Response:
@@ -306,8 +348,11 @@ def build_app(client: Client, store: PostgresEventStore, config: PageConfig) -> 
         job, boss = seen
         if job.closed:
             return _refused("closed", 410)
+        if not _open_question(job, link):
+            return _refused("answered", 410)
         try:
             commands = _commands(link, job, data)
+            _check(job, commands)
         except ValueError as err:
             return form(request, link, job, boss, token, problem=str(err), status=422)
         try:
@@ -349,6 +394,27 @@ def build_app(client: Client, store: PostgresEventStore, config: PageConfig) -> 
     app.router.add_post("/antwoord/{token}", answer)
     app.router.add_get("/health", health)
     return app
+
+
+def _open_question(job: future_job.FutureJob, link: Link) -> bool:
+    """Whether the question of this link still waits for an answer."""
+    chase = job.chases.get(link.trajectory_id)
+    return chase is not None and chase.answer is None
+
+
+def _check(job: future_job.FutureJob, commands: list[future_job.AnyCommand]) -> None:
+    """The domain's own check of the answer, here, so a refusal is shown in the form.
+
+    Raises:
+        ValueError: the domain's reason (in the form, above the fields).
+    """
+    state: future_job.FutureJob | None = job
+    now = datetime.now(UTC)
+    for command in commands:
+        try:
+            state = future_job.fold(future_job.decide(state, command, now), state)
+        except DomainError as err:
+            raise ValueError(f"Dit antwoord kan niet worden vastgelegd: {err.message}") from None
 
 
 def _commands(link: Link, job: future_job.FutureJob, data: Any) -> list[future_job.AnyCommand]:
@@ -418,6 +484,9 @@ async def serve(host: str, port: int) -> None:
         secure_cookies=settings.resolved_employer_page_url().startswith("https://"),
         valid_days=settings.link_days,
     )
+    # aiohttp's own server log prints a malformed request with its address (the token):
+    # those requests get their 400 and nothing more; our handlers log by kind.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
     store = await PostgresEventStore.connect(settings.resolved_database_url(), max_size=4)
     client = await connect(settings)
     runner = web.AppRunner(build_app(client, store, config), access_log=None)

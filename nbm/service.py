@@ -65,6 +65,14 @@ class CommandUnanswered(ServiceError):
         self.request_id = request_id
 
 
+def check_start(command: trajectory.StartTrajectory, *, now: datetime | None = None) -> None:
+    """`CommandRefused` if the domain refuses this start (at `now`, default this clock)."""
+    try:
+        trajectory.decide(None, command, now or datetime.now(UTC))
+    except DomainError as err:
+        raise CommandRefused(err.message, code=err.code) from None
+
+
 async def start_trajectory(
     client: Client,
     task_queue: str,
@@ -79,10 +87,7 @@ async def start_trajectory(
     """
     # The workflow runs the same check at its own time; doing it here first gives the coach
     # the reason without starting a workflow that would fail at once.
-    try:
-        trajectory.decide(None, command, now or datetime.now(UTC))
-    except DomainError as err:
-        raise CommandRefused(err.message, code=err.code) from None
+    check_start(command, now=now)
     try:
         handle = await client.start_workflow(
             TrajectoryWorkflow.run,

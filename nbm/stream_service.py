@@ -22,7 +22,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import employer, future_job, people, task
-from domain.shared import DomainError
+from domain.shared import DomainError, is_opaque_id
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
 from workflows.stream_messages import (
@@ -86,7 +86,7 @@ async def _start(
         if request_id is None:
             raise CommandRefused(f"{what} {workflow_id} bestaat al / exists already") from None
         handle = client.get_workflow_handle(workflow_id)
-    return await _update(handle, what, workflow_id, stored, None, None)
+    return await _update(handle, what, workflow_id, stored, request_id, None)
 
 
 async def register_employer(
@@ -196,6 +196,8 @@ async def list_ids(
 
 
 async def _query(client: Client, stream_id: str, query: Any, what: str) -> Any:
+    if not is_opaque_id(stream_id):  # an id goes to the server, nothing else
+        raise UnknownStream(what, stream_id[:40] or "''")
     handle = client.get_workflow_handle(stream_id)
     try:
         found = await handle.query(query)
@@ -221,6 +223,8 @@ async def _update(
     arg: Any,
     request_id: str | None,
 ) -> StreamResult:
+    if not is_opaque_id(stream_id):
+        raise UnknownStream(what, stream_id[:40] or "''")
     try:
         if arg is None:
             result: StreamResult = await handle.execute_update(update)

@@ -60,9 +60,11 @@ class EmployerWorkflow:
         self._shell.validate(request.command, request.command.request_id)
 
     @workflow.update
-    async def stored(self) -> StreamResult:
+    async def stored(self, request_id: str | None = None) -> StreamResult:
+        """Once its first command is stored; with that command's request id, the first
+        answer (a retried start), with another one: refused, it exists already."""
         await workflow.wait_condition(lambda: self._shell.state is not None)
-        return self._shell.result([], None)
+        return self._shell.first_answer(request_id)
 
     @workflow.query
     def state(self) -> employer.Employer | None:

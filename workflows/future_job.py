@@ -145,9 +145,11 @@ class FutureJobWorkflow:
             )  # fmt: skip
 
     @workflow.update
-    async def stored(self) -> StreamResult:
+    async def stored(self, request_id: str | None = None) -> StreamResult:
+        """Once its first command is stored; with that command's request id, the first
+        answer (a retried start), with another one: refused, it exists already."""
         await workflow.wait_condition(lambda: self._shell.state is not None)
-        return self._shell.result([], None)
+        return self._shell.first_answer(request_id)
 
     @workflow.query
     def state(self) -> future_job.FutureJob | None:
@@ -247,6 +249,7 @@ class FutureJobWorkflow:
                         route=fallback.responsible.route,
                         day=state.day,
                         proposals=fallback.proposals,
+                        lost_on=event.future_job_id,
                     )
                 ),
                 id=task_id,

@@ -98,6 +98,21 @@ class Shell(Generic[S, C, E]):
             request_id=request_id,
         )
 
+    def first_answer(self, request_id: str | None) -> StreamResult:
+        """The answer to the first command when `request_id` is its; `already-exists` when
+        another request started it (a repeat with other values changes nothing)."""
+        if request_id is None:
+            return self.result([], None)
+        first = self.answered.get(request_id)
+        if first is None:
+            stream = self._stream_of(self.state) if self.state is not None else "?"
+            raise ApplicationError(
+                f"{stream} bestaat al / exists already (started by another request)",
+                type="already-exists",
+                non_retryable=True,
+            )
+        return first
+
     def remember(self, result: StreamResult) -> None:
         if result.request_id is None:
             return

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..shared import REAL_DAY, CommandEnvelope, NonEmpty, OpaqueId
+from ..shared import REAL_DAY, CommandEnvelope, FreeText, NonEmpty, OpaqueId
 from ..trajectory import Commitment
 from ._values import (
     MAX_JOBS,
@@ -71,7 +71,7 @@ class ReduceJobs(Command):
 
     kind: Literal["reduce"] = "reduce"
     jobs: int = Field(ge=1, le=MAX_JOBS)
-    reason: NonEmpty
+    reason: FreeText
 
 
 class ChangeCommitment(Command):
@@ -79,20 +79,20 @@ class ChangeCommitment(Command):
 
     kind: Literal["change-commitment"] = "change-commitment"
     commitment: Commitment
-    reason: NonEmpty
+    reason: FreeText
 
 
 class MoveExpectedDate(Command):
     kind: Literal["move-date"] = "move-date"
     expected_on: date
-    reason: NonEmpty
+    reason: FreeText
 
 
 class WithdrawFutureJob(Command):
     """The employer will not create the job after all."""
 
     kind: Literal["withdraw"] = "withdraw"
-    reason: NonEmpty
+    reason: FreeText
 
 
 class ReachExpiry(Command):
@@ -159,7 +159,7 @@ class MoveChase(Command):
     kind: Literal["move-chase"] = "move-chase"
     trajectory_id: OpaqueId
     to: date
-    reason: NonEmpty
+    reason: FreeText
 
 
 class ReachChaseStep(Command):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from ..shared import REAL_DAY, EventEnvelope, NonEmpty, OpaqueId, Value
+from ..shared import REAL_DAY, EventEnvelope, FreeText, NonEmpty, OpaqueId, Value
 from ..trajectory import Commitment
 from ._values import ChasePurpose, ChaseStepKind, CommitmentAnswer, DetachReason, Touchpoints
 
@@ -56,7 +56,7 @@ class JobsReduced(Event):
     type: Literal["JobsReduced"] = "JobsReduced"
     jobs: int
     previous_jobs: int
-    reason: NonEmpty
+    reason: FreeText
     without_place: int
     attached: tuple[OpaqueId, ...]
 
@@ -64,13 +64,13 @@ class JobsReduced(Event):
 class CommitmentChanged(Event):
     type: Literal["CommitmentChanged"] = "CommitmentChanged"
     commitment: Commitment
-    reason: NonEmpty
+    reason: FreeText
 
 
 class ExpectedDateMoved(Event):
     type: Literal["ExpectedDateMoved"] = "ExpectedDateMoved"
     expected_on: date
-    reason: NonEmpty
+    reason: FreeText
 
 
 class FutureJobFilled(Event):
@@ -81,7 +81,7 @@ class FutureJobWithdrawn(Event):
     """Closed on the employer's word; `attached` had a place here and need another."""
 
     type: Literal["FutureJobWithdrawn"] = "FutureJobWithdrawn"
-    reason: NonEmpty
+    reason: FreeText
     attached: tuple[OpaqueId, ...]
 
 
@@ -118,7 +118,7 @@ class ChaseMoved(Event):
     trajectory_id: OpaqueId
     steps: tuple[ChaseStep, ...]
     """The steps still to come, at their new dates."""
-    reason: NonEmpty
+    reason: FreeText
 
 
 class EmployerReminded(Event):

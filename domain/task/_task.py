@@ -81,6 +81,8 @@ class OpenTask(Command):
     """For a lost place: the other future jobs the engine proposes, best first."""
     escalation: int | None = Field(default=None, ge=1)
     """For a trajectory's escalation: its number there (resolving the task resolves it)."""
+    lost_on: OpaqueId | None = None
+    """For a lost place: the future job it was lost on."""
 
 
 class AcknowledgeTask(Command):
@@ -125,6 +127,7 @@ class TaskOpened(Event):
     day: timedelta = REAL_DAY
     proposals: tuple[Proposal, ...] = ()
     escalation: int | None = None
+    lost_on: str | None = None
 
 
 class TaskAcknowledged(Event):
@@ -175,6 +178,7 @@ class Task(Value):
     day: timedelta = REAL_DAY
     proposals: tuple[Proposal, ...] = ()
     escalation: int | None = None
+    lost_on: str | None = None
     resolved_by: str | None = None
 
     def today(self, now: datetime) -> date:
@@ -208,6 +212,7 @@ def evolve(state: Task | None, event: AnyEvent) -> Task:
             day=event.day,
             proposals=event.proposals,
             escalation=event.escalation,
+            lost_on=event.lost_on,
         )
     if state is None:
         raise TaskNotOpened(f"{event.type} before TaskOpened", stream_id=event.task_id)
@@ -270,6 +275,7 @@ def decide(state: Task | None, command: AnyCommand, now: datetime) -> list[AnyEv
                 day=command.day,
                 proposals=command.proposals,
                 escalation=command.escalation,
+                lost_on=command.lost_on,
                 **envelope,  # type: ignore[arg-type]
             )
         ]

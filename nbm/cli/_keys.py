@@ -107,3 +107,12 @@ async def seal_contact_details(config: Settings, ref: str, details: ContactDetai
     async with key_store(config) as keys:
         key = await keys.key_for(ref, create=True)
     return seal_contact(details, key, ref)
+
+
+async def seal_stream_text(config: Settings, ref: str, text: str) -> Sealed:
+    """A free text typed about a future job (a reason), sealed with that future job's own
+    key: whatever a person typed into it, erasing the key (`nbm candidate erase <id>`)
+    makes it unreadable everywhere."""
+    async with key_store(config) as keys:
+        key = await keys.key_for(ref, create=True)
+    return seal_text(text, key, ref)

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from domain import employer, future_job
+from domain import employer, future_job, people
 from domain.shared import ContactDetails
 from nbm import stream_service as streams
 from nbm.employer_page import DECLINE_REASONS
@@ -82,6 +82,7 @@ def add(
         details = build(ContactDetails, name=contact_name, email=contact_email)
 
     async def work(client: Any, config: Any) -> streams.StreamResult:
+        await check_account_manager(client, account_manager)
         result = await streams.register_employer(client, config.task_queue, command)
         if details is not None:
             ref = f"{employer_id}-contact-1"
@@ -100,6 +101,45 @@ def add(
     else:
         typer.echo(employer_id)
         typer.echo(f"werkgever geregistreerd / employer registered (request {rid})", err=True)
+
+
+async def check_account_manager(client: Any, person_id: str) -> None:
+    """`CliError` unless `person_id` is an active account manager in the directory."""
+    directory = await streams.directory(client)
+    person = directory.people.get(person_id)
+    if person is None or not person.active or person.role is not people.Role.ACCOUNT_MANAGER:
+        raise CliError(
+            f"--account-manager: {person_id} is geen accountmanager in `nbm people list` / "
+            "not an account manager in the directory"
+        )
+
+
+@app.command("add-contact")
+def add_contact(
+    ctx: typer.Context,
+    employer_id: EmployerId,
+    name: Annotated[str, typer.Option(help="Naam (wordt versleuteld / sealed).")],
+    email: Annotated[str, typer.Option(help="E-mail (wordt versleuteld / sealed).")],
+    role: Annotated[str, typer.Option(help="Wat de contactpersoon doet, bijv. HR.")] = "HR",
+    request_id: RequestId = None,
+) -> None:
+    """Voeg een contactpersoon toe (add a contact person): de mails gaan naar hen."""
+    who, rid = actor(ctx), new_request(request_id)
+    details = build(ContactDetails, name=name, email=email)
+
+    async def work(client: Any, config: Any) -> streams.StreamResult:
+        state = await streams.employer_state(client, employer_id)
+        contact_id = f"contact-{len(state.contacts) + 1}"
+        while any(c.contact_id == contact_id for c in state.contacts):
+            contact_id += "x"
+        sealed = await seal_contact_details(config, f"{employer_id}-{contact_id}", details)
+        contact = employer.Contact(contact_id=contact_id, role=role, details=sealed)
+        return await streams.employer_command(
+            client, employer_id, employer.AddContact(actor=who, request_id=rid, contact=contact)
+        )
+
+    result = run(work, request_id=rid)
+    typer.echo(f"{employer_id}: contactpersoon toegevoegd / contact added (v{result.version})")
 
 
 @app.command("show")
@@ -218,7 +258,12 @@ def answer(
     async def work(client: Any, _: Any) -> streams.StreamResult:
         if places is not None:
             state = await streams.future_job_state(client, future_job_id)
-            if places >= state.jobs:  # as many as forecast (or more): a confirmation
+            if places > state.jobs:
+                raise CliError(
+                    f"--places: {future_job_id} heeft {state.jobs} baan/banen; meer plaatsen "
+                    "is een nieuwe toekomstige baan (nbm future-job forecast)"
+                )
+            if places == state.jobs:  # as many as forecast: a confirmation
                 commands.pop(0)
         result = None
         for command in commands:

@@ -34,7 +34,7 @@ from ._common import (
     run,
     when,
 )
-from ._keys import seal_free_text
+from ._keys import seal_free_text, seal_stream_text
 
 app = typer.Typer(
     help="Toekomstige banen (future jobs): de banen die werkgevers verwachten te creëren.",
@@ -42,7 +42,7 @@ app = typer.Typer(
 )
 
 FutureJobId = Annotated[str, typer.Argument(help="Het id van de toekomstige baan (fj-...).")]
-Reason = Annotated[str, typer.Option(help="Waarom (zonder persoonsgegevens) / why.")]
+Reason = Annotated[str, typer.Option(help="Waarom / why (wordt versleuteld / sealed).")]
 
 
 def _done(result: streams.StreamResult, as_json: bool, what: str) -> None:
@@ -197,11 +197,17 @@ def list_(
 
 
 def _send(ctx: typer.Context, future_job_id: str, cls: type, rid: str, **fields: Any) -> Any:
-    command: Any = build(cls, actor=actor(ctx), request_id=rid, **fields)
-    return run(
-        lambda client, _: streams.future_job_command(client, future_job_id, command),
-        request_id=rid,
-    )
+    """Send one command; a `reason` typed by a person goes sealed (it may name someone)."""
+    command: Any = build(cls, actor=actor(ctx), request_id=rid, **fields)  # checked first
+
+    async def work(client: Any, config: Any) -> Any:
+        found = command
+        if isinstance(fields.get("reason"), str):
+            sealed = await seal_stream_text(config, future_job_id, fields["reason"].strip())
+            found = command.model_copy(update={"reason": sealed})
+        return await streams.future_job_command(client, future_job_id, found)
+
+    return run(work, request_id=rid)
 
 
 @app.command("withdraw")
@@ -241,6 +247,18 @@ def request_commitment(
     """Vraag de werkgever om zijn toezegging; herinneringen na 5 en 10 werkdagen, daarna de
     accountmanager (ask the employer for its commitment; chased on the ladder)."""
     rid = new_request(request_id)
+
+    async def checked(client: Any, _: Any) -> None:
+        # The trajectory must exist, and the employer have someone to mail.
+        await service.state(client, trajectory_id)
+        job = await streams.future_job_state(client, future_job_id)
+        if not (await streams.employer_state(client, job.employer_id)).contacts:
+            raise CliError(
+                f"werkgever {job.employer_id} heeft geen contactpersoon: voeg er een toe met "
+                "`nbm employer add-contact` / the employer has no contact to mail"
+            )
+
+    run(checked)
     result = _send(
         ctx, future_job_id, future_job.RequestCommitment, rid, trajectory_id=trajectory_id
     )
@@ -290,6 +308,8 @@ def decide(
         raise CliError("kies één van --move-to, --work-study, --follow-on-education")
     if move_to is not None and not reason:
         raise CliError("--move-to: geef --reason (waarom deze werkgever)")
+    if move_to is None and reason:
+        raise CliError("--reason hoort bij --move-to / goes with --move-to")
     why = (
         future_job.DetachReason.OTHER_EMPLOYER if move_to is not None
         else future_job.DetachReason.WORK_STUDY if work_study
@@ -298,6 +318,22 @@ def decide(
 
     async def work(client: Any, config: Any) -> list[str]:
         done: list[str] = []
+        lost = await streams.future_job_state(client, future_job_id)
+        chase = lost.chases.get(trajectory_id)
+        declined = chase is not None and chase.answer is future_job.CommitmentAnswer.DECLINED
+        if not lost.closed and trajectory_id not in lost.attached:
+            raise CliError(f"{trajectory_id} leert niet voor {future_job_id} / not attached")
+        if not (lost.closed or lost.without_place > 0 or declined):
+            raise CliError(
+                f"{trajectory_id} heeft een plek bij {future_job_id}: er is niets te beslissen "
+                "(no place was lost)"
+            )
+        if lost.closed and move_to is None:
+            raise CliError(
+                f"{future_job_id} is {lost.status.value}: de kandidaat is er al los van; leg "
+                "het vast met `nbm trajectory record-regular-job --work-study` of "
+                "`nbm trajectory record-follow-on-education`"
+            )
         if move_to is not None:
             # Checked before anything is written: a candidate matched (the proposal needs
             # one) and a free place at the other future job.
@@ -322,12 +358,13 @@ def decide(
                                                 employer_id=target.employer_id, reason=sealed),
             )  # fmt: skip
             done.append(f"voorgedragen bij / proposed to {target.employer_id} ({move_to})")
-        await streams.future_job_command(
-            client, future_job_id,
-            future_job.DetachCandidate(actor=who, request_id=f"{rid}.d",
-                                       trajectory_id=trajectory_id, reason=why),
-        )  # fmt: skip
-        done.append(f"los van / detached from {future_job_id} ({why.value})")
+        if not lost.closed:  # withdrawn: everyone let go of it already
+            await streams.future_job_command(
+                client, future_job_id,
+                future_job.DetachCandidate(actor=who, request_id=f"{rid}.d",
+                                           trajectory_id=trajectory_id, reason=why),
+            )  # fmt: skip
+            done.append(f"los van / detached from {future_job_id} ({why.value})")
         return done
 
     for line in run(work, request_id=rid):

@@ -3,6 +3,7 @@ folder), as the employers would read them."""
 
 from __future__ import annotations
 
+from email.utils import parsedate_to_datetime
 from typing import Annotated
 
 import typer
@@ -12,7 +13,7 @@ from rich.text import Text
 from nbm.mailbox import Mailbox
 from nbm.settings import load_settings
 
-from ._common import AsJson, CliError, console, print_json
+from ._common import AsJson, CliError, console, print_json, when
 
 app = typer.Typer(
     help="Mail: wat de lokale mailserver ontving (the local mailbox).", no_args_is_help=True
@@ -28,9 +29,10 @@ def list_(as_json: AsJson = False) -> None:
     """Alle ontvangen mails, oudste eerst (every mail received, oldest first)."""
     mails = _mailbox().list()
     rows = [
-        {"id": m.name, "date": m.date, "to": m.to, "subject": m.subject, "file": str(m.path)}
+        {"id": m.name, "date": _local(m.date), "to": m.to, "subject": m.subject,
+         "file": str(m.path)}
         for m in mails
-    ]
+    ]  # fmt: skip
     if as_json:
         print_json(rows)
         return
@@ -39,10 +41,18 @@ def list_(as_json: AsJson = False) -> None:
         return
     table = Table(show_edge=False)
     for column in ("id", "datum", "aan", "onderwerp"):
-        table.add_column(column, no_wrap=column == "id")
+        table.add_column(column, no_wrap=column == "id", overflow="fold")
     for r in rows:
         table.add_row(r["id"][:10], r["date"], Text(r["to"]), Text(r["subject"]))
     console().print(table)
+
+
+def _local(header: str) -> str:
+    """A mail's Date header in the coaches' time (Amsterdam), as every time in `nbm`."""
+    try:
+        return when(parsedate_to_datetime(header))
+    except (TypeError, ValueError):
+        return header
 
 
 @app.command("show")

@@ -34,7 +34,10 @@ def add(
         str | None, typer.Option(help="Leidinggevende: naar wie taken escaleren.")
     ] = None,
     caseload_limit: Annotated[
-        int | None, typer.Option(help="Voor een coach: het maximum aantal trajecten.")
+        int | None,
+        typer.Option(
+            help="Voor een coach (en alleen dan) verplicht: het maximum aantal trajecten."
+        ),
     ] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,

@@ -36,6 +36,7 @@ def task_json(t: task.Task, now: datetime) -> dict[str, Any]:
         "overdue": t.overdue(now),
         "climbed": list(t.climbed),
         "opened_at": when(t.opened_at),
+        "lost_on": t.lost_on,
         "proposals": [
             {
                 "future_job_id": p.future_job_id,
@@ -83,7 +84,7 @@ def tasks(
         return
     table = Table(show_edge=False)
     for column in ("id", "soort", "over", "bij", "status", "bevestigen voor", "geëscaleerd"):
-        table.add_column(column, no_wrap=column == "id")
+        table.add_column(column, overflow="fold")  # ids wrap, never cut: they are copied
     for r in rows:
         due = r["ack_due_on"] + (" (te laat)" if r["overdue"] else "")
         table.add_row(r["task_id"], r["kind"], r["about"], r["assignee_id"], r["status"], due,
@@ -118,8 +119,13 @@ def show(task_id: TaskId, as_json: AsJson = False) -> None:
         print_json(data)
         return
     for key, value in data.items():
-        if key != "proposals":
-            typer.echo(f"{key.replace('_', ' ')}: {value}")
+        if key == "proposals" or value is None:
+            continue
+        if isinstance(value, bool):
+            value = "ja" if value else "nee"
+        elif isinstance(value, list):
+            value = " → ".join(value) or "—"
+        typer.echo(f"{key.replace('_', ' ')}: {value}")
     for n, p in enumerate(data["proposals"], start=1):
         sector = "zelfde sector" if p["same_sector"] else "andere sector"
         typer.echo(
@@ -130,6 +136,7 @@ def show(task_id: TaskId, as_json: AsJson = False) -> None:
         )
     if data["proposals"]:
         typer.echo(
-            "beslis met / decide with: nbm future-job decide <FJ> --trajectory "
-            f"{data['about']} --move-to <FJ> --reason ..."
+            f"beslis met / decide with: nbm future-job decide {data['lost_on'] or '<FJ>'} "
+            f"--trajectory {data['about']} --move-to <voorstel> --reason ... "
+            "(of --work-study, --follow-on-education)"
         )

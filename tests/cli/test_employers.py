@@ -55,6 +55,16 @@ def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli
         "--commitment", "job-guarantee",
     ).stdout.strip()  # fmt: skip
     tid = cli.ok("trajectory", "start", "--future-job", fj).stdout.strip()
+    # A start the domain refuses takes no place; a repeat of the forecast's id with other
+    # values (another request) is refused, not reported as done.
+    assert (
+        cli("trajectory", "start", "--future-job", fj, "--effective", "2020-01-01").exit_code == 1
+    )
+    assert_user_error(
+        cli("future-job", "forecast", "--employer", emp, "--function", "anders",
+            "--expected-date", in_days(100), "--skill", "x", "--id", fj),
+        "bestaat al",
+    )  # fmt: skip
     job = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
     assert (job["learning_towards_it"], job["free_places"], job["attached"]) == (1, 1, [tid])
     state = json.loads(cli.ok("trajectory", "show", tid, "--json").stdout)
@@ -69,6 +79,9 @@ def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli
     body = cli.ok("mail", "show", mails[0]["id"]).stdout
     assert "orderpicker" in body and CONTACT in body and "/antwoord/" in body
 
+    assert_user_error(
+        cli("employer", "answer", fj, "--trajectory", tid, "--places", "50"), "heeft 2"
+    )
     cli.ok("employer", "answer", fj, "--trajectory", tid, "--places", "1")
     job = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
     assert job["jobs"] == 1 and job["chases"][tid]["answer"] == "confirmed"
@@ -96,6 +109,17 @@ def test_bad_input_is_one_line_without_a_traceback(cli: Cli) -> None:
     assert_user_error(cli("trajectory", "start", "--function", "x"), "--future-job")
     assert_user_error(cli("tasks", "ack", "task-nope"), "geen taak")
     assert_user_error(cli("mail", "show", "zzzz"), "geen (unieke) mail")
+    assert_user_error(cli("future-job", "show", ""), "geen toekomstige baan")
+    assert_user_error(
+        cli("employer", "add", "--organisation", "X", "--sector", "zorg",
+            "--account-manager", "nobody-am"),
+        "geen accountmanager",
+    )  # fmt: skip
+    assert_user_error(
+        cli("future-job", "request-commitment", "fj-000000000000", "--trajectory",
+            "traj-000000000000"),
+        "no trajectory",
+    )  # fmt: skip
     assert "not-an-address" not in cli("employer", "add", "--organisation", "X", "--sector",
         "zorg", "--account-manager", "am-1", "--contact-name", "Bob", "--contact-email",
         "not-an-address").output  # fmt: skip
@@ -135,6 +159,11 @@ def test_a_lost_place_is_proposed_elsewhere_and_the_coach_moves_the_candidate(cl
     )  # fmt: skip
     assert json.loads(cli.ok("future-job", "show", jobs[1], "--json").stdout)["attached"] == []
     cli.ok("future-job", "decide", jobs[0], "--trajectory", tids[1], "--work-study")
+    # Now everyone left has a place: nothing more to decide.
+    assert_user_error(
+        cli("future-job", "decide", jobs[0], "--trajectory", tids[0], "--work-study"),
+        "heeft een plek",
+    )
     job = json.loads(cli.ok("future-job", "show", jobs[0], "--json").stdout)
     assert job["attached"] == [tids[0]] and job["without_place"] == 0
     cli.ok("tasks", "resolve", found[0]["task_id"])

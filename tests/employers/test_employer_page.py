@@ -18,7 +18,7 @@ from temporalio.worker import Worker
 from activities import PostgresEventStore
 from activities.key_store import PostgresKeyStore
 from activities.links import Link, LinkSigner
-from domain import trajectory
+from domain import future_job, trajectory
 from nbm import service
 from nbm import stream_service as streams
 from nbm.settings import PROJECT_ROOT
@@ -195,7 +195,22 @@ async def test_forged_expired_tampered_and_csrf_less_answers_change_nothing(
             link, data={"antwoord": "plaatsen", "plaatsen": "9", "csrf": csrf.group(1)}
         ) as r:
             assert r.status == 422 and "tussen 0 en 2" in await r.text()
+        # Errors are pages in Dutch with the page's headers, not aiohttp's plain text.
+        async with http.get(f"{employer_page}/nergens") as r:
+            assert r.status == 404 and 'lang="nl"' in await r.text()
+            assert "default-src 'none'" in r.headers["Content-Security-Policy"]
+        async with http.post(link, data={"x": "y" * 20_000}) as r:
+            assert r.status == 413 and "te groot" in await r.text()
     assert (await streams.future_job_state(ts_env.client, fj)).version == before
     assert await store.pool.fetchval("SELECT count(*) FROM link_uses") == 0
+
+    # Answered by phone meanwhile: the link shows that, and changes nothing.
+    await streams.future_job_command(
+        ts_env.client, fj,
+        future_job.RecordCommitment(actor="am-1", trajectory_id=tid,
+                                    answer=future_job.CommitmentAnswer.CONFIRMED),
+    )  # fmt: skip
+    async with aiohttp.ClientSession() as http, http.get(link) as r:
+        assert r.status == 410 and "al bekend" in await r.text()
     for stored in mail.mailbox.list():
         assert_no_personal_data(stored.path.read_text(errors="replace"))

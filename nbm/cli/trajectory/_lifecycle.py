@@ -219,13 +219,7 @@ def start(
         fj_id = future_job_id
 
         async def attached_start(client: Any, config: Any) -> service.CommandResult:
-            # The place first: a future job without a free place refuses, and nothing starts.
             found = await streams.future_job_state(client, fj_id)
-            await streams.future_job_command(
-                client, fj_id,
-                future_job.AttachCandidate(actor=who, request_id=f"{rid}.attach",
-                                           trajectory_id=trajectory_id),
-            )  # fmt: skip
             command = start_command(
                 {
                     "employer_id": found.employer_id,
@@ -236,7 +230,26 @@ def start(
                     "future_job_id": fj_id,
                 }
             )
-            return await service.start_trajectory(client, config.task_queue, command)
+            # The start is checked before the place is claimed (a refused start takes none);
+            # then the place: without a free one, nothing starts.
+            service.check_start(command)
+            await streams.future_job_command(
+                client, fj_id,
+                future_job.AttachCandidate(actor=who, request_id=f"{rid}.attach",
+                                           trajectory_id=trajectory_id),
+            )  # fmt: skip
+            try:
+                return await service.start_trajectory(client, config.task_queue, command)
+            except service.CommandRefused:
+                # Refused after all (its own clock differed): the place goes back.
+                await streams.future_job_command(
+                    client, fj_id,
+                    future_job.DetachCandidate(
+                        actor=who, request_id=f"{rid}.detach", trajectory_id=trajectory_id,
+                        reason=future_job.DetachReason.DROPPED_OUT,
+                    ),
+                )  # fmt: skip
+                raise
 
         result = run(attached_start, request_id=rid)
     if as_json:
