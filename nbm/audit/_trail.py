@@ -40,8 +40,8 @@ from activities.checkpoints import (
     verify_checkpoint,
 )
 from domain import trajectory
-from domain.shared import is_opaque_id
-from domain.streams import NotATrajectoryEvent, as_trajectory_event
+from domain.shared import Sealed, is_opaque_id
+from domain.streams import DomainEvent, NotATrajectoryEvent, as_trajectory_event
 from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
 from workflows.messages import WORKFLOW_TYPE
@@ -128,6 +128,50 @@ async def read_history(store: PostgresEventStore, trajectory_id: str) -> History
         except UnreadableEvent as err:
             unreadable.append(err)
     return History(events, unreadable)
+
+
+@dataclass(frozen=True)
+class StreamHistory:
+    """Any aggregate's stream (a future job, an employer, a task, the directory) as far as
+    it can be read: the auditor's view of the decisions beside the trajectories."""
+
+    events: list[DomainEvent]
+    unreadable: list[UnreadableEvent]
+
+
+async def read_stream_history(store: PostgresEventStore, stream_id: str) -> StreamHistory:
+    """Every event of any stream that can be read; the others named."""
+    records = await store.read_records(stream_id)
+    if not records:
+        raise AuditError(f"no stream {stream_id} in the event store")
+    events: list[DomainEvent] = []
+    unreadable: list[UnreadableEvent] = []
+    for record in records:
+        try:
+            events.append(record.event())
+        except UnreadableEvent as err:
+            unreadable.append(err)
+    return StreamHistory(events, unreadable)
+
+
+def event_facts(event: DomainEvent) -> str:
+    """What an event of another aggregate records, in one line: its own fields, a sealed
+    one shown as sealed (never opened here)."""
+    envelope = {"type", "version", "occurred_at", "actor", "schema_version", "request_id"}
+    parts = []
+    for name, value in event:
+        if name in envelope or (name.endswith("_id") and name != "trajectory_id"):
+            continue
+        if (
+            isinstance(value, Sealed)
+            or (isinstance(value, tuple) and value and all(hasattr(v, "details") for v in value))
+            or (hasattr(value, "details") and isinstance(getattr(value, "details", None), Sealed))
+        ):
+            value = "(sealed)"
+        elif hasattr(value, "model_dump"):
+            value = value.model_dump(mode="json", exclude_none=True)
+        parts.append(f"{name}={value}")
+    return "; ".join(parts)
 
 
 @dataclass(frozen=True)

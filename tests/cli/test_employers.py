@@ -87,6 +87,16 @@ def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli
     assert job["jobs"] == 1 and job["chases"][tid]["answer"] == "confirmed"
     assert job["chases"][tid]["next"] is None
 
+    # The auditor reads the future job's decisions as the trajectory's, sealed ones unopened.
+    audit = json.loads(cli.ok("audit", "history", fj, "--json").stdout)
+    assert [r["event"] for r in audit][:3] == [
+        "FutureJobForecast", "CandidateAttached", "CommitmentRequested",
+    ]  # fmt: skip
+    assert "jobs=2" in audit[0]["facts"]
+    employer_trail = json.loads(cli.ok("audit", "history", emp, "--json").stdout)
+    assert "contact=(sealed)" in employer_trail[1]["facts"]
+    assert CONTACT not in cli.ok("audit", "history", emp).stdout
+
     # The workers' logs hold ids, never the contact's name or address.
     for log in (cli.worker_log.read_text(), cli.mailer_log.read_text()):
         assert CONTACT not in log and "g.lindeboom@lcf.example" not in log

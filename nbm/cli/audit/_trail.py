@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import asyncpg
 import typer
@@ -53,11 +53,15 @@ app.add_typer(checkpoints_app, name="checkpoints")
 
 @app.command("history")
 def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
-    """Who did what, when and why, from the event store (tijdlijn).
+    """Who did what, when and why, from the event store (tijdlijn). Also for a future job,
+    an employer, a task or `people` (the directory): their events and facts.
 
     An event that cannot be read is named (stream, version, position) and the command ends
     with exit code 1, after every event that can be read.
     """
+    if not trajectory_id.startswith("traj-"):  # a future job, an employer, a task, "people"
+        _stream_history(trajectory_id, as_json)
+        return
     read = run_store(lambda store, _: audit.read_history(store, trajectory_id))
     found = read.events
     rows = history_rows(found)
@@ -78,7 +82,36 @@ def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
     _fail_on_unreadable(read)
 
 
-def _fail_on_unreadable(read: audit.History) -> None:
+def _stream_history(stream_id: str, as_json: bool) -> None:
+    """Another aggregate's stream: who decided what, when, with its facts (sealed ones not
+    opened)."""
+    read = run_store(lambda store, _: audit.read_stream_history(store, stream_id))
+    rows: list[dict[str, Any]] = [
+        {
+            "version": e.version,
+            "recorded": audit.utc(e.occurred_at),
+            "actor": e.actor,
+            "event": e.type,
+            "request_id": e.request_id,
+            "facts": audit.event_facts(e),
+        }
+        for e in read.events
+    ]
+    if as_json:
+        print_json(rows)
+    else:
+        table = Table(show_edge=False)
+        for column in ("#", "recorded (UTC)", "actor", "event"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("facts", overflow="fold")
+        for r in rows:
+            table.add_row(str(r["version"]), r["recorded"], Text(r["actor"]), r["event"],
+                          Text(r["facts"]))  # fmt: skip
+        console().print(table)
+    _fail_on_unreadable(read)
+
+
+def _fail_on_unreadable(read: audit.History | audit.StreamHistory) -> None:
     if read.unreadable:
         more = len(read.unreadable) - 1
         fail(f"{read.unreadable[0]}" + (f" ({more} more cannot be read)" if more else ""))
