@@ -60,6 +60,8 @@ TOUCHPOINTS = "touchpoints-v1"
 FALLBACK = "fallback-v1"
 ANSWER_TO_TRAJECTORY = "answer-to-trajectory-v1"
 PLACE_LOST_NEWS = "place-lost-to-trajectory-v1"
+JOB_CHANGE_NEWS = "job-change-to-trajectory-v1"
+"""The patch of a moved date or fewer jobs passed on to the trajectories learning towards it."""
 """The patch of a reduction's or a withdrawal's news to the trajectories that lost a place."""
 """The patch of the employer's answer passed on to the candidate's trajectory."""
 """The patch of the fallback: a lost place opens a task with proposals for the coach."""
@@ -174,6 +176,12 @@ class FutureJobWorkflow:
                 withdrawn = isinstance(ended, future_job.FutureJobWithdrawn)
                 why = "ingetrokken" if withdrawn else "minder-plaatsen"
                 self._effects.append(asyncio.ensure_future(self._tell_place_lost(ended, tid, why)))
+        changed = any(
+            isinstance(e, future_job.ExpectedDateMoved | future_job.JobsReduced) for e in events
+        )
+        if changed and self._shell.state is not None and workflow.patched(JOB_CHANGE_NEWS):
+            for tid in self._shell.state.attached:
+                self._effects.append(asyncio.ensure_future(self._tell_change(events[-1], tid)))
         for event in events:
             match event:
                 case future_job.CommitmentRequested() if event.purpose is VACANCY:
@@ -264,6 +272,22 @@ class FutureJobWorkflow:
         about: Literal["commitment", "vacancy"] = "vacancy" if vacancy else "commitment"
         answer = trajectory.EmployerAnswer(event.answer.value)
         await self._signal_answer(event, event.trajectory_id, about, answer, event.reason)
+
+    async def _tell_change(self, event: future_job.Event, tid: str) -> None:
+        """A trajectory learning towards it follows its new date and number of jobs."""
+        state = self._shell.state
+        assert state is not None
+        command = trajectory.RecordFutureJobChange(
+            actor=event.actor, request_id=f"{event.future_job_id}.{event.version}.{tid}"[:64],
+            future_job_id=state.future_job_id, expected_date=state.expected_on,
+            number_of_jobs=state.jobs,
+        )  # fmt: skip
+        try:
+            await workflow.get_external_workflow_handle(tid).signal(
+                EMPLOYER_ANSWERED, EmployerAnswerNews(command=command)
+            )
+        except Exception as err:
+            workflow.logger.info("trajectory not told", extra={"error": type(err).__name__})
 
     async def _tell_place_lost(self, event: future_job.Event, tid: str, why: str) -> None:
         """The trajectory records that its employer has no place for it any more."""

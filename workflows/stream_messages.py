@@ -84,7 +84,7 @@ class TaskRequest(_Message):
 
 
 class EmployerAnswerNews(_Message):
-    command: trajectory.RecordEmployerAnswer
+    command: trajectory.RecordEmployerAnswer | trajectory.RecordFutureJobChange
 
 
 class EscalationDone(_Message):

@@ -337,7 +337,8 @@ class TrajectoryWorkflow:
 
     @workflow.signal(name=EMPLOYER_ANSWERED)
     async def employer_answered(self, news: EmployerAnswerNews) -> None:
-        """Its future job passes on the employer's answer: recorded in the trajectory."""
+        """Its future job passes on the employer's answer, or its own change (a date, the
+        number of jobs): recorded in the trajectory."""
         try:
             await self._apply(news.command)
         except ApplicationError as err:  # closed meanwhile: the future job has it anyway

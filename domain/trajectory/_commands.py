@@ -240,6 +240,16 @@ class RecordEmployerAnswer(Command):
     """A declined one's reason, from the page's list (never a free text about a person)."""
 
 
+class RecordFutureJobChange(Command):
+    """From the future job it learns towards: the employer moved its date or changed the
+    number of jobs; the trajectory's copy of the job follows."""
+
+    kind: Literal["record-future-job-change"] = "record-future-job-change"
+    future_job_id: OpaqueId
+    expected_date: date
+    number_of_jobs: int = Field(ge=1, le=1000)
+
+
 CoachCommand = Annotated[
     MapPossibilities
     | EstablishAgreement
@@ -262,4 +272,6 @@ CoachCommand = Annotated[
 ]
 """Every command a coach can send to a running trajectory."""
 
-AnyCommand = StartTrajectory | CoachCommand | ReachDeadline | RecordEmployerAnswer
+AnyCommand = (
+    StartTrajectory | CoachCommand | ReachDeadline | RecordEmployerAnswer | RecordFutureJobChange
+)

@@ -32,6 +32,7 @@ from ._commands import (
     RecordEvaluation,
     RecordFollowOnEducation,
     RecordFollowUp,
+    RecordFutureJobChange,
     RecordRegularJob,
     ResolveBarrier,
     ResolveCalamity,
@@ -42,7 +43,7 @@ from ._commands import (
 )
 from ._emit import Emit, in_effect
 from ._errors import TrajectoryClosedError, TrajectoryNotStarted
-from ._events import AnyEvent, EmployerAnswered
+from ._events import AnyEvent, EmployerAnswered, FutureJobChanged
 from ._state import Trajectory
 from ._values import CURRENT_RULES, Rules
 
@@ -97,7 +98,7 @@ def decide(
 
 def _dispatch(
     s: Trajectory,
-    command: CoachCommand | ReachDeadline | RecordEmployerAnswer,
+    command: CoachCommand | ReachDeadline | RecordEmployerAnswer | RecordFutureJobChange,
     now: datetime,
     emit: Emit,
     rules: Rules,
@@ -140,6 +141,15 @@ def _dispatch(
             outcome.end_trajectory(s, command, now, emit)
         case ReachDeadline():
             timers.reach_deadline(s, command, now, emit, rules)
+        case RecordFutureJobChange():
+            if command.future_job_id != s.future_job.future_job_id:
+                raise RuleViolation(
+                    f"the trajectory does not learn towards {command.future_job_id}"
+                )
+            emit(
+                FutureJobChanged, future_job_id=command.future_job_id,
+                expected_date=command.expected_date, number_of_jobs=command.number_of_jobs,
+            )  # fmt: skip
         case RecordEmployerAnswer():
             emit(
                 EmployerAnswered, future_job_id=command.future_job_id, about=command.about,

@@ -184,6 +184,15 @@ class EmployerAnswered(Event):
     reason: NonEmpty | None = None
 
 
+class FutureJobChanged(Event):
+    """The future job's date or number of jobs changed (on the employer's word)."""
+
+    type: Literal["FutureJobChanged"] = "FutureJobChanged"
+    future_job_id: OpaqueId
+    expected_date: date
+    number_of_jobs: int
+
+
 class LearningExtended(Event):
     type: Literal["LearningExtended"] = "LearningExtended"
     weeks: int
@@ -256,6 +265,7 @@ AnyEvent = Annotated[
     | EscalationRaised
     | EscalationResolved
     | EmployerAnswered
+    | FutureJobChanged
     | LearningExtended
     | LearningPeriodEnded
     | ProposedToOtherEmployer

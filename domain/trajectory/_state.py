@@ -26,6 +26,7 @@ from ._events import (
     FollowOnEducationStarted,
     FollowUpDue,
     FollowUpRecorded,
+    FutureJobChanged,
     LearningExtended,
     LearningPeriodEnded,
     LearningStarted,
@@ -248,6 +249,7 @@ class TrajectoryChanges(TypedDict, total=False):
     """
 
     employer_id: str
+    future_job: FutureJob
     profile_skills: tuple[str, ...]
     preconditions: Preconditions | None
     agreement: Agreement | None
@@ -386,6 +388,11 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             return _next(s, e, calamities=calamities)
         case BarrierResolved():
             return _next(s, e, open_barriers=tuple(b for b in s.open_barriers if b != e.barrier))
+        case FutureJobChanged():
+            moved = s.future_job.model_copy(
+                update={"expected_date": e.expected_date, "number_of_jobs": e.number_of_jobs}
+            )
+            return _next(s, e, future_job=moved)
         case EmployerAnswered():
             answer = EmployerAnswerRecord(
                 at=at, future_job_id=e.future_job_id, about=e.about, answer=e.answer,

@@ -85,6 +85,18 @@ def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli
     cli.ok("employer", "answer", fj, "--trajectory", tid, "--places", "1")
     job = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
     assert job["jobs"] == 1 and job["chases"][tid]["answer"] == "confirmed"
+    # The trajectory follows its future job: the employer's answer and the fewer jobs.
+    shown = until(
+        lambda: (
+            (s := json.loads(cli.ok("trajectory", "show", tid, "--json").stdout))["future_job"][
+                "number_of_jobs"
+            ]
+            == 1
+            and s
+        ),
+        "the trajectory follows its future job",
+    )
+    assert shown["employer_answers"][0]["answer"] == "confirmed"
     assert job["chases"][tid]["next"] is None
 
     # The auditor reads the future job's decisions as the trajectory's, sealed ones unopened.

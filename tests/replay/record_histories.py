@@ -319,6 +319,32 @@ async def place_lost(
     return {"future_job_v4_place_lost": "fj-shrinks", "trajectory_v11_place_lost": second}
 
 
+async def job_change(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """future job v5, trajectory v12: a moved date passed on to the trajectory learning
+    towards it (patch `job-change-to-trajectory-v1`)."""
+    from tests.employers.conftest import add_employer, add_people, forecast_and_request, settle
+
+    await add_people(env.client, task_queue, keys)
+    await add_employer(env.client, task_queue, keys)
+    tid, _ = await start_ready_to_learn(env, task_queue, future_job_id="fj-moves")
+    await forecast_and_request(env, task_queue, "fj-moves", trajectory_id=tid)
+    later = (await service_streams.future_job_state(env.client, "fj-moves")).expected_on
+    await service_streams.future_job_command(
+        env.client, "fj-moves",
+        future_job.MoveExpectedDate(actor="am-1", expected_on=later + timedelta(days=30),
+                                    reason="later"),
+    )  # fmt: skip
+
+    async def moved() -> bool:
+        state = await service.state(env.client, tid)
+        return state.future_job.expected_date == later + timedelta(days=30)
+
+    await settle(env, moved, "the trajectory follows the moved date")
+    return {"future_job_v5_job_change": "fj-moves", "trajectory_v12_job_change": tid}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -344,6 +370,8 @@ async def record(target: Path) -> list[Path]:
                 written += await _record_streams(store, target, Path(tmp), answered)
             if not (target / "trajectory_v11_place_lost.json").exists():
                 written += await _record_streams(store, target, Path(tmp), place_lost)
+            if not (target / "trajectory_v12_job_change.json").exists():
+                written += await _record_streams(store, target, Path(tmp), job_change)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240

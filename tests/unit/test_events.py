@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 from domain import trajectory
 from domain.trajectory import _upcast
 from tests import factories as f
-from tests.unit.story import T0, TID, WEEK, follow_up_due, learning_ended
+from tests.unit.story import T0, TID, WEEK, Story, follow_up_due, learning_ended
 
 
 def every_event_type() -> list[trajectory.AnyEvent]:
@@ -43,9 +44,17 @@ def every_event_type() -> list[trajectory.AnyEvent]:
         )
     )
     long.do(trajectory.RecordFollowOnEducation(actor=f.COACH, institute="ROC", course="BBL 3"))
+    towards = Story(T0)  # a trajectory towards a future job of its own stream
+    towards.do(f.start(T0, future_job_id="fj-1"))
+    towards.do(
+        trajectory.RecordFutureJobChange(
+            actor="am-1", future_job_id="fj-1", expected_date=date(2027, 12, 1), number_of_jobs=1
+        )
+    )
+    assert towards.trajectory.future_job.expected_date == date(2027, 12, 1)
     placed = follow_up_due()
     placed.do(trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
-    return long.events + placed.events
+    return long.events + placed.events + towards.events[1:]
 
 
 EVENTS = every_event_type()
@@ -53,7 +62,7 @@ EVENTS = every_event_type()
 
 def test_the_stories_cover_every_event_type() -> None:
     assert {e.type for e in EVENTS} == trajectory.EVENT_TYPES
-    assert len(trajectory.EVENT_TYPES) == 23
+    assert len(trajectory.EVENT_TYPES) == 24
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.version}-{e.type}")
