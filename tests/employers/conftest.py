@@ -20,7 +20,7 @@ from activities.key_store import PostgresKeyStore
 from activities.links import LinkSigner
 from activities.mail import MailActivities
 from devstack.mail_server import MailboxHandler, mail_server
-from domain import employer, future_job, people
+from domain import employer, future_job, people, task
 from domain.shared import COACH_TIME_ZONE, ContactDetails
 from domain.trajectory import Commitment
 from nbm import stream_service as streams
@@ -179,3 +179,17 @@ async def settle(env: WorkflowEnvironment, check: Callable[[], Awaitable[bool]],
             return
         await env.sleep(timedelta(seconds=1))
     raise AssertionError(f"never: {what}")
+
+
+async def task_exists(env: WorkflowEnvironment, task_id: str) -> bool:
+    try:
+        await streams.task_state(env.client, task_id)
+    except streams.ServiceError:
+        return False
+    return True
+
+
+async def opened_task(env: WorkflowEnvironment, task_id: str, what: str) -> task.Task:
+    """The task, once its workflow runs (tasks are opened beside the commands)."""
+    await settle(env, lambda: task_exists(env, task_id), what)
+    return await streams.task_state(env.client, task_id)

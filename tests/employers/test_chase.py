@@ -20,6 +20,7 @@ from tests.employers.conftest import (
     add_employer,
     add_people,
     forecast_and_request,
+    opened_task,
     settle,
 )
 
@@ -64,15 +65,7 @@ async def test_the_whole_ladder_up_to_the_task_and_its_climb_to_the_supervisor(
     assert state.chases["traj-1"].escalated
     task_id = f"task-fj-ladder-{state.version}"
 
-    async def opened() -> bool:
-        try:
-            await streams.task_state(client, task_id)
-        except streams.ServiceError:
-            return False
-        return True
-
-    await settle(ts_env, opened, "the account manager's task is opened")
-    it = await streams.task_state(client, task_id)
+    it = await opened_task(ts_env, task_id, "the account manager's task is opened")
     assert (it.assignee_id, it.route, it.task_kind) == (
         "am-1",
         ("sup-1",),

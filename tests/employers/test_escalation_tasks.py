@@ -14,7 +14,7 @@ from nbm import service
 from nbm import stream_service as streams
 from privacy.seal import seal_contact
 from tests import factories as f
-from tests.employers.conftest import Mail, add_people, settle
+from tests.employers.conftest import Mail, add_people, opened_task, settle
 from tests.workflows.helpers import advance_to, start_ready_to_learn
 
 
@@ -50,15 +50,7 @@ async def test_a_missed_evaluation_opens_a_task_that_climbs_and_its_resolution_c
     )
     task_id = f"task-{tid}-{raised.version}"
 
-    async def opened() -> bool:
-        try:
-            await streams.task_state(client, task_id)
-        except service.ServiceError:
-            return False
-        return True
-
-    await settle(ts_env, opened, "the coach's task")
-    it = await streams.task_state(client, task_id)
+    it = await opened_task(ts_env, task_id, "the coach's task")
     assert (it.task_kind, it.assignee_id, it.route) == (
         task.TaskKind.EVALUATION_MISSED,
         f.COACH,

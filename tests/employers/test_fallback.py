@@ -13,7 +13,7 @@ from domain import future_job, task
 from domain.trajectory import Commitment
 from nbm import service
 from nbm import stream_service as streams
-from tests.employers.conftest import Mail, add_employer, add_people, settle
+from tests.employers.conftest import Mail, add_employer, add_people, opened_task, settle
 from tests.workflows.helpers import start_ready_to_learn
 
 
@@ -55,15 +55,7 @@ async def test_a_reduction_proposes_the_candidate_to_the_other_employers(
     )
     task_id = f"task-fj-shrinks-{result.version}-1"
 
-    async def opened() -> bool:
-        try:
-            await streams.task_state(client, task_id)
-        except service.ServiceError:
-            return False
-        return True
-
-    await settle(ts_env, opened, "the coach's task with the proposals")
-    it = await streams.task_state(client, task_id)
+    it = await opened_task(ts_env, task_id, "the coach's task with the proposals")
     coach = (await service.state(client, second)).coach_id
     assert (it.task_kind, it.about, it.assignee_id) == (task.TaskKind.PLACE_LOST, second, coach)
     assert [p.future_job_id for p in it.proposals] == ["fj-other", "fj-far"]

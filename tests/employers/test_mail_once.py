@@ -18,7 +18,14 @@ from activities.mail import EmployerMail, MailActivities, MailSent
 from domain import task
 from nbm import stream_service as streams
 from privacy.keyring import generate_keyring, next_generation, only_current
-from tests.employers.conftest import Mail, add_employer, add_people, forecast_and_request, settle
+from tests.employers.conftest import (
+    Mail,
+    add_employer,
+    add_people,
+    forecast_and_request,
+    opened_task,
+    settle,
+)
 from worker import build_mail_worker, build_worker
 
 
@@ -112,15 +119,7 @@ async def test_a_mail_the_server_never_takes_becomes_a_task_for_the_account_mana
     task_id = f"task-fj-nomail-{state.version}"  # the request's event: the last one
     await ts_env.sleep(timedelta(hours=3))  # six tries with back-off: about an hour
 
-    async def opened() -> bool:
-        try:
-            await streams.task_state(ts_env.client, task_id)
-        except streams.ServiceError:
-            return False
-        return True
-
-    await settle(ts_env, opened, "the mail-failed task is opened")
-    it = await streams.task_state(ts_env.client, task_id)
+    it = await opened_task(ts_env, task_id, "the mail-failed task is opened")
     assert (it.task_kind, it.assignee_id, it.about) == (
         task.TaskKind.MAIL_FAILED,
         "am-1",

@@ -345,6 +345,15 @@ async def job_change(
     return {"future_job_v5_job_change": "fj-moves", "trajectory_v12_job_change": tid}
 
 
+async def escalation_local(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """trajectory v13: the escalation's directory read as a local activity (patch
+    `escalation-tasks-local-v1`)."""
+    ids = await escalation(env, task_queue, keys)
+    return {"trajectory_v13_escalation_local": ids["trajectory_v9_escalation"]}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -372,6 +381,8 @@ async def record(target: Path) -> list[Path]:
                 written += await _record_streams(store, target, Path(tmp), place_lost)
             if not (target / "trajectory_v12_job_change.json").exists():
                 written += await _record_streams(store, target, Path(tmp), job_change)
+            if not (target / "trajectory_v13_escalation_local.json").exists():
+                written += await _record_streams(store, target, Path(tmp), escalation_local)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240
