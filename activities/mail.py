@@ -27,13 +27,14 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain import employer, future_job
+from domain import employer
 from privacy.seal import SealError, open_contact
 
 from .event_store import PostgresEventStore
 from .key_store import KeyStoreError, PostgresKeyStore
 from .links import Link, LinkSigner
 from .mail_templates import LINKED, render
+from .stream_events import read_employer, read_future_job
 
 MAIL_DOMAIN = "nieuwe-banen.local"
 MONTHS_NL = (
@@ -107,8 +108,8 @@ class MailActivities:
         status = await pool.fetchval("SELECT status FROM mail_log WHERE message_id = $1", mid)
         if status == "sent":
             return MailSent(message_id=mid, recipients=0, already_sent=True)
-        job = await self._future_job(mail.future_job_id)
-        boss = await self._employer(job.employer_id)
+        job = await read_future_job(self._store, mail.future_job_id)
+        boss = await read_employer(self._store, job.employer_id)
         recipients = await self._recipients(boss)
         if not recipients:
             raise ApplicationError(
@@ -205,24 +206,6 @@ class MailActivities:
                 continue
             found.append((details.name, details.email))
         return found
-
-    async def _future_job(self, future_job_id: str) -> future_job.FutureJob:
-        events = await self._store.read(future_job_id)
-        state = future_job.fold(e for e in events if isinstance(e, future_job.Event))
-        if state is None:
-            raise _unknown("future job", future_job_id)
-        return state
-
-    async def _employer(self, employer_id: str) -> employer.Employer:
-        events = await self._store.read(employer_id)
-        state = employer.fold(e for e in events if isinstance(e, employer.Event))
-        if state is None:
-            raise _unknown("employer", employer_id)
-        return state
-
-
-def _unknown(what: str, stream_id: str) -> ApplicationError:
-    return ApplicationError(f"no {what} {stream_id}", type="unknown", non_retryable=True)
 
 
 def address_key(address: str) -> str:

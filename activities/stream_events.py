@@ -61,6 +61,24 @@ class Fallback(_Message):
     proposals: tuple[future_job.Proposal, ...]
 
 
+async def read_future_job(store: PostgresEventStore, future_job_id: str) -> future_job.FutureJob:
+    """A future job folded from its stream; a non-retryable failure if there is none."""
+    events = await store.read(future_job_id)
+    state = future_job.fold(e for e in events if isinstance(e, future_job.Event))
+    if state is None:
+        raise ApplicationError(f"no future job {future_job_id}", type="unknown", non_retryable=True)
+    return state
+
+
+async def read_employer(store: PostgresEventStore, employer_id: str) -> employer.Employer:
+    """An employer folded from its stream; a non-retryable failure if there is none."""
+    events = await store.read(employer_id)
+    boss = employer.fold(e for e in events if isinstance(e, employer.Event))
+    if boss is None:
+        raise ApplicationError(f"no employer {employer_id}", type="unknown", non_retryable=True)
+    return boss
+
+
 class StreamEventActivities:
     def __init__(self, store: PostgresEventStore) -> None:
         self._store = store
@@ -129,22 +147,10 @@ class StreamEventActivities:
         return found
 
     async def _future_job(self, future_job_id: str) -> future_job.FutureJob:
-        events = await self._store.read(future_job_id)
-        state = future_job.fold(e for e in events if isinstance(e, future_job.Event))
-        if state is None:
-            raise ApplicationError(
-                f"no future job {future_job_id}", type="unknown", non_retryable=True
-            )
-        return state
+        return await read_future_job(self._store, future_job_id)
 
     async def _employer(self, employer_id: str) -> employer.Employer:
-        events = await self._store.read(employer_id)
-        boss = employer.fold(e for e in events if isinstance(e, employer.Event))
-        if boss is None:
-            raise ApplicationError(
-                f"no employer {employer_id}", type="unknown-employer", non_retryable=True
-            )
-        return boss
+        return await read_employer(self._store, employer_id)
 
     async def _route_of(self, person_id: str) -> Responsible:
         events = await self._store.read(people.DIRECTORY_ID)

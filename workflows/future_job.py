@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain import future_job, task, trajectory
 
-    from .shell import Shell, local_append
+    from .shell import Shell, local_append, tell
     from .stream_messages import (
         EMPLOYER_ANSWERED,
         FROM_TRAJECTORY,
@@ -282,12 +282,7 @@ class FutureJobWorkflow:
             future_job_id=state.future_job_id, expected_date=state.expected_on,
             number_of_jobs=state.jobs,
         )  # fmt: skip
-        try:
-            await workflow.get_external_workflow_handle(tid).signal(
-                EMPLOYER_ANSWERED, EmployerAnswerNews(command=command)
-            )
-        except Exception as err:
-            workflow.logger.info("trajectory not told", extra={"error": type(err).__name__})
+        await tell(tid, EMPLOYER_ANSWERED, EmployerAnswerNews(command=command), "trajectory")
 
     async def _tell_place_lost(self, event: future_job.Event, tid: str, why: str) -> None:
         """The trajectory records that its employer has no place for it any more."""
@@ -306,12 +301,7 @@ class FutureJobWorkflow:
             actor=event.actor, request_id=f"{event.future_job_id}.{event.version}.{tid}"[:64],
             future_job_id=event.future_job_id, about=about, answer=answer, reason=reason,
         )  # fmt: skip
-        try:
-            await workflow.get_external_workflow_handle(tid).signal(
-                EMPLOYER_ANSWERED, EmployerAnswerNews(command=command)
-            )
-        except Exception as err:  # no such trajectory (an id from before), or it closed
-            workflow.logger.info("trajectory not told", extra={"error": type(err).__name__})
+        await tell(tid, EMPLOYER_ANSWERED, EmployerAnswerNews(command=command), "trajectory")
 
     async def _open_task(self, event: future_job.Event, kind: task.TaskKind) -> None:
         """A task for the employer's account manager, climbing the line above them."""

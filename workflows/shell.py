@@ -172,6 +172,15 @@ class Shell(Generic[S, C, E]):
         return events
 
 
+async def tell(workflow_id: str, signal: str, arg: Any, what: str) -> None:
+    """Signal another aggregate's workflow; one that closed or never existed is logged (by
+    the error's kind), not raised: the sender goes on either way."""
+    try:
+        await workflow.get_external_workflow_handle(workflow_id).signal(signal, arg)
+    except Exception as err:
+        workflow.logger.info(f"{what} not told", extra={"error": type(err).__name__})
+
+
 def local_append(activity: Any, wrap: Callable[[list[Any]], Any]) -> Callable[[list[Any]], Any]:
     """An `append` for `Shell`: the events stored by the local activity `activity`."""
 

@@ -10,7 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.stream_events import StreamEventActivities, TaskEvents
     from domain import task
 
-    from .shell import Shell, local_append
+    from .shell import Shell, local_append, tell
     from .stream_messages import (
         RESOLVE_ESCALATION,
         TASK_WORKFLOW,
@@ -65,12 +65,7 @@ class TaskWorkflow:
         done = EscalationDone(
             number=state.escalation or 0, actor=resolver, request_id=f"{state.task_id}.resolved"
         )
-        try:
-            await workflow.get_external_workflow_handle(state.about).signal(
-                RESOLVE_ESCALATION, done
-            )
-        except Exception as err:  # the trajectory closed meanwhile: nothing left to resolve
-            workflow.logger.info("escalation not resolved", extra={"error": type(err).__name__})
+        await tell(state.about, RESOLVE_ESCALATION, done, "trajectory")
 
     @workflow.update
     async def execute(self, request: TaskRequest) -> StreamResult:

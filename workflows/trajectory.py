@@ -16,20 +16,17 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.stream_events import StreamEventActivities
     from activities.trajectory_events import AppendEvents, TrajectoryEventActivities
-    from domain import future_job, task
-    from domain.shared import REAL_DAY, DomainError
+    from domain import future_job
+    from domain.shared import DomainError
     from domain.trajectory import (
         SYSTEM_ACTOR,
         AnyCommand,
         AnyEvent,
         Deadline,
         EscalationRaised,
-        EscalationReason,
         ReachDeadline,
         ResolveEscalation,
         Rules,
@@ -50,14 +47,16 @@ with workflow.unsafe.imports_passed_through():
     )
     from .stream_messages import (
         EMPLOYER_ANSWERED,
-        FROM_TRAJECTORY,
         RESOLVE_ESCALATION,
         EmployerAnswerNews,
         EscalationDone,
-        FutureJobRequest,
-        TaskInput,
     )
-    from .task import TaskWorkflow
+    from .trajectory_links import (
+        ESCALATION_TASKS,
+        FUTURE_JOB_LINK,
+        open_escalation_task,
+        tell_future_job,
+    )
 
 UPDATES_PER_RUN = 1_000
 """Continue as new well before the server's limit of 2,000 updates in one run."""
@@ -77,23 +76,6 @@ FAST_COMMANDS = "fast-commands-v1"
 """The append as a local activity (one workflow task per command), and a deadline timer kept
 while the deadline stays where it was. Before: a regular activity, and the timer cancelled and
 started again after every command."""
-
-FUTURE_JOB_LINK = "future-job-link-v1"
-"""A trajectory learning towards a future job (`FutureJob.future_job_id`) tells it what
-concerns it: when learning ends, each evaluation, the job, the end. Its own patch, not in
-`ALL_OF_V7`: a run of v7 must replay without it."""
-
-ESCALATION_TASKS = "escalation-tasks-v1"
-"""An escalation (a calamity, a missed evaluation, ...) opens a task for the coach that
-climbs to their supervisor; resolving the task resolves the escalation."""
-
-ESCALATION_TASKS_LOCAL = "escalation-tasks-local-v1"
-"""The directory read for an escalation's task as a local activity."""
-
-TASK_KINDS = {
-    EscalationReason.CALAMITY: task.TaskKind.CALAMITY,
-    EscalationReason.EVALUATION_MISSED: task.TaskKind.EVALUATION_MISSED,
-}
 
 ANSWERS_KEPT = 500
 """How many answers, by request id, a trajectory keeps for retries (the latest ones)."""
@@ -365,46 +347,7 @@ class TrajectoryWorkflow:
         state = self._state_now
         first = len(state.escalations) - len(raised) + 1
         for number, event in enumerate(raised, start=first):
-            self._news.append(asyncio.ensure_future(self._open_task(state, event, number)))
-
-    async def _open_task(self, state: Trajectory, event: EscalationRaised, number: int) -> None:
-        if workflow.patched(ESCALATION_TASKS_LOCAL):
-            # A local activity: a read of the directory, in the same workflow task (a
-            # regular one stalled the time-skipping server's two simulated years in the bench).
-            responsible = await workflow.execute_local_activity_method(
-                StreamEventActivities.responsible_person,
-                state.coach_id,
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=APPEND_RETRY,
-            )
-        else:
-            responsible = await workflow.execute_activity_method(
-                StreamEventActivities.responsible_person,
-                state.coach_id,
-                start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=APPEND_RETRY,
-            )
-        task_id = f"task-{state.trajectory_id}-{event.version}"
-        # A programme's demo week of seconds makes its days seconds too.
-        day = min(REAL_DAY, state.programme.week / 7)
-        await workflow.start_child_workflow(
-            TaskWorkflow.run,
-            TaskInput(
-                start=task.OpenTask(
-                    actor=task.SYSTEM_ACTOR,
-                    request_id=task_id,
-                    task_id=task_id,
-                    task_kind=TASK_KINDS.get(event.reason, task.TaskKind.ESCALATION),
-                    about=state.trajectory_id,
-                    assignee_id=responsible.assignee_id,
-                    route=responsible.route,
-                    day=max(day, timedelta(seconds=1)),
-                    escalation=number,
-                )
-            ),
-            id=task_id,
-            parent_close_policy=ParentClosePolicy.ABANDON,
-        )
+            self._news.append(asyncio.ensure_future(open_escalation_task(state, event, number)))
 
     def _settled(self) -> bool:
         return workflow.all_handlers_finished() and all(t.done() for t in self._news)
@@ -415,16 +358,7 @@ class TrajectoryWorkflow:
         if future_job_id is None or not workflow.patched(FUTURE_JOB_LINK):
             return
         for command in future_job.news_for(events):
-            self._news.append(asyncio.ensure_future(self._tell(future_job_id, command)))
-
-    async def _tell(self, future_job_id: str, command: future_job.AnyCommand) -> None:
-        handle = workflow.get_external_workflow_handle(future_job_id)
-        try:
-            await handle.signal(FROM_TRAJECTORY, FutureJobRequest(command=command))
-        except Exception as err:  # closed or gone: the trajectory goes on regardless
-            workflow.logger.info(
-                "future job not told", extra={"kind": command.kind, "error": type(err).__name__}
-            )
+            self._news.append(asyncio.ensure_future(tell_future_job(future_job_id, command)))
 
     def _publish(self) -> None:
         """Bring the search attributes in line with the state: only those that changed."""

@@ -73,8 +73,7 @@ from ._events import (
     TrajectoryClosed,
     TrajectoryStarted,
 )
-from ._programmes import PROGRAMMES, programme
-from ._state import (
+from ._parts import (
     Agreement,
     Calamity,
     Candidate,
@@ -83,11 +82,9 @@ from ._state import (
     Evaluation,
     Placement,
     RegularJob,
-    Trajectory,
-    end_with,
-    evolve,
-    fold,
 )
+from ._programmes import PROGRAMMES, programme
+from ._state import Trajectory, end_with, evolve, fold
 from ._upcast import CURRENT_SCHEMA, UPCASTERS, load_event, upcast
 from ._values import (
     CURRENT_RULES,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TypedDict, Unpack, assert_never
 
-from ..shared import Sealed, Value
+from ..shared import Value
 from ._commands import SYSTEM_ACTOR
 from ._events import (
     AgreementAmended,
@@ -37,88 +37,26 @@ from ._events import (
     TrajectoryClosed,
     TrajectoryStarted,
 )
+from ._parts import (
+    Agreement,
+    Calamity,
+    Candidate,
+    EmployerAnswerRecord,
+    Escalation,
+    Evaluation,
+    Placement,
+    RegularJob,
+)
 from ._values import (
     Barrier,
-    CalamityKind,
     ClosedBecause,
-    Commitment,
-    EmployerAnswer,
-    EvaluationVerdict,
     FutureJob,
     OutcomeType,
-    PlannedPlacement,
     Preconditions,
     Programme,
     Route,
-    Signatory,
     Step,
-    Training,
 )
-
-
-class Agreement(Value):
-    commitment: Commitment
-    duration_weeks: int
-    placements: tuple[PlannedPlacement, ...]
-    training: tuple[Training, ...]
-    budget_eur: int
-    signed_by: tuple[Signatory, ...] = ()
-
-
-class Candidate(Value):
-    candidate_ref: str
-    personal: Sealed
-    """Only the ciphertext: the state, like the events, never holds the plaintext."""
-    skills: tuple[str, ...]
-    language_level: str | None
-
-
-class Placement(Value):
-    number: int
-    name: str
-    hours_per_week: int
-    started_at: datetime
-    deviates: bool = False
-    """It differs from the agreement (the event holds the sealed reason)."""
-
-
-class Evaluation(Value):
-    at: datetime
-    verdict: EvaluationVerdict
-    employer_present: bool
-
-
-class Calamity(Value):
-    number: int
-    kind: CalamityKind
-    recorded_at: datetime
-    resolved_at: datetime | None = None
-
-
-class Escalation(Value):
-    at: datetime
-    reason: EscalationReason
-    message: str
-    resolved_at: datetime | None = None
-
-
-class EmployerAnswerRecord(Value):
-    """What the employer answered, when, about what."""
-
-    at: datetime
-    future_job_id: str
-    about: str
-    answer: EmployerAnswer
-    reason: str | None = None
-
-
-class RegularJob(Value):
-    employer_id: str
-    contract_hours_per_week: int
-    start_date: date
-    wage_cost_subsidy_pct: int | None
-    benefit_ended: bool | None
-    work_study: bool = False
 
 
 class Trajectory(Value):

@@ -1,0 +1,90 @@
+"""What a trajectory's workflow does for the other aggregates: it passes its news on to the
+future job it learns towards, and opens a task for its coach at each escalation. Each behind
+its own `workflow.patched`, named here; deterministic, run inside the trajectory workflow."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from activities.stream_events import Responsible, StreamEventActivities
+    from domain import future_job, task
+    from domain.shared import REAL_DAY
+    from domain.trajectory import EscalationRaised, EscalationReason, Trajectory
+
+    from .shell import tell
+    from .stream_messages import FROM_TRAJECTORY, FutureJobRequest, TaskInput
+    from .task import TaskWorkflow
+
+FUTURE_JOB_LINK = "future-job-link-v1"
+"""A trajectory learning towards a future job (`FutureJob.future_job_id`) tells it what
+concerns it: when learning ends, each evaluation, the job, the end. Its own patch, not in
+`ALL_OF_V7`: a run of v7 must replay without it."""
+
+ESCALATION_TASKS = "escalation-tasks-v1"
+"""An escalation (a calamity, a missed evaluation, ...) opens a task for the coach that
+climbs to their supervisor; resolving the task resolves the escalation."""
+
+ESCALATION_TASKS_LOCAL = "escalation-tasks-local-v1"
+"""The directory read for an escalation's task as a local activity."""
+
+TASK_KINDS = {
+    EscalationReason.CALAMITY: task.TaskKind.CALAMITY,
+    EscalationReason.EVALUATION_MISSED: task.TaskKind.EVALUATION_MISSED,
+}
+
+LOOKUP_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+)  # fmt: skip
+"""No attempt limit: the task waits for the database to come back rather than be lost."""
+
+
+async def tell_future_job(future_job_id: str, command: future_job.AnyCommand) -> None:
+    await tell(future_job_id, FROM_TRAJECTORY, FutureJobRequest(command=command), "future job")
+
+
+async def open_escalation_task(state: Trajectory, event: EscalationRaised, number: int) -> None:
+    """A task for the trajectory's coach about its escalation `number`, climbing the line
+    above them in the directory."""
+    responsible: Responsible
+    if workflow.patched(ESCALATION_TASKS_LOCAL):
+        # A local activity: a read of the directory, in the same workflow task.
+        responsible = await workflow.execute_local_activity_method(
+            StreamEventActivities.responsible_person,
+            state.coach_id,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=LOOKUP_RETRY,
+        )
+    else:
+        responsible = await workflow.execute_activity_method(
+            StreamEventActivities.responsible_person,
+            state.coach_id,
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=LOOKUP_RETRY,
+        )
+    task_id = f"task-{state.trajectory_id}-{event.version}"
+    # A programme's demo week of seconds makes its days seconds too.
+    day = max(min(REAL_DAY, state.programme.week / 7), timedelta(seconds=1))
+    await workflow.start_child_workflow(
+        TaskWorkflow.run,
+        TaskInput(
+            start=task.OpenTask(
+                actor=task.SYSTEM_ACTOR,
+                request_id=task_id,
+                task_id=task_id,
+                task_kind=TASK_KINDS.get(event.reason, task.TaskKind.ESCALATION),
+                about=state.trajectory_id,
+                assignee_id=responsible.assignee_id,
+                route=responsible.route,
+                day=day,
+                escalation=number,
+            )
+        ),
+        id=task_id,
+        parent_close_policy=ParentClosePolicy.ABANDON,
+    )
