@@ -13,6 +13,7 @@ from typing import Any
 
 from domain import trajectory
 from domain.shared import PersonalData, Sealed
+from nbm import programmes
 from privacy.seal import seal_personal, seal_text
 
 CANDIDATE_NAME = "Fenna Zwanenburg-Oosterhout"
@@ -33,7 +34,7 @@ def start(
     *,
     trajectory_id: str | None = None,
     programme: str = "standard",
-    route: trajectory.Route = trajectory.Route.SMALL_SCALE_GROWTH,
+    route: trajectory.Route | None = None,
     months_ahead: int = 12,
     **job: Any,
 ) -> trajectory.StartTrajectory:
@@ -46,11 +47,12 @@ def start(
         required_skills=job.pop("required_skills", ("ADL care", "communication")),
         future_job_id=job.pop("future_job_id", None),
     )
+    chosen = programmes.programme(programme)
     return trajectory.StartTrajectory(
         actor=COACH,
         trajectory_id=trajectory_id or new_id(),
-        route=route,
-        programme=trajectory.programme(programme),
+        route=route or chosen.route or trajectory.Route.SMALL_SCALE_GROWTH,
+        programme=chosen,
         coach_id=COACH,
         future_job=future_job,
     )

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         AnyEvent,
         Deadline,
         EscalationRaised,
+        HandedOver,
         ReachDeadline,
         ResolveEscalation,
         Rules,
@@ -354,6 +355,17 @@ class TrajectoryWorkflow:
 
     def _tell_future_job(self, events: list[AnyEvent]) -> None:
         """Pass on to the future job what `events` mean for it (`future_job.news_for`)."""
+        for left in [e for e in events if isinstance(e, HandedOver) and e.from_future_job_id]:
+            # Handed over into another programme: the place it held is let go. (A new event
+            # type: no history before it holds one, so no patch.)
+            assert left.from_future_job_id is not None
+            detach = future_job.DetachCandidate(
+                actor=left.actor, request_id=f"{left.trajectory_id}.{left.version}",
+                trajectory_id=left.trajectory_id, reason=future_job.DetachReason.HANDED_OVER,
+            )  # fmt: skip
+            self._news.append(
+                asyncio.ensure_future(tell_future_job(left.from_future_job_id, detach))
+            )
         future_job_id = self._state_now.future_job.future_job_id
         if future_job_id is None or not workflow.patched(FUTURE_JOB_LINK):
             return

@@ -30,6 +30,7 @@ class DetachReason(StrEnum):
     WORK_STUDY = "work-study"  # learns on in a work-study (BBL) job elsewhere
     FOLLOW_ON_EDUCATION = "follow-on-education"
     OTHER_WORK = "other-work"  # found a job outside the method
+    HANDED_OVER = "handed-over"  # continues in another programme, towards another job
 
 
 class ChaseStepKind(StrEnum):

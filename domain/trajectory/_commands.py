@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ..shared import FreeText, NonEmpty, OpaqueId, Sealed, Value
+from ._programme import Programme
 from ._values import (
     Barrier,
     CalamityKind,
@@ -23,10 +24,10 @@ from ._values import (
     PlannedPlacement,
     PracticalMatter,
     Preconditions,
-    Programme,
     Route,
     Signatory,
     Training,
+    WorkToWorkStart,
 )
 
 SYSTEM_ACTOR = "system"
@@ -54,6 +55,8 @@ class StartTrajectory(Command):
     programme: Programme
     coach_id: OpaqueId
     future_job: FutureJob
+    work_to_work: WorkToWorkStart | None = None
+    """Van Werk naar Werk: the outgoing employer and the dismissal date."""
 
 
 class MapPossibilities(Command):
@@ -128,8 +131,20 @@ class StartPlacement(Command):
     name: NonEmpty
     hours_per_week: int = Field(ge=1, le=40)
     deviation: FreeText | None = None
-    """Why this placement differs from the agreement (another placement, other hours); a
-    placement that differs without a reason is refused."""
+    """Why this placement differs from the agreement (another placement, other hours, a
+    rung of the ladder skipped or repeated); a placement that differs without a reason is
+    refused."""
+
+
+class HandOver(Command):
+    """The trajectory continues in another programme (Werkfit into an NBM programme): one
+    history, one candidate path; the new programme's route, clock and future job apply."""
+
+    kind: Literal["hand-over"] = "hand-over"
+    programme: Programme
+    route: Route
+    future_job: FutureJob
+    reason: FreeText | None = None
 
 
 class RecordEvaluation(Command):
@@ -267,7 +282,8 @@ CoachCommand = Annotated[
     | RecordRegularJob
     | RecordFollowOnEducation
     | RecordFollowUp
-    | EndTrajectory,
+    | EndTrajectory
+    | HandOver,
     Field(discriminator="kind"),
 ]
 """Every command a coach can send to a running trajectory."""

@@ -28,11 +28,26 @@ def deadlines(state: Trajectory | None) -> list[Deadline]:
             found.append(Deadline(kind=DeadlineKind.EVALUATION, at=state.next_evaluation_at))
         if state.learning_ends_at is not None:
             found.append(Deadline(kind=DeadlineKind.LEARNING_END, at=state.learning_ends_at))
+        warn_at = benefit_warning_at(state)
+        if warn_at is not None:
+            found.append(Deadline(kind=DeadlineKind.BENEFIT_RETENTION_WARNING, at=warn_at))
     if state.regular_job is not None and not state.follow_up_pending and state.follow_up_at:
         found.append(Deadline(kind=DeadlineKind.FOLLOW_UP, at=state.follow_up_at))
     # Ties: the learning period ends after its last evaluation is asked for.
     order = list(DeadlineKind)
     return sorted(found, key=lambda d: (d.at, order.index(d.kind)))
+
+
+def benefit_warning_at(state: Trajectory) -> datetime | None:
+    """When the coach is warned that learning with benefits nears its maximum (None: no
+    maximum applies, benefits are not kept, or the warning was given)."""
+    ends_at = state.benefit_retention_ends_at
+    retention = state.programme.benefit_retention
+    if ends_at is None or retention is None or not state.benefits_retained:
+        return None
+    if state.benefit_warned:
+        return None
+    return ends_at - state.programme.week * retention.warn_weeks_before
 
 
 def next_deadline(state: Trajectory | None) -> Deadline | None:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import assert_never
 
 from ..shared import RuleViolation, WrongStep
+from . import _handover as handover
 from . import _learning as learning
 from . import _outcome as outcome
 from . import _setup as setup
@@ -23,6 +24,7 @@ from ._commands import (
     EndTrajectory,
     EstablishAgreement,
     ExtendLearning,
+    HandOver,
     MapPossibilities,
     MatchCandidate,
     ProposeOtherEmployer,
@@ -139,6 +141,8 @@ def _dispatch(
             outcome.record_follow_up(s, command, now, emit)
         case EndTrajectory():
             outcome.end_trajectory(s, command, now, emit)
+        case HandOver():
+            handover.hand_over(s, command, now, emit)
         case ReachDeadline():
             timers.reach_deadline(s, command, now, emit, rules)
         case RecordFutureJobChange():

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, TypeAdapter
 
 from ..shared import FreeText, NonEmpty, OpaqueId, Sealed, Value
+from ._programme import Programme
 from ._values import (
     Barrier,
     CalamityKind,
@@ -21,14 +22,15 @@ from ._values import (
     EmployerAnswer,
     EvaluationVerdict,
     FutureJob,
+    LadderMove,
     OutcomeType,
     PlannedPlacement,
     PracticalMatter,
     Preconditions,
-    Programme,
     Route,
     Signatory,
     Training,
+    WorkToWorkStart,
 )
 
 
@@ -40,6 +42,7 @@ class EscalationReason(StrEnum):
     OUTCOME_NEEDED = "outcome-needed"
     FOLLOW_UP_DUE = "follow-up-due"
     SMALL_CONTRACT = "small-contract"
+    BENEFIT_RETENTION_ENDING = "benefit-retention-ending"
 
 
 class Event(Value):
@@ -71,6 +74,7 @@ class TrajectoryStarted(Event):
     programme: Programme
     coach_id: OpaqueId
     future_job: FutureJob
+    work_to_work: WorkToWorkStart | None = None
 
 
 class PossibilitiesMapped(Event):
@@ -122,6 +126,9 @@ class LearningStarted(Event):
     first_evaluation_at: datetime
     duration_weeks: int | None = None
     """Only when learning started before the agreement (small-scale growth): its weeks."""
+    benefit_retention_ends_at: datetime | None = None
+    """Where learning with benefits reaches the programme's (municipality's) maximum; None:
+    benefits are not kept, or the programme sets no maximum."""
 
 
 class PlacementStarted(Event):
@@ -131,6 +138,31 @@ class PlacementStarted(Event):
     hours_per_week: int
     deviation: FreeText | None = None
     """Why it differs from the agreement (None: it is a placement of the agreement)."""
+    ladder_move: LadderMove | None = None
+    """How it follows the ladder (None: the programme has no ladder)."""
+    skipped: tuple[NonEmpty, ...] = ()
+    """The rungs a skip leaves out."""
+
+
+class BenefitRetentionEnding(Event):
+    """The warning a set time before learning with benefits reaches its maximum."""
+
+    type: Literal["BenefitRetentionEnding"] = "BenefitRetentionEnding"
+    ends_at: datetime
+
+
+class HandedOver(Event):
+    """The trajectory continues in another programme; what came before stays its history."""
+
+    type: Literal["HandedOver"] = "HandedOver"
+    from_programme_id: OpaqueId
+    from_future_job_id: OpaqueId | None = None
+    """The future job (its own stream) the candidate learned towards before, which lets
+    the place go."""
+    programme: Programme
+    route: Route
+    future_job: FutureJob
+    reason: FreeText | None = None
 
 
 class EvaluationDue(Event):
@@ -257,6 +289,8 @@ AnyEvent = Annotated[
     | CandidateMatched
     | LearningStarted
     | PlacementStarted
+    | BenefitRetentionEnding
+    | HandedOver
     | EvaluationDue
     | EvaluationRecorded
     | CalamityRecorded

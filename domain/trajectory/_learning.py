@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..shared import RuleViolation, WrongStep
+from ..shared import RuleViolation, WrongStep, coach_time
+from . import _ladder as ladder
 from ._commands import (
     ExtendLearning,
     ProposeOtherEmployer,
@@ -32,7 +33,7 @@ from ._events import (
     ProposedToOtherEmployer,
 )
 from ._state import Trajectory
-from ._values import PlannedPlacement, Rules
+from ._values import LadderMove, PlannedPlacement, Rules
 
 
 def start_learning(s: Trajectory, c: StartLearning, now: datetime, emit: Emit) -> None:
@@ -63,13 +64,25 @@ def start_learning(s: Trajectory, c: StartLearning, now: datetime, emit: Emit) -
             f"{s.programme.max_learning_weeks} weeks this programme allows"
         )
     week = s.programme.week
+    benefit_weeks = s.programme.benefit_retention_weeks if c.benefits_retained else None
+    if benefit_weeks is not None and weeks > benefit_weeks:
+        raise RuleViolation(
+            f"a learning period of {weeks} weeks with benefits kept is longer than the "
+            f"{benefit_weeks} weeks {_where(s)} allows learning met behoud van uitkering"
+        )
     emit(
         LearningStarted,
         benefits_retained=c.benefits_retained,
         ends_at=now + week * weeks,
         first_evaluation_at=now + week * s.programme.evaluation_every_weeks,
         duration_weeks=c.duration_weeks,
+        benefit_retention_ends_at=None if benefit_weeks is None else now + week * benefit_weeks,
     )
+
+
+def _where(s: Trajectory) -> str:
+    p = s.programme
+    return f"municipality {p.municipality}" if p.municipality else f"programme {p.programme_id}"
 
 
 def start_placement(
@@ -81,7 +94,14 @@ def start_placement(
         raise WrongStep("no placement before the learning period has started")
     no_job_yet(s, "a placement")
     sealed_for_trajectory(s, c.deviation)
-    if rules.method_as_written and s.agreement is not None:
+    move, skipped = ladder.move(s, c)
+    if move in (LadderMove.SKIP, LadderMove.REPEAT):
+        if c.deviation is None:
+            what = f"skips {', '.join(repr(n) for n in skipped)}" if skipped else "repeats a rung"
+            raise RuleViolation(
+                f"placement {c.name!r} {what} of the ladder: give the reason (the coach decides)"
+            )
+    elif rules.method_as_written and s.agreement is not None:
         _as_agreed(s.agreement.placements, c)
     emit(
         PlacementStarted,
@@ -89,6 +109,8 @@ def start_placement(
         name=c.name,
         hours_per_week=c.hours_per_week,
         deviation=c.deviation,
+        ladder_move=move,
+        skipped=skipped,
     )
 
 
@@ -180,6 +202,13 @@ def extend_learning(s: Trajectory, c: ExtendLearning, now: datetime, emit: Emit)
         raise RuleViolation("an extension is approved by a supervisor, not by who asks for it")
     week = s.programme.week
     ends_at = max(s.learning_ends_at, now) + week * c.weeks
+    limit_at = s.benefit_retention_ends_at if s.benefits_retained else None
+    if limit_at is not None and ends_at > limit_at and c.approved_by is None:
+        raise RuleViolation(
+            f"extending by {c.weeks} weeks goes past {coach_time(limit_at)}, the maximum of "
+            f"learning met behoud van uitkering ({s.programme.benefit_retention_weeks} weeks, "
+            f"{_where(s)}); a supervisor can approve it (their id as the approver)"
+        )
     next_evaluation = s.next_evaluation_at or now + week * s.programme.evaluation_every_weeks
     emit(
         LearningExtended,

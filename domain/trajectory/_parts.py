@@ -12,6 +12,7 @@ from ._values import (
     Commitment,
     EmployerAnswer,
     EvaluationVerdict,
+    LadderMove,
     PlannedPlacement,
     Signatory,
     Training,
@@ -42,12 +43,26 @@ class Placement(Value):
     started_at: datetime
     deviates: bool = False
     """It differs from the agreement (the event holds the sealed reason)."""
+    ladder_move: LadderMove | None = None
+    """How it followed the ladder (None: the programme has no ladder)."""
+    version: int = 0
+    """Its event's place in the stream (what came after it, in order)."""
+
+
+class Handover(Value):
+    """A change of programme within the one trajectory (Werkfit into an NBM programme)."""
+
+    at: datetime
+    from_programme_id: str
+    to_programme_id: str
 
 
 class Evaluation(Value):
     at: datetime
     verdict: EvaluationVerdict
     employer_present: bool
+    version: int = 0
+    """Its event's place in the stream."""
 
 
 class Calamity(Value):

@@ -28,15 +28,19 @@ from ._events import (
     PossibilitiesMapped,
     TrajectoryStarted,
 )
+from ._programme import Programme
 from ._state import Trajectory, end_with
 from ._values import (
     LANGUAGE_LEVELS,
     MAX_FORECAST_MONTHS,
     Barrier,
     Commitment,
+    FutureJob,
     PracticalStatus,
+    Route,
     Rules,
     Signatory,
+    WorkToWorkStart,
 )
 
 
@@ -47,17 +51,12 @@ def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime
         )
     job = c.future_job
     at = c.effective_at or now  # a caseload entered with its history began back then
-    if job.expected_date < at.date():
-        raise RuleViolation(
-            f"the expected date {job.expected_date} is in the past: a future job lies ahead",
-            stream_id=c.trajectory_id,
-        )
-    if months_later(at.date(), job.expected_date, MAX_FORECAST_MONTHS):
-        raise RuleViolation(
-            f"the expected date {job.expected_date} is more than {MAX_FORECAST_MONTHS} months "
-            "ahead; only jobs expected within two years count as future jobs",
-            stream_id=c.trajectory_id,
-        )
+    try:
+        future_job_ahead(job, at)
+        programme_fits(c.programme, c.route, c.work_to_work)
+    except RuleViolation as err:
+        err.stream_id = c.trajectory_id
+        raise
     emit = Emit(c.trajectory_id, 0, now, c.actor, c.request_id, effective_at=c.effective_at)
     emit(
         TrajectoryStarted,
@@ -65,8 +64,43 @@ def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime
         programme=c.programme,
         coach_id=c.coach_id,
         future_job=job,
+        work_to_work=c.work_to_work,
     )
     return emit.events
+
+
+def future_job_ahead(job: FutureJob, at: datetime) -> None:
+    """A future job lies ahead, within two years (step 1)."""
+    if job.expected_date < at.date():
+        raise RuleViolation(
+            f"the expected date {job.expected_date} is in the past: a future job lies ahead"
+        )
+    if months_later(at.date(), job.expected_date, MAX_FORECAST_MONTHS):
+        raise RuleViolation(
+            f"the expected date {job.expected_date} is more than {MAX_FORECAST_MONTHS} months "
+            "ahead; only jobs expected within two years count as future jobs"
+        )
+
+
+def programme_fits(
+    programme: Programme, route: Route, work_to_work: WorkToWorkStart | None
+) -> None:
+    """The route is the programme's, and Van Werk naar Werk says where the worker comes from."""
+    if programme.route is not None and route is not programme.route:
+        raise RuleViolation(
+            f"programme {programme.programme_id} is for route {programme.route.value}, "
+            f"not {route.value}"
+        )
+    if programme.work_to_work is not None and work_to_work is None:
+        raise RuleViolation(
+            f"programme {programme.programme_id} (Van Werk naar Werk) starts from the outgoing "
+            "employer and the dismissal date: give both"
+        )
+    if programme.work_to_work is None and work_to_work is not None:
+        raise RuleViolation(
+            f"programme {programme.programme_id} is not Van Werk naar Werk: an outgoing "
+            "employer and a dismissal date do not apply"
+        )
 
 
 def map_possibilities(s: Trajectory, c: MapPossibilities, now: datetime, emit: Emit) -> None:
@@ -145,7 +179,10 @@ def _check_terms(s: Trajectory, c: EstablishAgreement | AmendAgreement, rules: R
             f"a learning period of {weeks} weeks is longer than the {limit} weeks this "
             "programme allows; beyond that, extend it with a supervisor's approval"
         )
-    planned = sum(p.weeks for p in c.placements)
+    # The programme's rungs alongside the others (a school day a week) take no weeks of
+    # their own.
+    alongside = {r.name.casefold() for r in s.programme.ladder if r.alongside}
+    planned = sum(p.weeks for p in c.placements if p.name.casefold() not in alongside)
     if planned > c.duration_weeks:
         raise RuleViolation(
             f"the placements take {planned} weeks, more than the {c.duration_weeks} weeks "

@@ -6,13 +6,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TypedDict, Unpack, assert_never
 
-from ..shared import Value
+from ..shared import COACH_TIME_ZONE, Value
 from ._commands import SYSTEM_ACTOR
 from ._events import (
     AgreementAmended,
     AgreementEstablished,
     AnyEvent,
     BarrierResolved,
+    BenefitRetentionEnding,
     CalamityRecorded,
     CalamityResolved,
     CandidateMatched,
@@ -27,6 +28,7 @@ from ._events import (
     FollowUpDue,
     FollowUpRecorded,
     FutureJobChanged,
+    HandedOver,
     LearningExtended,
     LearningPeriodEnded,
     LearningStarted,
@@ -44,18 +46,20 @@ from ._parts import (
     EmployerAnswerRecord,
     Escalation,
     Evaluation,
+    Handover,
     Placement,
     RegularJob,
 )
+from ._programme import Programme
 from ._values import (
     Barrier,
     ClosedBecause,
     FutureJob,
     OutcomeType,
     Preconditions,
-    Programme,
     Route,
     Step,
+    WorkToWorkStart,
 )
 
 
@@ -115,6 +119,22 @@ class Trajectory(Value):
     closure_reason: ClosedBecause | None = None
     outcome_type: OutcomeType | None = None
     lasting_placement: bool | None = None
+    work_to_work: WorkToWorkStart | None = None
+    benefit_retention_ends_at: datetime | None = None
+    """Where learning with benefits reaches its maximum (None: no maximum applies)."""
+    benefit_warned: bool = False
+    handovers: tuple[Handover, ...] = ()
+    """The programmes this trajectory continued from, in order (one candidate path)."""
+
+    @property
+    def placed_within_goal(self) -> bool | None:
+        """Van Werk naar Werk's measure: a new job within the goal's weeks of the start
+        (None: the programme has no such goal, or there is no job yet)."""
+        goal = self.programme.work_to_work
+        if goal is None or self.regular_job is None or self.regular_job.work_study:
+            return None
+        deadline = self.started_at + self.programme.week * goal.goal_within_weeks
+        return self.regular_job.start_date <= deadline.astimezone(COACH_TIME_ZONE).date()
 
     @property
     def step(self) -> Step:
@@ -172,6 +192,7 @@ def evolve(state: Trajectory | None, event: AnyEvent) -> Trajectory:
             coach_id=event.coach_id,
             future_job=event.future_job,
             employer_id=event.future_job.employer_id,
+            work_to_work=event.work_to_work,
         )
     if state is None:
         raise ValueError(f"{event.type} cannot come before TrajectoryStarted")
@@ -216,6 +237,12 @@ class TrajectoryChanges(TypedDict, total=False):
     outcome_type: OutcomeType | None
     lasting_placement: bool | None
     effective_through: datetime | None
+    work_to_work: WorkToWorkStart | None
+    benefit_retention_ends_at: datetime | None
+    benefit_warned: bool
+    handovers: tuple[Handover, ...]
+    route: Route
+    programme: Programme
 
 
 def end_with(s: Trajectory, agreed_weeks: int) -> datetime | None:
@@ -285,6 +312,7 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 agreed_weeks=s.agreed_weeks if s.agreement else e.duration_weeks or 0,
                 benefits_retained=e.benefits_retained,
                 next_evaluation_at=e.first_evaluation_at,
+                benefit_retention_ends_at=e.benefit_retention_ends_at,
             )
         case PlacementStarted():
             placement = Placement(
@@ -293,8 +321,41 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 hours_per_week=e.hours_per_week,
                 started_at=at,
                 deviates=e.deviation is not None,
+                ladder_move=e.ladder_move,
+                version=e.version,
             )
             return _next(s, e, placements=(*s.placements, placement))
+        case BenefitRetentionEnding():
+            return _next(s, e, benefit_warned=True)
+        case HandedOver():
+            # The new programme starts over from step 3: the candidate, the barriers still
+            # open, the escalations and calamities stay; the old learning period ends here.
+            handover = Handover(
+                at=at, from_programme_id=e.from_programme_id,
+                to_programme_id=e.programme.programme_id,
+            )  # fmt: skip
+            return _next(
+                s,
+                e,
+                route=e.route,
+                programme=e.programme,
+                future_job=e.future_job,
+                employer_id=e.future_job.employer_id,
+                agreement=None,
+                learning_started_at=None,
+                learning_ends_at=None,
+                learning_weeks=0,
+                agreed_weeks=0,
+                learning_ended=False,
+                benefits_retained=False,
+                next_evaluation_at=None,
+                evaluation_pending_since=None,
+                evaluated_ahead_at=None,
+                placements=(),
+                benefit_retention_ends_at=None,
+                benefit_warned=False,
+                handovers=(*s.handovers, handover),
+            )
         case EvaluationDue():
             pending = s.evaluation_pending_since or (None if e.already_evaluated else e.due_at)
             return _next(
@@ -305,7 +366,9 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 evaluated_ahead_at=None,
             )
         case EvaluationRecorded():
-            evaluation = Evaluation(at=at, verdict=e.verdict, employer_present=e.employer_present)
+            evaluation = Evaluation(
+                at=at, verdict=e.verdict, employer_present=e.employer_present, version=e.version
+            )
             return _next(
                 s,
                 e,

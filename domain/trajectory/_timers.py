@@ -9,6 +9,7 @@ from ._commands import ReachDeadline
 from ._deadlines import deadlines
 from ._emit import Emit
 from ._events import (
+    BenefitRetentionEnding,
     EscalationRaised,
     EscalationReason,
     EvaluationDue,
@@ -51,6 +52,17 @@ def reach_deadline(
             due_at=c.due_at,
             next_evaluation_at=c.due_at + every,
             already_evaluated=ahead,
+        )
+    elif c.deadline is DeadlineKind.BENEFIT_RETENTION_WARNING:
+        ends_at = s.benefit_retention_ends_at
+        assert ends_at is not None  # the deadline exists only with it
+        emit(BenefitRetentionEnding, ends_at=ends_at)
+        emit(
+            EscalationRaised,
+            reason=EscalationReason.BENEFIT_RETENTION_ENDING,
+            message=f"learning met behoud van uitkering reaches its maximum on "
+            f"{coach_time(ends_at)}: prepare the outcome; going on beyond it needs a "
+            "supervisor's approval",
         )
     elif c.deadline is DeadlineKind.LEARNING_END:
         emit(LearningPeriodEnded)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from pydantic import Field
@@ -165,24 +165,24 @@ class DeadlineKind(StrEnum):
     EVALUATION = "evaluation"
     LEARNING_END = "learning-end"
     FOLLOW_UP = "follow-up"
+    BENEFIT_RETENTION_WARNING = "benefit-retention-warning"
 
 
-class Programme(Value):
-    """The clock of a trajectory: how long a 'week' is and how often things happen.
+class LadderMove(StrEnum):
+    """How a placement follows the one before it on the programme's ladder."""
 
-    A programme is copied into the trajectory when it starts, so a later change to the
-    catalogue never changes a running trajectory's deadlines.
-    """
+    FIRST = "first"
+    NEXT = "next"
+    SKIP = "skip"  # a rung (or more) left out, with the coach's reason
+    REPEAT = "repeat"  # a rung again (or an earlier one), with the coach's reason
+    ALONGSIDE = "alongside"  # a school day, NT2 lessons: outside the order
 
-    programme_id: OpaqueId
-    name: NonEmpty
-    week: timedelta = Field(default=timedelta(days=7), gt=timedelta(0))
-    evaluation_every_weeks: int = Field(default=6, ge=1, le=52)
-    follow_up_after_weeks: int = Field(default=26, ge=1, le=104)
-    max_learning_weeks: int = Field(default=104, ge=1, le=104)
-    """The cap on the learning period, extensions included; a supervisor can approve more."""
-    job_alongside_learning: bool = False
-    """A work-study (BBL) job can start while learning goes on (WijkLeerbedrijf, year 2)."""
+
+class WorkToWorkStart(Value):
+    """Van Werk naar Werk: where the worker comes from and when the old job ends."""
+
+    outgoing_employer_id: OpaqueId
+    dismissal_date: date
 
 
 class FutureJob(Value):

@@ -69,6 +69,7 @@ def result_json(result: CommandResult) -> dict[str, Any]:
 def state_json(state: trajectory.Trajectory, *, personal: Personal = None) -> dict[str, Any]:
     data = state.model_dump(mode="json")
     data["step"] = state.step.value
+    data["placed_within_goal"] = state.placed_within_goal
     candidate = data.get("candidate")
     if candidate:
         # Never the ciphertext either: it is of no use to a reader of the JSON.
@@ -134,7 +135,12 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
             [
                 ("step", step_label(s.step)),
                 ("route", s.route.value),
-                ("programme", f"{s.programme.programme_id}: {s.programme.name}"),
+                (
+                    "programme",
+                    f"{s.programme.programme_id} (version {s.programme.version}): "
+                    f"{s.programme.name}",
+                ),
+                *_chain_rows(s),
                 ("coach", s.coach_id),
                 ("employer", s.employer_id),
                 ("version", str(s.version)),
@@ -220,6 +226,10 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
                     ("weeks", str(s.learning_weeks)),
                     ("ended", _yes_no(s.learning_ended)),
                     ("benefits retained", _yes_no(s.benefits_retained)),
+                    (
+                        "met behoud van uitkering tot / benefits kept until",
+                        when(s.benefit_retention_ends_at),
+                    ),
                     ("next evaluation", when(s.next_evaluation_at)),
                     ("evaluation due since", when(pending) if pending else "—"),
                 ],
@@ -230,13 +240,32 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
     return Group(*_spaced(parts))
 
 
+def _chain_rows(s: trajectory.Trajectory) -> list[tuple[str, str]]:
+    """Where the trajectory came from: the programmes before (one history), Van Werk naar
+    Werk's outgoing employer, dismissal date and its 6-month measure."""
+    rows = [
+        ("handed over / overgedragen", f"{h.from_programme_id} → {h.to_programme_id} {when(h.at)}")
+        for h in s.handovers
+    ]
+    if s.work_to_work is not None:
+        w = s.work_to_work
+        within = s.placed_within_goal
+        goal = "—" if within is None else ("ja / yes" if within else "nee / no")
+        rows += [
+            ("outgoing employer / vertrekkende werkgever", w.outgoing_employer_id),
+            ("dismissal date / ontslagdatum", w.dismissal_date.isoformat()),
+            ("new job within the goal / binnen het doel", goal),
+        ]
+    return rows
+
+
 def _history_tables(s: trajectory.Trajectory) -> list[RenderableType]:
     found: list[RenderableType] = []
     if s.placements:
         found.append(
             _table(
                 "Placements (stages)",
-                ["#", "name", "hours/week", "started", "as agreed"],
+                ["#", "name", "hours/week", "started", "as agreed", "ladder"],
                 [
                     [
                         str(p.number),
@@ -244,6 +273,7 @@ def _history_tables(s: trajectory.Trajectory) -> list[RenderableType]:
                         str(p.hours_per_week),
                         when(p.started_at),
                         "no (deviation)" if p.deviates else "yes",
+                        p.ladder_move.value if p.ladder_move else "—",
                     ]
                     for p in s.placements
                 ],

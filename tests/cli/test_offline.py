@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from domain import trajectory
 from domain.shared import PersonalData
+from nbm import programmes
 from nbm.cli import _common
 from nbm.cli import trajectory as trajectory_cli
 from nbm.cli.trajectory._coach import parse_placement, parse_training
@@ -64,7 +65,7 @@ def test_every_coach_command_has_a_subcommand() -> None:
     renamed = {"match-candidate": "match", "end-trajectory": "end"}
     union = typing.get_args(trajectory.CoachCommand)[0]
     kinds = {cls.model_fields["kind"].default for cls in typing.get_args(union)}
-    assert len(kinds) == 17
+    assert len(kinds) == 18
     kinds = {renamed.get(k, k) for k in kinds}
     assert kinds <= names
 
@@ -156,7 +157,7 @@ def test_a_bad_actor_is_one_line(offline_env: dict[str, str | None]) -> None:
 def test_programme_list_needs_no_server(offline_env: dict[str, str | None]) -> None:
     result = invoke(["programme", "list", "--json"], offline_env)
     assert result.exit_code == 0
-    assert {p["programme_id"] for p in json.loads(result.stdout)} == set(trajectory.PROGRAMMES)
+    assert {p["programme_id"] for p in json.loads(result.stdout)} == set(programmes.catalogue())
     assert "demo" in invoke(["programme", "list"], offline_env).stdout
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from domain import trajectory
 from domain.shared import DomainError
+from nbm import programmes
 from tests import factories as f
 
 ACTORS = st.sampled_from([f.COACH, "coach-bram", "acct-mgr-7"])
@@ -215,9 +216,7 @@ def start_trajectory(
         actor=ACTORS,
         trajectory_id=st.just(trajectory_id),
         route=st.sampled_from(trajectory.Route),
-        programme=st.sampled_from(
-            sorted(trajectory.PROGRAMMES.values(), key=lambda p: p.programme_id)
-        ),
+        programme=st.sampled_from([e.programme for e in programmes.catalogue().values()]),
         coach_id=ACTORS,
         future_job=st.builds(
             trajectory.FutureJob,

@@ -103,7 +103,10 @@ def test_evaluation_is_recorded() -> None:
     ]
     assert story.trajectory.evaluations == (
         trajectory.Evaluation(
-            at=story.now, verdict=trajectory.EvaluationVerdict.CONCERNS, employer_present=False
+            at=story.now,
+            verdict=trajectory.EvaluationVerdict.CONCERNS,
+            employer_present=False,
+            version=6,
         ),
     )
 

@@ -8,6 +8,7 @@ import pytest
 
 from domain import trajectory
 from domain.shared import RuleViolation, WrongStep
+from nbm import programmes
 from tests import factories as f
 from tests.unit.story import (
     T0,
@@ -33,7 +34,7 @@ def test_start_emits_trajectory_started() -> None:
         trajectory.TrajectoryStarted(
             **envelope(story, 1),
             route=trajectory.Route.SMALL_SCALE_GROWTH,
-            programme=trajectory.programme("standard"),
+            programme=programmes.programme("standard"),
             coach_id=f.COACH,
             future_job=command.future_job,
         )

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from domain import trajectory
 from domain.trajectory import _upcast
+from nbm import programmes
 from tests import factories as f
 from tests.unit.story import T0, TID, WEEK, Story, follow_up_due, learning_ended
 
@@ -54,7 +55,21 @@ def every_event_type() -> list[trajectory.AnyEvent]:
     assert towards.trajectory.future_job.expected_date == date(2027, 12, 1)
     placed = follow_up_due()
     placed.do(trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
-    return long.events + placed.events + towards.events[1:]
+    chained = Story(T0)  # Werkfit: the benefit-retention warning, then into an NBM programme
+    chained.do(f.start(T0, programme="werkfit"))
+    chained.do(f.map_possibilities())
+    chained.do(f.establish_agreement(24))
+    chained.do(f.match())
+    chained.do(f.start_learning())
+    chained.reach(trajectory.DeadlineKind.BENEFIT_RETENTION_WARNING)
+    nbm = programmes.programme("standard")
+    chained.do(
+        trajectory.HandOver(
+            actor=f.COACH, programme=nbm, route=trajectory.Route.LARGE_SCALE_GROWTH,
+            future_job=f.start(T0).future_job, reason="Werkfit afgerond",
+        )
+    )  # fmt: skip
+    return long.events + placed.events + towards.events[1:] + chained.events[1:]
 
 
 EVENTS = every_event_type()
@@ -62,7 +77,7 @@ EVENTS = every_event_type()
 
 def test_the_stories_cover_every_event_type() -> None:
     assert {e.type for e in EVENTS} == trajectory.EVENT_TYPES
-    assert len(trajectory.EVENT_TYPES) == 24
+    assert len(trajectory.EVENT_TYPES) == 26
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.version}-{e.type}")

@@ -263,7 +263,11 @@ def test_a_work_study_job_goes_alongside_learning_in_the_wijkleerbedrijf() -> No
     state = story.trajectory
     assert state.step is trajectory.Step.LEARNING_IN and state.learning_in_progress
     kinds = [d.kind for d in trajectory.deadlines(state)]
-    assert kinds == [trajectory.DeadlineKind.EVALUATION, trajectory.DeadlineKind.LEARNING_END]
+    assert kinds == [
+        trajectory.DeadlineKind.EVALUATION,
+        trajectory.DeadlineKind.BENEFIT_RETENTION_WARNING,  # 8 weeks before the 104 with benefits
+        trajectory.DeadlineKind.LEARNING_END,
+    ]
     # Learning goes on: evaluations, placements; at the end, the regular job.
     story.do(
         trajectory.RecordEvaluation(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from pydantic import ValidationError
@@ -143,20 +143,6 @@ def test_plaintext_where_sealed_data_belongs_is_refused_without_echo(build: obje
 def test_invalid_bsn_message_says_what_is_wrong() -> None:
     with pytest.raises(ValidationError, match=r"not a valid BSN \(9 digits passing the eleven"):
         PersonalData(name=f.CANDIDATE_NAME, bsn="123456789")
-
-
-def test_programme_catalogue() -> None:
-    assert set(trajectory.PROGRAMMES) == {"standard", "werkfit", "wijkleerbedrijf", "demo"}
-    assert trajectory.programme("wijkleerbedrijf").job_alongside_learning
-    assert trajectory.programme("werkfit").max_learning_weeks == 26
-    assert trajectory.programme("demo").week == timedelta(seconds=10)
-
-
-def test_unknown_programme_names_the_known_ones() -> None:
-    with pytest.raises(
-        KeyError, match="unknown programme 'nope'; known: demo, standard, werkfit, wijkleerbedrijf"
-    ):
-        trajectory.programme("nope")
 
 
 @pytest.mark.parametrize(

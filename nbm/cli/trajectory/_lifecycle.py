@@ -18,7 +18,8 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from activities.access_log import Purpose
 from domain import future_job, trajectory
-from nbm import service
+from domain.shared import DomainError
+from nbm import programmes, service
 from nbm import stream_service as streams
 from nbm.settings import Settings
 
@@ -48,6 +49,33 @@ app = typer.Typer()
 
 ROW_TIMEOUT = 3.0
 """Seconds `list` waits for one trajectory's step before it shows `?`."""
+
+
+def chosen_programme(programme_id: str, municipality: str | None) -> trajectory.Programme:
+    """The programme's template as the new trajectory keeps it (a file of the catalogue)."""
+    try:
+        return programmes.programme(programme_id, municipality)
+    except KeyError as err:
+        raise CliError(f"--programme: {err.args[0]}") from None
+    except trajectory.ProgrammeFileError as err:
+        raise CliError(f"programmabestand ongeldig / programme file refused: {err}") from None
+    except DomainError as err:
+        raise CliError(f"--municipality: {err}") from None
+
+
+def work_to_work_start(
+    outgoing_employer: str | None, dismissal_date: str | None
+) -> dict[str, Any] | None:
+    if outgoing_employer is None and dismissal_date is None:
+        return None
+    if outgoing_employer is None or dismissal_date is None:
+        raise CliError(
+            "Van Werk naar Werk: geef --outgoing-employer én --dismissal-date / give both"
+        )
+    return {
+        "outgoing_employer_id": outgoing_employer,
+        "dismissal_date": parse_date(dismissal_date, "--dismissal-date"),
+    }
 
 
 def new_trajectory_id() -> str:
@@ -134,19 +162,41 @@ def start(
     ] = None,
     jobs: Annotated[int, typer.Option(help="How many such jobs are expected.")] = 1,
     route: Annotated[
-        trajectory.Route,
+        trajectory.Route | None,
         typer.Option(
             metavar="ROUTE",
-            help="The route: " + ", ".join(r.value for r in trajectory.Route) + ".",
+            help="The route: " + ", ".join(r.value for r in trajectory.Route) + "; default: "
+            "the programme's own, else small-scale-growth.",
+            show_default=False,
         ),
-    ] = trajectory.Route.SMALL_SCALE_GROWTH,
+    ] = None,
     programme: Annotated[
         str,
-        typer.Option(
-            help=f"The programme's clock: {', '.join(trajectory.PROGRAMMES)} "
-            "(see `nbm programme list`)."
-        ),
+        typer.Option(help="Het programma / the programme (a file each: see `nbm programme list`)."),
     ] = "standard",
+    municipality: Annotated[
+        str | None,
+        typer.Option(
+            help="De gemeente wier maximum van leren met behoud van uitkering geldt / the "
+            "municipality whose maximum of learning with benefits applies.",
+            show_default=False,
+        ),
+    ] = None,
+    outgoing_employer: Annotated[
+        str | None,
+        typer.Option(
+            help="Van Werk naar Werk: de werkgever die het dienstverband beëindigt / the "
+            "employer the worker leaves (its id).",
+            show_default=False,
+        ),
+    ] = None,
+    dismissal_date: Annotated[
+        str | None,
+        typer.Option(
+            help="Van Werk naar Werk: de ontslagdatum / the dismissal date (YYYY-MM-DD).",
+            show_default=False,
+        ),
+    ] = None,
     coach: Annotated[
         str | None, typer.Option(help="The coach's id; default: the actor.", show_default=False)
     ] = None,
@@ -174,10 +224,9 @@ def start(
         repeat_with(ctx, "--id", trajectory_id)  # a repeat must start this same trajectory
     else:
         check_generated(trajectory_id, "traj", "--id")
-    try:
-        chosen = trajectory.programme(programme)
-    except KeyError as err:
-        raise CliError(f"--programme: {err.args[0]}") from None
+    chosen = chosen_programme(programme, municipality)
+    route = route or chosen.route or trajectory.Route.SMALL_SCALE_GROWTH
+    work_to_work = work_to_work_start(outgoing_employer, dismissal_date)
     given = [name for name, v in (("--employer", employer), ("--function", function),
              ("--expected-date", expected_date), ("--skill", skill)) if v]  # fmt: skip
     if future_job_id is not None and given:
@@ -199,6 +248,7 @@ def start(
             programme=chosen,
             coach_id=coach or who,
             future_job=job,
+            work_to_work=work_to_work,
         )
 
     if future_job_id is None:
