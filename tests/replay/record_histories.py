@@ -354,6 +354,49 @@ async def escalation_local(
     return {"trajectory_v13_escalation_local": ids["trajectory_v9_escalation"]}
 
 
+async def programme_paths(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """trajectory v14: programmes as data: Werkfit's ladder through its evaluation gates, the
+    benefit-retention warning as the coach's task, the handover into large-scale growth in
+    the same stream, and the NBM programme's learning after it. New event types and fields,
+    no patch: this history holds them so that a later change that replays them differently
+    fails."""
+    from nbm import programmes
+    from tests.employers.conftest import add_people
+    from tests.employers.test_programme_runs import (
+        evaluate_when_due, ladder_agreement, next_kind, placement, resolve_open_tasks, started,
+    )  # fmt: skip
+
+    await add_people(env.client, task_queue, keys)
+    werkfit = programmes.programme("werkfit")
+    tid = await started(env, task_queue, werkfit, ladder_agreement(werkfit, 25))
+    for number, rung in enumerate(werkfit.successive_rungs):
+        if number:
+            await evaluate_when_due(env, tid)
+        await service.send(env.client, tid, placement(rung.name, rung.hours_per_week))
+    while await next_kind(env.client, tid) is trajectory.DeadlineKind.EVALUATION:
+        await evaluate_when_due(env, tid)
+    if await next_kind(env.client, tid) is trajectory.DeadlineKind.BENEFIT_RETENTION_WARNING:
+        await advance_to(env, tid, trajectory.DeadlineKind.BENEFIT_RETENTION_WARNING)
+    assert (await service.state(env.client, tid)).benefit_warned
+    await resolve_open_tasks(env, tid)
+    nbm = programmes.programme("large-scale-growth")
+    job = f.start(await env.get_current_time()).future_job
+    assert nbm.route is not None
+    await service.send(
+        env.client, tid,
+        trajectory.HandOver(actor=f.COACH, programme=nbm, route=nbm.route, future_job=job,
+                            reason="Werkfit afgerond"),
+    )  # fmt: skip
+    await service.send(env.client, tid, ladder_agreement(nbm, 52))
+    await service.send(env.client, tid, f.start_learning())
+    first = nbm.successive_rungs[0]
+    await service.send(env.client, tid, placement(first.name, first.hours_per_week))
+    await evaluate_when_due(env, tid)
+    return {"trajectory_v14_programmes": tid}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -383,6 +426,8 @@ async def record(target: Path) -> list[Path]:
                 written += await _record_streams(store, target, Path(tmp), job_change)
             if not (target / "trajectory_v13_escalation_local.json").exists():
                 written += await _record_streams(store, target, Path(tmp), escalation_local)
+            if not (target / "trajectory_v14_programmes.json").exists():
+                written += await _record_streams(store, target, Path(tmp), programme_paths)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240

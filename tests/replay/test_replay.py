@@ -69,7 +69,7 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
         "future_job_v3_answered.json", "trajectory_v10_answered.json",
         "future_job_v4_place_lost.json", "trajectory_v11_place_lost.json",
         "future_job_v5_job_change.json", "trajectory_v12_job_change.json",
-        "trajectory_v13_escalation_local.json",
+        "trajectory_v13_escalation_local.json", "trajectory_v14_programmes.json",
     } <= names  # fmt: skip
 
 
