@@ -365,7 +365,12 @@ async def programme_paths(
     from nbm import programmes
     from tests.employers.conftest import add_people
     from tests.employers.test_programme_runs import (
-        evaluate_when_due, ladder_agreement, next_kind, placement, resolve_open_tasks, started,
+        evaluate_when_due,
+        ladder_agreement,
+        next_kind,
+        placement,
+        resolve_open_tasks,
+        started,
     )  # fmt: skip
 
     await add_people(env.client, task_queue, keys)

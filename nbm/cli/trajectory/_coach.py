@@ -11,6 +11,7 @@ import typer
 
 from domain import trajectory
 from domain.shared import FreeText, Sealed
+from nbm import service
 
 from .._common import (
     AsJson,
@@ -25,6 +26,7 @@ from .._common import (
     option,
     parse_date,
     parse_effective,
+    run,
 )
 from ._send import send, send_with_free_text, send_with_summary
 
@@ -142,9 +144,23 @@ def establish_agreement(
     trajectory_id: TrajectoryId,
     commitment: CommitmentOption,
     weeks: WeeksOption,
-    placement: PlacementOption,
     budget: BudgetOption,
     signed_by: SignedByOption,
+    placement: Annotated[
+        list[str] | None,
+        option(
+            "A planned placement (stage) NAME:WEEKS:HOURS, e.g. introduction:4:16 (repeat); "
+            "or --ladder."
+        ),
+    ] = None,
+    ladder: Annotated[
+        bool,
+        option(
+            "De ladder van het programma / plan the programme's ladder: its rungs, in their "
+            "order, as the placements (NT2 and other rungs 'when needed' left out).",
+            "--ladder",
+        ),
+    ] = False,
     training: TrainingOption = None,
     training_paid_by_employer: PaidByEmployerOption = False,
     effective: Effective = None,
@@ -153,9 +169,21 @@ def establish_agreement(
 ) -> None:
     """Record the signed learning plan and commitment (inleertraject vastgesteld, step 3)."""
     rid, at = new_request(request_id), parse_effective(effective)
+    if ladder == bool(placement):
+        raise CliError("geef --placement (herhaal) óf --ladder / give --placement or --ladder")
+    if ladder:
+        state = run(lambda client, _: service.state(client, trajectory_id))
+        rungs = [r for r in state.programme.ladder if not r.when_needed]
+        if not rungs:
+            raise CliError(
+                f"programma {state.programme.programme_id} heeft geen ladder / has no ladder: "
+                "give --placement"
+            )
+        placement = [f"{r.name}:{r.weeks}:{r.hours_per_week}" for r in rungs]
     terms = agreement_terms(
-        commitment, weeks, placement, budget, signed_by, training, training_paid_by_employer
-    )
+        commitment, weeks, placement or [], budget, signed_by, training,
+        training_paid_by_employer,
+    )  # fmt: skip
     command = build(
         trajectory.EstablishAgreement, actor=actor(ctx), request_id=rid, effective_at=at, **terms
     )
