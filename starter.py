@@ -10,6 +10,9 @@ subprocess per command, and prints each command with its output so a person can 
   in the other order), through to a regular job; it also shows a refused command.
 - C: a trajectory ended early: the candidate withdrew and asked for their data to be erased
   (`nbm candidate erase`); the trajectory's facts stay, the personal data cannot be read.
+- E: programmes as data: the catalogue of TOML files, a Werkfit trajectory on its ladder of
+  modules (a rung waits for an evaluation; a skip needs a reason) handed over into a
+  large-scale growth programme in the same history.
 - D: employers and their future jobs on a demo clock (a day lasts 2 seconds): two employers
   are asked for their commitment by mail. One answers through the link in its mail (the
   demo fills in the employer page, as the employer would in a browser); the other stays
@@ -276,6 +279,46 @@ def answer_through_page(link: str, *, places: str) -> None:
         raise DemoFailed("the employer page did not take the answer")
 
 
+def demo_programmes(env: dict[str, str], expected: str) -> str:
+    banner("E. Programmes as data: Werkfit's ladder, then into an NBM programme")
+    nbm("programme", "list", env=env)
+    nbm("programme", "show", "werkfit", env=env)
+    tid = nbm(
+        "trajectory", "start", "--employer", "schoonmaak-noord", "--function", "Schoonmaker",
+        "--expected-date", expected, "--skill", "schoonmaken", "--programme", "werkfit", env=env,
+    )  # fmt: skip
+    nbm(
+        "trajectory", "map-possibilities", tid, "--profile-skill", "schoonmaken",
+        "--employer-role", "practice days", "--werkbedrijf-role", "modules and coach",
+        "--learning-location", "Werkfit", "--training-institute", "Alfa-college", env=env,
+    )  # fmt: skip
+    nbm(
+        "trajectory", "match", tid, "--name", "Ruud Demo", "--bsn", "111222333",
+        "--motivation-passed", "--language-level", "A2", "--other-matters", "no-problem",
+        env=env,
+    )  # fmt: skip
+    nbm(
+        "trajectory", "establish-agreement", tid, "--commitment", "intention-to-hire",
+        "--weeks", "12", "--ladder", "--budget", "1500", *SIGNED, env=env,
+    )  # fmt: skip
+    nbm("trajectory", "start-learning", tid, env=env)
+    nbm("trajectory", "start-placement", tid, "--name", "Nederlandse taal en werkcultuur",
+        "--hours", "16", env=env)  # fmt: skip
+    print("\n# The next module waits for an evaluation of this one:")
+    nbm("trajectory", "start-placement", tid, "--name", "Vakjargon", "--hours", "16",
+        env=env, refused=True)  # fmt: skip
+    nbm("trajectory", "record-evaluation", tid, "--verdict", "on-track", "--employer-present",
+        env=env)  # fmt: skip
+    nbm("trajectory", "start-placement", tid, "--name", "Vakjargon", "--hours", "16", env=env)
+    print("\n# Werkfit done: the same trajectory continues in an NBM programme:")
+    nbm(
+        "trajectory", "hand-over", tid, "--programme", "large-scale-growth",
+        "--employer", "schoonmaak-noord", "--function", "Schoonmaker", "--expected-date",
+        expected, "--skill", "schoonmaken", "--reason", "modules afgerond", env=env,
+    )  # fmt: skip
+    return tid
+
+
 def main() -> int:
     try:
         settings = load_settings()
@@ -292,6 +335,7 @@ def main() -> int:
         a = demo_small_scale(env, expected)
         b = demo_wijkleerbedrijf(env, expected)
         c, c_ref = demo_ended_early(env, expected)
+        e = demo_programmes(env, expected)
         d = demo_employers(env, expected)
         banner("Where A stands now (the candidate's name and BSN stay masked)")
         nbm("trajectory", "show", a, env=env)
@@ -312,6 +356,7 @@ def main() -> int:
         "   (after 1 minute)\n"
         f"  .venv/bin/nbm trajectory show {c} --json\n"
         f"  .venv/bin/nbm candidate status {c_ref}\n"
+        f"  .venv/bin/nbm trajectory show {e}   (E: Werkfit handed over, one history)\n"
         "  .venv/bin/nbm trajectory list --all\n"
         f"  .venv/bin/nbm future-job show {d['silent']}   (D: the silent employer)\n"
         f"  .venv/bin/nbm --actor {d['manager']} tasks --mine   (climbs to the supervisor)\n"

@@ -119,7 +119,7 @@ def test_a_full_path_to_a_regular_job_and_the_end(cli: Cli, fresh_id: str) -> No
 
 def test_show_masks_the_candidate_unless_asked(cli: Cli, fresh_id: str) -> None:
     tid = fresh_id
-    start(cli, tid, "--route", "wijkleerbedrijf", "--programme", "werkfit", "--jobs", "3")
+    start(cli, tid, "--route", "wijkleerbedrijf", "--programme", "wijkleerbedrijf-logistiek", "--jobs", "3")
     map_and_match(cli, tid)
     shown = cli.ok("trajectory", "show", tid)
     assert "wijkleerbedrijf" in shown.stdout and "3/4-agreement-and-match" in shown.stdout
@@ -130,7 +130,7 @@ def test_show_masks_the_candidate_unless_asked(cli: Cli, fresh_id: str) -> None:
 
     masked = json.loads(cli.ok("trajectory", "show", tid, "--json").stdout)
     assert masked["candidate"]["personal"] == {"name": "***", "bsn": "***"}
-    assert masked["programme"]["programme_id"] == "werkfit"
+    assert masked["programme"]["programme_id"] == "wijkleerbedrijf-logistiek"
     unmasked = json.loads(cli.ok("trajectory", "show", tid, "--json", "--show-personal").stdout)
     assert unmasked["candidate"]["personal"]["bsn"] == f.CANDIDATE_BSN
 
