@@ -109,6 +109,9 @@ class FunctionProfileRecorded(Event):
 
 class MatchDecision(Value):
     verdict: Verdict
+    decided_by: OpaqueId
+    """Who decided: a person (the event's actor, here for the log's reader)."""
+    decided_at: datetime
     direction: Direction
     candidate_ref: OpaqueId
     profile_id: OpaqueId
@@ -238,7 +241,7 @@ def decide(state: Matching | None, command: AnyCommand, now: datetime) -> list[A
                 raise RuleViolation("dit profiel staat er al zo / this profile is recorded as is")
             return [FunctionProfileRecorded(profile=command.profile, **stamp)]  # type: ignore[arg-type]
         case DecideMatch():
-            decision = _decision(state, command)
+            decision = _decision(state, command, now)
             if decision.verdict is Verdict.CONFIRMED:
                 return [MatchConfirmed(decision=decision, **stamp)]  # type: ignore[arg-type]
             return [MatchRejected(decision=decision, **stamp)]  # type: ignore[arg-type]
@@ -246,7 +249,7 @@ def decide(state: Matching | None, command: AnyCommand, now: datetime) -> list[A
             assert_never(command)
 
 
-def _decision(state: Matching, command: DecideMatch) -> MatchDecision:
+def _decision(state: Matching, command: DecideMatch, now: datetime) -> MatchDecision:
     if command.actor.casefold() in SYSTEM_ACTORS:
         raise RuleViolation(
             "een match beslist een mens, niet het systeem / a person decides a match, "
@@ -275,6 +278,8 @@ def _decision(state: Matching, command: DecideMatch) -> MatchDecision:
     confirmed = command.verdict is Verdict.CONFIRMED
     return MatchDecision(
         verdict=command.verdict,
+        decided_by=command.actor,
+        decided_at=now,
         direction=command.direction,
         candidate_ref=candidate.candidate_ref,
         profile_id=function.profile_id,
@@ -286,9 +291,9 @@ def _decision(state: Matching, command: DecideMatch) -> MatchDecision:
         top_score=ranking[0].score,
         # Against the proposal: another than the best score confirmed, or a best one rejected
         # (of two equal scores, neither is the engine's choice over the other).
-        overrode_top=(chosen.score < ranking[0].score) if confirmed else (
-            chosen.score == ranking[0].score
-        ),
+        overrode_top=(chosen.score < ranking[0].score)
+        if confirmed
+        else (chosen.score == ranking[0].score),
         ranking_version=RANKING_VERSION,
         reason=command.reason,
     )

@@ -185,8 +185,10 @@ def learning_item(uri: str, vocabulary: Vocabulary | None) -> LearningItem:
     skill = vocabulary.get(uri) if vocabulary is not None else None
     if skill is None:
         return LearningItem(skill_uri=uri, label=uri, kind=LearningKind.TRAINING)
-    kind = LearningKind.TRAINING if skill.skill_type is SkillType.KNOWLEDGE else (
-        LearningKind.PLACEMENT
+    kind = (
+        LearningKind.TRAINING
+        if skill.skill_type is SkillType.KNOWLEDGE
+        else (LearningKind.PLACEMENT)
     )
     return LearningItem(skill_uri=uri, label=skill.label("nl"), kind=kind)
 

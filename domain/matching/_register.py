@@ -100,7 +100,10 @@ def register_entry(
     parts = "; ".join(f"{f.label_nl}: {f.how_nl}" for f in FEATURES)
     not_used = tuple(
         [f"{a} (niet in de profielen / not in the profiles)" for a in EXCLUDED_ATTRIBUTES]
-        + [f"{f} (niet gebruikt voor de rangorde / not ranked on)" for f in sorted(fields_not_read())]
+        + [
+            f"{f} (niet gebruikt voor de rangorde / not ranked on)"
+            for f in sorted(fields_not_read())
+        ]
     )
     return RegisterEntry(
         name="Nieuwe Banen: vaardigheidsmatching kandidaat-functie",

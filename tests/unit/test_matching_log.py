@@ -44,7 +44,9 @@ def setup() -> matching.Matching:
     return state
 
 
-def choose(ref: str, verdict: Verdict = Verdict.CONFIRMED, actor: str = "coach-anna") -> DecideMatch:
+def choose(
+    ref: str, verdict: Verdict = Verdict.CONFIRMED, actor: str = "coach-anna"
+) -> DecideMatch:
     return DecideMatch(actor=actor, verdict=verdict, direction=Direction.CANDIDATES,
                        candidate_ref=ref, profile_id="fp-zorg",
                        reason=seal_text("past goed bij haar", TEST_CANDIDATE_KEY, ref))  # fmt: skip
@@ -55,9 +57,14 @@ def test_a_confirmed_match_records_who_why_the_rank_and_no_override_for_the_top(
     assert isinstance(event, matching.MatchConfirmed)
     d = event.decision
     assert (event.actor, d.rank, d.top, d.overrode_top, d.future_job_id) == (
-        "coach-anna", 1, "cand-good", False, "fj-1"
+        "coach-anna",
+        1,
+        "cand-good",
+        False,
+        "fj-1",
     )
     assert d.reason.key_id == "cand-good" and "haar" not in d.reason.model_dump_json()
+    assert (d.decided_by, d.decided_at) == ("coach-anna", NOW)
 
 
 def test_choosing_another_than_the_top_is_an_override_and_is_counted() -> None:
@@ -81,7 +88,8 @@ def test_refusals_unknown_profiles_a_foreign_key_and_a_second_confirmation() -> 
     with pytest.raises(matching.UnknownProfile):
         decide(state, choose("cand-nobody"), NOW)
     foreign = choose("cand-good").model_copy(
-        update={"reason": seal_text("x", TEST_CANDIDATE_KEY, "cand-less")})
+        update={"reason": seal_text("x", TEST_CANDIDATE_KEY, "cand-less")}
+    )
     with pytest.raises(RuleViolation, match="candidate's key"):
         decide(state, foreign, NOW)
     state = fold(decide(state, choose("cand-good"), NOW), state)
@@ -103,7 +111,8 @@ def test_the_register_names_every_feature_and_every_field_it_reads() -> None:
     used = set(entry.source_data)
     not_used = {x.split(" (")[0] for x in entry.data_not_used}
     every = matching.profile_fields(CandidateProfile, "candidate") | matching.profile_fields(
-        FunctionProfile, "function")
+        FunctionProfile, "function"
+    )
     assert used | (not_used & every) == every and not used & not_used
     assert all(f in entry.explanation_given for f in (x.label_nl for x in matching.FEATURES))
     for attribute in matching.EXCLUDED_ATTRIBUTES:
@@ -114,10 +123,14 @@ def test_the_register_names_every_feature_and_every_field_it_reads() -> None:
 
 def test_the_register_carries_the_legal_basis_given_and_the_override_rate() -> None:
     stats = matching.Overrides(decisions=4, confirmed=3, rejected=1, overrode_top=1)
-    entry = matching.register_entry(organisation="Gemeente Lelystad",
-                                    legal_basis="Participatiewet art. 7", overrides=stats)
+    entry = matching.register_entry(
+        organisation="Gemeente Lelystad", legal_basis="Participatiewet art. 7", overrides=stats
+    )
     assert (entry.legal_basis, entry.override_rate, entry.decisions) == (
-        "Participatiewet art. 7", 0.25, 4)
+        "Participatiewet art. 7",
+        0.25,
+        4,
+    )
 
 
 def _pair() -> tuple[CandidateProfile, FunctionProfile]:

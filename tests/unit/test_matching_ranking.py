@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import typing
 
 from hypothesis import given
@@ -90,8 +91,11 @@ def test_all_required_skills_rank_above_missing_some_other_things_equal(
     assert dropped in ranking[1].missing_skills and not ranking[0].missing_skills
 
 
-@given(function(), st.lists(candidate(), min_size=1, max_size=8, unique_by=lambda c: c.candidate_ref),
-       st.data())  # fmt: skip
+@given(
+    function(),
+    st.lists(candidate(), min_size=1, max_size=8, unique_by=lambda c: c.candidate_ref),
+    st.data(),
+)
 def test_adding_a_required_skill_a_candidate_has_never_lowers_their_rank(
     job: FunctionProfile, people: list[CandidateProfile], data: st.DataObject
 ) -> None:
@@ -102,7 +106,9 @@ def test_adding_a_required_skill_a_candidate_has_never_lowers_their_rank(
     if not extra:
         return
     skill = data.draw(st.sampled_from(extra))
-    harder = job.model_copy(update={"required_skills": tuple(sorted({*job.required_skills, skill}))})
+    harder = job.model_copy(
+        update={"required_skills": tuple(sorted({*job.required_skills, skill}))}
+    )
     before = position(rank_candidates(job, people), who.candidate_ref)
     after = position(rank_candidates(harder, people), who.candidate_ref)
     assert after <= before
@@ -118,7 +124,7 @@ def test_ranking_is_deterministic_and_ties_keep_reference_order(
     first, second = rank_candidates(job, people), rank_candidates(job, shuffled)
     assert first == second
     assert [p.rank for p in first] == list(range(1, len(people) + 1))
-    for a, b in zip(first, first[1:], strict=False):
+    for a, b in itertools.pairwise(first):
         assert (a.score, b.candidate_ref) >= (b.score, a.candidate_ref)
 
 
@@ -189,7 +195,9 @@ def test_the_profiles_do_not_carry_protected_attributes() -> None:
     assert set(matching.EXCLUDED_ATTRIBUTES) >= {"age", "origin", "nationality", "gender"}
 
 
-@given(function(), st.lists(candidate(), min_size=1, max_size=6, unique_by=lambda c: c.candidate_ref))
+@given(
+    function(), st.lists(candidate(), min_size=1, max_size=6, unique_by=lambda c: c.candidate_ref)
+)
 def test_sealed_strengths_and_challenges_do_not_change_the_ranking(
     job: FunctionProfile, people: list[CandidateProfile]
 ) -> None:

@@ -28,7 +28,9 @@ def test_the_shipped_files_have_escos_columns_and_uris(lang: str) -> None:
         uri = row[1]
         assert uri.startswith(("http://data.europa.eu/esco/skill/", PROJECT_NAMESPACE)), uri
         # A URI that is not ESCO's says so (scope note), in both languages.
-        assert ("ESCO" in row[9]) and (uri.startswith(PROJECT_NAMESPACE) == ("(geen ESCO)" in row[9] or "(not ESCO)" in row[9]))
+        assert ("ESCO" in row[9]) and (
+            uri.startswith(PROJECT_NAMESPACE) == ("(geen ESCO)" in row[9] or "(not ESCO)" in row[9])
+        )
 
 
 def test_both_languages_name_the_same_skills_and_every_skill_has_both_labels() -> None:
@@ -81,5 +83,5 @@ def test_a_file_not_in_escos_shape_is_refused_with_its_name(tmp_path: Path) -> N
     (tmp_path / "skills_nl.csv").write_text("uri,label\nx,y\n", encoding="utf-8")
     with pytest.raises(VocabularyError, match=r"skills_nl\.csv.*conceptType"):
         load_vocabulary(tmp_path)
-    with pytest.raises(VocabularyError, match="none of skills_nl.csv, skills_en.csv"):
+    with pytest.raises(VocabularyError, match=r"none of skills_nl\.csv, skills_en\.csv"):
         load_vocabulary(tmp_path / "absent")

@@ -4,8 +4,11 @@ refused before it reaches history."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from temporalio.client import WorkflowHistory
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -84,7 +87,10 @@ async def test_a_decision_by_the_system_never_reaches_history(
 async def test_the_update_and_its_validator_on_the_dev_server(
     dev_env: WorkflowEnvironment, dev_worker: Worker, task_queue: str
 ) -> None:
-    # The dev server is the session's: the one `matching` workflow is ended afterwards.
+    # The dev server is the session's: the one `matching` workflow another test left running
+    # (on its own task queue) is ended first, and this test's afterwards.
+    with contextlib.suppress(RPCError):
+        await dev_env.client.get_workflow_handle(matching.MATCHING_ID).terminate("next test")
     try:
         await record_profiles(dev_env, task_queue)
         with pytest.raises(CommandRefused, match="a person decides"):
