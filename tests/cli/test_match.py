@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from datetime import date, timedelta
 
 from .conftest import Cli, assert_user_error
@@ -18,7 +19,7 @@ REASON = "Zij woont om de hoek en wil graag in de logistiek werken"
 def test_profiles_ranking_a_decision_against_the_proposal_and_the_register(cli: Cli) -> None:
     suffix = str(time.monotonic_ns())[-6:]
     sup, am = f"sup-m{suffix}", f"am-m{suffix}"
-    best, other = f"cand-best-{suffix}", f"cand-other-{suffix}"
+    best = f"cand-{uuid.uuid4().hex[:12]}"
     cli.ok("people", "add", sup, "--role", "supervisor", "--name", "Petra Leiding",
            "--email", "petra@wb.example")  # fmt: skip
     cli.ok("people", "add", am, "--role", "account-manager", "--supervisor", sup,
@@ -37,8 +38,10 @@ def test_profiles_ranking_a_decision_against_the_proposal_and_the_register(cli: 
     cli.ok("match", "profile", "candidate", best, "--skill", "order picking", "--skill",
            "heftruck", "--interest", "logistiek", "--hours", "32", "--region", "lelystad",
            "--strengths", STRENGTHS)  # fmt: skip
-    cli.ok("match", "profile", "candidate", other, "--skill", "orderpicken", "--hours", "16",
-           "--region", "almere")  # fmt: skip
+    made = cli.ok("match", "profile", "candidate", "--skill", "orderpicken", "--hours", "16",
+                  "--region", "almere").stdout  # fmt: skip
+    other = made.split(":")[0]  # a new reference, made by the tool
+    assert other.startswith("cand-") and other != best
     listed = cli.ok("match", "profile", "list", "--json").stdout
     assert STRENGTHS not in listed and "Belastingdienst" not in listed
 
@@ -79,11 +82,13 @@ def test_profiles_ranking_a_decision_against_the_proposal_and_the_register(cli: 
 
 def test_bad_input_is_one_line_and_no_traceback(cli: Cli) -> None:
     assert_user_error(
-        cli("match", "profile", "candidate", "cand-x", "--skill", "jongleren"),
+        cli("match", "profile", "candidate", "--skill", "jongleren"),
         "not in the vocabulary", "'jongleren'",
     )  # fmt: skip
-    assert_user_error(
-        cli("match", "jobs", "--candidate", "cand-nobody-here"), "no candidate profile"
-    )
+    # A reference is one this tool made: never a client number or a name.
+    assert_user_error(cli("match", "profile", "candidate", "Jan Jansen"), "not a reference")
+    assert_user_error(cli("match", "jobs", "--candidate", "123456782"), "not a reference")
+    nobody = f"cand-{uuid.uuid4().hex[:12]}"
+    assert_user_error(cli("match", "jobs", "--candidate", nobody), "no candidate profile")
     assert_user_error(cli("match", "candidates"), "--future-job or --profile")
     assert_user_error(cli("match", "profile", "function", "fp-x"), "--function")

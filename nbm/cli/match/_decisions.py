@@ -130,7 +130,12 @@ def _decide(ctx: typer.Context, verdict: Verdict, candidate: str, profile_id: st
     typer.echo(f"{d.verdict.value}: {candidate} voor / for {profile_id}, voorstel nr. {d.rank} "
                f"van {d.proposals}{against}")  # fmt: skip
     if d.verdict is Verdict.CONFIRMED and d.future_job_id:
-        typer.echo(f"volgende stap / next: nbm trajectory start --future-job {d.future_job_id} ...")
+        # The match is the coach's decision on record; the trajectory is started as always
+        # (its own step 4 records the candidate with their personal data, sealed).
+        typer.echo(
+            f"volgende stap / next: nbm trajectory start --future-job {d.future_job_id}, "
+            f"dan / then: nbm trajectory match <trajectory> --candidate {candidate} ..."
+        )
 
 
 Dir = Annotated[Direction, typer.Option(help="Uit welke lijst: candidates (per functie) of jobs.")]

@@ -17,8 +17,11 @@ from .._common import (
     RequestId,
     actor,
     build,
+    check_generated,
+    generated_id,
     new_request,
     print_json,
+    repeat_with,
     run,
 )
 from .._keys import seal_stream_text
@@ -31,8 +34,12 @@ app = typer.Typer(help="Profielen (profiles) van kandidaten en functies.", no_ar
 def profile_candidate(
     ctx: typer.Context,
     candidate_ref: Annotated[
-        str, typer.Argument(help="De referentie van de kandidaat (geen naam).")
-    ],
+        str | None,
+        typer.Argument(
+            help="De referentie van de kandidaat (cand-..., van `nbm trajectory match`); "
+            "zonder: een nieuwe."
+        ),
+    ] = None,
     skill: Skills = None,
     interest: Annotated[
         list[str] | None, typer.Option(help="Interesse: sector of soort werk (herhaal).")
@@ -59,11 +66,15 @@ def profile_candidate(
     """Leg een kandidaatprofiel vast of vervang het (record a candidate profile)."""
     who, rid, vocab = actor(ctx), new_request(request_id), vocab_of(esco_dir)
     uris = uris_of(skill, vocab)
+    if candidate_ref is None:
+        candidate_ref = generated_id("cand")
+        repeat_with(ctx, candidate_ref)  # a repeat must record this same one
+    ref = check_generated(candidate_ref, "cand", "CANDIDATE_REF")
 
     async def work(client: Any, config: Any) -> streams.StreamResult:
-        sealed = await seal_stream_text(config, candidate_ref, strengths) if strengths else None
+        sealed = await seal_stream_text(config, ref, strengths) if strengths else None
         candidate = build(
-            matching.CandidateProfile, candidate_ref=candidate_ref, skills=uris,
+            matching.CandidateProfile, candidate_ref=ref, skills=uris,
             interests=tuple(interest or ()),
             availability={"hours_per_week": hours, "days": tuple(day or ())},
             mobility={"regions": tuple(region or ()), "driving_licence": driving_licence,
@@ -74,7 +85,7 @@ def profile_candidate(
         return await streams.matching_command(client, config.task_queue, command)
 
     result = run(work, request_id=rid)
-    typer.echo(f"{candidate_ref}: profiel vastgelegd / profile recorded (v{result.version})")
+    typer.echo(f"{ref}: profiel vastgelegd / profile recorded (v{result.version})")
 
 
 @app.command("function")

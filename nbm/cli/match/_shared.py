@@ -11,9 +11,7 @@ from domain.matching import Vocabulary, Weekday
 from nbm import matching as service
 from nbm.service import ServiceError
 
-from .._common import (
-    CliError,
-)
+from .._common import CliError, check_generated
 
 EscoDir = Annotated[
     Path | None,
@@ -27,7 +25,14 @@ Days = Annotated[
     list[Weekday] | None, typer.Option("--day", help="Werkdag: ma, di, wo, do, vr, za, zo.")
 ]
 Reason = Annotated[str, typer.Option(help="Waarom / why (wordt versleuteld / sealed).")]
-CandidateRef = Annotated[str, typer.Option("--candidate", help="De referentie van de kandidaat.")]
+CandidateRef = Annotated[
+    str,
+    typer.Option(
+        "--candidate",
+        help="De referentie van de kandidaat (cand-...).",
+        callback=lambda v: check_generated(v, "cand", "--candidate") if v else v,
+    ),
+]
 ProfileId = Annotated[
     str, typer.Option("--profile", help="Het id van het functieprofiel (fp-...).")
 ]
