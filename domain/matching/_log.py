@@ -71,6 +71,21 @@ class RecordFunctionProfile(Command):
     profile: FunctionProfile
 
 
+class RemoveCandidateProfile(Command):
+    """The candidate leaves the ranking (found work, left the programme); their decisions
+    stay in the log."""
+
+    kind: Literal["remove-candidate"] = "remove-candidate"
+    candidate_ref: OpaqueId
+
+
+class RemoveFunctionProfile(Command):
+    """The function leaves the ranking (its future job withdrawn or filled)."""
+
+    kind: Literal["remove-function"] = "remove-function"
+    profile_id: OpaqueId
+
+
 class DecideMatch(Command):
     kind: Literal["decide"] = "decide"
     verdict: Verdict
@@ -82,7 +97,12 @@ class DecideMatch(Command):
 
 
 AnyCommand = Annotated[
-    RecordCandidateProfile | RecordFunctionProfile | DecideMatch, Field(discriminator="kind")
+    RecordCandidateProfile
+    | RecordFunctionProfile
+    | RemoveCandidateProfile
+    | RemoveFunctionProfile
+    | DecideMatch,
+    Field(discriminator="kind"),
 ]
 
 
@@ -105,6 +125,16 @@ class CandidateProfileRecorded(Event):
 class FunctionProfileRecorded(Event):
     type: Literal["FunctionProfileRecorded"] = "FunctionProfileRecorded"
     profile: FunctionProfile
+
+
+class CandidateProfileRemoved(Event):
+    type: Literal["CandidateProfileRemoved"] = "CandidateProfileRemoved"
+    candidate_ref: OpaqueId
+
+
+class FunctionProfileRemoved(Event):
+    type: Literal["FunctionProfileRemoved"] = "FunctionProfileRemoved"
+    profile_id: OpaqueId
 
 
 class MatchDecision(Value):
@@ -140,7 +170,12 @@ class MatchRejected(Event):
 
 
 AnyEvent = Annotated[
-    CandidateProfileRecorded | FunctionProfileRecorded | MatchConfirmed | MatchRejected,
+    CandidateProfileRecorded
+    | FunctionProfileRecorded
+    | CandidateProfileRemoved
+    | FunctionProfileRemoved
+    | MatchConfirmed
+    | MatchRejected,
     Field(discriminator="type"),
 ]
 _EVENT: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
@@ -209,6 +244,12 @@ def evolve(state: Matching | None, event: AnyEvent) -> Matching:
             }
         case FunctionProfileRecorded():
             changes = {"functions": {**state.functions, event.profile.profile_id: event.profile}}
+        case CandidateProfileRemoved():
+            changes = {"candidates": {k: v for k, v in state.candidates.items()
+                                      if k != event.candidate_ref}}  # fmt: skip
+        case FunctionProfileRemoved():
+            changes = {"functions": {k: v for k, v in state.functions.items()
+                                     if k != event.profile_id}}  # fmt: skip
         case MatchConfirmed() | MatchRejected():
             changes = {"decisions": (*state.decisions, event.decision)}
         case _:
@@ -240,6 +281,12 @@ def decide(state: Matching | None, command: AnyCommand, now: datetime) -> list[A
             if state.functions.get(command.profile.profile_id) == command.profile:
                 raise RuleViolation("dit profiel staat er al zo / this profile is recorded as is")
             return [FunctionProfileRecorded(profile=command.profile, **stamp)]  # type: ignore[arg-type]
+        case RemoveCandidateProfile():
+            state.candidate(command.candidate_ref)
+            return [CandidateProfileRemoved(candidate_ref=command.candidate_ref, **stamp)]  # type: ignore[arg-type]
+        case RemoveFunctionProfile():
+            state.function(command.profile_id)
+            return [FunctionProfileRemoved(profile_id=command.profile_id, **stamp)]  # type: ignore[arg-type]
         case DecideMatch():
             decision = _decision(state, command, now)
             if decision.verdict is Verdict.CONFIRMED:

@@ -62,6 +62,7 @@ def test_profiles_ranking_a_decision_against_the_proposal_and_the_register(cli: 
     done = cli.ok("match", "confirm", "--candidate", other, "--profile", f"fp-{fj}",
                   "--reason", REASON).stdout  # fmt: skip
     assert "overrides the proposal" in done and f"--future-job {fj}" in done
+    assert "proposed learning plan: heftruck besturen (placement)" in done
     log = json.loads(cli.ok("match", "log", "--json").stdout)
     (decision,) = [d for d in log["decisions"] if d["candidate_ref"] == other]
     assert (decision["rank"], decision["overrode_top"], decision["decided_by"]) == (
@@ -70,6 +71,12 @@ def test_profiles_ranking_a_decision_against_the_proposal_and_the_register(cli: 
 
     jobs = json.loads(cli.ok("match", "jobs", "--candidate", best, "--json").stdout)
     assert jobs[0]["profile_id"] == f"fp-{fj}" and not jobs[0]["missing_skills"]
+
+    cli.ok("match", "profile", "remove", other)
+    after = json.loads(cli.ok("match", "candidates", "--future-job", fj, "--json").stdout)
+    assert other not in {p["candidate_ref"] for p in after}
+    assert any(d["candidate_ref"] == other for d in json.loads(
+        cli.ok("match", "log", "--json").stdout)["decisions"])  # fmt: skip
 
     entry = json.loads(cli.ok("match", "register", "--json", "--legal-basis",
                               "Participatiewet, art. 7 lid 1").stdout)  # fmt: skip

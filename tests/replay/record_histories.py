@@ -358,7 +358,7 @@ async def matching_decisions(
     env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
 ) -> dict[str, str]:
     """matching v1: the first Matching workflow: profiles, a confirmed match that overrides
-    the top proposal, its retry answered, a rejection."""
+    the top proposal, its retry answered, a rejection, a profile removed."""
     from tests.workflows.test_matching_workflow import decision, record_profiles
 
     await record_profiles(env, task_queue)
@@ -369,6 +369,10 @@ async def matching_decisions(
         update={"verdict": matching.Verdict.REJECTED}
     )
     await service_streams.matching_command(env.client, task_queue, rejected)
+    await service_streams.matching_command(
+        env.client, task_queue,
+        matching.RemoveCandidateProfile(actor="coach-anna", candidate_ref="cand-b"),
+    )  # fmt: skip
     return {"matching_v1_decisions": matching.MATCHING_ID}
 
 

@@ -136,3 +136,20 @@ def test_the_register_carries_the_legal_basis_given_and_the_override_rate() -> N
 def _pair() -> tuple[CandidateProfile, FunctionProfile]:
     state = setup()
     return state.candidates["cand-good"], state.functions["fp-zorg"]
+
+
+def test_a_removed_profile_leaves_the_ranking_and_its_decisions_stay() -> None:
+    state = setup()
+    state = fold(decide(state, choose("cand-less"), NOW), state)
+    remove = matching.RemoveCandidateProfile(actor="coach-anna", candidate_ref="cand-less")
+    state = fold(decide(state, remove, NOW), state)
+    assert "cand-less" not in state.candidates and len(state.decisions) == 1
+    ranked = matching.rank_candidates(state.functions["fp-zorg"], state.candidates.values())
+    assert [p.candidate_ref for p in ranked] == ["cand-good"]
+    with pytest.raises(matching.UnknownProfile):
+        decide(state, choose("cand-less"), NOW)
+    with pytest.raises(matching.UnknownProfile):
+        decide(state, remove, NOW)
+    drop = matching.RemoveFunctionProfile(actor="coach-anna", profile_id="fp-zorg")
+    gone = fold(decide(state, drop, NOW), state)
+    assert not gone.functions

@@ -84,6 +84,13 @@ class MatchingLog(RuleBasedStateMachine):
                                 candidate_ref=ref, profile_id=pid,
                                 reason=seal_text("reden", TEST_CANDIDATE_KEY, ref)))  # fmt: skip
 
+    @rule(ref=st.sampled_from(REFS), pid=st.sampled_from(PROFILES), which=st.booleans())
+    def remove(self, ref: str, pid: str, which: bool) -> None:
+        if which:
+            self._apply(matching.RemoveCandidateProfile(actor="coach-anna", candidate_ref=ref))
+        else:
+            self._apply(matching.RemoveFunctionProfile(actor="coach-anna", profile_id=pid))
+
     @invariant()
     def the_state_is_the_fold_of_the_events(self) -> None:
         assert matching.fold(self.events) == (self.state or matching.Matching())

@@ -112,23 +112,36 @@ def _decide(ctx: typer.Context, verdict: Verdict, candidate: str, profile_id: st
             direction: Direction, request_id: str | None, as_json: bool) -> None:  # fmt: skip
     who, rid = actor(ctx), new_request(request_id)
 
-    async def work(client: Any, config: Any) -> matching.MatchDecision:
+    async def work(
+        client: Any, config: Any
+    ) -> tuple[matching.MatchDecision, tuple[matching.LearningItem, ...]]:
         sealed = await seal_stream_text(config, candidate, reason)
         command = build(matching.DecideMatch, actor=who, request_id=rid, verdict=verdict,
                         direction=direction, candidate_ref=candidate, profile_id=profile_id,
                         reason=sealed)  # fmt: skip
         await streams.matching_command(client, config.task_queue, command)
         state = await streams.matching_state(client)
-        return next(d for d in reversed(state.decisions)
-                    if d.candidate_ref == candidate and d.profile_id == profile_id)  # fmt: skip
+        decision = next(d for d in reversed(state.decisions)
+                        if d.candidate_ref == candidate and d.profile_id == profile_id)  # fmt: skip
+        # What is still to learn, as the learning plan's proposed items (the profiles now).
+        plan = matching.explain(
+            state.candidate(candidate), state.function(profile_id), vocab_of(config.esco_dir)
+        ).learning_plan
+        return decision, plan
 
-    d = run(work, request_id=rid)
+    d, plan = run(work, request_id=rid)
     if as_json:
-        print_json(d.model_dump(mode="json", exclude={"reason"}))
+        print_json(
+            d.model_dump(mode="json", exclude={"reason"})
+            | {"learning_plan": [i.model_dump(mode="json") for i in plan]}
+        )
         return
     against = " (afwijkend van het voorstel / overrides the proposal)" if d.overrode_top else ""
     typer.echo(f"{d.verdict.value}: {candidate} voor / for {profile_id}, voorstel nr. {d.rank} "
                f"van {d.proposals}{against}")  # fmt: skip
+    if d.verdict is Verdict.CONFIRMED and plan:
+        items = "; ".join(f"{i.label} ({i.kind.value})" for i in plan)
+        typer.echo(f"voorgesteld leerplan / proposed learning plan: {items}")
     if d.verdict is Verdict.CONFIRMED and d.future_job_id:
         # The match is the coach's decision on record; the trajectory is started as always
         # (its own step 4 records the candidate with their personal data, sealed).

@@ -150,6 +150,26 @@ def profile_function(
     typer.echo(f"{pid}: profiel vastgelegd / profile recorded (v{result.version})")
 
 
+@app.command("remove")
+def profile_remove(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="cand-... (een kandidaat) of fp-... (een functie).")],
+    request_id: RequestId = None,
+) -> None:
+    """Haal een profiel uit de rangorde; de beslissingen blijven (remove a profile)."""
+    who, rid = actor(ctx), new_request(request_id)
+    command: matching.AnyCommand = (
+        matching.RemoveCandidateProfile(
+            actor=who, request_id=rid, candidate_ref=check_generated(ref, "cand", "REF")
+        )
+        if ref.startswith("cand-")
+        else build(matching.RemoveFunctionProfile, actor=who, request_id=rid, profile_id=ref)
+    )
+    run(lambda client, config: streams.matching_command(client, config.task_queue, command),
+        request_id=rid)  # fmt: skip
+    typer.echo(f"{ref}: uit de rangorde / removed from the ranking")
+
+
 @app.command("list")
 def profile_list(as_json: AsJson = False) -> None:
     """De profielen (ids, vaardigheden als URI's; de persoonlijke delen blijven versleuteld)."""
