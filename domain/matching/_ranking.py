@@ -138,6 +138,9 @@ FEATURES: tuple[Feature, ...] = (
 
 MAX_SCORE = sum(f.max_points for f in FEATURES)
 
+TIE_BREAK = ("candidate.candidate_ref", "function.profile_id")
+"""What orders equal scores (ranking candidates, ranking functions): ids, never a score."""
+
 
 class LearningKind(StrEnum):
     TRAINING = "training"  # opleiding: knowledge, learned at school or in a course

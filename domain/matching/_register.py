@@ -15,7 +15,10 @@ from pydantic import BaseModel
 from ..shared import Value
 from ._log import SYSTEM_ACTORS, Overrides
 from ._profiles import EXCLUDED_ATTRIBUTES, CandidateProfile, FunctionProfile
-from ._ranking import FEATURES, MAX_SCORE, RANKING_VERSION
+from ._ranking import FEATURES, MAX_SCORE, RANKING_VERSION, TIE_BREAK
+
+IN_DUTCH = {"age": "leeftijd", "origin": "herkomst", "nationality": "nationaliteit",
+            "gender": "geslacht", "health": "gezondheid", "family situation": "gezinssituatie"}  # fmt: skip
 
 LEGAL_BASIS_TODO = "IN TE VULLEN DOOR DE GEMEENTE / to be filled in by the municipality"
 
@@ -99,9 +102,14 @@ def register_entry(
     )  # fmt: skip
     parts = "; ".join(f"{f.label_nl}: {f.how_nl}" for f in FEATURES)
     not_used = tuple(
-        [f"{a} (niet in de profielen / not in the profiles)" for a in EXCLUDED_ATTRIBUTES]
+        [
+            f"{IN_DUTCH.get(a, a)} / {a} (niet in de profielen / not in the profiles)"
+            for a in EXCLUDED_ATTRIBUTES
+        ]
         + [
-            f"{f} (niet gebruikt voor de rangorde / not ranked on)"
+            f"{f} (alleen de volgorde bij gelijke score / only to order equal scores)"
+            if f in TIE_BREAK
+            else f"{f} (niet gebruikt voor de rangorde / not ranked on)"
             for f in sorted(fields_not_read())
         ]
     )

@@ -210,3 +210,30 @@ def test_sealed_strengths_and_challenges_do_not_change_the_ranking(
     with_text = [p.model_dump(exclude={"rank"}) for p in rank_candidates(job, sealed)]
     assert plain == with_text
     assert "strengths_and_challenges" not in {f.split(".")[-1] for f in matching.fields_read()}
+
+
+def _transplant(base: BaseModel, donor: BaseModel, fields: list[str]) -> dict[str, typing.Any]:
+    """`donor`'s values, with `fields` (dotted paths below the model) taken from `base`."""
+    data, source = donor.model_dump(), base.model_dump()
+    for path in fields:
+        *parents, leaf = path.split(".")
+        into, out_of = data, source
+        for part in parents:
+            into, out_of = into[part], out_of[part]
+        into[leaf] = out_of[leaf]
+    return data
+
+
+@given(function(), function(), candidate(), candidate())
+def test_each_feature_reads_only_the_fields_it_names(
+    f1: FunctionProfile, f2: FunctionProfile, c1: CandidateProfile, c2: CandidateProfile
+) -> None:
+    # The register lists `reads`: a feature's points change with those fields, no others.
+    for feature in matching.FEATURES:
+        mine = {"candidate": [], "function": []}  # type: dict[str, list[str]]
+        for path in feature.reads:
+            side, _, rest = path.partition(".")
+            mine[side].append(rest)
+        c = CandidateProfile.model_validate(_transplant(c1, c2, mine["candidate"]))
+        f = FunctionProfile.model_validate(_transplant(f1, f2, mine["function"]))
+        assert feature.points(c, f) == feature.points(c1, f1), feature.name
