@@ -17,8 +17,14 @@ from ._log import SYSTEM_ACTORS, Overrides
 from ._profiles import EXCLUDED_ATTRIBUTES, CandidateProfile, FunctionProfile
 from ._ranking import FEATURES, MAX_SCORE, RANKING_VERSION, TIE_BREAK
 
-IN_DUTCH = {"age": "leeftijd", "origin": "herkomst", "nationality": "nationaliteit",
-            "gender": "geslacht", "health": "gezondheid", "family situation": "gezinssituatie"}  # fmt: skip
+IN_DUTCH = {
+    "age": "leeftijd",
+    "origin": "herkomst",
+    "nationality": "nationaliteit",
+    "gender": "geslacht",
+    "health": "gezondheid",
+    "family situation": "gezinssituatie",
+}
 
 LEGAL_BASIS_TODO = "IN TE VULLEN DOOR DE GEMEENTE / to be filled in by the municipality"
 
