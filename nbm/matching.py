@@ -9,11 +9,13 @@ from pathlib import Path
 from temporalio.client import Client
 
 from domain import future_job, matching
-from domain.matching import FunctionProfile, Proposal, RegisterEntry, Vocabulary
+from domain.matching import FunctionProfile, Proposal, RegisterEntry, Sector, Vocabulary
 
 from . import stream_service as streams
 from .service import ServiceError
 from .skills import VocabularyError, load_vocabulary
+
+SECTORS = frozenset(s.value for s in Sector)
 
 
 def vocabulary(esco_dir: Path | None) -> Vocabulary:
@@ -56,7 +58,8 @@ async def function_from_future_job(
             "function": job.function,
             "future_job_id": job.future_job_id,
             "employer_id": job.employer_id,
-            "sector": boss.sector,
+            # The employer's sector when it is one of the list (else: none, or `sector=`).
+            "sector": boss.sector.casefold() if boss.sector.casefold() in SECTORS else None,
             "required_skills": skill_uris(list(job.required_skills), vocab),
             **{k: v for k, v in fields.items() if v is not None},
         }

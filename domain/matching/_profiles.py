@@ -9,8 +9,9 @@ opens them (`domain.matching.FEATURES` names every field it reads).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from ..shared import NonEmpty, OpaqueId, Sealed, Value
 
@@ -26,6 +27,28 @@ class Weekday(StrEnum):
     FRI = "vr"
     SAT = "za"
     SUN = "zo"
+
+
+class Sector(StrEnum):
+    """The sectors of the project's programmes (a function profile's usual `sector`)."""
+
+    CARE = "zorg"
+    LOGISTICS = "logistiek"
+    TECHNICAL = "techniek"
+    CLEANING = "schoonmaak"
+    HOSPITALITY = "horeca"
+    RETAIL = "detailhandel"
+    OFFICE = "kantoor"
+
+
+Place = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=60, pattern=r"^'?[^\W\d_]+(?:[ '.-]+[^\W\d_]+)*$"
+    ),
+]
+"""A place or region by name: words of letters, no digits (a postcode or an address would
+identify the person)."""
 
 
 def _tags(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -44,7 +67,7 @@ class Availability(Value):
 
 
 class Mobility(Value):
-    regions: tuple[NonEmpty, ...] = ()
+    regions: tuple[Place, ...] = ()
     """The places or regions the candidate can reach for work (`lelystad`, `almere`)."""
     driving_licence: bool = False
     own_transport: bool = False
@@ -63,8 +86,8 @@ class CandidateProfile(Value):
     candidate_ref: OpaqueId
     skills: tuple[str, ...] = ()
     """Skill URIs (`domain.matching.Vocabulary`)."""
-    interests: tuple[NonEmpty, ...] = ()
-    """Sectors or kinds of work the candidate wants (`zorg`, `logistiek`)."""
+    interests: tuple[Sector, ...] = ()
+    """The sectors the candidate wants to work in: chosen from a list, never free text."""
     availability: Availability
     mobility: Mobility = Mobility()
     strengths_and_challenges: Sealed | None = None
@@ -77,8 +100,8 @@ class CandidateProfile(Value):
 
     @field_validator("interests")
     @classmethod
-    def _interests(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return _tags(v)
+    def _interests(cls, v: tuple[Sector, ...]) -> tuple[Sector, ...]:
+        return tuple(sorted(set(v), key=list(Sector).index))
 
 
 class FunctionProfile(Value):
@@ -88,12 +111,12 @@ class FunctionProfile(Value):
     function: NonEmpty
     future_job_id: OpaqueId | None = None
     employer_id: OpaqueId | None = None
-    sector: NonEmpty | None = None
+    sector: Sector | None = None
     required_skills: tuple[str, ...] = ()
     optional_skills: tuple[str, ...] = ()
     hours_per_week: int = Field(ge=1, le=60)
     days: tuple[Weekday, ...] = ()
-    region: NonEmpty | None = None
+    region: Place | None = None
     needs_driving_licence: bool = False
     public_transport_reachable: bool = True
 
@@ -107,7 +130,7 @@ class FunctionProfile(Value):
     def _days(cls, v: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
         return tuple(sorted(set(v), key=list(Weekday).index))
 
-    @field_validator("sector", "region")
+    @field_validator("region")
     @classmethod
     def _tag(cls, v: str | None) -> str | None:
         return " ".join(v.casefold().split()) if v else v
@@ -115,15 +138,3 @@ class FunctionProfile(Value):
     @property
     def skills(self) -> tuple[str, ...]:
         return self.required_skills + self.optional_skills
-
-
-class Sector(StrEnum):
-    """The sectors of the project's programmes (a function profile's usual `sector`)."""
-
-    CARE = "zorg"
-    LOGISTICS = "logistiek"
-    TECHNICAL = "techniek"
-    CLEANING = "schoonmaak"
-    HOSPITALITY = "horeca"
-    RETAIL = "detailhandel"
-    OFFICE = "kantoor"

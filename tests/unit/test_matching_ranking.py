@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import typing
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from domain import matching
 from domain.matching import (
@@ -237,3 +238,12 @@ def test_each_feature_reads_only_the_fields_it_names(
         c = CandidateProfile.model_validate(_transplant(c1, c2, mine["candidate"]))
         f = FunctionProfile.model_validate(_transplant(f1, f2, mine["function"]))
         assert feature.points(c, f) == feature.points(c1, f1), feature.name
+
+
+@pytest.mark.parametrize("place", ["1234 AB", "Dorpsstraat 12", "", "lelystad!"])
+def test_a_region_is_a_place_name_never_an_address(place: str) -> None:
+    with pytest.raises(ValidationError):
+        Mobility(regions=(place,))
+    assert Mobility(regions=("Lelystad", "Noordoostpolder", "'s-Hertogenbosch")).regions == (
+        "'s-hertogenbosch", "lelystad", "noordoostpolder"
+    )  # fmt: skip

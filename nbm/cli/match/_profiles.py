@@ -42,7 +42,7 @@ def profile_candidate(
     ] = None,
     skill: Skills = None,
     interest: Annotated[
-        list[str] | None, typer.Option(help="Interesse: sector of soort werk (herhaal).")
+        list[matching.Sector] | None, typer.Option(help="Interesse: een sector (herhaal).")
     ] = None,
     hours: Annotated[int, typer.Option(help="Beschikbaar, uren per week.")] = 0,
     day: Days = None,
@@ -107,7 +107,7 @@ def profile_function(
     optional_skill: Annotated[
         list[str] | None, typer.Option(help="Gewenste vaardigheid (herhaal).")
     ] = None,
-    sector: Annotated[str | None, typer.Option(help="Sector (zorg, logistiek, ...).")] = None,
+    sector: Annotated[matching.Sector | None, typer.Option(help="De sector.")] = None,
     hours: Annotated[int, typer.Option(help="Uren per week.")] = 32,
     day: Days = None,
     region: Annotated[str | None, typer.Option(help="Plaats of regio van het werk.")] = None,
