@@ -27,6 +27,7 @@ from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
+from workflows.matching import MatchingWorkflow
 from workflows.stream_messages import mail_queue
 from workflows.task import TaskWorkflow
 
@@ -55,6 +56,7 @@ def build_worker(
         streams.append_employer_events,
         streams.append_people_events,
         streams.append_task_events,
+        streams.append_matching_events,
         streams.responsible_for_employer,
         streams.responsible_person,
         streams.fallback_for,
@@ -65,6 +67,7 @@ def build_worker(
         EmployerWorkflow,
         PeopleWorkflow,
         TaskWorkflow,
+        MatchingWorkflow,
         *extra_workflows,
     ]
     if checkpoints is not None:

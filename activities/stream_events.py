@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain import employer, future_job, people, task, trajectory
+from domain import employer, future_job, matching, people, task, trajectory
 from domain.streams import DomainEvent
 
 from .event_store import EventConflict, EventGap, PostgresEventStore
@@ -34,6 +34,10 @@ class EmployerEvents(_Message):
 
 class PeopleEvents(_Message):
     events: list[people.AnyEvent]
+
+
+class MatchingEvents(_Message):
+    events: list[matching.AnyEvent]
 
 
 class TaskEvents(_Message):
@@ -94,6 +98,10 @@ class StreamEventActivities:
     @activity.defn(name="append_people_events")
     async def append_people_events(self, request: PeopleEvents) -> PeopleEvents:
         return PeopleEvents(events=await self._append(request.events))
+
+    @activity.defn(name="append_matching_events")
+    async def append_matching_events(self, request: MatchingEvents) -> MatchingEvents:
+        return MatchingEvents(events=await self._append(request.events))
 
     @activity.defn(name="append_task_events")
     async def append_task_events(self, request: TaskEvents) -> TaskEvents:

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from bench import as_of_bench, core_bench, verify_bench
+from bench import as_of_bench, core_bench, matching_bench, verify_bench
 from nbm.settings import DEFAULT_WORKFLOW_CACHE
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -37,6 +37,7 @@ GOALS: list[tuple[str, str, float, str]] = [
     ("two_years_vs_bare_timers", "<=", 2.0, "two years: trajectories vs bare timers"),
     ("verify_vs_raw_sha256", ">=", 0.15, "verify events/s vs raw sha256 chaining/s"),
     ("as_of_ms_500", "info", 0.0, "as-of of a 500-event trajectory, median ms"),
+    ("match_vs_raw_set_loop", "info", 0.0, "MRA-size matching, both ways, vs bare set loop"),
 ]
 
 
@@ -84,6 +85,7 @@ async def measure(quick: bool) -> dict[str, Any]:
     phases["two_years"] = await core_bench.two_years(n["two_years"], sandboxed=sandboxed)
     phases["verify"] = core_bench.phase_end(await verify_bench.bench(n["verify_events"], 200, 25))
     phases["as_of"] = core_bench.phase_end(await as_of_bench.bench(385, 100, 20261123))
+    phases["matching"] = core_bench.phase_end(matching_bench.bench())
     return {"counts": n, "phases": phases, "seconds": round(time.perf_counter() - started, 1)}
 
 
@@ -106,6 +108,7 @@ def keys(p: dict[str, Any]) -> dict[str, float]:
             p["verify"]["verify_events_per_s"] / p["verify"]["raw_sha256_chain_per_s"], 3
         ),
         "as_of_ms_500": p["as_of"]["as_of_median_ms"],
+        "match_vs_raw_set_loop": p["matching"]["match_vs_raw_set_loop"],
     }
 
 
@@ -132,6 +135,8 @@ def table(results: dict[str, Any]) -> str:
          "raw_pg_insert_one_per_tx_per_s"),
         ("PostgreSQL inserts/s, batched 1,000", p["raw_postgres"], "raw_pg_insert_batched_per_s"),
         ("sha256 chaining/s, one core", p["verify"], "raw_sha256_chain_per_s"),
+        ("set-intersection loop over the MRA pairs, ms", p["matching"],
+         "raw_set_intersection_ms"),
     ]  # fmt: skip
     lines += [_row(label, phase, field) for label, phase, field in raw]
     lines += ["", "| measured | figure | load avg |", "| --- | ---: | ---: |"]
@@ -152,6 +157,8 @@ def table(results: dict[str, Any]) -> str:
          ("two_year_trajectories_s", "bare_timer_workflows_s")),
         ("verify events/s", p["verify"], "verify_events_per_s"),
         ("as-of median ms (events)", p["as_of"], ("as_of_median_ms", "as_of_events")),
+        ("matching, 14 x 29 both ways, median ms (proposals)", p["matching"],
+         ("match_everything_ms", "proposals")),
     ]  # fmt: skip
     lines += [_row(label, phase, field) for label, phase, field in measured]
     return "\n".join(lines)

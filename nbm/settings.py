@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         default="info", alias="NBM_LOG_LEVEL"
     )
     actor: str | None = Field(default=None, alias="NBM_ACTOR")
+    esco_dir: Path | None = Field(default=None, alias="NBM_ESCO_DIR")
+    """A folder with ESCO's official `skills_<lang>.csv` files, read beside the shipped
+    vocabulary (`nbm.skills`); none: the shipped one alone."""
+    match_legal_basis: str | None = Field(default=None, alias="NBM_MATCH_LEGAL_BASIS")
+    """The legal basis the municipality gives for the matching (its Algoritmeregister entry)."""
+    organisation: str = Field(default="Werkbedrijf Lelystad", alias="NBM_ORGANISATION")
     request_timeout: float = Field(default=30.0, gt=0, le=3600, alias="NBM_REQUEST_TIMEOUT")
     """Seconds a CLI command waits for its answer (a worker must pick it up and store it)."""
     workflow_cache: int = Field(

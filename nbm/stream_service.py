@@ -21,15 +21,18 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain import employer, future_job, people, task
+from domain import employer, future_job, matching, people, task
 from domain.shared import DomainError, is_opaque_id
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
+from workflows.matching import MatchingWorkflow
 from workflows.stream_messages import (
     EmployerInput,
     EmployerRequest,
     FutureJobInput,
     FutureJobRequest,
+    MatchingInput,
+    MatchingRequest,
     PeopleInput,
     PeopleRequest,
     StreamResult,
@@ -46,6 +49,7 @@ ENGLISH = {
     "toekomstige baan": "future job",
     "taak": "task",
     "personenlijst": "directory",
+    "matching": "matching",
 }
 
 
@@ -150,6 +154,28 @@ async def people_command(
         handle, "personenlijst", people.DIRECTORY_ID, PeopleWorkflow.execute,
         PeopleRequest(command=command), command.request_id,
     )  # fmt: skip
+
+
+async def matching_command(
+    client: Client, task_queue: str, command: matching.AnyCommand
+) -> StreamResult:
+    """A profile or a decision for the matching; its workflow starts with the first one."""
+    with contextlib.suppress(WorkflowAlreadyStartedError):
+        await client.start_workflow(
+            MatchingWorkflow.run, MatchingInput(), id=matching.MATCHING_ID, task_queue=task_queue
+        )
+    handle = client.get_workflow_handle(matching.MATCHING_ID)
+    return await _update(
+        handle, "matching", matching.MATCHING_ID, MatchingWorkflow.execute,
+        MatchingRequest(command=command), command.request_id,
+    )  # fmt: skip
+
+
+async def matching_state(client: Client) -> matching.Matching:
+    try:
+        return await _query(client, matching.MATCHING_ID, MatchingWorkflow.state, "matching")
+    except UnknownStream:
+        return matching.Matching()  # nothing recorded yet
 
 
 async def task_command(client: Client, task_id: str, command: task.AnyCommand) -> StreamResult:

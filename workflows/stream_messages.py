@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain import employer, future_job, people, task, trajectory
+from domain import employer, future_job, matching, people, task, trajectory
 
 FUTURE_JOB_WORKFLOW = "FutureJob"
 EMPLOYER_WORKFLOW = "Employer"
 PEOPLE_WORKFLOW = "People"
 TASK_WORKFLOW = "Task"
+MATCHING_WORKFLOW = "Matching"
 FROM_TRAJECTORY = "from_trajectory"
 
 
@@ -72,6 +73,14 @@ class PeopleInput(_Input):
 
 class PeopleRequest(_Message):
     command: people.AnyCommand
+
+
+class MatchingInput(_Input):
+    state: matching.Matching | None = None
+
+
+class MatchingRequest(_Message):
+    command: matching.AnyCommand
 
 
 class TaskInput(_Input):

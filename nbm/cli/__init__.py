@@ -1,7 +1,7 @@
 """`nbm`: the work coach's command-line tool for Nieuwe Banen trajectories.
 
 One sub-app per noun (`trajectory`, `candidate`, `programme`, `report`, `audit`,
-`employer`, `future-job`, `people`, `tasks`, `mail`), each
+`employer`, `future-job`, `people`, `tasks`, `mail`, `match`), each
 owning its commands. A user error ends a command with exit code
 1 and one line on stderr (`error: ...`); Typer's usage errors keep exit code 2.
 """
@@ -20,6 +20,7 @@ from . import (
     employer,
     future_job,
     mail,
+    match,
     people,
     programme,
     report,
@@ -58,6 +59,7 @@ app.add_typer(future_job.app, name="future-job")
 app.add_typer(people.app, name="people")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(mail.app, name="mail")
+app.add_typer(match.app, name="match")
 app.command("status")(status.status)  # one command, not a noun
 
 

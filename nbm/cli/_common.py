@@ -63,7 +63,8 @@ RequestId = Annotated[
 
 PERSONAL_OPTIONS = frozenset(
     ("--name", "--bsn", "--email", "--phone", "--address", "--health-notes", "--debt-notes",
-     "--family-notes", "--summary", "--reason", "--explanation", "--external-ref")
+     "--family-notes", "--summary", "--reason", "--explanation", "--external-ref",
+     "--strengths")
 )  # fmt: skip
 """Options whose values are personal data: never repeated in an error line."""
 

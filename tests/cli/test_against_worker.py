@@ -119,7 +119,16 @@ def test_a_full_path_to_a_regular_job_and_the_end(cli: Cli, fresh_id: str) -> No
 
 def test_show_masks_the_candidate_unless_asked(cli: Cli, fresh_id: str) -> None:
     tid = fresh_id
-    start(cli, tid, "--route", "wijkleerbedrijf", "--programme", "wijkleerbedrijf-logistiek", "--jobs", "3")
+    start(
+        cli,
+        tid,
+        "--route",
+        "wijkleerbedrijf",
+        "--programme",
+        "wijkleerbedrijf-logistiek",
+        "--jobs",
+        "3",
+    )
     map_and_match(cli, tid)
     shown = cli.ok("trajectory", "show", tid)
     assert "wijkleerbedrijf" in shown.stdout and "3/4-agreement-and-match" in shown.stdout

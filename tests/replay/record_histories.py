@@ -25,7 +25,7 @@ from activities.mail import MailActivities
 from activities.migrations import migrate_database
 from devstack.mail_server import mail_server
 from devstack.servers import embedded_postgres_url, temporal_test_server
-from domain import future_job, people, task, trajectory
+from domain import future_job, matching, people, task, trajectory
 from domain.shared import ContactDetails, add_working_days
 from nbm import service
 from nbm import stream_service as service_streams
@@ -402,6 +402,28 @@ async def programme_paths(
     return {"trajectory_v14_programmes": tid}
 
 
+async def matching_decisions(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """matching v1: the first Matching workflow: profiles, a confirmed match that overrides
+    the top proposal, its retry answered, a rejection, a profile removed."""
+    from tests.workflows.test_matching_workflow import decision, record_profiles
+
+    await record_profiles(env, task_queue)
+    override = decision("cand-b", request_id="req-override")
+    await service_streams.matching_command(env.client, task_queue, override)
+    await service_streams.matching_command(env.client, task_queue, override)  # a retry
+    rejected = decision("cand-a", request_id="req-reject").model_copy(
+        update={"verdict": matching.Verdict.REJECTED}
+    )
+    await service_streams.matching_command(env.client, task_queue, rejected)
+    await service_streams.matching_command(
+        env.client, task_queue,
+        matching.RemoveCandidateProfile(actor="coach-anna", candidate_ref="cand-b"),
+    )  # fmt: skip
+    return {"matching_v1_decisions": matching.MATCHING_ID}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -433,6 +455,8 @@ async def record(target: Path) -> list[Path]:
                 written += await _record_streams(store, target, Path(tmp), escalation_local)
             if not (target / "trajectory_v14_programmes.json").exists():
                 written += await _record_streams(store, target, Path(tmp), programme_paths)
+            if not (target / "matching_v1_decisions.json").exists():
+                written += await _record_streams(store, target, Path(tmp), matching_decisions)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240

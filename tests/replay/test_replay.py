@@ -22,6 +22,7 @@ from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
 from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
+from workflows.matching import MatchingWorkflow
 from workflows.task import TaskWorkflow
 
 EVERY_WORKFLOW = [
@@ -30,6 +31,7 @@ EVERY_WORKFLOW = [
     EmployerWorkflow,
     PeopleWorkflow,
     TaskWorkflow,
+    MatchingWorkflow,
 ]
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -70,6 +72,7 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
         "future_job_v4_place_lost.json", "trajectory_v11_place_lost.json",
         "future_job_v5_job_change.json", "trajectory_v12_job_change.json",
         "trajectory_v13_escalation_local.json", "trajectory_v14_programmes.json",
+        "matching_v1_decisions.json",
     } <= names  # fmt: skip
 
 

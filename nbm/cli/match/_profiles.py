@@ -1,0 +1,193 @@
+"""`nbm match profile`: candidate and function profiles (the personal parts sealed)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from domain import matching
+from nbm import matching as service
+from nbm import stream_service as streams
+from nbm.service import ServiceError
+
+from .._common import (
+    AsJson,
+    CliError,
+    RequestId,
+    actor,
+    build,
+    check_generated,
+    generated_id,
+    new_request,
+    print_json,
+    repeat_with,
+    run,
+)
+from .._keys import seal_stream_text
+from ._shared import Days, EscoDir, Skills, uris_of, vocab_of
+
+app = typer.Typer(help="Profielen (profiles) van kandidaten en functies.", no_args_is_help=True)
+
+
+@app.command("candidate")
+def profile_candidate(
+    ctx: typer.Context,
+    candidate_ref: Annotated[
+        str | None,
+        typer.Argument(
+            help="De referentie van de kandidaat (cand-..., van `nbm trajectory match`); "
+            "zonder: een nieuwe."
+        ),
+    ] = None,
+    skill: Skills = None,
+    interest: Annotated[
+        list[matching.Sector] | None, typer.Option(help="Interesse: een sector (herhaal).")
+    ] = None,
+    hours: Annotated[int, typer.Option(help="Beschikbaar, uren per week.")] = 0,
+    day: Days = None,
+    region: Annotated[
+        list[str] | None, typer.Option(help="Bereikbare plaats of regio (herhaal).")
+    ] = None,
+    driving_licence: Annotated[bool, typer.Option(help="Rijbewijs.")] = False,
+    own_transport: Annotated[
+        bool, typer.Option(help="Eigen vervoer (auto, scooter, fiets).")
+    ] = False,
+    public_transport: Annotated[bool, typer.Option(help="Kan met het openbaar vervoer.")] = True,
+    strengths: Annotated[
+        str | None,
+        typer.Option(
+            help="Sterke punten en uitdagingen (persoonlijk: versleuteld, telt niet mee)."
+        ),
+    ] = None,
+    esco_dir: EscoDir = None,
+    request_id: RequestId = None,
+) -> None:
+    """Leg een kandidaatprofiel vast of vervang het (record a candidate profile)."""
+    who, rid, vocab = actor(ctx), new_request(request_id), vocab_of(esco_dir)
+    uris = uris_of(skill, vocab)
+    if candidate_ref is None:
+        candidate_ref = generated_id("cand")
+        repeat_with(ctx, candidate_ref)  # a repeat must record this same one
+    ref = check_generated(candidate_ref, "cand", "CANDIDATE_REF")
+
+    async def work(client: Any, config: Any) -> streams.StreamResult:
+        sealed = await seal_stream_text(config, ref, strengths) if strengths else None
+        candidate = build(
+            matching.CandidateProfile, candidate_ref=ref, skills=uris,
+            interests=tuple(interest or ()),
+            availability={"hours_per_week": hours, "days": tuple(day or ())},
+            mobility={"regions": tuple(region or ()), "driving_licence": driving_licence,
+                      "own_transport": own_transport, "public_transport": public_transport},
+            strengths_and_challenges=sealed,
+        )  # fmt: skip
+        command = matching.RecordCandidateProfile(actor=who, request_id=rid, profile=candidate)
+        return await streams.matching_command(client, config.task_queue, command)
+
+    result = run(work, request_id=rid)
+    typer.echo(f"{ref}: profiel vastgelegd / profile recorded (v{result.version})")
+
+
+@app.command("function")
+def profile_function(
+    ctx: typer.Context,
+    profile_id: Annotated[
+        str | None, typer.Argument(help="Het id (standaard fp-<future job>).")
+    ] = None,
+    future_job: Annotated[
+        str | None,
+        typer.Option(
+            help="Maak het uit deze toekomstige baan: functie, werkgever, sector, vaardigheden."
+        ),
+    ] = None,
+    function: Annotated[
+        str | None, typer.Option(help="De functie (zonder --future-job verplicht).")
+    ] = None,
+    skill: Skills = None,
+    optional_skill: Annotated[
+        list[str] | None, typer.Option(help="Gewenste vaardigheid (herhaal).")
+    ] = None,
+    sector: Annotated[matching.Sector | None, typer.Option(help="De sector.")] = None,
+    hours: Annotated[int, typer.Option(help="Uren per week.")] = 32,
+    day: Days = None,
+    region: Annotated[str | None, typer.Option(help="Plaats of regio van het werk.")] = None,
+    needs_driving_licence: Annotated[bool, typer.Option(help="Rijbewijs nodig.")] = False,
+    public_transport_reachable: Annotated[bool, typer.Option(help="Met het OV bereikbaar.")] = True,
+    esco_dir: EscoDir = None,
+    request_id: RequestId = None,
+) -> None:
+    """Leg een functieprofiel vast, ook uit een toekomstige baan (record a function profile)."""
+    who, rid, vocab = actor(ctx), new_request(request_id), vocab_of(esco_dir)
+    fields: dict[str, Any] = {
+        "optional_skills": uris_of(optional_skill, vocab), "hours_per_week": hours,
+        "days": tuple(day or ()), "region": region, "sector": sector,
+        "needs_driving_licence": needs_driving_licence,
+        "public_transport_reachable": public_transport_reachable,
+    }  # fmt: skip
+    if profile_id is not None:
+        fields["profile_id"] = profile_id
+    if future_job is None:
+        if profile_id is None or function is None:
+            raise CliError("geef een id en --function, of --future-job / give an id and --function")
+        fields.update(function=function, required_skills=uris_of(skill, vocab))
+
+    async def work(client: Any, config: Any) -> tuple[str, streams.StreamResult]:
+        if future_job is not None:
+            try:
+                made = await service.function_from_future_job(client, future_job, vocab, **fields)
+            except ServiceError as err:
+                raise CliError(str(err)) from None
+            extra = uris_of(skill, vocab)
+            made = made.model_copy(
+                update={"required_skills": tuple(sorted({*made.required_skills, *extra}))}
+            )
+        else:
+            made = build(matching.FunctionProfile, **fields)
+        command = matching.RecordFunctionProfile(actor=who, request_id=rid, profile=made)
+        return made.profile_id, await streams.matching_command(client, config.task_queue, command)
+
+    pid, result = run(work, request_id=rid)
+    typer.echo(f"{pid}: profiel vastgelegd / profile recorded (v{result.version})")
+
+
+@app.command("remove")
+def profile_remove(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="cand-... (een kandidaat) of fp-... (een functie).")],
+    request_id: RequestId = None,
+) -> None:
+    """Haal een profiel uit de rangorde; de beslissingen blijven (remove a profile)."""
+    who, rid = actor(ctx), new_request(request_id)
+    command: matching.AnyCommand = (
+        matching.RemoveCandidateProfile(
+            actor=who, request_id=rid, candidate_ref=check_generated(ref, "cand", "REF")
+        )
+        if ref.startswith("cand-")
+        else build(matching.RemoveFunctionProfile, actor=who, request_id=rid, profile_id=ref)
+    )
+    run(lambda client, config: streams.matching_command(client, config.task_queue, command),
+        request_id=rid)  # fmt: skip
+    typer.echo(f"{ref}: uit de rangorde / removed from the ranking")
+
+
+@app.command("list")
+def profile_list(as_json: AsJson = False) -> None:
+    """De profielen (ids, vaardigheden als URI's; de persoonlijke delen blijven versleuteld)."""
+    state = run(lambda client, _: streams.matching_state(client))
+    data = {
+        "candidates": [
+            c.model_dump(mode="json", exclude={"strengths_and_challenges"})
+            | {"strengths_and_challenges": "sealed" if c.strengths_and_challenges else None}
+            for c in state.candidates.values()
+        ],
+        "functions": [f.model_dump(mode="json") for f in state.functions.values()],
+    }  # fmt: skip
+    if as_json:
+        print_json(data)
+        return
+    for c in data["candidates"]:
+        typer.echo(f"kandidaat {c['candidate_ref']}: {len(c['skills'])} vaardigheden, "
+                   f"{c['availability']['hours_per_week']} u/wk")  # fmt: skip
+    for f in data["functions"]:
+        typer.echo(f"functie {f['profile_id']} ({f['function']}): "
+                   f"{len(f['required_skills'])} vereist, {f['hours_per_week']} u/wk")  # fmt: skip
