@@ -11,10 +11,15 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
-from . import employer, future_job, people, task, trajectory
+from . import cohort, employer, future_job, people, task, trajectory
 
 DomainEvent = (
-    trajectory.AnyEvent | future_job.AnyEvent | employer.AnyEvent | people.AnyEvent | task.AnyEvent
+    trajectory.AnyEvent
+    | future_job.AnyEvent
+    | employer.AnyEvent
+    | people.AnyEvent
+    | task.AnyEvent
+    | cohort.AnyEvent
 )
 """An event of any aggregate."""
 
@@ -29,6 +34,7 @@ FUTURE_JOB_EVENT_TYPES = frozenset(_types_of(future_job.AnyEvent))
 EMPLOYER_EVENT_TYPES = frozenset(_types_of(employer.AnyEvent))
 PEOPLE_EVENT_TYPES = frozenset(_types_of(people.AnyEvent))
 TASK_EVENT_TYPES = frozenset(_types_of(task.AnyEvent))
+COHORT_EVENT_TYPES = frozenset(_types_of(cohort.AnyEvent))
 
 AGGREGATE_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(TRAJECTORY_EVENT_TYPES, "trajectory"),
@@ -36,12 +42,14 @@ AGGREGATE_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(EMPLOYER_EVENT_TYPES, "employer"),
     **dict.fromkeys(PEOPLE_EVENT_TYPES, "people"),
     **dict.fromkeys(TASK_EVENT_TYPES, "task"),
+    **dict.fromkeys(COHORT_EVENT_TYPES, "cohort"),
 }
 """The aggregate each event type belongs to."""
 
-_OTHERS: TypeAdapter[future_job.AnyEvent | employer.AnyEvent | people.AnyEvent | task.AnyEvent] = (
-    TypeAdapter(future_job.AnyEvent | employer.AnyEvent | people.AnyEvent | task.AnyEvent)
+_Others = (
+    future_job.AnyEvent | employer.AnyEvent | people.AnyEvent | task.AnyEvent | cohort.AnyEvent
 )
+_OTHERS: TypeAdapter[_Others] = TypeAdapter(_Others)
 
 
 def load_any_event(data: dict[str, Any]) -> DomainEvent:
