@@ -51,7 +51,7 @@ def start(c: StartCohort, now: datetime) -> list[Draft]:
     _unique((x.trajectory_id for x in c.candidates), "trajectory")
     _unique((x.employer_id for x in c.employers), "employer")
     _unique((x.future_job_id for x in c.employers), "future job")
-    if c.schedule.ends_on <= _today(now):
+    if c.schedule.ends_on < _today(now):
         raise RuleViolation(f"the cohort's end, {c.schedule.ends_on}, has passed already")
     fields = c.model_dump(exclude={"kind", "cohort_id", "actor", "request_id"})
     fields["candidates"], fields["employers"] = c.candidates, c.employers
