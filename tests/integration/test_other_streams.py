@@ -9,7 +9,7 @@ import pytest
 
 from activities import PostgresEventStore
 from activities.projections import Projector
-from domain import employer, future_job, people, task
+from domain import cohort, employer, future_job, people, task
 from domain.shared import Sealed
 from domain.streams import AGGREGATE_OF_TYPE, DomainEvent
 from domain.trajectory import Commitment
@@ -94,7 +94,13 @@ async def test_every_aggregate_is_stored_read_verified_and_passed_by_the_project
 def test_event_type_names_are_unique_across_the_aggregates() -> None:
     names = [
         m.model_fields["type"].default
-        for union in (future_job.AnyEvent, employer.AnyEvent, people.AnyEvent, task.AnyEvent)
+        for union in (
+            future_job.AnyEvent,
+            employer.AnyEvent,
+            people.AnyEvent,
+            task.AnyEvent,
+            cohort.AnyEvent,
+        )
         for m in union.__args__[0].__args__  # type: ignore[attr-defined]
     ]
     assert len(names) == len(set(names))

@@ -3,12 +3,15 @@ day, the BBL hires, fewer places, and the proposal that a person confirms."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from domain import cohort
 from domain.shared import DomainError, RuleViolation, WrongStep
+from domain.streams import AGGREGATE_OF_TYPE, load_any_event
+from tests.unit.test_dispatch import concrete, members
 
 NOW = datetime(2026, 8, 31, 9, tzinfo=UTC)
 START = date(2026, 9, 1)
@@ -78,6 +81,17 @@ def preferences() -> cohort.RecordSelectionDay:
             cohort.EmployerPreference(employer_id=e, ranking=TIDS) for e in EMPLOYERS
         ),
     )  # fmt: skip
+
+
+def test_the_unions_hold_every_class_and_the_store_reads_each_event() -> None:
+    assert members(cohort.AnyCommand) == concrete(cohort.Command)
+    assert members(cohort.AnyEvent) == set(cohort.Event.__subclasses__())
+    run = Run()
+    run.until(cohort.Milestone.END)
+    for event in run.events:
+        stored = event.model_dump(mode="json")
+        assert AGGREGATE_OF_TYPE[event.type] == "cohort"
+        assert load_any_event(stored) == cohort.load_event(json.dumps(stored)) == event
 
 
 def test_the_calendar_comes_in_order_and_once() -> None:
