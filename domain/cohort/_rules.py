@@ -209,6 +209,8 @@ def confirm(s: Cohort, c: ConfirmAssignment) -> list[Draft]:
     for tid, employer_id in moved.items():
         _active(s, tid)
         _member(s, employer_id)
+        if s.proposal.employer_of(tid) == employer_id:
+            raise RuleViolation(f"{tid} is proposed to {employer_id} already: no change")
     kept = [p for p in s.proposal.placements if p.trajectory_id not in moved]
     placements = (*kept, *(placement(s, t, e) for t, e in moved.items()))
     final = Assignment(

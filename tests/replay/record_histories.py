@@ -434,10 +434,14 @@ async def cohort_life(
     ))  # fmt: skip
     state = await at(cohort.Milestone.END)
     assert state.proposal is not None
-    other = next(p for p in state.proposal.placements if p.employer_id == "emp-2")
+    at_1 = next(p.trajectory_id for p in state.proposal.placements if p.employer_id == "emp-1")
+    at_2 = next(p.trajectory_id for p in state.proposal.placements if p.employer_id == "emp-2")
+    swap = (
+        cohort.Move(trajectory_id=at_1, employer_id="emp-2"),
+        cohort.Move(trajectory_id=at_2, employer_id="emp-1"),
+    )
     await service_streams.cohort_command(env.client, cid, cohort.ConfirmAssignment(
-        actor=f.COACH, moves=(cohort.Move(trajectory_id=other.trajectory_id, employer_id="emp-2"),),
-        reason="bevestigd",
+        actor=f.COACH, moves=swap, reason="bevestigd na gesprek",
     ))  # fmt: skip
     await env.client.get_workflow_handle(cid).result()
     return {"cohort_v1_full": cid}

@@ -213,6 +213,9 @@ def test_a_person_confirms_the_proposal_and_may_change_it_with_a_reason() -> Non
     with pytest.raises(RuleViolation, match="reason"):
         run.send(cohort.ConfirmAssignment(actor="coach-1", moves=moves))
     too_many = (cohort.Move(trajectory_id=first.trajectory_id, employer_id=other),)
+    same = (cohort.Move(trajectory_id=first.trajectory_id, employer_id=first.employer_id),)
+    with pytest.raises(RuleViolation, match="already"):
+        run.send(cohort.ConfirmAssignment(actor="coach-1", moves=same, reason="wens"))
     with pytest.raises(RuleViolation, match="place"):  # every employer is full
         run.send(cohort.ConfirmAssignment(actor="coach-1", moves=too_many, reason="wens"))
     [done] = run.send(cohort.ConfirmAssignment(actor="coach-1", moves=moves, reason="wens"))

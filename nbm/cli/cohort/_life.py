@@ -225,6 +225,9 @@ def hire(
 
     async def checked(client: Any, _: Any) -> None:
         # The trajectory must take the work-study job too: checked before the cohort has it.
+        # Once the cohort has it (a retry), the cohort answers: it passed the job on itself.
+        if trajectory_id in (await streams.cohort_state(client, cohort_id)).work_study:
+            return
         state = await service.state(client, trajectory_id)
         job = trajectory.RecordRegularJob(
             actor=who, employer_id=employer, contract_hours_per_week=hours, start_date=first,
