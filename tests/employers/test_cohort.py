@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta
 
+import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -223,3 +224,67 @@ async def test_a_cohort_of_twenty_runs_two_years_and_spreads_the_risk(
     for p in done.confirmed.placements:
         assert (await service.state(client, p.trajectory_id)).employer_id == p.employer_id
     print(f"cohort of 20 over two simulated years: {time.perf_counter() - began:.1f} s wall")
+
+
+async def test_a_change_after_the_proposal_brings_a_new_one_and_a_refusal_leaves_no_trace(
+    ts_env: WorkflowEnvironment,
+    employer_worker: Worker,
+    task_queue: str,
+    keys: PostgresKeyStore,
+    mail: Mail,
+) -> None:
+    env, client = ts_env, ts_env.client
+    await add_people(client, task_queue, keys)
+    now = await env.get_current_time()
+    today = now.astimezone(COACH_TIME_ZONE).date()
+    schedule = cohort.Schedule.wijkleerbedrijf(today)
+    for emp in EMPLOYERS[:2]:
+        await add_employer(client, task_queue, keys, emp)
+        await forecast(env, task_queue, emp, schedule.ends_on)
+    tids = [await start_candidate(env, task_queue, i, now) for i in range(3)]
+    start = cohort.StartCohort(
+        actor=COACH, request_id="rq-start-2", cohort_id=COHORT, year=today.year,
+        programme_id="wijkleerbedrijf", name="WijkLeerbedrijf Zorg", coach_id=COACH,
+        candidates=tuple(cohort.CohortCandidate(trajectory_id=t) for t in tids),
+        employers=tuple(
+            cohort.CohortEmployer(employer_id=e, future_job_id=f"fj-{e}", planned_places=2)
+            for e in EMPLOYERS[:2]
+        ),
+        schedule=schedule,
+    )  # fmt: skip
+    first = await streams.start_cohort(client, task_queue, start, now=now)
+    # A retried start is answered with the first answer; a refused command changes nothing.
+    assert await streams.start_cohort(client, task_queue, start, now=now) == first
+    with pytest.raises(streams.CommandRefused, match="introduction"):
+        await streams.cohort_command(client, COHORT, cohort.RecordSelectionDay(
+            actor=COACH, held_on=today,
+            candidates=(cohort.CandidatePreference(trajectory_id=tids[0], ranking=("emp-a",)),),
+        ))  # fmt: skip
+    assert (await streams.cohort_state(client, COHORT)).version == 1
+
+    for milestone in cohort.MILESTONES[:3]:
+        state = await reach(env, milestone)
+        await coach_resolves(env, f"task-{COHORT}-{state.version}")
+    state = await reach(env, cohort.Milestone.END)
+    assert state.proposal is not None
+    await coach_resolves(env, f"task-{COHORT}-{state.version}")
+    # emp-a goes from 2 places to 1 after the proposal: it is withdrawn, a new one follows
+    # with its own task for the coach; nobody is left out while a place is free (3 places).
+    changed = await streams.cohort_command(client, COHORT, cohort.ChangePlaces(
+        actor="am-1", request_id="rq-fewer-2", employer_id="emp-a", places=1, reason="krimp",
+    ))  # fmt: skip
+
+    async def proposed_again() -> bool:
+        s = await streams.cohort_state(client, COHORT)
+        return s.proposal is not None and s.version > changed.version
+
+    await settle(env, proposed_again, "a new proposal")
+    state = await streams.cohort_state(client, COHORT)
+    assert state.proposal is not None
+    assert (state.proposal.count_at("emp-a"), state.proposal.unplaced) == (1, ())
+    await coach_resolves(env, f"task-{COHORT}-{state.version}")
+    await streams.cohort_command(
+        client, COHORT, cohort.ConfirmAssignment(actor=COACH, request_id="rq-ok")
+    )
+    await client.get_workflow_handle_for(CohortWorkflow.run, COHORT).result()
+    assert (await streams.future_job_state(client, "fj-emp-a")).jobs == 1
