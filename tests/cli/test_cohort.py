@@ -9,8 +9,44 @@ import json
 import time
 from datetime import date, timedelta
 
-from .conftest import Cli, assert_user_error
+import pytest
+import typer.main
+
+from nbm.cli import cohort as cohort_cli
+
+from .conftest import Cli, assert_user_error, invoke
 from .test_employers import in_days, until
+
+COMMANDS = typer.main.get_command(cohort_cli.app).commands  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_cohort_command_has_help(command: str) -> None:
+    result = invoke(["cohort", command, "--help"], {})
+    assert result.exit_code == 0, result.output
+    assert COMMANDS[command].help
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["start", "--year", "2026", "--name", "x", "--candidate", "traj-1", "--employer",
+          "emp-1"], "--employer"),
+        (["start", "--year", "2026", "--name", "x", "--candidate", "traj-1", "--employer",
+          "emp-1=fj-1", "--year-two", "2020-01-01"], "the calendar"),
+        (["start", "--year", "2026", "--name", "x", "--candidate", "traj-1", "--employer",
+          "emp-1=fj-1", "--starts-on", "gisteren"], "--starts-on"),
+        (["selection-day", "coh-1", "--candidate", "traj-1=emp 1"], "ranking"),
+        (["confirm", "coh-1", "--move", "traj-1"], "--move"),
+        (["confirm", "coh-1", "--move", "traj-1=emp-2"], "--reason"),
+        (["places", "coh-1", "--employer", "emp-1", "--places", "-1", "--reason", "x"],
+         "places"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line_before_any_server(
+    args: list[str], expected: str, offline_env: dict[str, str | None]
+) -> None:
+    assert_user_error(invoke(["cohort", *args], offline_env), expected)
 
 
 def _people_and_employers(cli: Cli, suffix: str) -> list[tuple[str, str]]:
