@@ -47,6 +47,11 @@ class Delivered(_Message):
     trajectory_id: str
     event_types: list[str]
     """What the trajectory recorded (empty: nothing new for it)."""
+    future_job_id: str | None = None
+    """The future job the trajectory learnt towards before (its own link, which only its
+    start sets)."""
+    refused: str | None = None
+    """The trajectory's code when it refused the command (not matched yet, closed, ...)."""
 
 
 class CohortActivities:
@@ -68,13 +73,21 @@ class CohortActivities:
         state = trajectory.Trajectory.model_validate(
             await handle.query(TRAJECTORY_QUERY, result_type=dict)
         )
+        linked = state.future_job.future_job_id
         if state.employer_id == request.employer_id:
-            return Delivered(trajectory_id=request.trajectory_id, event_types=[])
+            return Delivered(trajectory_id=request.trajectory_id, event_types=[],
+                             future_job_id=linked)  # fmt: skip
         command = trajectory.ProposeOtherEmployer(
             actor=request.actor, request_id=request.request_id, employer_id=request.employer_id,
             reason=f"toewijzing cohort {request.cohort_id}",
         )  # fmt: skip
-        return await _send(request.trajectory_id, command)
+        try:
+            sent = await _send(request.trajectory_id, command)
+        except ApplicationError as err:
+            # The person's decision stands in the cohort; its future jobs follow it anyway.
+            return Delivered(trajectory_id=request.trajectory_id, event_types=[],
+                             future_job_id=linked, refused=err.type or "refused")  # fmt: skip
+        return sent.model_copy(update={"future_job_id": linked})
 
 
 async def _send(trajectory_id: str, command: Any) -> Delivered:

@@ -239,7 +239,7 @@ class CohortWorkflow:
                 request_id=rid, cohort_id=event.cohort_id,
             )  # fmt: skip
             try:
-                await workflow.execute_activity_method(
+                delivered = await workflow.execute_activity_method(
                     CohortActivities.place_to_trajectory,
                     request,
                     start_to_close_timeout=timedelta(seconds=30),
@@ -248,3 +248,16 @@ class CohortWorkflow:
             except ActivityError:
                 workflow.logger.warning("assignment not recorded in the trajectory",
                                         extra={"trajectory_id": p.trajectory_id})  # fmt: skip
+                continue
+            if delivered.refused is not None:
+                workflow.logger.warning("trajectory refused the assignment's employer", extra={
+                    "trajectory_id": p.trajectory_id, "code": delivered.refused,
+                })  # fmt: skip
+            before = delivered.future_job_id
+            if before is not None and before != member.future_job_id:
+                # It learnt towards another future job: that one lets go of its place.
+                detach = future_job.DetachCandidate(
+                    actor=event.actor, request_id=rid, trajectory_id=p.trajectory_id,
+                    reason=future_job.DetachReason.OTHER_EMPLOYER,
+                )  # fmt: skip
+                await tell(before, FROM_TRAJECTORY, FutureJobRequest(command=detach), "future job")

@@ -70,19 +70,27 @@ def _people_and_employers(cli: Cli, suffix: str) -> list[tuple[str, str]]:
     return found
 
 
-def _trajectory(cli: Cli, employer: str, programme: str = "wijkleerbedrijf") -> str:
+def _trajectory(
+    cli: Cli, employer: str, programme: str = "wijkleerbedrijf", future_job: str | None = None
+) -> str:
+    """A trajectory of the route; towards one of the future jobs, or only its employer."""
+    job = (
+        ["--future-job", future_job] if future_job
+        else ["--employer", employer, "--function", "helpende zorg", "--expected-date",
+              in_days(600), "--skill", "ADL"]
+    )  # fmt: skip
     return cli.ok(
-        "trajectory", "start", "--employer", employer, "--function", "helpende zorg",
-        "--expected-date", in_days(600), "--skill", "ADL", "--route", "wijkleerbedrijf",
-        "--programme", programme,
-    ).stdout.strip()  # fmt: skip
+        "trajectory", "start", *job, "--route", "wijkleerbedrijf", "--programme", programme
+    ).stdout.strip()
 
 
 def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -> None:
     suffix = str(time.monotonic_ns())[-6:]
     employers = _people_and_employers(cli, suffix)
     pairs = [f"{e}={fj}" for e, fj in employers]
-    tids = [_trajectory(cli, employers[0][0]) for _ in range(4)]
+    # Two learn towards the first employer's future job already, two only know its name.
+    tids = [_trajectory(cli, employers[0][0], future_job=employers[0][1]) for _ in range(2)]
+    tids += [_trajectory(cli, employers[0][0]) for _ in range(2)]
     standard = _trajectory(cli, employers[0][0], programme="standard")
 
     def start(*args: str) -> str:
@@ -106,6 +114,7 @@ def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -
         tids,
         "introduction-end",
     )
+    # Its places: each future job's free ones, and those its own candidates hold there.
     assert [e["planned_places"] for e in shown["employers"]] == [2, 2, 2]
     assert "introduction-end" in cli.ok("cohort", "show", cid).stdout
 
@@ -144,7 +153,7 @@ def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -
     assert "preview" in cli.ok("cohort", "assign", cid).stdout
 
     # The edition before, whose end is today: it proposes at once, a person confirms.
-    earlier = [_trajectory(cli, employers[1][0]) for _ in range(2)]
+    earlier = [_trajectory(cli, employers[1][0], future_job=employers[1][1]) for _ in range(2)]
     begun = (date.today() - timedelta(weeks=100)).isoformat()
     old = start("--year", "2024", "--name", "WijkLeerbedrijf Zorg", "--starts-on", begun,
                 "--ends-on", date.today().isoformat(),
@@ -154,13 +163,34 @@ def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -
         "the earlier edition's proposal",
     )
     assert len(proposal["placements"]) == 2
-    first = proposal["placements"][0]
-    to = next(e for e, _ in employers if e != first["employer_id"])
+    # Moved to the third employer, or (both proposed there) back to the one it learnt for.
+    first = next(
+        (p for p in proposal["placements"] if p["employer_id"] != employers[2][0]),
+        proposal["placements"][0],
+    )
+    to = (employers[2] if first["employer_id"] != employers[2][0] else employers[1])[0]
     cli.ok("cohort", "confirm", old, "--move", f"{first['trajectory_id']}={to}",
            "--reason", "voorkeur van de kandidaat")  # fmt: skip
     done = json.loads(cli.ok("cohort", "show", old, "--json").stdout)
     assert done["phase"] == "confirmed" and done["confirmed_by"] == "coach-test"
     assert done["moves"] == [{"trajectory_id": first["trajectory_id"], "employer_id": to}]
+    # Each learns towards its employer's future job; those placed elsewhere than the one
+    # they learnt towards left it (whichever way the proposal's ties fell, at least one).
+    jobs = dict(employers)
+
+    def attached(fj: str) -> list[str]:
+        return json.loads(cli.ok("future-job", "show", fj, "--json").stdout)["attached"]
+
+    placed_at = {p["trajectory_id"]: p["employer_id"] for p in done["confirmed"]["placements"]}
+    assert placed_at[first["trajectory_id"]] == to
+    assert until(lambda: all(t in attached(jobs[e]) for t, e in placed_at.items()), "attached")
+    elsewhere = [t for t, e in placed_at.items() if e != employers[1][0]]
+    assert elsewhere
+    assert until(
+        lambda: not set(elsewhere) & set(attached(employers[1][1])), "gone from the old job"
+    )
+    # (Its trajectory, never matched here, refuses another employer: the worker logs it;
+    # tests/employers/test_cohort.py shows matched ones follow.)
     assert_user_error(cli("cohort", "drop-out", old, "--trajectory", earlier[0],
                           "--reason", "other"), "gesloten")  # fmt: skip
 

@@ -140,8 +140,10 @@ def start(
             job = await streams.future_job_state(client, fj)
             if job.employer_id != employer_id:
                 raise CliError(f"{fj} is van {job.employer_id}, niet van / not {employer_id}")
+            # Its free places, and those its cohort's own candidates learn towards already.
+            ours = len(set(job.attached) & set(candidate))
             employers.append(cohort.CohortEmployer(
-                employer_id=employer_id, future_job_id=fj, planned_places=job.places_left
+                employer_id=employer_id, future_job_id=fj, planned_places=job.free_places + ours
             ))  # fmt: skip
         command = build(
             cohort.StartCohort, actor=who, request_id=rid, cohort_id=cohort_id, year=year,
