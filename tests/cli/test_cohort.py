@@ -145,6 +145,11 @@ def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -
     cli.ok("cohort", "places", cid, "--employer", employers[0][0], "--places", "1",
            "--reason", "minder plaatsen dan ingeschat")  # fmt: skip
     cli.ok("cohort", "drop-out", cid, "--trajectory", tids[3], "--reason", "other-work")
+    # The auditor reads who decided what; the reason a person typed is sealed in the store.
+    history = cli.ok("audit", "history", cid, "--json").stdout
+    assert "PlacesChanged" in history and "CohortStarted" in history
+    assert "minder plaatsen dan ingeschat" not in history
+    assert "(sealed)" in history
     preview = json.loads(cli.ok("cohort", "assign", cid, "--json").stdout)
     assert preview["standing"] is False and preview["unplaced"] == []
     placed = {p["trajectory_id"]: p["employer_id"] for p in preview["placements"]}
