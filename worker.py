@@ -16,6 +16,7 @@ from temporalio.worker import Worker
 
 from activities import PostgresEventStore, TrajectoryEventActivities
 from activities.checkpoints import CheckpointActivities
+from activities.cohort import CohortActivities
 from activities.key_store import PostgresKeyStore
 from activities.links import LinkSigner
 from activities.mail import MailActivities
@@ -25,6 +26,7 @@ from nbm.settings import ConfigError, load_settings
 from nbm.temporal import connect
 from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
+from workflows.cohort import CohortWorkflow
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
 from workflows.matching import MatchingWorkflow
@@ -50,6 +52,7 @@ def build_worker(
     (`build_mail_worker`), on a task queue of their own: only it holds the KEK.
     """
     streams = StreamEventActivities(store)
+    cohorts = CohortActivities()
     registered: list[Any] = [
         TrajectoryEventActivities(store).append_events,
         streams.append_future_job_events,
@@ -57,9 +60,13 @@ def build_worker(
         streams.append_people_events,
         streams.append_task_events,
         streams.append_matching_events,
+        streams.append_cohort_events,
         streams.responsible_for_employer,
         streams.responsible_person,
         streams.fallback_for,
+        cohorts.propose_assignment,
+        cohorts.work_study_to_trajectory,
+        cohorts.place_to_trajectory,
     ]
     workflows: list[type] = [
         TrajectoryWorkflow,
@@ -68,6 +75,7 @@ def build_worker(
         PeopleWorkflow,
         TaskWorkflow,
         MatchingWorkflow,
+        CohortWorkflow,
         *extra_workflows,
     ]
     if checkpoints is not None:

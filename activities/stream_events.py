@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain import employer, future_job, matching, people, task, trajectory
+from domain import cohort, employer, future_job, matching, people, task, trajectory
 from domain.streams import DomainEvent
 
 from .event_store import EventConflict, EventGap, PostgresEventStore
@@ -42,6 +42,10 @@ class MatchingEvents(_Message):
 
 class TaskEvents(_Message):
     events: list[task.AnyEvent]
+
+
+class CohortEvents(_Message):
+    events: list[cohort.AnyEvent]
 
 
 class Responsible(_Message):
@@ -106,6 +110,10 @@ class StreamEventActivities:
     @activity.defn(name="append_task_events")
     async def append_task_events(self, request: TaskEvents) -> TaskEvents:
         return TaskEvents(events=await self._append(request.events))
+
+    @activity.defn(name="append_cohort_events")
+    async def append_cohort_events(self, request: CohortEvents) -> CohortEvents:
+        return CohortEvents(events=await self._append(request.events))
 
     @activity.defn(name="responsible_for_employer")
     async def responsible_for_employer(self, employer_id: str) -> Responsible:

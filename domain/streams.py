@@ -11,7 +11,7 @@ from typing import Any, get_args
 
 from pydantic import TypeAdapter
 
-from . import employer, future_job, matching, people, task, trajectory
+from . import cohort, employer, future_job, matching, people, task, trajectory
 
 DomainEvent = (
     trajectory.AnyEvent
@@ -20,6 +20,7 @@ DomainEvent = (
     | people.AnyEvent
     | task.AnyEvent
     | matching.AnyEvent
+    | cohort.AnyEvent
 )
 """An event of any aggregate."""
 
@@ -35,6 +36,7 @@ EMPLOYER_EVENT_TYPES = frozenset(_types_of(employer.AnyEvent))
 PEOPLE_EVENT_TYPES = frozenset(_types_of(people.AnyEvent))
 TASK_EVENT_TYPES = frozenset(_types_of(task.AnyEvent))
 MATCHING_EVENT_TYPES = frozenset(_types_of(matching.AnyEvent))
+COHORT_EVENT_TYPES = frozenset(_types_of(cohort.AnyEvent))
 
 AGGREGATE_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(TRAJECTORY_EVENT_TYPES, "trajectory"),
@@ -43,11 +45,17 @@ AGGREGATE_OF_TYPE: dict[str, str] = {
     **dict.fromkeys(PEOPLE_EVENT_TYPES, "people"),
     **dict.fromkeys(TASK_EVENT_TYPES, "task"),
     **dict.fromkeys(MATCHING_EVENT_TYPES, "matching"),
+    **dict.fromkeys(COHORT_EVENT_TYPES, "cohort"),
 }
 """The aggregate each event type belongs to."""
 
 _Others = (
-    future_job.AnyEvent | employer.AnyEvent | people.AnyEvent | task.AnyEvent | matching.AnyEvent
+    future_job.AnyEvent
+    | employer.AnyEvent
+    | people.AnyEvent
+    | task.AnyEvent
+    | matching.AnyEvent
+    | cohort.AnyEvent
 )
 _OTHERS: TypeAdapter[_Others] = TypeAdapter(_Others)
 

@@ -21,12 +21,15 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain import employer, future_job, matching, people, task
+from domain import cohort, employer, future_job, matching, people, task
 from domain.shared import DomainError, is_opaque_id
+from workflows.cohort import CohortWorkflow
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
 from workflows.matching import MatchingWorkflow
 from workflows.stream_messages import (
+    CohortInput,
+    CohortRequest,
     EmployerInput,
     EmployerRequest,
     FutureJobInput,
@@ -50,6 +53,7 @@ ENGLISH = {
     "taak": "task",
     "personenlijst": "directory",
     "matching": "matching",
+    "cohort": "cohort",
 }
 
 
@@ -184,6 +188,30 @@ async def task_command(client: Client, task_id: str, command: task.AnyCommand) -
         handle, "taak", task_id, TaskWorkflow.execute, TaskRequest(command=command),
         command.request_id,
     )  # fmt: skip
+
+
+async def start_cohort(
+    client: Client, task_queue: str, command: cohort.StartCohort, *, now: datetime | None = None
+) -> StreamResult:
+    check_new(cohort.decide, command, now)
+    return await _start(
+        client, task_queue, CohortWorkflow.run, CohortInput(start=command), command.cohort_id,
+        CohortWorkflow.stored, "cohort", command.request_id,
+    )  # fmt: skip
+
+
+async def cohort_command(
+    client: Client, cohort_id: str, command: cohort.AnyCommand
+) -> StreamResult:
+    handle = client.get_workflow_handle(cohort_id)
+    return await _update(
+        handle, "cohort", cohort_id, CohortWorkflow.execute, CohortRequest(command=command),
+        command.request_id,
+    )  # fmt: skip
+
+
+async def cohort_state(client: Client, cohort_id: str) -> cohort.Cohort:
+    return await _query(client, cohort_id, CohortWorkflow.state, "cohort")
 
 
 async def employer_state(client: Client, employer_id: str) -> employer.Employer:

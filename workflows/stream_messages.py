@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain import employer, future_job, matching, people, task, trajectory
+from domain import cohort, employer, future_job, matching, people, task, trajectory
 
 FUTURE_JOB_WORKFLOW = "FutureJob"
 EMPLOYER_WORKFLOW = "Employer"
 PEOPLE_WORKFLOW = "People"
 TASK_WORKFLOW = "Task"
 MATCHING_WORKFLOW = "Matching"
+COHORT_WORKFLOW = "Cohort"
 FROM_TRAJECTORY = "from_trajectory"
 
 
@@ -90,6 +91,15 @@ class TaskInput(_Input):
 
 class TaskRequest(_Message):
     command: task.AnyCommand
+
+
+class CohortInput(_Input):
+    start: cohort.StartCohort | None = None
+    state: cohort.Cohort | None = None
+
+
+class CohortRequest(_Message):
+    command: cohort.AnyCommand
 
 
 class EmployerAnswerNews(_Message):

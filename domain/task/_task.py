@@ -42,6 +42,7 @@ class TaskKind(StrEnum):
     VACANCY_IN_DOUBT = "vacancy-in-doubt"  # the employer reports no vacancy after all
     ESCALATION = "escalation"  # another escalation of a trajectory (an outcome needed, ...)
     PLACE_LOST = "place-lost"  # fewer places, withdrawn or declined: the coach decides where
+    COHORT_STEP = "cohort-step"  # a cohort's milestone came: its coach acts (selection, BBL, ...)
 
 
 class TaskStatus(StrEnum):

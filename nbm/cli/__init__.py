@@ -1,7 +1,7 @@
 """`nbm`: the work coach's command-line tool for Nieuwe Banen trajectories.
 
 One sub-app per noun (`trajectory`, `candidate`, `programme`, `report`, `audit`,
-`employer`, `future-job`, `people`, `tasks`, `mail`, `match`), each
+`employer`, `future-job`, `cohort`, `people`, `tasks`, `mail`, `match`), each
 owning its commands. A user error ends a command with exit code
 1 and one line on stderr (`error: ...`); Typer's usage errors keep exit code 2.
 """
@@ -17,6 +17,7 @@ import typer
 from . import (
     audit,
     candidate,
+    cohort,
     employer,
     future_job,
     mail,
@@ -56,6 +57,7 @@ app.add_typer(candidate.app, name="candidate")
 app.add_typer(report.app, name="report")
 app.add_typer(employer.app, name="employer")
 app.add_typer(future_job.app, name="future-job")
+app.add_typer(cohort.app, name="cohort")
 app.add_typer(people.app, name="people")
 app.add_typer(tasks.app, name="tasks")
 app.add_typer(mail.app, name="mail")

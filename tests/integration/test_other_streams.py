@@ -9,7 +9,7 @@ import pytest
 
 from activities import PostgresEventStore
 from activities.projections import Projector
-from domain import employer, future_job, matching, people, task
+from domain import cohort, employer, future_job, matching, people, task
 from domain.shared import Sealed
 from domain.streams import AGGREGATE_OF_TYPE, DomainEvent
 from domain.trajectory import Commitment
@@ -100,6 +100,7 @@ def test_event_type_names_are_unique_across_the_aggregates() -> None:
             people.AnyEvent,
             task.AnyEvent,
             matching.AnyEvent,
+            cohort.AnyEvent,
         )
         for m in union.__args__[0].__args__  # type: ignore[attr-defined]
     ]

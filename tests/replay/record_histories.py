@@ -25,8 +25,8 @@ from activities.mail import MailActivities
 from activities.migrations import migrate_database
 from devstack.mail_server import mail_server
 from devstack.servers import embedded_postgres_url, temporal_test_server
-from domain import future_job, matching, people, task, trajectory
-from domain.shared import ContactDetails, add_working_days
+from domain import cohort, future_job, matching, people, task, trajectory
+from domain.shared import COACH_TIME_ZONE, ContactDetails, add_working_days
 from nbm import service
 from nbm import stream_service as service_streams
 from nbm.temporal import register_search_attributes
@@ -424,6 +424,99 @@ async def matching_decisions(
     return {"matching_v1_decisions": matching.MATCHING_ID}
 
 
+async def cohort_life(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """cohort v1: a small cohort's whole life on a short calendar: its milestones' tasks
+    (resolved by the coach), the selection day, a BBL hire passed to its trajectory, fewer
+    places (to the future job), the proposal (a local activity), a person's confirmation
+    with a change, and the assignment passed to the future jobs and trajectories."""
+    from tests.employers.conftest import add_employer, add_people, opened_task, settle
+
+    await add_people(env.client, task_queue, keys)
+    now = await env.get_current_time()
+    today = now.astimezone(COACH_TIME_ZONE).date()
+    schedule = cohort.Schedule(
+        starts_on=today, introduction_ends_on=today + timedelta(weeks=4),
+        selection_day_on=today + timedelta(weeks=8), year_two_on=today + timedelta(weeks=12),
+        ends_on=today + timedelta(weeks=16),
+    )  # fmt: skip
+    for emp in ("emp-1", "emp-2"):
+        await add_employer(env.client, task_queue, keys, emp)
+        await service_streams.forecast(env.client, task_queue, future_job.ForecastFutureJob(
+            actor="am-1", future_job_id=f"fj-{emp}", employer_id=emp, function="helpende zorg",
+            jobs=2, expected_on=schedule.ends_on, required_skills=("ADL",),
+            commitment=trajectory.Commitment.INTENTION_TO_HIRE,
+        ), now=now)  # fmt: skip
+    tids = []
+    for _ in range(3):
+        tid, _handle = await start_ready_to_learn(
+            env, task_queue, route=trajectory.Route.WIJKLEERBEDRIJF, programme="wijkleerbedrijf",
+            employer_id="emp-1",
+        )  # fmt: skip
+        tids.append(tid)
+    cid = "coh-replay"
+    await service_streams.start_cohort(env.client, task_queue, cohort.StartCohort(
+        actor=f.COACH, request_id="rq-coh", cohort_id=cid, year=today.year,
+        programme_id="wijkleerbedrijf", name="WijkLeerbedrijf replay", coach_id=f.COACH,
+        candidates=tuple(cohort.CohortCandidate(trajectory_id=t) for t in tids),
+        employers=tuple(
+            cohort.CohortEmployer(employer_id=e, future_job_id=f"fj-{e}", planned_places=2)
+            for e in ("emp-1", "emp-2")
+        ),
+        schedule=schedule,
+    ), now=now)  # fmt: skip
+
+    async def at(milestone: cohort.Milestone) -> cohort.Cohort:
+        state = await service_streams.cohort_state(env.client, cid)
+        await env.sleep(state.moment(milestone) - await env.get_current_time())
+
+        async def taken() -> bool:
+            s = await service_streams.cohort_state(env.client, cid)
+            return milestone in s.reached and not s.needs_proposal
+
+        await settle(env, taken, milestone.value)
+        state = await service_streams.cohort_state(env.client, cid)
+        task_id = f"task-{cid}-{state.version}"
+        await opened_task(env, task_id, "the cohort's task")
+        await service_streams.task_command(env.client, task_id, task.ResolveTask(actor=f.COACH))
+        return state
+
+    await at(cohort.Milestone.INTRODUCTION_END)
+    await at(cohort.Milestone.SELECTION_DAY)
+    await service_streams.cohort_command(env.client, cid, cohort.RecordSelectionDay(
+        actor=f.COACH, held_on=schedule.selection_day_on,
+        candidates=(cohort.CandidatePreference(trajectory_id=tids[0], ranking=("emp-2",)),),
+        employers=(cohort.EmployerPreference(employer_id="emp-1", ranking=(tids[1],)),),
+    ))  # fmt: skip
+    await at(cohort.Milestone.YEAR_TWO)
+    await service_streams.cohort_command(env.client, cid, cohort.HireWorkStudy(
+        actor=f.COACH, trajectory_id=tids[1], employer_id="emp-1",
+        start_date=schedule.year_two_on, contract_hours_per_week=24,
+    ))  # fmt: skip
+
+    async def hired() -> bool:
+        return (await service.state(env.client, tids[1])).regular_job is not None
+
+    await settle(env, hired, "the BBL job in the trajectory")
+    await service_streams.cohort_command(env.client, cid, cohort.ChangePlaces(
+        actor="am-1", employer_id="emp-1", places=1, reason="minder plaatsen",
+    ))  # fmt: skip
+    state = await at(cohort.Milestone.END)
+    assert state.proposal is not None
+    at_1 = next(p.trajectory_id for p in state.proposal.placements if p.employer_id == "emp-1")
+    at_2 = next(p.trajectory_id for p in state.proposal.placements if p.employer_id == "emp-2")
+    swap = (
+        cohort.Move(trajectory_id=at_1, employer_id="emp-2"),
+        cohort.Move(trajectory_id=at_2, employer_id="emp-1"),
+    )
+    await service_streams.cohort_command(env.client, cid, cohort.ConfirmAssignment(
+        actor=f.COACH, moves=swap, reason="bevestigd na gesprek",
+    ))  # fmt: skip
+    await env.client.get_workflow_handle(cid).result()
+    return {"cohort_v1_full": cid}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -457,6 +550,8 @@ async def record(target: Path) -> list[Path]:
                 written += await _record_streams(store, target, Path(tmp), programme_paths)
             if not (target / "matching_v1_decisions.json").exists():
                 written += await _record_streams(store, target, Path(tmp), matching_decisions)
+            if not (target / "cohort_v1_full.json").exists():
+                written += await _record_streams(store, target, Path(tmp), cohort_life)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240

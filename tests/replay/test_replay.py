@@ -20,6 +20,7 @@ from temporalio.worker import Replayer
 from tests.conftest import TEST_DATA_CONVERTER
 from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
 from workflows import TrajectoryWorkflow, workflow_runner
+from workflows.cohort import CohortWorkflow
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
 from workflows.matching import MatchingWorkflow
@@ -32,6 +33,7 @@ EVERY_WORKFLOW = [
     PeopleWorkflow,
     TaskWorkflow,
     MatchingWorkflow,
+    CohortWorkflow,
 ]
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
@@ -73,6 +75,7 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
         "future_job_v5_job_change.json", "trajectory_v12_job_change.json",
         "trajectory_v13_escalation_local.json", "trajectory_v14_programmes.json",
         "matching_v1_decisions.json",
+        "cohort_v1_full.json",
     } <= names  # fmt: skip
 
 
@@ -89,6 +92,17 @@ def test_the_recorded_histories_hold_every_effect_of_a_future_job() -> None:
     escalated = next(p for p in HISTORIES if p.name == "trajectory_v9_escalation.json").read_text()
     assert "START_CHILD_WORKFLOW_EXECUTION_INITIATED" in escalated  # the coach's task
     assert "WORKFLOW_EXECUTION_SIGNALED" in escalated  # its resolution
+
+
+def test_the_recorded_cohort_holds_its_effects() -> None:
+    # Its calendar's timers, the coach's tasks, the BBL hire and the assignment passed to
+    # the trajectories, the places and the assignment to the future jobs.
+    text = next(p for p in HISTORIES if p.name == "cohort_v1_full.json").read_text()
+    for needed in (
+        "TIMER_FIRED", "START_CHILD_WORKFLOW_EXECUTION_INITIATED", "work_study_to_trajectory",
+        "place_to_trajectory", "SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED",
+    ):  # fmt: skip
+        assert needed in text
 
 
 @pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "no-sandbox"])

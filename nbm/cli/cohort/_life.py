@@ -1,0 +1,310 @@
+"""The life of a cohort as its coach records it: the group start, the selection day, BBL
+hires, places that change, drop-outs, and the confirmation of the assignment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import typer
+
+from domain import cohort, trajectory
+from domain.shared import COACH_TIME_ZONE, DomainError
+from nbm import service
+from nbm import stream_service as streams
+
+from .._common import (
+    AsJson,
+    CliError,
+    RequestId,
+    actor,
+    build,
+    check_generated,
+    generated_id,
+    new_request,
+    parse_date,
+    print_json,
+    repeat_with,
+    run,
+)
+from .._keys import seal_stream_text
+
+app = typer.Typer()
+
+CohortId = Annotated[str, typer.Argument(help="Het id van de lichting (coh-...).")]
+Reason = Annotated[str, typer.Option(help="Waarom / why (wordt versleuteld / sealed).")]
+CALENDAR_OPTIONS = {
+    "selection_day_on": "--selection-day", "year_two_on": "--year-two", "ends_on": "--ends-on",
+    "starts_on": "--starts-on", "": "the calendar",
+}  # fmt: skip
+
+
+def _pair(value: str, option: str) -> tuple[str, str]:
+    head, sep, tail = value.partition("=")
+    if not sep or not head.strip() or not tail.strip():
+        raise CliError(f"{option}: {value[:40]!r} is geen A=B / use A=B")
+    return head.strip(), tail.strip()
+
+
+def _done(result: streams.StreamResult, as_json: bool, what: str) -> None:
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        types = ", ".join(result.event_types) or "al vastgelegd / recorded already"
+        typer.echo(f"{result.stream_id}: {what} ({types})")
+
+
+def _send(cohort_id: str, command: cohort.AnyCommand, rid: str, reason: str | None = None) -> Any:
+    """Send one command; a reason typed by a person goes sealed with the cohort's own key."""
+
+    async def work(client: Any, config: Any) -> Any:
+        found = command
+        if reason is not None:
+            sealed = await seal_stream_text(config, cohort_id, reason.strip())
+            found = command.model_copy(update={"reason": sealed})
+        return await streams.cohort_command(client, cohort_id, found)
+
+    return run(work, request_id=rid)
+
+
+@app.command("start")
+def start(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option(help="Het jaar van de lichting (edition year).")],
+    name: Annotated[str, typer.Option(help="De naam, bijv. 'WijkLeerbedrijf Zorg 2026'.")],
+    candidate: Annotated[
+        list[str], typer.Option(help="Een traject van de groep (herhaal; traj-...).")
+    ],
+    employer: Annotated[
+        list[str],
+        typer.Option(
+            help="Werkgever=toekomstige baan (herhaal; emp-...=fj-...); de plaatsen "
+            "zijn de banen van die toekomstige baan."
+        ),
+    ],
+    starts_on: Annotated[
+        str | None, typer.Option(help="Groepsstart (YYYY-MM-DD); standaard vandaag.")
+    ] = None,
+    selection_day: Annotated[
+        str | None, typer.Option(help="De selectiedag (YYYY-MM-DD); standaard na 40 weken.")
+    ] = None,
+    year_two: Annotated[
+        str | None, typer.Option(help="Begin van jaar 2, de BBL-banen; standaard na 52 weken.")
+    ] = None,
+    ends_on: Annotated[
+        str | None, typer.Option(help="Het eind, de toewijzing (YYYY-MM-DD); na 100 weken.")
+    ] = None,
+    programme: Annotated[str, typer.Option(help="Het programma.")] = "wijkleerbedrijf",
+    coach: Annotated[
+        str | None, typer.Option(help="De werkcoach van de lichting; standaard jij.")
+    ] = None,
+    cohort_id: Annotated[
+        str | None, typer.Option("--id", help="Alleen om te herhalen: het getoonde id.")
+    ] = None,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Start een lichting als groep: de introductie (4 weken Leerhome), de selectiedag, BBL
+    in jaar 2, de toewijzing aan het eind (start a cohort)."""
+    who, rid = actor(ctx), new_request(request_id)
+    if cohort_id is None:
+        cohort_id = generated_id("coh")
+        repeat_with(ctx, "--id", cohort_id)
+    else:
+        check_generated(cohort_id, "coh", "--id")
+    first = parse_date(starts_on, "--starts-on") if starts_on else _today()
+    pairs = [_pair(e, "--employer") for e in employer]
+    calendar = cohort.Schedule.wijkleerbedrijf(first).model_dump()
+    for key, value, option in (
+        ("selection_day_on", selection_day, "--selection-day"),
+        ("year_two_on", year_two, "--year-two"),
+        ("ends_on", ends_on, "--ends-on"),
+    ):
+        if value is not None:
+            calendar[key] = parse_date(value, option)
+    schedule = build(cohort.Schedule, options=CALENDAR_OPTIONS, **calendar)
+
+    async def work(client: Any, config: Any) -> streams.StreamResult:
+        members = []
+        for tid in candidate:
+            state = await service.state(client, tid)
+            if not state.programme.job_alongside_learning:
+                raise CliError(
+                    f"traject {tid} volgt {state.programme.programme_id}, zonder BBL-baan naast "
+                    "het leren / its programme has no work-study job alongside learning"
+                )
+            ref = state.candidate.candidate_ref if state.candidate else None
+            members.append(cohort.CohortCandidate(trajectory_id=tid, candidate_ref=ref))
+        employers = []
+        for employer_id, fj in pairs:
+            job = await streams.future_job_state(client, fj)
+            if job.employer_id != employer_id:
+                raise CliError(f"{fj} is van {job.employer_id}, niet van / not {employer_id}")
+            # Its free places, and those its cohort's own candidates learn towards already.
+            ours = len(set(job.attached) & set(candidate))
+            employers.append(cohort.CohortEmployer(
+                employer_id=employer_id, future_job_id=fj, planned_places=job.free_places + ours
+            ))  # fmt: skip
+        command = build(
+            cohort.StartCohort, actor=who, request_id=rid, cohort_id=cohort_id, year=year,
+            programme_id=programme, name=name, coach_id=coach or who,
+            candidates=tuple(members), employers=tuple(employers),
+            schedule=schedule,
+        )  # fmt: skip
+        return await streams.start_cohort(client, config.task_queue, command)
+
+    result = run(work, request_id=rid)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        typer.echo(cohort_id)
+        typer.echo(f"lichting gestart / cohort started (request {rid})", err=True)
+
+
+def _today() -> date:
+    return datetime.now(COACH_TIME_ZONE).date()
+
+
+@app.command("selection-day")
+def selection_day(
+    ctx: typer.Context,
+    cohort_id: CohortId,
+    candidate: Annotated[
+        list[str] | None,
+        typer.Option(help="Traject=werkgevers in volgorde van voorkeur (traj-1=emp-b,emp-a)."),
+    ] = None,
+    employer: Annotated[
+        list[str] | None,
+        typer.Option(help="Werkgever=trajecten in volgorde van voorkeur (emp-a=traj-3,traj-1)."),
+    ] = None,
+    held_on: Annotated[
+        str | None, typer.Option(help="De dag (YYYY-MM-DD); standaard vandaag.")
+    ] = None,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Leg de selectiedag vast: de voorkeuren van beide kanten (both sides' preferences)."""
+    rid = new_request(request_id)
+    cps = [_pair(c, "--candidate") for c in candidate or []]
+    eps = [_pair(e, "--employer") for e in employer or []]
+    command = build(
+        cohort.RecordSelectionDay, actor=actor(ctx), request_id=rid,
+        held_on=parse_date(held_on, "--held-on") if held_on else _today(),
+        # As plain data: `build` checks them and names the option of a bad one.
+        candidates=tuple({"trajectory_id": t, "ranking": _list(r)} for t, r in cps),
+        employers=tuple({"employer_id": e, "ranking": _list(r)} for e, r in eps),
+    )  # fmt: skip
+    _done(_send(cohort_id, command, rid), as_json, "selectiedag vastgelegd / selection day")
+
+
+def _list(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
+@app.command("hire")
+def hire(
+    ctx: typer.Context,
+    cohort_id: CohortId,
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Het traject (traj-...).")],
+    employer: Annotated[str, typer.Option(help="De werkgever die aanneemt (emp-...).")],
+    hours: Annotated[int, typer.Option(help="Contracturen per week.")],
+    start_date: Annotated[str, typer.Option(help="Eerste werkdag (YYYY-MM-DD), in jaar 2.")],
+    benefit_ended: Annotated[
+        bool, typer.Option("--benefit-ended/--benefit-continues", help="Eindigt de uitkering?")
+    ] = False,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Een werkgever neemt een kandidaat aan in een BBL-baan (work-study job, year 2); het
+    traject legt het vast als BBL-baan naast het leren."""
+    who, rid = actor(ctx), new_request(request_id)
+    first = parse_date(start_date, "--start-date")
+    command = build(
+        cohort.HireWorkStudy, actor=who, request_id=rid, trajectory_id=trajectory_id,
+        employer_id=employer, start_date=first, contract_hours_per_week=hours,
+        benefit_ended=benefit_ended,
+    )  # fmt: skip
+
+    async def checked(client: Any, _: Any) -> None:
+        # The trajectory must take the work-study job too: checked before the cohort has it.
+        # Once the cohort has it (a retry), the cohort answers: it passed the job on itself.
+        if trajectory_id in (await streams.cohort_state(client, cohort_id)).work_study:
+            return
+        state = await service.state(client, trajectory_id)
+        job = trajectory.RecordRegularJob(
+            actor=who, employer_id=employer, contract_hours_per_week=hours, start_date=first,
+            benefit_ended=benefit_ended, work_study=True,
+        )  # fmt: skip
+        try:
+            trajectory.decide(state, job, datetime.now(COACH_TIME_ZONE))
+        except DomainError as err:
+            raise CliError(f"traject {trajectory_id} weigert de BBL-baan: {err.message}") from None
+
+    run(checked)
+    _done(_send(cohort_id, command, rid), as_json, "BBL-baan / work-study hire")
+
+
+@app.command("places")
+def places(
+    ctx: typer.Context,
+    cohort_id: CohortId,
+    employer: Annotated[str, typer.Option(help="De werkgever (emp-...).")],
+    count: Annotated[int, typer.Option("--places", help="Het aantal plaatsen nu.")],
+    reason: Reason,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Een werkgever biedt een ander aantal plaatsen dan gepland (fewer places than planned);
+    aan het eind nemen de anderen zijn kandidaten over."""
+    rid = new_request(request_id)
+    command = build(
+        cohort.ChangePlaces, actor=actor(ctx), request_id=rid, employer_id=employer,
+        places=count, reason=reason,
+    )  # fmt: skip
+    _done(_send(cohort_id, command, rid, reason), as_json, "plaatsen gewijzigd / places changed")
+
+
+@app.command("drop-out")
+def drop_out(
+    ctx: typer.Context,
+    cohort_id: CohortId,
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Het traject (traj-...).")],
+    reason: Annotated[cohort.DropOutReason, typer.Option(help="De reden (een categorie).")],
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Een kandidaat verlaat de lichting (drop-out)."""
+    rid = new_request(request_id)
+    command = build(
+        cohort.RecordDropOut, actor=actor(ctx), request_id=rid, trajectory_id=trajectory_id,
+        reason=reason,
+    )  # fmt: skip
+    _done(_send(cohort_id, command, rid), as_json, "uitgevallen / dropped out")
+
+
+@app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    cohort_id: CohortId,
+    move: Annotated[
+        list[str] | None,
+        typer.Option(help="Wijziging: traject=werkgever (herhaal; traj-1=emp-b)."),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Waarom de wijzigingen (wordt versleuteld / sealed).")
+    ] = None,
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Bevestig de voorgestelde toewijzing, met je wijzigingen en waarom (confirm); de
+    kandidaten gaan naar de toekomstige banen van hun werkgevers."""
+    rid = new_request(request_id)
+    moves = tuple(
+        {"trajectory_id": t, "employer_id": e} for t, e in (_pair(m, "--move") for m in move or [])
+    )
+    if moves and not reason:
+        raise CliError("--move: geef --reason (waarom) / a change needs --reason")
+    command = build(
+        cohort.ConfirmAssignment, actor=actor(ctx), request_id=rid, moves=moves, reason=reason
+    )
+    _done(_send(cohort_id, command, rid, reason), as_json, "bevestigd / confirmed")
