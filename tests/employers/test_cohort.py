@@ -17,10 +17,11 @@ from temporalio.worker import Worker
 from activities.key_store import PostgresKeyStore
 from domain import cohort, future_job, task, trajectory
 from domain.shared import COACH_TIME_ZONE
-from nbm import service
+from nbm import programmes, service
 from nbm import stream_service as streams
 from tests import factories as f
 from tests.employers.conftest import Mail, add_employer, add_people, opened_task, settle
+from tests.employers.test_programme_runs import WEEK, ladder_agreement
 from workflows.cohort import CohortWorkflow
 
 EMPLOYERS = ("emp-a", "emp-b", "emp-c")
@@ -29,10 +30,14 @@ COHORT = "coh-wlb-2026"
 COACH = f.COACH
 
 
+RUNGS = {r.rung_id: r for r in programmes.programme("wijkleerbedrijf").successive_rungs}
+
+
 async def start_candidate(env: WorkflowEnvironment, tq: str, i: int, now: datetime) -> str:
-    """A WijkLeerbedrijf trajectory through steps 1-4 and into its two years of learning.
-    Nobody records its evaluations here: each one missed opens an escalation task beside
-    the cohort's, as it would."""
+    """A WijkLeerbedrijf trajectory through steps 1-4 and into its two years of learning on
+    the programme's ladder, its first rung the Leerhome. Only the evaluations that gate a
+    rung are recorded here: each other one missed opens an escalation task beside the
+    cohort's, as it would."""
     tid = f"traj-wlb-{i:02d}"
     start = f.start(
         now, trajectory_id=tid, route=trajectory.Route.WIJKLEERBEDRIJF,
@@ -41,12 +46,41 @@ async def start_candidate(env: WorkflowEnvironment, tq: str, i: int, now: dateti
     await service.start_trajectory(env.client, tq, start, now=now)
     for command in (
         f.map_possibilities(),
-        f.establish_agreement(weeks=104),
+        ladder_agreement(programmes.programme("wijkleerbedrijf"), 104),
         f.match(candidate_ref=f"cand-wlb-{i:02d}"),
         f.start_learning(),
+        rung("leerhome"),
     ):
         await service.send(env.client, tid, command)
     return tid
+
+
+def rung(rung_id: str, reason: str | None = None) -> trajectory.StartPlacement:
+    r = RUNGS[rung_id]
+    return trajectory.StartPlacement(
+        actor=COACH, name=r.name, hours_per_week=r.hours_per_week, deviation=reason
+    )
+
+
+async def climb(env: WorkflowEnvironment, tids: list[str], rung_id: str) -> None:
+    """Each candidate's evaluation of the rung they are on, then the next rung: the first
+    candidate is off track and repeats the rung instead, with the coach's reason."""
+    for n, t in enumerate(tids):
+        verdict = "off-track" if n == 0 else "on-track"
+        await service.send(env.client, t, trajectory.RecordEvaluation(
+            actor=COACH, verdict=trajectory.EvaluationVerdict(verdict), employer_present=True,
+        ))  # fmt: skip
+        if n == 0:
+            with pytest.raises(service.CommandRefused, match="off track"):
+                await service.send(env.client, t, rung(rung_id))
+            current = (await service.state(env.client, t)).placements[-1].name
+            again = next(k for k, r in RUNGS.items() if r.name == current)
+            await service.send(env.client, t, rung(again, reason="nog niet zelfstandig"))
+            await service.send(env.client, t, trajectory.RecordEvaluation(
+                actor=COACH, verdict=trajectory.EvaluationVerdict.ON_TRACK,
+                employer_present=True,
+            ))  # fmt: skip
+        await service.send(env.client, t, rung(rung_id))
 
 
 async def forecast(env: WorkflowEnvironment, tq: str, emp: str, expected: date) -> str:
@@ -123,6 +157,10 @@ async def test_a_cohort_of_twenty_runs_two_years_and_spreads_the_risk(
     state = await reach(env, cohort.Milestone.INTRODUCTION_END)
     assert state.phase is cohort.Phase.LEARNING
     await coach_resolves(env, f"task-{COHORT}-{state.version}")
+    # The ladder: each rung after its evaluation, from more to less sheltered.
+    await climb(env, tids, "orientatiestage")
+    await env.sleep(8 * WEEK)
+    await climb(env, tids, "adl-stage")
 
     # The selection day: both sides' preferences. Candidates 0-9 want emp-a first; each
     # employer ranks the candidates in its own order.
@@ -169,6 +207,13 @@ async def test_a_cohort_of_twenty_runs_two_years_and_spreads_the_risk(
         s = await service.state(client, t)
         assert s.regular_job is not None and s.regular_job.work_study
         assert (s.employer_id, s.learning_in_progress) == (emp, True)
+    await climb(env, list(bbl), "bbl")  # the last rung: learning and working
+    moves = [p.ladder_move for p in (await service.state(client, tids[0])).placements]
+    first, nxt, repeat = (trajectory.LadderMove.FIRST, trajectory.LadderMove.NEXT,
+                          trajectory.LadderMove.REPEAT)  # fmt: skip
+    assert moves == [first, repeat, nxt, repeat, nxt, repeat, nxt]
+    steady = (await service.state(client, tids[1])).placements
+    assert [p.ladder_move for p in steady] == [first, nxt, nxt, nxt]
 
     # emp-a can offer 4 places, not the 8 it planned (cohort 1's lesson).
     await streams.cohort_command(client, COHORT, cohort.ChangePlaces(
