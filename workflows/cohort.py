@@ -18,7 +18,6 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.cohort import CohortActivities, PlaceForTrajectory, WorkStudyForTrajectory
@@ -33,9 +32,8 @@ with workflow.unsafe.imports_passed_through():
         CohortRequest,
         FutureJobRequest,
         StreamResult,
-        TaskInput,
     )
-    from .task import TaskWorkflow
+    from .task import open_task
 
 LOOKUP_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
@@ -168,22 +166,7 @@ class CohortWorkflow:
             retry_policy=LOOKUP_RETRY,
         )
         task_id = f"task-{event.cohort_id}-{event.version}"
-        await workflow.start_child_workflow(
-            TaskWorkflow.run,
-            TaskInput(
-                start=task.OpenTask(
-                    actor=task.SYSTEM_ACTOR,
-                    request_id=task_id,
-                    task_id=task_id,
-                    task_kind=task.TaskKind.COHORT_STEP,
-                    about=event.cohort_id,
-                    assignee_id=responsible.assignee_id,
-                    route=responsible.route,
-                )
-            ),
-            id=task_id,
-            parent_close_policy=ParentClosePolicy.ABANDON,
-        )
+        await open_task(task_id, task.TaskKind.COHORT_STEP, event.cohort_id, responsible)
 
     async def _work_study(self, event: cohort.WorkStudyHired) -> None:
         """The candidate's trajectory records the BBL hire as its work-study job."""

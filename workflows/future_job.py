@@ -17,7 +17,6 @@ from typing import Literal
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.mail import EmployerMail, MailActivities
@@ -37,10 +36,9 @@ with workflow.unsafe.imports_passed_through():
         FutureJobInput,
         FutureJobRequest,
         StreamResult,
-        TaskInput,
         mail_queue,
     )
-    from .task import TaskWorkflow
+    from .task import open_task
 
 MAIL_RETRY = RetryPolicy(
     initial_interval=timedelta(minutes=1),
@@ -244,25 +242,11 @@ class FutureJobWorkflow:
         )
         for number, fallback in enumerate(fallbacks, start=1):
             task_id = f"task-{event.future_job_id}-{event.version}-{number}"
-            await workflow.start_child_workflow(
-                TaskWorkflow.run,
-                TaskInput(
-                    start=task.OpenTask(
-                        actor=task.SYSTEM_ACTOR,
-                        request_id=task_id,
-                        task_id=task_id,
-                        task_kind=task.TaskKind.PLACE_LOST,
-                        about=fallback.trajectory_id,
-                        assignee_id=fallback.responsible.assignee_id,
-                        route=fallback.responsible.route,
-                        day=state.day,
-                        proposals=fallback.proposals,
-                        lost_on=event.future_job_id,
-                    )
-                ),
-                id=task_id,
-                parent_close_policy=ParentClosePolicy.ABANDON,
-            )
+            await open_task(
+                task_id, task.TaskKind.PLACE_LOST, fallback.trajectory_id,
+                fallback.responsible, day=state.day, proposals=fallback.proposals,
+                lost_on=event.future_job_id,
+            )  # fmt: skip
 
     async def _tell_trajectory(self, event: future_job.CommitmentAnswered) -> None:
         """The candidate's trajectory records what the employer answered for it."""
@@ -314,20 +298,5 @@ class FutureJobWorkflow:
             retry_policy=LOOKUP_RETRY,
         )
         task_id = f"task-{event.future_job_id}-{event.version}"
-        await workflow.start_child_workflow(
-            TaskWorkflow.run,
-            TaskInput(
-                start=task.OpenTask(
-                    actor=task.SYSTEM_ACTOR,
-                    request_id=task_id,
-                    task_id=task_id,
-                    task_kind=kind,
-                    about=event.future_job_id,
-                    assignee_id=responsible.assignee_id,
-                    route=responsible.route,
-                    day=state.day,  # the demo's clock climbs as fast as it chased
-                )
-            ),
-            id=task_id,
-            parent_close_policy=ParentClosePolicy.ABANDON,
-        )
+        # The demo's clock climbs as fast as it chased.
+        await open_task(task_id, kind, event.future_job_id, responsible, day=state.day)

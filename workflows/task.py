@@ -3,11 +3,14 @@ passes unacknowledged the task climbs to the next person up the line, on a durab
 
 from __future__ import annotations
 
+from typing import Any
+
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.stream_events import StreamEventActivities, TaskEvents
+    from activities.stream_events import Responsible, StreamEventActivities, TaskEvents
     from domain import task
 
     from .shell import Shell, local_append, tell
@@ -19,6 +22,26 @@ with workflow.unsafe.imports_passed_through():
         TaskInput,
         TaskRequest,
     )
+
+
+async def open_task(
+    task_id: str, kind: task.TaskKind, about: str, responsible: Responsible, **extra: Any
+) -> None:
+    """Start task `task_id` (its workflow's id too) for the responsible person, climbing
+    their route; a child that outlives its parent (a person acts on it after the parent
+    ends). `extra`: the rest of `OpenTask` (its clock's day, proposals, the escalation)."""
+    await workflow.start_child_workflow(
+        TaskWorkflow.run,
+        TaskInput(
+            start=task.OpenTask(
+                actor=task.SYSTEM_ACTOR, request_id=task_id, task_id=task_id, task_kind=kind,
+                about=about, assignee_id=responsible.assignee_id, route=responsible.route,
+                **extra,
+            )
+        ),
+        id=task_id,
+        parent_close_policy=ParentClosePolicy.ABANDON,
+    )  # fmt: skip
 
 
 @workflow.defn(name=TASK_WORKFLOW)

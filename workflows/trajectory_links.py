@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.stream_events import Responsible, StreamEventActivities
@@ -17,8 +16,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.trajectory import EscalationRaised, EscalationReason, Trajectory
 
     from .shell import tell
-    from .stream_messages import FROM_TRAJECTORY, FutureJobRequest, TaskInput
-    from .task import TaskWorkflow
+    from .stream_messages import FROM_TRAJECTORY, FutureJobRequest
+    from .task import open_task
 
 FUTURE_JOB_LINK = "future-job-link-v1"
 """A trajectory learning towards a future job (`FutureJob.future_job_id`) tells it what
@@ -70,21 +69,5 @@ async def open_escalation_task(state: Trajectory, event: EscalationRaised, numbe
     task_id = f"task-{state.trajectory_id}-{event.version}"
     # A programme's demo week of seconds makes its days seconds too.
     day = max(min(REAL_DAY, state.programme.week / 7), timedelta(seconds=1))
-    await workflow.start_child_workflow(
-        TaskWorkflow.run,
-        TaskInput(
-            start=task.OpenTask(
-                actor=task.SYSTEM_ACTOR,
-                request_id=task_id,
-                task_id=task_id,
-                task_kind=TASK_KINDS.get(event.reason, task.TaskKind.ESCALATION),
-                about=state.trajectory_id,
-                assignee_id=responsible.assignee_id,
-                route=responsible.route,
-                day=day,
-                escalation=number,
-            )
-        ),
-        id=task_id,
-        parent_close_policy=ParentClosePolicy.ABANDON,
-    )
+    kind = TASK_KINDS.get(event.reason, task.TaskKind.ESCALATION)
+    await open_task(task_id, kind, state.trajectory_id, responsible, day=day, escalation=number)
