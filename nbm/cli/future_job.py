@@ -13,8 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from domain import future_job, trajectory
-from domain.trajectory import Commitment
-from nbm import service
+from domain.trajectory import Commitment, ProgrammeFileError
+from nbm import programmes, service
 from nbm import stream_service as streams
 from workflows.stream_messages import FUTURE_JOB_WORKFLOW
 
@@ -76,6 +76,14 @@ def forecast(
             help="Demo: een dag duurt zoveel seconden (the ladder's days pass while you watch)."
         ),
     ] = None,
+    programme: Annotated[
+        str | None,
+        typer.Option(
+            help="Het programma waarin kandidaten ernaartoe leren: zijn contactmomenten met de "
+            "werkgever / the programme whose touchpoint cadence the check-ins follow.",
+            show_default=False,
+        ),
+    ] = None,
     future_job_id: Annotated[
         str | None, typer.Option("--id", help="Alleen om te herhalen: het getoonde id.")
     ] = None,
@@ -95,6 +103,15 @@ def forecast(
         expected_on=parse_date(expected_date, "--expected-date"), required_skills=tuple(skill),
         commitment=commitment,
     )  # fmt: skip
+    if programme is not None:
+        try:
+            every = programmes.programme(programme).touchpoint_every_weeks
+        except KeyError as err:
+            raise CliError(f"--programme: {err.args[0]}") from None
+        except ProgrammeFileError as err:
+            raise CliError(f"programmabestand ongeldig / programme file refused: {err}") from None
+        touchpoints = future_job.Touchpoints(check_in_weeks=every)
+        command = command.model_copy(update={"touchpoints": touchpoints})
     if demo_day_seconds is not None:
         if not 1 <= demo_day_seconds <= 86400:
             raise CliError("--demo-day-seconds: from 1 to 86400")
@@ -144,6 +161,7 @@ def future_job_json(s: future_job.FutureJob) -> dict[str, Any]:
             for tid, c in s.chases.items()
         },
         "forecast_at": when(s.forecast_at),
+        "touchpoints": s.touchpoints.model_dump(mode="json") if s.touchpoints else None,
         "version": s.version,
     }
 

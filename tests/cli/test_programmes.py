@@ -5,6 +5,7 @@ planned from the programme, and a Werkfit trajectory handed over into an NBM pro
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from nbm import programmes
@@ -12,6 +13,11 @@ from tests import factories as f
 
 from .conftest import Cli, assert_user_error, invoke
 from .test_against_worker import in_days, map_and_match
+
+
+def fresh_suffix() -> str:
+    return str(time.monotonic_ns())[-6:]
+
 
 BROKEN = """programme_id = "kapot"
 name = "Kapot"
@@ -153,3 +159,22 @@ def test_werkfit_on_its_ladder_then_handed_over(cli: Cli, fresh_id: str) -> None
     text = cli.ok("trajectory", "show", tid).stdout
     assert "werkfit → small-scale-growth" in text
     assert "klaar voor de werkvloer" not in json.dumps(events)  # the reason is sealed
+
+
+def test_a_future_job_takes_its_check_ins_from_the_programme(cli: Cli) -> None:
+    suffix = fresh_suffix()
+    sup, am = f"sup-{suffix}", f"am-{suffix}"
+    cli.ok("people", "add", sup, "--role", "supervisor", "--name", "Petra Leiding",
+           "--email", "petra@wb.example")  # fmt: skip
+    cli.ok("people", "add", am, "--role", "account-manager", "--supervisor", sup,
+           "--name", "Ahmed Account", "--email", "ahmed@wb.example")  # fmt: skip
+    emp = cli.ok(
+        "employer", "add", "--organisation", "Zorggroep Flevo", "--sector", "zorg",
+        "--account-manager", am,
+    ).stdout.strip()  # fmt: skip
+    base = ["future-job", "forecast", "--employer", emp, "--function", "Helpende zorg",
+            "--expected-date", in_days(300), "--skill", "ADL care"]  # fmt: skip
+    assert_user_error(cli(*base, "--programme", "nope"), "--programme", "unknown programme")
+    fj = cli.ok(*base, "--programme", "wijkleerbedrijf-logistiek").stdout.strip()
+    shown = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
+    assert shown["touchpoints"]["check_in_weeks"] == 4  # the programme's cadence, not 8
