@@ -8,6 +8,7 @@ from datetime import date, datetime
 from ..shared import Sealed, Value
 from ._events import EscalationReason
 from ._values import (
+    BenefitEnd,
     CalamityKind,
     Commitment,
     EmployerAnswer,
@@ -15,6 +16,7 @@ from ._values import (
     PlannedPlacement,
     Signatory,
     Training,
+    WageValueAssessment,
 )
 
 
@@ -62,6 +64,9 @@ class Escalation(Value):
     reason: EscalationReason
     message: str
     resolved_at: datetime | None = None
+    version: int | None = None
+    """The version of the event that raised it (its task's id names it); None in a state
+    carried over from before it was kept."""
 
 
 class EmployerAnswerRecord(Value):
@@ -81,3 +86,40 @@ class RegularJob(Value):
     wage_cost_subsidy_pct: int | None
     benefit_ended: bool | None
     work_study: bool = False
+    benefit_end: BenefitEnd | None = None
+    """None in a state carried over from before it was kept: see `benefit_end_kind`."""
+
+    @property
+    def benefit_end_kind(self) -> BenefitEnd:
+        return self.benefit_end or BenefitEnd.of(self.benefit_ended)
+
+
+class Checkpoint(Value):
+    """One follow-up checkpoint after the job's start: due, perhaps missed, its answer."""
+
+    month: int
+    due_at: datetime
+    due: bool = False
+    """Its timer fired: the coach has a task to record it."""
+    missed: bool = False
+    escalations: tuple[int, ...] = ()
+    """The numbers of its escalations (due, missed): recording it resolves them."""
+    recorded_at: datetime | None = None
+    still_employed: bool | None = None
+    hours_per_week: int | None = None
+    benefit_end: BenefitEnd | None = None
+
+
+class WageCostSubsidy(Value):
+    """The wage-cost subsidy (LKS) on the regular job, as last (re-)assessed."""
+
+    subsidy_pct: int | None
+    """None: the wage value was found full, the subsidy ended."""
+    assessment: WageValueAssessment
+    decided_on: date
+    reassess_on: date | None
+    reassess_at: datetime | None
+    reassessment_due: bool = False
+    escalation: int | None = None
+    """The number of the escalation of the re-assessment due now."""
+    reassessments: int = 0

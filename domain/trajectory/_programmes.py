@@ -6,12 +6,17 @@ from datetime import timedelta
 
 from ._values import Programme
 
+CHECKPOINT_MONTHS = (1, 3, 6, 12)
+"""The follow-up checkpoints after a regular job's start (lasting placement, issue 11)."""
+
 PROGRAMMES: dict[str, Programme] = {
     p.programme_id: p
     for p in (
         Programme(
             programme_id="standard",
-            name="Nieuwe Banen standard (evaluation every 6 weeks, follow-up after 6 months)",
+            name="Nieuwe Banen standard (evaluation every 6 weeks; after the job checkpoints "
+            "at 1, 3, 6 and 12 months)",
+            checkpoint_months=CHECKPOINT_MONTHS,
         ),
         Programme(
             programme_id="werkfit",
@@ -19,11 +24,13 @@ PROGRAMMES: dict[str, Programme] = {
             evaluation_every_weeks=2,
             follow_up_after_weeks=26,
             max_learning_weeks=26,
+            checkpoint_months=CHECKPOINT_MONTHS,
         ),
         Programme(
             programme_id="wijkleerbedrijf",
             name="WijkLeerbedrijf Zorg (2 years; a work-study (BBL) job from year 2)",
             job_alongside_learning=True,
+            checkpoint_months=CHECKPOINT_MONTHS,
         ),
         Programme(
             programme_id="demo",

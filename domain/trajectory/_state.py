@@ -16,6 +16,10 @@ from ._events import (
     CalamityRecorded,
     CalamityResolved,
     CandidateMatched,
+    CheckpointDue,
+    CheckpointMissed,
+    CheckpointRecorded,
+    CheckpointsScheduled,
     EmployerAnswered,
     EscalationRaised,
     EscalationReason,
@@ -36,19 +40,25 @@ from ._events import (
     RegularJobStarted,
     TrajectoryClosed,
     TrajectoryStarted,
+    WageCostSubsidyDecided,
+    WageValueReassessed,
+    WageValueReassessmentDue,
 )
 from ._parts import (
     Agreement,
     Calamity,
     Candidate,
+    Checkpoint,
     EmployerAnswerRecord,
     Escalation,
     Evaluation,
     Placement,
     RegularJob,
+    WageCostSubsidy,
 )
 from ._values import (
     Barrier,
+    BenefitEnd,
     ClosedBecause,
     FutureJob,
     OutcomeType,
@@ -115,6 +125,9 @@ class Trajectory(Value):
     closure_reason: ClosedBecause | None = None
     outcome_type: OutcomeType | None = None
     lasting_placement: bool | None = None
+    checkpoints: tuple[Checkpoint, ...] = ()
+    """The regular job's follow-up checkpoints (1, 3, 6, 12 months), in order."""
+    wage_cost_subsidy: WageCostSubsidy | None = None
 
     @property
     def step(self) -> Step:
@@ -216,6 +229,8 @@ class TrajectoryChanges(TypedDict, total=False):
     outcome_type: OutcomeType | None
     lasting_placement: bool | None
     effective_through: datetime | None
+    checkpoints: tuple[Checkpoint, ...]
+    wage_cost_subsidy: WageCostSubsidy | None
 
 
 def end_with(s: Trajectory, agreed_weeks: int) -> datetime | None:
@@ -342,7 +357,7 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             escalations = (*s.escalations[: e.number - 1], done, *s.escalations[e.number :])
             return _next(s, e, escalations=escalations)
         case EscalationRaised():
-            escalation = Escalation(at=at, reason=e.reason, message=e.message)
+            escalation = Escalation(at=at, reason=e.reason, message=e.message, version=e.version)
             if e.reason is EscalationReason.EVALUATION_MISSED:
                 missed = s.evaluation_pending_since
                 return _next(
@@ -378,6 +393,7 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 wage_cost_subsidy_pct=e.wage_cost_subsidy_pct,
                 benefit_ended=e.benefit_ended,
                 work_study=e.work_study,
+                benefit_end=e.benefit_end or BenefitEnd.of(e.benefit_ended),
             )
             if e.work_study:  # learning goes on alongside it: its timers too
                 return _next(s, e, regular_job=job, employer_id=e.employer_id)
@@ -390,6 +406,34 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 next_evaluation_at=None,
                 evaluation_pending_since=None,
             )
+        case CheckpointsScheduled():
+            points = tuple(
+                Checkpoint(month=m, due_at=t) for m, t in zip(e.months, e.due_at, strict=True)
+            )
+            return _next(s, e, checkpoints=points)
+        case CheckpointDue() | CheckpointMissed() | CheckpointRecorded():
+            return _next(s, e, checkpoints=_checkpoints_after(s.checkpoints, e))
+        case WageCostSubsidyDecided():
+            lks = WageCostSubsidy(
+                subsidy_pct=e.subsidy_pct, assessment=e.assessment, decided_on=e.decided_on,
+                reassess_on=e.reassess_on, reassess_at=e.reassess_at,
+            )  # fmt: skip
+            return _next(s, e, wage_cost_subsidy=lks)
+        case WageValueReassessmentDue():
+            assert s.wage_cost_subsidy is not None  # decided on before
+            due = {"reassessment_due": True, "escalation": e.escalation}
+            return _next(s, e, wage_cost_subsidy=s.wage_cost_subsidy.model_copy(update=due))
+        case WageValueReassessed():
+            assert s.wage_cost_subsidy is not None  # decided on before
+            again = s.wage_cost_subsidy.model_copy(
+                update={
+                    "subsidy_pct": e.subsidy_pct, "assessment": e.assessment,
+                    "reassess_on": e.next_reassess_on, "reassess_at": e.next_reassess_at,
+                    "reassessment_due": False, "escalation": None,
+                    "reassessments": s.wage_cost_subsidy.reassessments + 1,
+                }
+            )  # fmt: skip
+            return _next(s, e, wage_cost_subsidy=again)
         case FollowUpDue():
             return _next(s, e, follow_up_pending=True)
         case FollowUpRecorded():
@@ -411,6 +455,27 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             raise ValueError(f"trajectory {s.trajectory_id} has started already")
         case _:
             assert_never(e)
+
+
+def _checkpoints_after(
+    points: tuple[Checkpoint, ...], e: CheckpointDue | CheckpointMissed | CheckpointRecorded
+) -> tuple[Checkpoint, ...]:
+    """The checkpoints with the one `e` is about changed by it."""
+
+    def changed(p: Checkpoint) -> Checkpoint:
+        match e:
+            case CheckpointDue():
+                update: dict[str, object] = {"due": True, "escalations": (e.escalation,)}
+            case CheckpointMissed():
+                update = {"missed": True, "escalations": (*p.escalations, e.escalation)}
+            case CheckpointRecorded():
+                update = {
+                    "recorded_at": e.at, "still_employed": e.still_employed,
+                    "hours_per_week": e.hours_per_week, "benefit_end": e.benefit_end,
+                }  # fmt: skip
+        return p.model_copy(update=update)
+
+    return tuple(changed(p) if p.month == e.month else p for p in points)
 
 
 def fold(events: Iterable[AnyEvent], state: Trajectory | None = None) -> Trajectory | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..shared import NonEmpty, OpaqueId, Value
 
@@ -48,6 +48,41 @@ class EmployerAnswer(StrEnum):
 
     CONFIRMED = "confirmed"
     DECLINED = "declined"
+
+
+class BenefitEnd(StrEnum):
+    """Whether the job ends the benefit (pilot lesson: contracts were sometimes too small in
+    hours to end benefit dependence, and that must be visible)."""
+
+    FULLY = "fully"  # uitkering volledig beëindigd
+    PARTLY = "partly"  # gedeeltelijk: the wage is topped up by the benefit
+    CONTINUES = "continues"  # the benefit goes on (e.g. a contract still on trial)
+    NOT_APPLICABLE = "not-applicable"  # the candidate had no benefit
+
+    @classmethod
+    def of(cls, ended: bool | None) -> BenefitEnd:
+        """What the old yes/no meant: yes fully, no continues, none not applicable."""
+        if ended is None:
+            return cls.NOT_APPLICABLE
+        return cls.FULLY if ended else cls.CONTINUES
+
+    @property
+    def ended(self) -> bool | None:
+        """As the old yes/no: partly is no (benefit dependence continues, in part)."""
+        if self is BenefitEnd.NOT_APPLICABLE:
+            return None
+        return self is BenefitEnd.FULLY
+
+
+class WageValueAssessment(Value):
+    """A wage-value assessment (loonwaardebepaling) under a wage-cost subsidy (LKS)."""
+
+    wage_value_pct: int = Field(ge=1, le=100)
+    """The candidate's wage value as a share of the full wage; 100: no subsidy is needed."""
+    assessed_by: OpaqueId
+    """Who assessed it: the id of the assessor (a labour expert, a job-coach organisation),
+    never a name."""
+    assessed_on: date
 
 
 class Commitment(StrEnum):
@@ -165,6 +200,9 @@ class DeadlineKind(StrEnum):
     EVALUATION = "evaluation"
     LEARNING_END = "learning-end"
     FOLLOW_UP = "follow-up"
+    CHECKPOINT = "checkpoint"  # a follow-up checkpoint after the job's start falls due
+    CHECKPOINT_MISSED = "checkpoint-missed"  # ... and was not recorded in time
+    WAGE_VALUE_REASSESSMENT = "wage-value-reassessment"  # the LKS's wage value, again
 
 
 class Programme(Value):
@@ -183,6 +221,17 @@ class Programme(Value):
     """The cap on the learning period, extensions included; a supervisor can approve more."""
     job_alongside_learning: bool = False
     """A work-study (BBL) job can start while learning goes on (WijkLeerbedrijf, year 2)."""
+    checkpoint_months: tuple[int, ...] = Field(default=(), max_length=8)
+    """The follow-up checkpoints after a regular job's first day, in months (1, 3, 6, 12):
+    each a timer and a task; the last one recorded closes the trajectory. Empty: the one
+    follow-up after `follow_up_after_weeks` (as every programme had before)."""
+
+    @field_validator("checkpoint_months")
+    @classmethod
+    def _ascending(cls, months: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 1 <= m <= 24 for m in months) or list(months) != sorted(set(months)):
+            raise ValueError("checkpoint months must be ascending, each from 1 to 24")
+        return months
 
 
 class FutureJob(Value):
@@ -259,6 +308,10 @@ class Rules(Value):
     cannot start before the trajectory; the small-contract alert fires only while benefits
     continue; a timer's events take effect when they fell due. Before, none of this was
     checked or recorded."""
+    outcome_checkpoints: bool = True
+    """A regular job under a programme with `checkpoint_months` gets its follow-up
+    checkpoints (timers and tasks), and the last one closes the trajectory; before, the one
+    follow-up after `follow_up_after_weeks` did."""
 
 
 CURRENT_RULES = Rules()

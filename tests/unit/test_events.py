@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from domain import trajectory
 from domain.trajectory import _upcast
 from tests import factories as f
-from tests.unit.story import T0, TID, WEEK, Story, follow_up_due, learning_ended
+from tests.unit.story import T0, TID, WEEK, Story, follow_up_due, followed_up, learning_ended
 
 
 def every_event_type() -> list[trajectory.AnyEvent]:
@@ -54,7 +54,7 @@ def every_event_type() -> list[trajectory.AnyEvent]:
     assert towards.trajectory.future_job.expected_date == date(2027, 12, 1)
     placed = follow_up_due()
     placed.do(trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
-    return long.events + placed.events + towards.events[1:]
+    return long.events + placed.events + towards.events[1:] + followed_up().events[1:]
 
 
 EVENTS = every_event_type()
@@ -62,7 +62,7 @@ EVENTS = every_event_type()
 
 def test_the_stories_cover_every_event_type() -> None:
     assert {e.type for e in EVENTS} == trajectory.EVENT_TYPES
-    assert len(trajectory.EVENT_TYPES) == 24
+    assert len(trajectory.EVENT_TYPES) == 31
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.version}-{e.type}")

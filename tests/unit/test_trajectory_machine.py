@@ -29,6 +29,9 @@ from tests.unit.story import T0, TID
 STEP_ORDER = list(trajectory.Step)
 
 
+AFTERCARE = trajectory.AFTERCARE_REASONS
+
+
 class TrajectoryMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -192,6 +195,19 @@ class TrajectoryMachine(RuleBasedStateMachine):
     def record_regular_job(self, command: trajectory.RecordRegularJob) -> None:
         self.send(command)
 
+    @rule(command=st.one_of(s.record_regular_job_with_lks, s.record_checkpoint))
+    def aftercare(self, command: trajectory.CoachCommand) -> None:
+        was = self.state
+        new = self.send(command)
+        if new is not None and isinstance(command, trajectory.RecordCheckpoint):
+            assert was is not None
+            [point] = [p for p in was.checkpoints if p.month == command.month]
+            assert point.due and point.recorded_at is None, "recorded before it was due"
+
+    @rule(command=s.record_wage_value_reassessment)
+    def reassess_wage_value(self, command: trajectory.RecordWageValueReassessment) -> None:
+        self.send(command)
+
     @rule(command=s.record_follow_up)
     def record_follow_up(self, command: trajectory.RecordFollowUp) -> None:
         self.send(command)
@@ -288,6 +304,21 @@ class TrajectoryMachine(RuleBasedStateMachine):
         if self.state is not None and self.state.closed:
             assert pending == []
             assert self.state.step is trajectory.Step.CLOSED
+
+    @invariant()
+    def aftercare_escalations_end_with_what_they_ask_for(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        for p in state.checkpoints:
+            assert p.due or p.recorded_at is None  # nothing recorded before it fell due
+            if p.recorded_at is not None or state.closed:
+                assert all(state.escalations[n - 1].resolved_at for n in p.escalations)
+        if state.closed:  # no task of the aftercare is left open at the end
+            assert not [e for e in state.open_escalations if e.reason in AFTERCARE]
+        lks = state.wage_cost_subsidy
+        if lks is not None:
+            assert lks.reassess_on is None or lks.reassess_on > lks.assessment.assessed_on
 
     @invariant()
     def nothing_follows_a_closure(self) -> None:
