@@ -52,9 +52,12 @@ with workflow.unsafe.imports_passed_through():
         EscalationDone,
     )
     from .trajectory_links import (
+        AFTERCARE_TASKS,
         ESCALATION_TASKS,
         FUTURE_JOB_LINK,
+        aftercare_tasks_done,
         open_escalation_task,
+        resolve_task,
         tell_future_job,
     )
 
@@ -67,6 +70,9 @@ ONE_ESCALATION_PER_MISS = "one-escalation-per-missed-evaluation"
 """The patch of `Rules.one_escalation_per_missed_evaluation`."""
 METHOD_AS_WRITTEN = "method-as-written"
 """The patch of `Rules.method_as_written`."""
+OUTCOME_CHECKPOINTS = "outcome-checkpoints-v1"
+"""The patch of `Rules.outcome_checkpoints`: a job recorded before it keeps its one
+follow-up. Its own patch, not in `ALL_OF_V7`."""
 ALL_OF_V7 = "all-of-v7"
 """One patch for every change up to v7, for a run that starts now: a single marker (and one
 search-attribute upsert) at its first task instead of one of each per patch. A run from
@@ -277,6 +283,7 @@ class TrajectoryWorkflow:
             follow_up_from_job_start=_patched(FOLLOW_UP_FROM_JOB_START),
             one_escalation_per_missed_evaluation=_patched(ONE_ESCALATION_PER_MISS),
             method_as_written=_patched(METHOD_AS_WRITTEN),
+            outcome_checkpoints=workflow.patched(OUTCOME_CHECKPOINTS),
         )
         try:
             events = decide(self._state, command, workflow.now(), rules)
@@ -314,6 +321,8 @@ class TrajectoryWorkflow:
         self._publish()
         self._tell_future_job(events)
         self._open_escalation_tasks(events)
+        if not isinstance(command, ResolveEscalation):  # not the tasks' own resolution
+            self._resolve_aftercare_tasks(events)
         workflow.logger.debug(  # not on the hot path: the events themselves are the record
             "trajectory changed",
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
@@ -348,6 +357,13 @@ class TrajectoryWorkflow:
         first = len(state.escalations) - len(raised) + 1
         for number, event in enumerate(raised, start=first):
             self._news.append(asyncio.ensure_future(open_escalation_task(state, event, number)))
+
+    def _resolve_aftercare_tasks(self, events: list[AnyEvent]) -> None:
+        done = aftercare_tasks_done(self._state_now, events)
+        if not done or not workflow.patched(AFTERCARE_TASKS):
+            return
+        for task_id, resolution in done:
+            self._news.append(asyncio.ensure_future(resolve_task(task_id, resolution)))
 
     def _settled(self) -> bool:
         return workflow.all_handlers_finished() and all(t.done() for t in self._news)
