@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         Deadline,
         EscalationRaised,
         ReachDeadline,
+        RecordRegularJob,
         ResolveEscalation,
         Rules,
         Trajectory,
@@ -283,7 +284,9 @@ class TrajectoryWorkflow:
             follow_up_from_job_start=_patched(FOLLOW_UP_FROM_JOB_START),
             one_escalation_per_missed_evaluation=_patched(ONE_ESCALATION_PER_MISS),
             method_as_written=_patched(METHOD_AS_WRITTEN),
-            outcome_checkpoints=workflow.patched(OUTCOME_CHECKPOINTS),
+            # Asked only where it decides (a job), so a run's first task records no marker.
+            outcome_checkpoints=not isinstance(command, RecordRegularJob)
+            or workflow.patched(OUTCOME_CHECKPOINTS),
         )
         try:
             events = decide(self._state, command, workflow.now(), rules)
