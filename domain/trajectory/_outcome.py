@@ -119,6 +119,8 @@ def record_follow_on_education(
 def record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: Emit) -> None:
     if not s.placed:
         raise WrongStep("a follow-up comes after a regular job, which has not been recorded")
+    if s.checkpoints:
+        raise WrongStep("this job is followed up at its checkpoints: record those instead")
     if not s.follow_up_pending:
         due = coach_time(s.follow_up_at) if s.follow_up_at else "a date not yet known"
         raise WrongStep(f"the follow-up is due on {due}; record it then")

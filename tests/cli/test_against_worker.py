@@ -96,7 +96,10 @@ def test_a_full_path_to_a_regular_job_and_the_end(cli: Cli, fresh_id: str) -> No
     result = cli.ok(*job, "--hours", "32", "--wage-cost-subsidy", "30", "--json")
     assert json.loads(result.stdout)["step"] == "6-outcome"
     assert_user_error(cli("trajectory", "record-follow-up", tid, "--still-employed",
-                          "--benefit-ended"), "the follow-up is due on")  # fmt: skip
+                          "--benefit-ended"), "followed up at its checkpoints")  # fmt: skip
+    assert_user_error(cli("trajectory", "record-checkpoint", tid, "--month", "1",
+                          "--still-employed", "--hours", "32", "--benefit-ended"),
+                      "the 1-month checkpoint is due on")  # fmt: skip
     assert_user_error(cli("trajectory", "end", tid, "--reason", "other"), "needs an explanation")
     cli.ok("trajectory", "end", tid, "--reason", "other", "--explanation", "test ends here")
 

@@ -39,6 +39,8 @@ DUTCH_TERMS = {
     "start-learning": "kandidaat leert in",
     "record-regular-job": "reguliere baan",
     "record-follow-up": "nazorg",
+    "record-checkpoint": "nazorgmoment",
+    "record-wage-value-reassessment": "herbeoordeling loonwaarde",
     "end": "traject beëindigen",
 }
 
@@ -64,7 +66,7 @@ def test_every_coach_command_has_a_subcommand() -> None:
     renamed = {"match-candidate": "match", "end-trajectory": "end"}
     union = typing.get_args(trajectory.CoachCommand)[0]
     kinds = {cls.model_fields["kind"].default for cls in typing.get_args(union)}
-    assert len(kinds) == 17
+    assert len(kinds) == 19
     kinds = {renamed.get(k, k) for k in kinds}
     assert kinds <= names
 
