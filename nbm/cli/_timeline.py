@@ -121,7 +121,7 @@ def why(e: trajectory.AnyEvent) -> str:
             )
         case trajectory.CheckpointsScheduled():
             return "checkpoints at " + ", ".join(
-                f"{m} months ({t.astimezone(COACH_TIME_ZONE).date()})"
+                f"{m} month{'s' * (m > 1)} ({t.astimezone(COACH_TIME_ZONE).date()})"
                 for m, t in zip(e.months, e.due_at, strict=True)
             )
         case trajectory.CheckpointDue() | trajectory.CheckpointMissed():

@@ -104,7 +104,7 @@ def test_a_full_path_to_a_regular_job_and_the_end(cli: Cli, fresh_id: str) -> No
     cli.ok("trajectory", "end", tid, "--reason", "other", "--explanation", "test ends here")
 
     state = json.loads(cli.ok("trajectory", "show", tid, "--json").stdout)
-    assert state["step"] == "closed" and state["version"] == 15
+    assert state["step"] == "closed" and state["version"] == 16  # with CheckpointsScheduled
     assert state["regular_job"]["contract_hours_per_week"] == 32
     assert state["employer_id"] == "employer-other" and state["open_barriers"] == ["mobility"]
     assert [t["paid_by_employer"] for t in state["agreement"]["training"]] == [False, True]
@@ -114,7 +114,7 @@ def test_a_full_path_to_a_regular_job_and_the_end(cli: Cli, fresh_id: str) -> No
         "hours_per_week": 16,
     }
     events = json.loads(cli.ok("trajectory", "events", tid, "--json").stdout)
-    assert [e["version"] for e in events] == list(range(1, 16))
+    assert [e["version"] for e in events] == list(range(1, 17))
     assert {e["actor"] for e in events} == {"coach-test"}
     assert "TrajectoryClosed" in cli.ok("trajectory", "events", tid).stdout
     assert_user_error(cli("trajectory", "start-learning", tid), f"trajectory {tid} is closed")
