@@ -284,9 +284,7 @@ class TrajectoryWorkflow:
             follow_up_from_job_start=_patched(FOLLOW_UP_FROM_JOB_START),
             one_escalation_per_missed_evaluation=_patched(ONE_ESCALATION_PER_MISS),
             method_as_written=_patched(METHOD_AS_WRITTEN),
-            # Asked only where it decides (a job), so a run's first task records no marker.
-            outcome_checkpoints=not isinstance(command, RecordRegularJob)
-            or workflow.patched(OUTCOME_CHECKPOINTS),
+            outcome_checkpoints=self._outcome_checkpoints(command),
         )
         try:
             events = decide(self._state, command, workflow.now(), rules)
@@ -331,6 +329,11 @@ class TrajectoryWorkflow:
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
         )
         return events
+
+    def _outcome_checkpoints(self, command: AnyCommand) -> bool:
+        """`Rules.outcome_checkpoints`, pinned by its patch: asked only where it decides (a
+        regular job), so a run's first task records no marker of it."""
+        return not isinstance(command, RecordRegularJob) or workflow.patched(OUTCOME_CHECKPOINTS)
 
     @workflow.signal(name=EMPLOYER_ANSWERED)
     async def employer_answered(self, news: EmployerAnswerNews) -> None:

@@ -90,7 +90,10 @@ async def test_the_checkpoints_once_due_close_a_lasting_placement(
         assert shown["lasting_placement"] is True and shown["outcome_type"] == "placed"
         assert shown["benefits_retained"] is False
         assert shown["regular_job"]["benefit_end"] == "continues"
-        assert [(p["month"], p["hours_per_week"], p["benefit_end"]) for p in shown["checkpoints"]] == [
+        answers = [
+            (p["month"], p["hours_per_week"], p["benefit_end"]) for p in shown["checkpoints"]
+        ]
+        assert answers == [
             (1, 24, "partly"), (3, 24, "partly"), (6, 24, "partly"), (12, 24, "partly"),
         ]  # fmt: skip
         escalations = [e["reason"] for e in shown["escalations"]]
