@@ -21,7 +21,7 @@ from hypothesis.stateful import (
 )
 
 from domain import trajectory
-from domain.shared import DomainError
+from domain.shared import COACH_TIME_ZONE, DomainError
 from tests import factories as f
 from tests.unit import strategies as s
 from tests.unit.story import T0, TID
@@ -203,6 +203,69 @@ class TrajectoryMachine(RuleBasedStateMachine):
             assert was is not None
             [point] = [p for p in was.checkpoints if p.month == command.month]
             assert point.due and point.recorded_at is None, "recorded before it was due"
+
+    @rule(data=st.data())
+    def a_job_with_a_subsidy_in_order(self, data: st.DataObject) -> None:
+        # Dates drawn around today and in order, so that the subsidy is often accepted.
+        today = self.now.astimezone(COACH_TIME_ZONE).date()
+        assessed = today - timedelta(days=data.draw(st.integers(0, 60)))
+        assessment = trajectory.WageValueAssessment(
+            wage_value_pct=data.draw(st.integers(1, 99)), assessed_by="assessor-1",
+            assessed_on=assessed,
+        )  # fmt: skip
+        self.send(
+            f.regular_job(
+                data.draw(st.integers(1, 40)),
+                start_date=today,
+                benefit_end=data.draw(st.sampled_from(trajectory.BenefitEnd)),
+                wage_value=assessment,
+                subsidy_decided_on=assessed + timedelta(days=data.draw(st.integers(0, 5))),
+                reassess_on=today + timedelta(days=data.draw(st.integers(1, 400))),
+            )
+        )
+
+    @precondition(lambda self: self.state is not None and not self.state.closed and any(
+        p.due and p.recorded_at is None for p in self.state.checkpoints
+    ))  # fmt: skip
+    @rule(data=st.data())
+    def the_coach_answers_a_due_checkpoint(self, data: st.DataObject) -> None:
+        assert self.state is not None
+        due = [p for p in self.state.checkpoints if p.due and p.recorded_at is None]
+        point = data.draw(st.sampled_from(due))
+        employed = data.draw(st.booleans())
+        command = trajectory.RecordCheckpoint(
+            actor=f.COACH, month=point.month, still_employed=employed,
+            hours_per_week=data.draw(st.integers(1, 40)) if employed else None,
+            benefit_end=data.draw(st.sampled_from(trajectory.BenefitEnd)),
+        )  # fmt: skip
+        last = point is self.state.checkpoints[-1]
+        new = self.send(command)
+        assert new is not None, "a due checkpoint's well-formed answer is accepted"
+        assert isinstance(new[-1], trajectory.TrajectoryClosed) is last
+
+    @precondition(lambda self: self.state is not None and not self.state.closed
+                  and self.state.wage_cost_subsidy is not None
+                  and self.state.wage_cost_subsidy.reassess_on is not None)  # fmt: skip
+    @rule(data=st.data())
+    def the_wage_value_is_assessed_again(self, data: st.DataObject) -> None:
+        assert self.state is not None and self.state.wage_cost_subsidy is not None
+        last = self.state.wage_cost_subsidy.assessment.assessed_on
+        today = self.now.astimezone(COACH_TIME_ZONE).date()
+        if today < last:
+            return
+        on = last + timedelta(days=data.draw(st.integers(0, (today - last).days)))
+        again = trajectory.WageValueAssessment(
+            wage_value_pct=data.draw(st.integers(1, 100)), assessed_by="assessor-2",
+            assessed_on=on,
+        )  # fmt: skip
+        full = again.wage_value_pct == 100
+        nxt = None if full else on + timedelta(days=data.draw(st.integers(1, 400)))
+        new = self.send(
+            trajectory.RecordWageValueReassessment(
+                actor=f.COACH, wage_value=again, next_reassess_on=nxt
+            )
+        )
+        assert new is not None, "a re-assessment in order is accepted"
 
     @rule(command=s.record_wage_value_reassessment)
     def reassess_wage_value(self, command: trajectory.RecordWageValueReassessment) -> None:
