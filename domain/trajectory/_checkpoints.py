@@ -191,10 +191,12 @@ def record_reassessment(
             f"the re-assessment ({new.assessed_on}) comes after the last one "
             f"({lks.assessment.assessed_on})"
         )
-    if new.assessed_on > now.astimezone(COACH_TIME_ZONE).date():
+    today = now.astimezone(COACH_TIME_ZONE).date()
+    if new.assessed_on > today:
         raise RuleViolation(f"the re-assessment ({new.assessed_on}) lies in the future")
-    if c.next_reassess_on is not None and c.next_reassess_on <= new.assessed_on:
-        raise RuleViolation(f"the next re-assessment ({c.next_reassess_on}) lies after this one")
+    if c.next_reassess_on is not None and c.next_reassess_on <= today:
+        # A date already past would fire at once, dated back (before the trajectory, even).
+        raise RuleViolation(f"the next re-assessment ({c.next_reassess_on}) lies after today")
     if new.wage_value_pct >= 100 and (c.subsidy_pct or c.next_reassess_on):
         raise RuleViolation("at a full wage value the subsidy ends: no percentage, no next date")
     subsidy = c.subsidy_pct or (None if new.wage_value_pct >= 100 else 100 - new.wage_value_pct)

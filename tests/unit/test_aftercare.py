@@ -260,6 +260,18 @@ def test_a_full_wage_value_ends_the_subsidy() -> None:
         story.decide(trajectory.RecordWageValueReassessment(actor=f.COACH, wage_value=full))
 
 
+def test_a_next_reassessment_already_past_is_refused() -> None:
+    # Found by the state machine: a past date would fire at once, dated before the start.
+    story = with_lks()
+    story.reach(K.WAGE_VALUE_REASSESSMENT)
+    again = ASSESSMENT.model_copy(update={"assessed_on": date(2027, 7, 1)})
+    command = trajectory.RecordWageValueReassessment(
+        actor=f.COACH, wage_value=again, next_reassess_on=date(2027, 7, 1)
+    )
+    with pytest.raises(RuleViolation, match=r"the next re-assessment \(2027-07-01\) lies after"):
+        story.decide(command)
+
+
 def test_a_reassessment_before_the_last_assessment_is_refused() -> None:
     story = with_lks()
     early = ASSESSMENT.model_copy(update={"assessed_on": date(2026, 12, 1)})

@@ -259,7 +259,7 @@ class TrajectoryMachine(RuleBasedStateMachine):
             assessed_on=on,
         )  # fmt: skip
         full = again.wage_value_pct == 100
-        nxt = None if full else on + timedelta(days=data.draw(st.integers(1, 400)))
+        nxt = None if full else today + timedelta(days=data.draw(st.integers(1, 400)))
         new = self.send(
             trajectory.RecordWageValueReassessment(
                 actor=f.COACH, wage_value=again, next_reassess_on=nxt
