@@ -55,6 +55,8 @@ from ._parts import (
     Placement,
     RegularJob,
     WageCostSubsidy,
+    checkpoints_after,
+    subsidy_after,
 )
 from ._values import (
     Barrier,
@@ -406,34 +408,10 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 next_evaluation_at=None,
                 evaluation_pending_since=None,
             )
-        case CheckpointsScheduled():
-            points = tuple(
-                Checkpoint(month=m, due_at=t) for m, t in zip(e.months, e.due_at, strict=True)
-            )
-            return _next(s, e, checkpoints=points)
-        case CheckpointDue() | CheckpointMissed() | CheckpointRecorded():
-            return _next(s, e, checkpoints=_checkpoints_after(s.checkpoints, e))
-        case WageCostSubsidyDecided():
-            lks = WageCostSubsidy(
-                subsidy_pct=e.subsidy_pct, assessment=e.assessment, decided_on=e.decided_on,
-                reassess_on=e.reassess_on, reassess_at=e.reassess_at,
-            )  # fmt: skip
-            return _next(s, e, wage_cost_subsidy=lks)
-        case WageValueReassessmentDue():
-            assert s.wage_cost_subsidy is not None  # decided on before
-            due = {"reassessment_due": True, "escalation": e.escalation}
-            return _next(s, e, wage_cost_subsidy=s.wage_cost_subsidy.model_copy(update=due))
-        case WageValueReassessed():
-            assert s.wage_cost_subsidy is not None  # decided on before
-            again = s.wage_cost_subsidy.model_copy(
-                update={
-                    "subsidy_pct": e.subsidy_pct, "assessment": e.assessment,
-                    "reassess_on": e.next_reassess_on, "reassess_at": e.next_reassess_at,
-                    "reassessment_due": False, "escalation": None,
-                    "reassessments": s.wage_cost_subsidy.reassessments + 1,
-                }
-            )  # fmt: skip
-            return _next(s, e, wage_cost_subsidy=again)
+        case CheckpointsScheduled() | CheckpointDue() | CheckpointMissed() | CheckpointRecorded():
+            return _next(s, e, checkpoints=checkpoints_after(s.checkpoints, e))
+        case WageCostSubsidyDecided() | WageValueReassessmentDue() | WageValueReassessed():
+            return _next(s, e, wage_cost_subsidy=subsidy_after(s.wage_cost_subsidy, e))
         case FollowUpDue():
             return _next(s, e, follow_up_pending=True)
         case FollowUpRecorded():
@@ -455,27 +433,6 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             raise ValueError(f"trajectory {s.trajectory_id} has started already")
         case _:
             assert_never(e)
-
-
-def _checkpoints_after(
-    points: tuple[Checkpoint, ...], e: CheckpointDue | CheckpointMissed | CheckpointRecorded
-) -> tuple[Checkpoint, ...]:
-    """The checkpoints with the one `e` is about changed by it."""
-
-    def changed(p: Checkpoint) -> Checkpoint:
-        match e:
-            case CheckpointDue():
-                update: dict[str, object] = {"due": True, "escalations": (e.escalation,)}
-            case CheckpointMissed():
-                update = {"missed": True, "escalations": (*p.escalations, e.escalation)}
-            case CheckpointRecorded():
-                update = {
-                    "recorded_at": e.at, "still_employed": e.still_employed,
-                    "hours_per_week": e.hours_per_week, "benefit_end": e.benefit_end,
-                }  # fmt: skip
-        return p.model_copy(update=update)
-
-    return tuple(changed(p) if p.month == e.month else p for p in points)
 
 
 def fold(events: Iterable[AnyEvent], state: Trajectory | None = None) -> Trajectory | None:
