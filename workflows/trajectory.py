@@ -101,6 +101,12 @@ def _patched(patch_id: str) -> bool:
     return workflow.patched(ALL_OF_V7) or workflow.patched(patch_id)
 
 
+def _from_its_task(command: AnyCommand) -> bool:
+    """A task's own resolution passed on (`TaskWorkflow`'s request id `<task>.resolved`)."""
+    request_id = command.request_id or ""
+    return isinstance(command, ResolveEscalation) and request_id.endswith(".resolved")
+
+
 def _domain_failure(err: DomainError) -> ApplicationError:
     return ApplicationError(err.message, type=err.code, non_retryable=True)
 
@@ -322,7 +328,7 @@ class TrajectoryWorkflow:
         self._publish()
         self._tell_future_job(events)
         self._open_escalation_tasks(events)
-        if not isinstance(command, ResolveEscalation):  # not the tasks' own resolution
+        if not _from_its_task(command):  # a task that resolved itself needs no telling
             self._resolve_aftercare_tasks(events)
         workflow.logger.debug(  # not on the hot path: the events themselves are the record
             "trajectory changed",

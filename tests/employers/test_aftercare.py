@@ -183,3 +183,34 @@ async def test_a_missed_checkpoint_escalates_and_an_early_end_resolves_its_tasks
     for task_id in tasks:  # none is left open after its trajectory
         await resolved(ts_env, task_id, "the checkpoint's task ends with the trajectory")
     assert await task_exists(ts_env, tasks[0])
+
+
+async def test_an_aftercare_escalation_resolved_by_hand_resolves_its_task_too(
+    ts_env: WorkflowEnvironment,
+    employer_worker: Worker,
+    task_queue: str,
+    keys: PostgresKeyStore,
+    mail: Mail,
+) -> None:
+    await add_coach(ts_env, task_queue, keys)
+    tid, handle = await start_ready_to_learn(ts_env, task_queue)
+    today = (await ts_env.get_current_time()).astimezone(COACH_TIME_ZONE).date()
+    await service.send(ts_env.client, tid, f.regular_job(36, start_date=today))
+    state = await service.state(ts_env.client, tid)
+    await sleep_until(ts_env, state.checkpoints[0].due_at + timedelta(seconds=1))
+
+    async def due() -> bool:
+        return (await service.state(ts_env.client, tid)).checkpoints[0].due
+
+    await settle(ts_env, due, "the 1-month checkpoint falls due")
+    task_id = await task_of_escalation(ts_env, tid, 1)
+    await opened_task(ts_env, task_id, "the checkpoint's task")
+    await service.send(ts_env.client, tid, trajectory.ResolveEscalation(actor=f.COACH, number=1))
+    await resolved(ts_env, task_id, "the task of the escalation resolved by hand")
+    assert not (await service.state(ts_env.client, tid)).checkpoints[0].recorded_at
+    await service.send(
+        ts_env.client,
+        tid,
+        trajectory.EndTrajectory(actor=f.COACH, reason=trajectory.ClosureReason.MOVED_AWAY),
+    )
+    await handle.result()
