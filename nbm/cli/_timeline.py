@@ -129,7 +129,8 @@ def why(e: trajectory.AnyEvent) -> str:
         case trajectory.CheckpointRecorded():
             hours = f", {e.hours_per_week} h/week" if e.hours_per_week else ""
             return (
-                f"{e.month} months: still employed: {_yes(e.still_employed)}{hours}; "
+                f"{e.month} month{'s' * (e.month > 1)}: still employed: "
+                f"{_yes(e.still_employed)}{hours}; "
                 f"benefit ended: {_benefit(e.benefit_end, None)}"
             )
         case trajectory.FollowUpRecorded():

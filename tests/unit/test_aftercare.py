@@ -323,3 +323,31 @@ def test_the_old_yes_or_no_is_what_each_benefit_end_means(kind: trajectory.Benef
     # Every kind reads back as the yes/no the old readers know; only "partly" is new.
     assert trajectory.BenefitEnd.of(kind.ended) in {kind, trajectory.BenefitEnd.CONTINUES}
     assert (trajectory.BenefitEnd.of(kind.ended) is kind) is (kind is not B.PARTLY)
+
+
+# --- what the coach reads -----------------------------------------------------------------
+
+
+def test_the_trajectory_page_shows_the_subsidy_the_benefit_and_the_checkpoints() -> None:
+    from rich.console import Console
+
+    from nbm.cli._render import state_view
+    from nbm.cli._timeline import why
+
+    story = with_lks(benefit_end=B.PARTLY, contract_hours_per_week=20)
+    story.reach(K.CHECKPOINT)
+    story.do(checkpoint(1, hours_per_week=20, benefit_end=B.PARTLY))
+    console = Console(width=160, record=True)
+    console.print(state_view(story.trajectory))
+    page = console.export_text()
+    for shown in (
+        "Wage-cost subsidy (loonkostensubsidie, LKS)", "wage value (loonwaarde)", "70%", "30%",
+        "2026-12-14 by assessor-uwv-1", "2027-07-01", "ended partly (gedeeltelijk)",
+        "Checkpoints (nazorgmomenten)", "recorded", "coming",
+    ):  # fmt: skip
+        assert shown in page, shown
+    assert "follow-up due" not in page  # a job with checkpoints has no single follow-up
+    lines = [why(e) for e in story.events[-6:]]
+    assert any(line.startswith("LKS 30% on a wage value of 70%") for line in lines)
+    assert "1 months" not in " ".join(why(e) for e in story.events)
+    assert "1 month: still employed: yes, 20 h/week; benefit ended: partly" in lines
