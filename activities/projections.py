@@ -1,11 +1,13 @@
 """Read models kept up to date from the events' global order, exactly once.
 
-Three read models, all derived from the events and nothing else, so each can be dropped and
+Four read models, all derived from the events and nothing else, so each can be dropped and
 rebuilt from position zero:
 
 - `trajectory_summary`: one row per trajectory: its step, route, coach, employer and key dates;
 - `caseload`: per work coach, the open trajectories, those learning in and their escalations;
-- `outcomes`: per route and outcome type, how many trajectories closed so (placement rate).
+- `outcomes`: per route and outcome type, how many trajectories closed so (placement rate);
+- `checkpoint_results`: per regular job's follow-up checkpoint (1, 3, 6, 12 months) its due
+  date and answer: still employed, hours, benefit (lasting placement, benefit dependence).
 
 They hold only non-personal facts: ids of trajectories, coaches, employers and programmes,
 codes, dates and counts. No name, BSN, candidate reference, free text or sealed blob.
@@ -40,7 +42,7 @@ PROJECTION = "read_models"
 
 log = structlog.get_logger("nbm.projector")
 
-READ_MODELS = ("trajectory_summary", "caseload", "outcomes")
+READ_MODELS = ("trajectory_summary", "caseload", "outcomes", "checkpoint_results")
 
 _SUMMARY_COLUMNS = (
     "trajectory_id",
@@ -67,6 +69,11 @@ _SUMMARY_COLUMNS = (
     "lasting_placement",
     "open_calamities",
     "escalations",
+    "benefit_end",
+    "wage_value_pct",
+    "lks_decided_on",
+    "lks_reassess_on",
+    "lks_reassessments",
 )
 _UPSERT_SUMMARY = (
     f"INSERT INTO trajectory_summary ({', '.join(_SUMMARY_COLUMNS)}) "
@@ -99,9 +106,45 @@ _REFRESH_OUTCOMES = (
 )
 
 
+_CHECKPOINT_COLUMNS = (
+    "trajectory_id", "month", "route", "programme_id", "job_started", "due_at", "due", "missed",
+    "recorded_at", "still_employed", "hours_per_week", "benefit_end",
+)  # fmt: skip
+_REPLACE_CHECKPOINTS = (
+    "DELETE FROM checkpoint_results WHERE trajectory_id = ANY($1::text[])",
+    f"INSERT INTO checkpoint_results ({', '.join(_CHECKPOINT_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${i}' for i in range(1, len(_CHECKPOINT_COLUMNS) + 1))})",
+)
+
+
+def checkpoint_rows(state: trajectory.Trajectory) -> list[tuple[Any, ...]]:
+    """The trajectory's checkpoint rows, in `_CHECKPOINT_COLUMNS` order: no personal data."""
+    job = state.regular_job
+    if job is None:
+        return []
+    return [
+        (
+            state.trajectory_id,
+            p.month,
+            state.route.value,
+            state.programme.programme_id,
+            job.start_date,
+            p.due_at,
+            p.due,
+            p.missed,
+            p.recorded_at,
+            p.still_employed,
+            p.hours_per_week,
+            p.benefit_end.value if p.benefit_end else None,
+        )
+        for p in state.checkpoints
+    ]
+
+
 def summary_row(state: trajectory.Trajectory) -> tuple[Any, ...]:
     """The trajectory's summary row, in `_SUMMARY_COLUMNS` order: non-personal facts only."""
     job = state.regular_job
+    lks = state.wage_cost_subsidy
     return (
         state.trajectory_id,
         state.version,
@@ -118,7 +161,8 @@ def summary_row(state: trajectory.Trajectory) -> tuple[Any, ...]:
         state.learning_weeks,
         job.start_date if job else None,
         job.contract_hours_per_week if job else None,
-        job.wage_cost_subsidy_pct if job else None,
+        # The subsidy as last (re-)assessed, else as the job was recorded with it.
+        lks.subsidy_pct if lks else job.wage_cost_subsidy_pct if job else None,
         job.benefit_ended if job else None,
         state.follow_up_at,
         state.closed_at,
@@ -127,6 +171,11 @@ def summary_row(state: trajectory.Trajectory) -> tuple[Any, ...]:
         state.lasting_placement,
         len(state.open_calamities),
         len(state.open_escalations),  # a resolved one no longer weighs on the caseload
+        job.benefit_end_kind.value if job else None,
+        lks.assessment.wage_value_pct if lks else None,
+        lks.decided_on if lks else None,
+        lks.reassess_on if lks else None,
+        lks.reassessments if lks else 0,
     )
 
 
@@ -352,6 +401,11 @@ class Projector:
         self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]
     ) -> None:
         await conn.executemany(_UPSERT_SUMMARY, [summary_row(s) for s in states])
+        # A trajectory's checkpoints, replaced whole: a handful of rows, right by construction.
+        await conn.execute(_REPLACE_CHECKPOINTS[0], [s.trajectory_id for s in states])
+        rows = [row for s in states for row in checkpoint_rows(s)]
+        if rows:
+            await conn.executemany(_REPLACE_CHECKPOINTS[1], rows)
 
 
 class _Unusable(Exception):

@@ -511,8 +511,9 @@ async def resolve_escalation_tasks(env: WorkflowEnvironment, trajectory_id: str)
 
 
 async def one_two_year_trajectory(env: WorkflowEnvironment, queue: str) -> list[float]:
-    """One trajectory: 96 weeks of learning (an evaluation every 6 weeks), a regular job, the
-    follow-up 26 weeks later. The timers it waited on, in seconds, for the bare workflow."""
+    """One trajectory: 96 weeks of learning (an evaluation every 6 weeks), a regular job, its
+    checkpoints 1, 3, 6 and 12 months on. The timers it waited on, in seconds, for the bare
+    workflow."""
     now = await env.get_current_time()
     start, mapped, _, match = f.ready_to_learn(now)
     assert isinstance(start, trajectory.StartTrajectory)
@@ -529,14 +530,19 @@ async def one_two_year_trajectory(env: WorkflowEnvironment, queue: str) -> list[
     job = f.regular_job(32, start_date=(await env.get_current_time()).date())
     await service.send(env.client, tid, job)
     state = await service.state(env.client, tid)
-    assert state.follow_up_at is not None
-    await env.sleep(state.follow_up_at - await env.get_current_time() + timedelta(hours=1))
-    await resolve_escalation_tasks(env, tid)
-    timers.append(26 * week)
-    await service.send(
-        env.client,
-        tid,
-        trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True),
-    )
+    since = await env.get_current_time()
+    for point in state.checkpoints:  # 1, 3, 6 and 12 months on; the last one closes it
+        await env.sleep(point.due_at - await env.get_current_time() + timedelta(hours=1))
+        await resolve_escalation_tasks(env, tid)  # the checkpoint's own: resolved by it
+        timers.append((point.due_at - since).total_seconds())
+        since = point.due_at
+        await service.send(
+            env.client,
+            tid,
+            trajectory.RecordCheckpoint(
+                actor=f.COACH, month=point.month, still_employed=True, hours_per_week=32,
+                benefit_end=trajectory.BenefitEnd.FULLY,
+            ),
+        )  # fmt: skip
     await env.client.get_workflow_handle(tid).result()
     return timers

@@ -28,7 +28,7 @@ from activities.projections import Projector
 from bench._db import fresh_store
 from domain import trajectory
 from tests import factories as f
-from tests.unit.story import WEEK, Story
+from tests.unit.story import WEEK, Story, checkpoint
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 COACHES = [f"coach-{i:02d}" for i in range(25)]
@@ -56,12 +56,9 @@ def trajectory_events(i: int) -> list[list[trajectory.AnyEvent]]:
         appends.append(story.do(trajectory.EndTrajectory(actor=f.COACH, reason=reason)))
         return appends
     appends.append(story.later(WEEK).do(f.regular_job(32)))
-    appends.append(story.reach(trajectory.DeadlineKind.FOLLOW_UP))
-    appends.append(
-        story.do(
-            trajectory.RecordFollowUp(actor=f.COACH, still_employed=i % 5 != 0, benefit_ended=True)
-        )
-    )
+    for month in (1, 3, 6, 12):  # the checkpoints; the 12-month one closes it
+        appends.append(story.reach(trajectory.DeadlineKind.CHECKPOINT))
+        appends.append(story.do(checkpoint(month, still_employed=i % 5 != 0 or month < 12)))
     return appends
 
 

@@ -161,6 +161,8 @@ def regular_job(hours: int | None = 32, **overrides: Any) -> trajectory.RecordRe
         "wage_cost_subsidy_pct": None,
         "benefit_ended": True,
     }
+    if "benefit_end" in overrides:  # the four-valued answer alone: the yes/no follows it
+        del fields["benefit_ended"]
     fields.update(overrides)
     return trajectory.RecordRegularJob(**fields)
 

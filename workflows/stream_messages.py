@@ -21,6 +21,9 @@ EMPLOYER_ANSWERED = "employer_answered"
 """The trajectory's signal: the employer answered what its future job asked for it."""
 RESOLVE_ESCALATION = "resolve_escalation"
 """The trajectory's signal: the task of one of its escalations was resolved."""
+RESOLVE_TASK = "resolve"
+"""A task's signal: what it was about was done where it happened (a checkpoint recorded in
+its trajectory), so it is resolved."""
 
 
 def mail_queue(task_queue: str) -> str:
@@ -104,6 +107,14 @@ class CohortRequest(_Message):
 
 class EmployerAnswerNews(_Message):
     command: trajectory.RecordEmployerAnswer | trajectory.RecordFutureJobChange
+
+
+class TaskDone(_Message):
+    """A task's work done elsewhere, by `actor` (a task's commands are updates; a workflow
+    can only signal another)."""
+
+    actor: str
+    request_id: str
 
 
 class EscalationDone(_Message):

@@ -16,9 +16,11 @@ with workflow.unsafe.imports_passed_through():
     from .shell import Shell, local_append, tell
     from .stream_messages import (
         RESOLVE_ESCALATION,
+        RESOLVE_TASK,
         TASK_WORKFLOW,
         EscalationDone,
         StreamResult,
+        TaskDone,
         TaskInput,
         TaskRequest,
     )
@@ -59,6 +61,8 @@ class TaskWorkflow:
             state=input.state,
             answered=input.answered,
         )
+        self._done = False
+        """Resolved by its trajectory's signal (`resolve`), not by a person."""
 
     @workflow.run
     async def run(self, input: TaskInput) -> StreamResult:
@@ -78,7 +82,7 @@ class TaskWorkflow:
             elif due is None:
                 await shell.wait(None, "")
         await workflow.wait_condition(workflow.all_handlers_finished)
-        if shell.state is not None and shell.state.escalation is not None:
+        if shell.state is not None and shell.state.escalation is not None and not self._done:
             await self._resolve_escalation(shell.state)
         return shell.result([], None)
 
@@ -98,6 +102,17 @@ class TaskWorkflow:
     @execute.validator
     def _validate(self, request: TaskRequest) -> None:
         self._shell.validate(request.command, request.command.request_id)
+
+    @workflow.signal(name=RESOLVE_TASK)
+    async def resolve(self, done: TaskDone) -> None:
+        """What the task was about was done in its trajectory (a checkpoint recorded, the
+        trajectory ended): the task is resolved, so none stays open after its trajectory."""
+        self._done = True  # its trajectory knows: no need to tell it back
+        command = task.ResolveTask(actor=done.actor, request_id=done.request_id)
+        try:
+            await self._shell.apply(command)
+        except ApplicationError as err:  # resolved already
+            workflow.logger.info("task not resolved", extra={"code": err.type})
 
     @workflow.update
     async def stored(self) -> StreamResult:

@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         EscalationRaised,
         HandedOver,
         ReachDeadline,
+        RecordRegularJob,
         ResolveEscalation,
         Rules,
         Trajectory,
@@ -53,9 +54,12 @@ with workflow.unsafe.imports_passed_through():
         EscalationDone,
     )
     from .trajectory_links import (
+        AFTERCARE_TASKS,
         ESCALATION_TASKS,
         FUTURE_JOB_LINK,
+        aftercare_tasks_done,
         open_escalation_task,
+        resolve_task,
         tell_future_job,
     )
 
@@ -68,6 +72,9 @@ ONE_ESCALATION_PER_MISS = "one-escalation-per-missed-evaluation"
 """The patch of `Rules.one_escalation_per_missed_evaluation`."""
 METHOD_AS_WRITTEN = "method-as-written"
 """The patch of `Rules.method_as_written`."""
+OUTCOME_CHECKPOINTS = "outcome-checkpoints-v1"
+"""The patch of `Rules.outcome_checkpoints`: a job recorded before it keeps its one
+follow-up. Its own patch, not in `ALL_OF_V7`."""
 ALL_OF_V7 = "all-of-v7"
 """One patch for every change up to v7, for a run that starts now: a single marker (and one
 search-attribute upsert) at its first task instead of one of each per patch. A run from
@@ -93,6 +100,12 @@ APPEND_RETRY = RetryPolicy(
 def _patched(patch_id: str) -> bool:
     """`workflow.patched(patch_id)`, or true at once in a run that took `ALL_OF_V7`."""
     return workflow.patched(ALL_OF_V7) or workflow.patched(patch_id)
+
+
+def _from_its_task(command: AnyCommand) -> bool:
+    """A task's own resolution passed on (`TaskWorkflow`'s request id `<task>.resolved`)."""
+    request_id = command.request_id or ""
+    return isinstance(command, ResolveEscalation) and request_id.endswith(".resolved")
 
 
 def _domain_failure(err: DomainError) -> ApplicationError:
@@ -278,6 +291,7 @@ class TrajectoryWorkflow:
             follow_up_from_job_start=_patched(FOLLOW_UP_FROM_JOB_START),
             one_escalation_per_missed_evaluation=_patched(ONE_ESCALATION_PER_MISS),
             method_as_written=_patched(METHOD_AS_WRITTEN),
+            outcome_checkpoints=self._outcome_checkpoints(command),
         )
         try:
             events = decide(self._state, command, workflow.now(), rules)
@@ -315,11 +329,18 @@ class TrajectoryWorkflow:
         self._publish()
         self._tell_future_job(events)
         self._open_escalation_tasks(events)
+        if not _from_its_task(command):  # a task that resolved itself needs no telling
+            self._resolve_aftercare_tasks(events)
         workflow.logger.debug(  # not on the hot path: the events themselves are the record
             "trajectory changed",
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
         )
         return events
+
+    def _outcome_checkpoints(self, command: AnyCommand) -> bool:
+        """`Rules.outcome_checkpoints`, pinned by its patch: asked only where it decides (a
+        regular job), so a run's first task records no marker of it."""
+        return not isinstance(command, RecordRegularJob) or workflow.patched(OUTCOME_CHECKPOINTS)
 
     @workflow.signal(name=EMPLOYER_ANSWERED)
     async def employer_answered(self, news: EmployerAnswerNews) -> None:
@@ -349,6 +370,13 @@ class TrajectoryWorkflow:
         first = len(state.escalations) - len(raised) + 1
         for number, event in enumerate(raised, start=first):
             self._news.append(asyncio.ensure_future(open_escalation_task(state, event, number)))
+
+    def _resolve_aftercare_tasks(self, events: list[AnyEvent]) -> None:
+        done = aftercare_tasks_done(self._state_now, events)
+        if not done or not workflow.patched(AFTERCARE_TASKS):
+            return
+        for task_id, resolution in done:
+            self._news.append(asyncio.ensure_future(resolve_task(task_id, resolution)))
 
     def _settled(self) -> bool:
         return workflow.all_handlers_finished() and all(t.done() for t in self._news)

@@ -13,10 +13,17 @@ with workflow.unsafe.imports_passed_through():
     from activities.stream_events import Responsible, StreamEventActivities
     from domain import future_job, task
     from domain.shared import REAL_DAY
-    from domain.trajectory import EscalationRaised, EscalationReason, Trajectory
+    from domain.trajectory import (
+        AFTERCARE_REASONS,
+        AnyEvent,
+        EscalationRaised,
+        EscalationReason,
+        EscalationResolved,
+        Trajectory,
+    )
 
     from .shell import tell
-    from .stream_messages import FROM_TRAJECTORY, FutureJobRequest
+    from .stream_messages import FROM_TRAJECTORY, RESOLVE_TASK, FutureJobRequest, TaskDone
     from .task import open_task
 
 FUTURE_JOB_LINK = "future-job-link-v1"
@@ -30,6 +37,12 @@ climbs to their supervisor; resolving the task resolves the escalation."""
 
 ESCALATION_TASKS_LOCAL = "escalation-tasks-local-v1"
 """The directory read for an escalation's task as a local activity."""
+
+AFTERCARE_TASKS = "aftercare-tasks-v1"
+"""An aftercare escalation (a checkpoint due or missed, a wage value to re-assess) resolved
+by what it asked for, or by the trajectory's end, resolves its task too: none stays open
+after its trajectory (an open child task stalls the time-skipping test server, and leaves
+a coach work that is done)."""
 
 TASK_KINDS = {
     EscalationReason.CALAMITY: task.TaskKind.CALAMITY,
@@ -66,8 +79,32 @@ async def open_escalation_task(state: Trajectory, event: EscalationRaised, numbe
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=LOOKUP_RETRY,
         )
-    task_id = f"task-{state.trajectory_id}-{event.version}"
+    task_id = task_id_of(state.trajectory_id, event.version)
     # A programme's demo week of seconds makes its days seconds too.
     day = max(min(REAL_DAY, state.programme.week / 7), timedelta(seconds=1))
     kind = TASK_KINDS.get(event.reason, task.TaskKind.ESCALATION)
     await open_task(task_id, kind, state.trajectory_id, responsible, day=day, escalation=number)
+
+
+def task_id_of(trajectory_id: str, raised_version: int) -> str:
+    """The task of the escalation raised by the trajectory's event `raised_version`."""
+    return f"task-{trajectory_id}-{raised_version}"
+
+
+def aftercare_tasks_done(state: Trajectory, events: list[AnyEvent]) -> list[tuple[str, TaskDone]]:
+    """The tasks to resolve after `events`: those of the aftercare escalations they resolved
+    (call it for a command other than the tasks' own `ResolveEscalation`)."""
+    done: list[tuple[str, TaskDone]] = []
+    for e in events:
+        if not isinstance(e, EscalationResolved):
+            continue
+        escalation = state.escalations[e.number - 1]
+        if escalation.reason in AFTERCARE_REASONS and escalation.version is not None:
+            task_id = task_id_of(state.trajectory_id, escalation.version)
+            resolution = TaskDone(actor=e.actor, request_id=f"{task_id}.done-{e.version}")
+            done.append((task_id, resolution))
+    return done
+
+
+async def resolve_task(task_id: str, done: TaskDone) -> None:
+    await tell(task_id, RESOLVE_TASK, done, "task")

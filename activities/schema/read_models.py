@@ -80,4 +80,35 @@ PROJECTION_MIGRATIONS: list[tuple[str, str]] = [
         GRANT SELECT, INSERT, DELETE ON projection_quarantine TO nbm_app;
         """,
     ),
+    (
+        "0203_outcome_facts",
+        """
+        -- The outcome facts the outcome reports need (issue 11): how the benefit ended, the
+        -- wage-cost subsidy's wage value and dates, and each follow-up checkpoint's answer.
+        -- Codes, numbers and dates only: nothing personal.
+        ALTER TABLE trajectory_summary
+            ADD COLUMN benefit_end       text,
+            ADD COLUMN wage_value_pct    integer,
+            ADD COLUMN lks_decided_on    date,
+            ADD COLUMN lks_reassess_on   date,
+            ADD COLUMN lks_reassessments integer NOT NULL DEFAULT 0;
+
+        CREATE TABLE checkpoint_results (
+            trajectory_id  text        NOT NULL,
+            month          integer     NOT NULL,
+            route          text        NOT NULL,
+            programme_id   text        NOT NULL,
+            job_started    date        NOT NULL,
+            due_at         timestamptz NOT NULL,
+            due            boolean     NOT NULL,
+            missed         boolean     NOT NULL,
+            recorded_at    timestamptz,
+            still_employed boolean,
+            hours_per_week integer,
+            benefit_end    text,
+            PRIMARY KEY (trajectory_id, month)
+        );
+        GRANT SELECT, INSERT, UPDATE, DELETE ON checkpoint_results TO nbm_app;
+        """,
+    ),
 ]

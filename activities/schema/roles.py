@@ -69,4 +69,12 @@ ROLE_MIGRATIONS: list[tuple[str, str]] = [
         $$;
         """,
     ),
+    (
+        "0303_checkpoint_results",
+        """
+        -- The read model of the follow-up checkpoints (0203_outcome_facts).
+        GRANT SELECT, INSERT, UPDATE, DELETE ON checkpoint_results TO nbm_projector;
+        GRANT SELECT ON checkpoint_results TO nbm_auditor;
+        """,
+    ),
 ]

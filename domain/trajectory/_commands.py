@@ -6,14 +6,15 @@ Named in the imperative. A command carries who asks (`actor`); time comes in bes
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ..shared import FreeText, NonEmpty, OpaqueId, Sealed, Value
 from ._programme import Programme
 from ._values import (
     Barrier,
+    BenefitEnd,
     CalamityKind,
     ClosureReason,
     Commitment,
@@ -27,6 +28,7 @@ from ._values import (
     Route,
     Signatory,
     Training,
+    WageValueAssessment,
     WorkToWorkStart,
 )
 
@@ -208,10 +210,48 @@ class RecordRegularJob(Command):
     contract_hours_per_week: int | None = None
     start_date: date
     wage_cost_subsidy_pct: int | None = Field(default=None, ge=1, le=99)
-    benefit_ended: bool | None
-    """Whether the benefit ends; None: the candidate had no benefit (does not apply)."""
+    benefit_ended: bool | None = None
+    """Whether the benefit ends; None: the candidate had no benefit (does not apply). Given
+    `benefit_end` alone, it follows from it (partly: no)."""
     work_study: bool = False
     """A work-study (BBL) job: learning goes on alongside it, where the programme has one."""
+    benefit_end: BenefitEnd | None = None
+    """Fully, partly, continues or not applicable; given `benefit_ended` alone, it follows
+    from that (yes: fully, no: continues, none: not applicable)."""
+    wage_value: WageValueAssessment | None = None
+    """The wage-value assessment a wage-cost subsidy (LKS) rests on."""
+    subsidy_decided_on: date | None = None
+    reassess_on: date | None = None
+    """When the wage value is to be assessed again (a timer and a task for the coach)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _benefit(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        end = data.get("benefit_end")
+        if end is None:
+            if "benefit_ended" not in data:
+                raise ValueError("say whether the benefit ends (benefit_end or benefit_ended)")
+            return {**data, "benefit_end": BenefitEnd.of(data["benefit_ended"])}
+        if "benefit_ended" not in data:
+            return {**data, "benefit_ended": BenefitEnd(end).ended}
+        return data
+
+    @model_validator(mode="after")
+    def _agree(self) -> RecordRegularJob:
+        assert self.benefit_end is not None  # set above
+        if self.benefit_ended != self.benefit_end.ended:
+            raise ValueError(
+                f"benefit_ended={self.benefit_ended} contradicts benefit_end={self.benefit_end}"
+            )
+        lks = (self.wage_value, self.subsidy_decided_on, self.reassess_on)
+        if any(x is not None for x in lks) and any(x is None for x in lks):
+            raise ValueError(
+                "a wage-cost subsidy needs its wage-value assessment, decision date and "
+                "re-assessment date together"
+            )
+        return self
 
 
 class RecordFollowOnEducation(Command):
@@ -227,6 +267,29 @@ class RecordFollowUp(Command):
     still_employed: bool
     benefit_ended: bool | None
     """None: the candidate had no benefit (does not apply)."""
+
+
+class RecordCheckpoint(Command):
+    """A follow-up checkpoint's answer (1, 3, 6 or 12 months after the job's start): still
+    employed, at what hours, and the benefit. When it held: `effective_at`, if not now."""
+
+    kind: Literal["record-checkpoint"] = "record-checkpoint"
+    month: int = Field(ge=1, le=24)
+    still_employed: bool
+    hours_per_week: int | None = Field(default=None, ge=1, le=40)
+    """The hours a week the candidate works now (only while still employed)."""
+    benefit_end: BenefitEnd
+
+
+class RecordWageValueReassessment(Command):
+    """The wage value assessed again under the wage-cost subsidy (LKS), and the next date."""
+
+    kind: Literal["record-wage-value-reassessment"] = "record-wage-value-reassessment"
+    wage_value: WageValueAssessment
+    subsidy_pct: int | None = Field(default=None, ge=1, le=99)
+    """The subsidy from now on; by default 100 less the wage value (none at 100)."""
+    next_reassess_on: date | None = None
+    """None: no further re-assessment (the wage value is full, or the subsidy ends)."""
 
 
 class EndTrajectory(Command):
@@ -283,7 +346,9 @@ CoachCommand = Annotated[
     | RecordFollowOnEducation
     | RecordFollowUp
     | EndTrajectory
-    | HandOver,
+    | HandOver
+    | RecordCheckpoint
+    | RecordWageValueReassessment,
     Field(discriminator="kind"),
 ]
 """Every command a coach can send to a running trajectory."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..shared import Value
+from ._checkpoints import aftercare_deadlines
 from ._state import Trajectory
 from ._values import DeadlineKind
 
@@ -33,6 +34,7 @@ def deadlines(state: Trajectory | None) -> list[Deadline]:
             found.append(Deadline(kind=DeadlineKind.BENEFIT_RETENTION_WARNING, at=warn_at))
     if state.regular_job is not None and not state.follow_up_pending and state.follow_up_at:
         found.append(Deadline(kind=DeadlineKind.FOLLOW_UP, at=state.follow_up_at))
+    found.extend(Deadline(kind=kind, at=at) for kind, at in aftercare_deadlines(state))
     # Ties: the learning period ends after its last evaluation is asked for.
     order = list(DeadlineKind)
     return sorted(found, key=lambda d: (d.at, order.index(d.kind)))

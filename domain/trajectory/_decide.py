@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import assert_never
 
 from ..shared import RuleViolation, WrongStep
+from . import _checkpoints as aftercare
 from . import _handover as handover
 from . import _learning as learning
 from . import _outcome as outcome
@@ -30,12 +31,14 @@ from ._commands import (
     ProposeOtherEmployer,
     ReachDeadline,
     RecordCalamity,
+    RecordCheckpoint,
     RecordEmployerAnswer,
     RecordEvaluation,
     RecordFollowOnEducation,
     RecordFollowUp,
     RecordFutureJobChange,
     RecordRegularJob,
+    RecordWageValueReassessment,
     ResolveBarrier,
     ResolveCalamity,
     ResolveEscalation,
@@ -139,6 +142,10 @@ def _dispatch(
             outcome.record_follow_on_education(s, command, now, emit)
         case RecordFollowUp():
             outcome.record_follow_up(s, command, now, emit)
+        case RecordCheckpoint():
+            aftercare.record_checkpoint(s, command, now, emit)
+        case RecordWageValueReassessment():
+            aftercare.record_reassessment(s, command, now, emit)
         case EndTrajectory():
             outcome.end_trajectory(s, command, now, emit)
         case HandOver():

@@ -16,6 +16,7 @@ from ..shared import FreeText, NonEmpty, OpaqueId, Sealed, Value
 from ._programme import Programme
 from ._values import (
     Barrier,
+    BenefitEnd,
     CalamityKind,
     ClosedBecause,
     Commitment,
@@ -30,6 +31,7 @@ from ._values import (
     Route,
     Signatory,
     Training,
+    WageValueAssessment,
     WorkToWorkStart,
 )
 
@@ -43,6 +45,20 @@ class EscalationReason(StrEnum):
     FOLLOW_UP_DUE = "follow-up-due"
     SMALL_CONTRACT = "small-contract"
     BENEFIT_RETENTION_ENDING = "benefit-retention-ending"
+    CHECKPOINT_DUE = "checkpoint-due"
+    CHECKPOINT_MISSED = "checkpoint-missed"
+    WAGE_VALUE_REASSESSMENT_DUE = "wage-value-reassessment-due"
+
+
+AFTERCARE_REASONS = frozenset(
+    {
+        EscalationReason.CHECKPOINT_DUE,
+        EscalationReason.CHECKPOINT_MISSED,
+        EscalationReason.WAGE_VALUE_REASSESSMENT_DUE,
+    }
+)
+"""The escalations of the aftercare (`_checkpoints`): resolved by what they ask for (a
+checkpoint recorded, a re-assessment), and at the trajectory's end, with their tasks."""
 
 
 class Event(Value):
@@ -247,14 +263,81 @@ class ProposedToOtherEmployer(Event):
 
 class RegularJobStarted(Event):
     type: Literal["RegularJobStarted"] = "RegularJobStarted"
+    schema_version: int = 2
     employer_id: OpaqueId
     contract_hours_per_week: int
     start_date: date
     wage_cost_subsidy_pct: int | None
     benefit_ended: bool | None
     follow_up_at: datetime | None
-    """None for a work-study job: the follow-up comes after the regular job."""
+    """None for a work-study job (the follow-up comes after the regular job), and for a job
+    with checkpoints (`CheckpointsScheduled`)."""
     work_study: bool = False
+    benefit_end: BenefitEnd | None = None
+    """Fully, partly, continues, not applicable (schema 2; version 1 is upcast from
+    `benefit_ended`). None only in a payload written before schema 2 (a workflow's own
+    history): read `RegularJob.benefit_end_kind`."""
+
+
+class WageCostSubsidyDecided(Event):
+    """The wage-cost subsidy (LKS) of the regular job, on its wage-value assessment."""
+
+    type: Literal["WageCostSubsidyDecided"] = "WageCostSubsidyDecided"
+    subsidy_pct: int
+    assessment: WageValueAssessment
+    decided_on: date
+    reassess_on: date
+    reassess_at: datetime
+    """When the re-assessment's timer fires: 9:00 in Amsterdam on `reassess_on`."""
+
+
+class WageValueReassessmentDue(Event):
+    type: Literal["WageValueReassessmentDue"] = "WageValueReassessmentDue"
+    reassess_on: date
+    escalation: int
+    """The number of the escalation (and so the coach's task) that follows it."""
+
+
+class WageValueReassessed(Event):
+    type: Literal["WageValueReassessed"] = "WageValueReassessed"
+    subsidy_pct: int | None
+    """None: the wage value is full, the subsidy ends."""
+    assessment: WageValueAssessment
+    next_reassess_on: date | None
+    next_reassess_at: datetime | None
+
+
+class CheckpointsScheduled(Event):
+    """The follow-up checkpoints of a regular job: months after its first day, and when."""
+
+    type: Literal["CheckpointsScheduled"] = "CheckpointsScheduled"
+    months: tuple[int, ...]
+    due_at: tuple[datetime, ...]
+
+
+class CheckpointDue(Event):
+    type: Literal["CheckpointDue"] = "CheckpointDue"
+    month: int
+    escalation: int
+
+
+class CheckpointMissed(Event):
+    """A checkpoint due a while and not recorded: the coach is called in again."""
+
+    type: Literal["CheckpointMissed"] = "CheckpointMissed"
+    month: int
+    escalation: int
+
+
+class CheckpointRecorded(Event):
+    """A checkpoint's answer: still employed, at what hours, the benefit; who (`actor`) and
+    when it held (`at`)."""
+
+    type: Literal["CheckpointRecorded"] = "CheckpointRecorded"
+    month: int
+    still_employed: bool
+    hours_per_week: int | None
+    benefit_end: BenefitEnd
 
 
 class FollowUpDue(Event):
@@ -304,6 +387,13 @@ AnyEvent = Annotated[
     | LearningPeriodEnded
     | ProposedToOtherEmployer
     | RegularJobStarted
+    | WageCostSubsidyDecided
+    | WageValueReassessmentDue
+    | WageValueReassessed
+    | CheckpointsScheduled
+    | CheckpointDue
+    | CheckpointMissed
+    | CheckpointRecorded
     | FollowUpDue
     | FollowUpRecorded
     | FollowOnEducationStarted

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from ..shared import COACH_TIME_ZONE, RuleViolation, WrongStep, coach_time
+from . import _checkpoints as aftercare
 from ._commands import EndTrajectory, RecordFollowOnEducation, RecordFollowUp, RecordRegularJob
 from ._emit import SMALL_CONTRACT_HOURS, Emit, no_job_yet, sealed_for_trajectory
 from ._events import (
@@ -16,7 +17,7 @@ from ._events import (
     TrajectoryClosed,
 )
 from ._state import Trajectory
-from ._values import ClosedBecause, ClosureReason, OutcomeType, Rules
+from ._values import BenefitEnd, ClosedBecause, ClosureReason, OutcomeType, Rules
 
 
 def record_regular_job(
@@ -37,7 +38,8 @@ def record_regular_job(
         )
     if c.work_study:
         _work_study(s)
-    follow_up_at = None if c.work_study else follow_up_due(s, c, now, rules)
+    checkpoints = rules.outcome_checkpoints and bool(s.programme.checkpoint_months)
+    follow_up_at = None if c.work_study or checkpoints else follow_up_due(s, c, now, rules)
     emit(
         RegularJobStarted,
         employer_id=c.employer_id,
@@ -47,14 +49,17 @@ def record_regular_job(
         benefit_ended=c.benefit_ended,
         follow_up_at=follow_up_at,
         work_study=c.work_study,
+        benefit_end=c.benefit_end,
     )
     if rules.method_as_written:
         if c.benefit_ended is False:  # only while benefits continue; None: there were none
             small = " (a small contract)" if hours < SMALL_CONTRACT_HOURS else ""
+            part = " in part" if c.benefit_end is BenefitEnd.PARTLY else ""
             emit(
                 EscalationRaised,
                 reason=EscalationReason.SMALL_CONTRACT,
-                message=f"contract of {hours} hours a week{small}; benefit dependence continues",
+                message=f"contract of {hours} hours a week{small}; "
+                f"benefit dependence continues{part}",
             )
     elif hours < SMALL_CONTRACT_HOURS or not c.benefit_ended:
         emit(
@@ -63,6 +68,13 @@ def record_regular_job(
             message=f"contract of {hours} hours a week"
             + ("" if c.benefit_ended else "; benefit dependence continues"),
         )
+    lks = None
+    if c.wage_value is not None and c.subsidy_decided_on and c.reassess_on:
+        lks = (c.wage_value, c.subsidy_decided_on, c.reassess_on)
+    aftercare.schedule(
+        s, emit, c.start_date, now, checkpoints=checkpoints and not c.work_study, lks=lks,
+        subsidy_pct=c.wage_cost_subsidy_pct,
+    )  # fmt: skip
 
 
 def _work_study(s: Trajectory) -> None:
@@ -107,6 +119,8 @@ def record_follow_on_education(
 def record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: Emit) -> None:
     if not s.placed:
         raise WrongStep("a follow-up comes after a regular job, which has not been recorded")
+    if s.checkpoints:
+        raise WrongStep("this job is followed up at its checkpoints: record those instead")
     if not s.follow_up_pending:
         due = coach_time(s.follow_up_at) if s.follow_up_at else "a date not yet known"
         raise WrongStep(f"the follow-up is due on {due}; record it then")
@@ -126,6 +140,7 @@ def end_trajectory(s: Trajectory, c: EndTrajectory, now: datetime, emit: Emit) -
     # Ended after a regular job (before its follow-up): the placement happened and counts;
     # whether it lasted is unknown.
     outcome = OutcomeType.PLACED if s.regular_job is not None else c.reason.outcome_type
+    aftercare.resolve_aftercare(s, emit)  # its tasks too: none is left open at the end
     emit(
         TrajectoryClosed,
         reason=ClosedBecause.ended_early(c.reason),

@@ -124,6 +124,10 @@ class Programme(Value):
     """The cap on the learning period, extensions included; a supervisor can approve more."""
     job_alongside_learning: bool = False
     """A work-study (BBL) job can start while learning goes on (WijkLeerbedrijf, year 2)."""
+    checkpoint_months: tuple[int, ...] = Field(default=(), max_length=8)
+    """The follow-up checkpoints after a regular job's first day, in months (1, 3, 6, 12):
+    each a timer and a task; the last one recorded closes the trajectory. Empty: the one
+    follow-up after `follow_up_after_weeks` (as every programme had before)."""
     learning_weeks: int | None = Field(default=None, ge=1, le=104)
     """The usual length of the learning period (Werkfit: 12 weeks)."""
     ladder: tuple[Rung, ...] = ()
@@ -138,6 +142,13 @@ class Programme(Value):
     """The programmes a trajectory on this one may continue in (Werkfit into an NBM one)."""
     municipality: OpaqueId | None = None
     """The municipality whose maximum of learning with benefits applies (set when copied)."""
+
+    @field_validator("checkpoint_months")
+    @classmethod
+    def _ascending(cls, months: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 1 <= m <= 24 for m in months) or list(months) != sorted(set(months)):
+            raise ValueError("checkpoint months must be ascending, each from 1 to 24")
+        return months
 
     @field_validator("steps")
     @classmethod

@@ -17,6 +17,10 @@ from ._events import (
     CalamityRecorded,
     CalamityResolved,
     CandidateMatched,
+    CheckpointDue,
+    CheckpointMissed,
+    CheckpointRecorded,
+    CheckpointsScheduled,
     EmployerAnswered,
     EscalationRaised,
     EscalationReason,
@@ -38,21 +42,29 @@ from ._events import (
     RegularJobStarted,
     TrajectoryClosed,
     TrajectoryStarted,
+    WageCostSubsidyDecided,
+    WageValueReassessed,
+    WageValueReassessmentDue,
 )
 from ._parts import (
     Agreement,
     Calamity,
     Candidate,
+    Checkpoint,
     EmployerAnswerRecord,
     Escalation,
     Evaluation,
     Handover,
     Placement,
     RegularJob,
+    WageCostSubsidy,
+    checkpoints_after,
+    subsidy_after,
 )
 from ._programme import Programme
 from ._values import (
     Barrier,
+    BenefitEnd,
     ClosedBecause,
     FutureJob,
     OutcomeType,
@@ -135,6 +147,10 @@ class Trajectory(Value):
             return None
         deadline = self.started_at + self.programme.week * goal.goal_within_weeks
         return self.regular_job.start_date <= deadline.astimezone(COACH_TIME_ZONE).date()
+
+    checkpoints: tuple[Checkpoint, ...] = ()
+    """The regular job's follow-up checkpoints (1, 3, 6, 12 months), in order."""
+    wage_cost_subsidy: WageCostSubsidy | None = None
 
     @property
     def step(self) -> Step:
@@ -243,6 +259,8 @@ class TrajectoryChanges(TypedDict, total=False):
     handovers: tuple[Handover, ...]
     route: Route
     programme: Programme
+    checkpoints: tuple[Checkpoint, ...]
+    wage_cost_subsidy: WageCostSubsidy | None
 
 
 def end_with(s: Trajectory, agreed_weeks: int) -> datetime | None:
@@ -405,7 +423,7 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             escalations = (*s.escalations[: e.number - 1], done, *s.escalations[e.number :])
             return _next(s, e, escalations=escalations)
         case EscalationRaised():
-            escalation = Escalation(at=at, reason=e.reason, message=e.message)
+            escalation = Escalation(at=at, reason=e.reason, message=e.message, version=e.version)
             if e.reason is EscalationReason.EVALUATION_MISSED:
                 missed = s.evaluation_pending_since
                 return _next(
@@ -441,6 +459,7 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 wage_cost_subsidy_pct=e.wage_cost_subsidy_pct,
                 benefit_ended=e.benefit_ended,
                 work_study=e.work_study,
+                benefit_end=e.benefit_end or BenefitEnd.of(e.benefit_ended),
             )
             if e.work_study:  # learning goes on alongside it: its timers too
                 return _next(s, e, regular_job=job, employer_id=e.employer_id)
@@ -453,6 +472,10 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 next_evaluation_at=None,
                 evaluation_pending_since=None,
             )
+        case CheckpointsScheduled() | CheckpointDue() | CheckpointMissed() | CheckpointRecorded():
+            return _next(s, e, checkpoints=checkpoints_after(s.checkpoints, e))
+        case WageCostSubsidyDecided() | WageValueReassessmentDue() | WageValueReassessed():
+            return _next(s, e, wage_cost_subsidy=subsidy_after(s.wage_cost_subsidy, e))
         case FollowUpDue():
             return _next(s, e, follow_up_pending=True)
         case FollowUpRecorded():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..shared import WrongStep, coach_time
+from . import _checkpoints as aftercare
 from ._commands import ReachDeadline
 from ._deadlines import deadlines
 from ._emit import Emit
@@ -23,6 +24,9 @@ from ._values import DeadlineKind, Rules
 def reach_deadline(
     s: Trajectory, c: ReachDeadline, now: datetime, emit: Emit, rules: Rules
 ) -> None:
+    if c.deadline in aftercare.AFTERCARE_DEADLINES:  # several of a kind may be pending
+        aftercare.reach(s, c, now, emit)
+        return
     expected = {d.kind: d.at for d in deadlines(s)}
     if expected.get(c.deadline) != c.due_at:
         raise WrongStep(f"no {c.deadline} deadline is due at {coach_time(c.due_at)}")

@@ -1,8 +1,7 @@
 """Reading stored events: old shapes are upcast, step by step, to the current one.
 
 An upcaster takes the JSON of version N of an event type and returns version N+1. Events live
-for years, so an upcaster, once shipped, is never removed. None is needed yet: every event
-type is at schema version 1.
+for years, so an upcaster, once shipped, is never removed.
 """
 
 from __future__ import annotations
@@ -11,13 +10,23 @@ from collections.abc import Callable
 from typing import Any
 
 from ._events import EVENT_ADAPTER, AnyEvent
+from ._values import BenefitEnd
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+def _benefit_end_v1_v2(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 knew only yes, no and none; it never said "partly".
+    data["benefit_end"] = BenefitEnd.of(data.get("benefit_ended")).value
+    return data
+
+
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("RegularJobStarted", 1): _benefit_end_v1_v2,
+}
 """(event type, from schema version) -> function to the next version."""
 
-CURRENT_SCHEMA: dict[str, int] = {}
+CURRENT_SCHEMA: dict[str, int] = {"RegularJobStarted": 2}
 """Event types whose current schema version is above 1."""
 
 

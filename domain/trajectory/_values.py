@@ -50,6 +50,41 @@ class EmployerAnswer(StrEnum):
     DECLINED = "declined"
 
 
+class BenefitEnd(StrEnum):
+    """Whether the job ends the benefit (pilot lesson: contracts were sometimes too small in
+    hours to end benefit dependence, and that must be visible)."""
+
+    FULLY = "fully"  # uitkering volledig beëindigd
+    PARTLY = "partly"  # gedeeltelijk: the wage is topped up by the benefit
+    CONTINUES = "continues"  # the benefit goes on (e.g. a contract still on trial)
+    NOT_APPLICABLE = "not-applicable"  # the candidate had no benefit
+
+    @classmethod
+    def of(cls, ended: bool | None) -> BenefitEnd:
+        """What the old yes/no meant: yes fully, no continues, none not applicable."""
+        if ended is None:
+            return cls.NOT_APPLICABLE
+        return cls.FULLY if ended else cls.CONTINUES
+
+    @property
+    def ended(self) -> bool | None:
+        """As the old yes/no: partly is no (benefit dependence continues, in part)."""
+        if self is BenefitEnd.NOT_APPLICABLE:
+            return None
+        return self is BenefitEnd.FULLY
+
+
+class WageValueAssessment(Value):
+    """A wage-value assessment (loonwaardebepaling) under a wage-cost subsidy (LKS)."""
+
+    wage_value_pct: int = Field(ge=1, le=100)
+    """The candidate's wage value as a share of the full wage; 100: no subsidy is needed."""
+    assessed_by: OpaqueId
+    """Who assessed it: the id of the assessor (a labour expert, a job-coach organisation),
+    never a name."""
+    assessed_on: date
+
+
 class Commitment(StrEnum):
     """What an employer can promise (step 3)."""
 
@@ -165,6 +200,9 @@ class DeadlineKind(StrEnum):
     EVALUATION = "evaluation"
     LEARNING_END = "learning-end"
     FOLLOW_UP = "follow-up"
+    CHECKPOINT = "checkpoint"  # a follow-up checkpoint after the job's start falls due
+    CHECKPOINT_MISSED = "checkpoint-missed"  # ... and was not recorded in time
+    WAGE_VALUE_REASSESSMENT = "wage-value-reassessment"  # the LKS's wage value, again
     BENEFIT_RETENTION_WARNING = "benefit-retention-warning"
 
 
@@ -259,6 +297,10 @@ class Rules(Value):
     cannot start before the trajectory; the small-contract alert fires only while benefits
     continue; a timer's events take effect when they fell due. Before, none of this was
     checked or recorded."""
+    outcome_checkpoints: bool = True
+    """A regular job under a programme with `checkpoint_months` gets its follow-up
+    checkpoints (timers and tasks), and the last one closes the trajectory; before, the one
+    follow-up after `follow_up_after_weeks` did."""
 
 
 CURRENT_RULES = Rules()

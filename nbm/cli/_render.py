@@ -339,15 +339,19 @@ def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
                         "wage-cost subsidy (LKS)",
                         f"{j.wage_cost_subsidy_pct}%" if j.wage_cost_subsidy_pct else "none",
                     ),
-                    (
-                        "benefit ended",
-                        "does not apply" if j.benefit_ended is None else _yes_no(j.benefit_ended),
+                    ("benefit (uitkering)", BENEFIT_WORDS[j.benefit_end_kind]),
+                    *(
+                        []
+                        if s.checkpoints
+                        else [
+                            ("follow-up due", when(s.follow_up_at)),
+                            ("follow-up pending", _yes_no(s.follow_up_pending)),
+                        ]
                     ),
-                    ("follow-up due", when(s.follow_up_at)),
-                    ("follow-up pending", _yes_no(s.follow_up_pending)),
                 ],
             )
         )
+    found.extend(_aftercare(s))
     if s.closed_at is not None:
         found.append(
             _section(
@@ -357,6 +361,61 @@ def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
                     ("reason", s.closure_reason or "—"),
                     ("outcome", s.outcome_type.value if s.outcome_type else "—"),
                     ("lasting placement", _yes_no(s.lasting_placement)),
+                ],
+            )
+        )
+    return found
+
+
+BENEFIT_WORDS = {
+    trajectory.BenefitEnd.FULLY: "ended fully (volledig beëindigd)",
+    trajectory.BenefitEnd.PARTLY: "ended partly (gedeeltelijk): benefit dependence continues",
+    trajectory.BenefitEnd.CONTINUES: "continues (loopt door)",
+    trajectory.BenefitEnd.NOT_APPLICABLE: "does not apply (geen uitkering)",
+}
+
+
+def _aftercare(s: trajectory.Trajectory) -> list[RenderableType]:
+    """The wage-cost subsidy and the follow-up checkpoints after the job."""
+    found: list[RenderableType] = []
+    lks = s.wage_cost_subsidy
+    if lks is not None:
+        a = lks.assessment
+        found.append(
+            _section(
+                "Wage-cost subsidy (loonkostensubsidie, LKS)",
+                [
+                    ("subsidy", f"{lks.subsidy_pct}%" if lks.subsidy_pct else "ended"),
+                    ("wage value (loonwaarde)", f"{a.wage_value_pct}%"),
+                    ("assessed", f"{a.assessed_on} by {a.assessed_by}"),
+                    ("decided", lks.decided_on.isoformat()),
+                    ("re-assessment", lks.reassess_on.isoformat() if lks.reassess_on else "—"),
+                    ("re-assessment due now", _yes_no(lks.reassessment_due)),
+                    ("re-assessments so far", str(lks.reassessments)),
+                ],
+            )
+        )
+    if s.checkpoints:
+        found.append(
+            _table(
+                "Checkpoints (nazorgmomenten)",
+                ["months", "due", "status", "still employed", "hours/week", "benefit"],
+                [
+                    [
+                        str(p.month),
+                        when(p.due_at),
+                        "recorded"
+                        if p.recorded_at
+                        else "missed"
+                        if p.missed
+                        else "due"
+                        if p.due
+                        else "coming",
+                        _yes_no(p.still_employed),
+                        str(p.hours_per_week) if p.hours_per_week else "—",
+                        p.benefit_end.value if p.benefit_end else "—",
+                    ]
+                    for p in s.checkpoints
                 ],
             )
         )

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain import trajectory
+from domain.shared import COACH_TIME_ZONE
 
 PERSONAL = "[personal data]"
 
@@ -26,6 +27,18 @@ def _text(value: Any) -> str:
 
 def _yes(value: bool | None) -> str:
     return "does not apply" if value is None else "yes" if value else "no"
+
+
+_BENEFIT = {
+    trajectory.BenefitEnd.FULLY: "yes",
+    trajectory.BenefitEnd.PARTLY: "partly",
+    trajectory.BenefitEnd.CONTINUES: "no",
+    trajectory.BenefitEnd.NOT_APPLICABLE: "does not apply",
+}
+
+
+def _benefit(kind: trajectory.BenefitEnd | None, ended: bool | None) -> str:
+    return _BENEFIT[kind or trajectory.BenefitEnd.of(ended)]
 
 
 def _signed(signed_by: tuple[trajectory.Signatory, ...]) -> str:
@@ -90,7 +103,35 @@ def why(e: trajectory.AnyEvent) -> str:
             kind = "work-study (BBL) job " if e.work_study else ""
             return (
                 f"{kind}at {e.employer_id}, {e.contract_hours_per_week} h/week from "
-                f"{e.start_date}; benefit ended: {_yes(e.benefit_ended)}"
+                f"{e.start_date}; benefit ended: {_benefit(e.benefit_end, e.benefit_ended)}"
+            )
+        case trajectory.WageCostSubsidyDecided():
+            return (
+                f"LKS {e.subsidy_pct}% on a wage value of {e.assessment.wage_value_pct}% "
+                f"(assessed {e.assessment.assessed_on} by {e.assessment.assessed_by}); decided "
+                f"{e.decided_on}; re-assessment {e.reassess_on}"
+            )
+        case trajectory.WageValueReassessmentDue():
+            return f"wage value to be assessed again ({e.reassess_on})"
+        case trajectory.WageValueReassessed():
+            lks = f"LKS {e.subsidy_pct}%" if e.subsidy_pct else "LKS ends"
+            return (
+                f"wage value {e.assessment.wage_value_pct}% (assessed {e.assessment.assessed_on} "
+                f"by {e.assessment.assessed_by}); {lks}; next: {e.next_reassess_on or 'none'}"
+            )
+        case trajectory.CheckpointsScheduled():
+            return "checkpoints at " + ", ".join(
+                f"{m} month{'s' * (m > 1)} ({t.astimezone(COACH_TIME_ZONE).date()})"
+                for m, t in zip(e.months, e.due_at, strict=True)
+            )
+        case trajectory.CheckpointDue() | trajectory.CheckpointMissed():
+            return f"the {e.month}-month checkpoint"
+        case trajectory.CheckpointRecorded():
+            hours = f", {e.hours_per_week} h/week" if e.hours_per_week else ""
+            return (
+                f"{e.month} month{'s' * (e.month > 1)}: still employed: "
+                f"{_yes(e.still_employed)}{hours}; "
+                f"benefit ended: {_benefit(e.benefit_end, None)}"
             )
         case trajectory.FollowUpRecorded():
             return (

@@ -96,12 +96,15 @@ def test_a_full_path_to_a_regular_job_and_the_end(cli: Cli, fresh_id: str) -> No
     result = cli.ok(*job, "--hours", "32", "--wage-cost-subsidy", "30", "--json")
     assert json.loads(result.stdout)["step"] == "6-outcome"
     assert_user_error(cli("trajectory", "record-follow-up", tid, "--still-employed",
-                          "--benefit-ended"), "the follow-up is due on")  # fmt: skip
+                          "--benefit-ended"), "followed up at its checkpoints")  # fmt: skip
+    assert_user_error(cli("trajectory", "record-checkpoint", tid, "--month", "1",
+                          "--still-employed", "--hours", "32", "--benefit-ended"),
+                      "the 1-month checkpoint is due on")  # fmt: skip
     assert_user_error(cli("trajectory", "end", tid, "--reason", "other"), "needs an explanation")
     cli.ok("trajectory", "end", tid, "--reason", "other", "--explanation", "test ends here")
 
     state = json.loads(cli.ok("trajectory", "show", tid, "--json").stdout)
-    assert state["step"] == "closed" and state["version"] == 15
+    assert state["step"] == "closed" and state["version"] == 16  # with CheckpointsScheduled
     assert state["regular_job"]["contract_hours_per_week"] == 32
     assert state["employer_id"] == "employer-other" and state["open_barriers"] == ["mobility"]
     assert [t["paid_by_employer"] for t in state["agreement"]["training"]] == [False, True]
@@ -111,7 +114,7 @@ def test_a_full_path_to_a_regular_job_and_the_end(cli: Cli, fresh_id: str) -> No
         "hours_per_week": 16,
     }
     events = json.loads(cli.ok("trajectory", "events", tid, "--json").stdout)
-    assert [e["version"] for e in events] == list(range(1, 16))
+    assert [e["version"] for e in events] == list(range(1, 17))
     assert {e["actor"] for e in events} == {"coach-test"}
     assert "TrajectoryClosed" in cli.ok("trajectory", "events", tid).stdout
     assert_user_error(cli("trajectory", "start-learning", tid), f"trajectory {tid} is closed")

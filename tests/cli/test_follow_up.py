@@ -1,4 +1,4 @@
-"""The follow-up months after placement, through the CLI, on the time-skipping test server.
+"""The follow-up checkpoints after placement, through the CLI, on the time-skipping server.
 
 Here the worker runs in the test's event loop and each CLI call in a thread of its own, so
 the loop stays free to serve the worker while a command waits for its answer.
@@ -36,7 +36,7 @@ async def clock() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-async def test_follow_up_once_due_closes_a_lasting_placement(
+async def test_the_checkpoints_once_due_close_a_lasting_placement(
     clock: WorkflowEnvironment, store: PostgresEventStore, task_queue: str, fresh_id: str
 ) -> None:
     env: dict[str, str | None] = {
@@ -65,18 +65,40 @@ async def test_follow_up_once_due_closes_a_lasting_placement(
         )  # fmt: skip
         assert "RegularJobStarted, EscalationRaised" in job  # a small contract is visible
 
-        await clock.sleep(timedelta(weeks=27))  # the standard follow-up: 26 weeks after day one
         state = await service.state(clock.client, fresh_id)
-        assert state.follow_up_pending
-        result = await nbm(
-            "trajectory", "record-follow-up", fresh_id, "--still-employed", "--benefit-ended",
-            "--json",
-        )  # fmt: skip
-        assert json.loads(result)["event_types"] == ["FollowUpRecorded", "TrajectoryClosed"]
+        assert [p.month for p in state.checkpoints] == [1, 3, 6, 12]
+
+        async def refused(*args: str) -> str:
+            return assert_user_error(await asyncio.to_thread(invoke, args, env))
+
+        checkpoint = ["trajectory", "record-checkpoint", fresh_id]
+        line = await refused(*checkpoint, "--month", "1", "--still-employed", "--hours", "20",
+                             "--benefit-partly")  # fmt: skip
+        assert "the 1-month checkpoint is due on" in line  # not before it is due
+        for point in state.checkpoints:  # each a timer and a task for the coach
+            await clock.sleep(point.due_at - await clock.get_current_time() + timedelta(hours=1))
+            month = str(point.month)
+            line = await refused(*checkpoint, "--month", month, "--not-employed", "--hours", "20",
+                                 "--benefit-continues")  # fmt: skip
+            assert "no longer employed: there are no hours a week" in line
+            result = await nbm(*checkpoint, "--month", month, "--still-employed", "--hours", "24",
+                               "--benefit-partly", "--json")  # fmt: skip
+            events = json.loads(result)["event_types"]
+            assert events[:2] == ["CheckpointRecorded", "EscalationResolved"]
+        assert events[-1] == "TrajectoryClosed"  # the 12-month checkpoint closes it
         shown = json.loads(await nbm("trajectory", "show", fresh_id, "--json"))
         assert shown["lasting_placement"] is True and shown["outcome_type"] == "placed"
         assert shown["benefits_retained"] is False
+        assert shown["regular_job"]["benefit_end"] == "continues"
+        answers = [
+            (p["month"], p["hours_per_week"], p["benefit_end"]) for p in shown["checkpoints"]
+        ]
+        assert answers == [
+            (1, 24, "partly"), (3, 24, "partly"), (6, 24, "partly"), (12, 24, "partly"),
+        ]  # fmt: skip
         escalations = [e["reason"] for e in shown["escalations"]]
-        assert escalations == ["small-contract", "follow-up-due"]
+        assert escalations == ["small-contract"] + ["checkpoint-due"] * 4
+        page = await nbm("trajectory", "show", fresh_id)
+        assert "Checkpoints (nazorgmomenten)" in page and "continues (loopt door)" in page
         closed = await asyncio.to_thread(invoke, ["trajectory", "start-learning", fresh_id], env)
         assert_user_error(closed, "is closed")

@@ -121,7 +121,9 @@ def test_a_benefit_question_can_be_answered_as_not_applying(cli: Cli, fresh_id: 
     assert_user_error(cli(*job), "say whether the benefit ends")
     assert_user_error(cli(*job, "--no-benefit", "--benefit-ended"), "not two")
     cli.ok(*job, "--no-benefit")
-    assert history(cli, tid)[-1]["why"].endswith("benefit ended: does not apply")
+    job_row, checkpoints = history(cli, tid)[-2:]
+    assert job_row["why"].endswith("benefit ended: does not apply")
+    assert checkpoints["why"].startswith("checkpoints at 1 month (")
 
 
 def test_times_are_shown_in_amsterdam_with_their_zone() -> None:

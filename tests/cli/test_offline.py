@@ -40,6 +40,8 @@ DUTCH_TERMS = {
     "start-learning": "kandidaat leert in",
     "record-regular-job": "reguliere baan",
     "record-follow-up": "nazorg",
+    "record-checkpoint": "nazorgmoment",
+    "record-wage-value-reassessment": "herbeoordeling loonwaarde",
     "end": "traject beëindigen",
 }
 
@@ -65,7 +67,7 @@ def test_every_coach_command_has_a_subcommand() -> None:
     renamed = {"match-candidate": "match", "end-trajectory": "end"}
     union = typing.get_args(trajectory.CoachCommand)[0]
     kinds = {cls.model_fields["kind"].default for cls in typing.get_args(union)}
-    assert len(kinds) == 18
+    assert len(kinds) == 20
     kinds = {renamed.get(k, k) for k in kinds}
     assert kinds <= names
 

@@ -18,7 +18,7 @@ from nbm import programmes, service
 from nbm import stream_service as streams
 from tests import factories as f
 from tests.employers.conftest import Mail, add_people, opened_task, settle
-from tests.workflows.helpers import advance_to
+from tests.workflows.helpers import advance_to, through_the_checkpoints
 
 WEEK = timedelta(days=7)
 
@@ -174,12 +174,12 @@ async def test_van_werk_naar_werk_runs_six_months_from_the_dismissal_notice(
     )
     state = await service.state(client, tid)
     assert state.work_to_work == leaving and state.placed_within_goal is True
-    await advance_to(ts_env, tid, trajectory.DeadlineKind.FOLLOW_UP)  # 6 months on the job
+    # The checkpoints at 1, 3, 6 and 12 months on the job (the last closes it); the
+    # escalations of a worker who was never on benefits are the small-contract kind only.
+    await through_the_checkpoints(
+        ts_env, tid, hours=36, benefit_end=trajectory.BenefitEnd.NOT_APPLICABLE
+    )
     await resolve_open_tasks(ts_env, tid)
-    await service.send(
-        client, tid,
-        trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=None),
-    )  # fmt: skip
     state = await service.state(client, tid)
     assert state.closed and state.lasting_placement is True and state.placed_within_goal
 

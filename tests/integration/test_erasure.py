@@ -31,7 +31,7 @@ from nbm.audit import verify_store
 from privacy.keyring import generate_keyring
 from privacy.seal import open_personal, open_text, seal_personal, seal_text
 from tests import factories as f
-from tests.workflows.helpers import advance_to
+from tests.workflows.helpers import advance_to, through_the_checkpoints
 from workflows import TrajectoryWorkflow
 
 REF = "cand-erase-0001"
@@ -127,12 +127,7 @@ async def drive_sealed(env: WorkflowEnvironment, task_queue: str, keys: Postgres
     )
     for later in (evaluation, calamity, f.regular_job(hours=32)):
         await service.send(env.client, tid, later)
-    await advance_to(env, tid, trajectory.DeadlineKind.FOLLOW_UP)
-    await service.send(
-        env.client,
-        tid,
-        trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True),
-    )
+    await through_the_checkpoints(env, tid)
     return tid
 
 

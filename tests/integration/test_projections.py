@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import asyncpg
@@ -27,7 +27,7 @@ from nbm.projector import ProjectorError, run
 from nbm.settings import PROJECT_ROOT
 from tests import factories as f
 from tests.integration.test_workflow_events import drive
-from tests.unit.story import WEEK, Story
+from tests.unit.story import ASSESSMENT, REASSESS_ON, WEEK, Story, checkpoint
 
 T0 = datetime(2026, 11, 23, 9, tzinfo=UTC)
 TABLES = (*READ_MODELS, "projection_tracking")
@@ -59,9 +59,15 @@ def cases() -> list[list[list[trajectory.AnyEvent]]]:
     for command in f.ready_to_learn(T0)[1:]:
         placed.do(command)
     placed.later(WEEK).do(f.start_learning())
-    placed.later(10 * WEEK).do(f.regular_job(20, wage_cost_subsidy_pct=30, benefit_ended=False))
-    placed.reach(trajectory.DeadlineKind.FOLLOW_UP)
-    placed.do(trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
+    placed.later(10 * WEEK).do(
+        f.regular_job(
+            20, benefit_end=trajectory.BenefitEnd.PARTLY, wage_value=ASSESSMENT,
+            subsidy_decided_on=date(2027, 1, 15), reassess_on=REASSESS_ON,
+        )
+    )  # fmt: skip
+    for month, employed in ((1, True), (3, True), (6, False), (12, True)):
+        placed.reach(trajectory.DeadlineKind.CHECKPOINT)
+        placed.do(checkpoint(month, employed, benefit_end=trajectory.BenefitEnd.PARTLY))
 
     withdrew = _begin("coach-bram", trajectory.Route.WIJKLEERBEDRIJF)
     for command in f.ready_to_learn(T0)[1:]:
@@ -151,6 +157,23 @@ async def test_catch_up_gives_the_expected_read_models(
         20,
     )
     assert placed["regular_job_started"] is not None
+    # The outcome facts the reports read: the benefit's end, the subsidy, the checkpoints.
+    assert (placed["benefit_end"], placed["benefit_ended"], placed["wage_value_pct"]) == (
+        "partly", False, 70,
+    )  # fmt: skip
+    assert (placed["wage_cost_subsidy_pct"], placed["lks_reassess_on"]) == (30, REASSESS_ON)
+    answers = [
+        (r["month"], r["due"], r["still_employed"], r["hours_per_week"], r["benefit_end"])
+        for r in tables["checkpoint_results"]
+        if r["trajectory_id"] == placed["trajectory_id"]
+    ]
+    assert answers == [
+        (1, True, True, 32, "partly"),
+        (3, True, True, 32, "partly"),
+        (6, True, False, None, "partly"),
+        (12, True, True, 32, "partly"),
+    ]
+    assert len(tables["checkpoint_results"]) == 4  # only the placed one has a job
     assert (withdrew["outcome_type"], withdrew["closure_reason"]) == (
         "not-placed",
         "candidate-withdrew",
@@ -232,8 +255,9 @@ async def test_a_trajectory_driven_through_the_real_workflow(
     assert (summary["contract_hours"], summary["benefit_ended"], summary["escalations"]) == (
         20,
         False,
-        3,  # the housing calamity, the small contract, the follow-up coming due
+        2,  # the housing calamity, the small contract; each checkpoint's resolved with it
     )
+    assert summary["benefit_end"] == "continues"  # as the job began; the checkpoints: partly
 
 
 # --- exactly once -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from domain import trajectory
 from nbm import service
 from tests import factories as f
 from tests.integration.conftest import LosesEveryFirstAcknowledgement
-from tests.workflows.helpers import advance_to, start_ready_to_learn
+from tests.workflows.helpers import advance_to, start_ready_to_learn, through_the_checkpoints
 
 
 async def drive(env: WorkflowEnvironment, task_queue: str) -> str:
@@ -32,12 +32,7 @@ async def drive(env: WorkflowEnvironment, task_queue: str) -> str:
         trajectory.RecordCalamity(actor=f.COACH, calamity_kind=trajectory.CalamityKind.HOUSING),
     )
     await service.send(env.client, tid, f.regular_job(hours=20, benefit_ended=False))
-    await advance_to(env, tid, trajectory.DeadlineKind.FOLLOW_UP)
-    await service.send(
-        env.client,
-        tid,
-        trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=False),
-    )
+    await through_the_checkpoints(env, tid, hours=20, benefit_end=trajectory.BenefitEnd.PARTLY)
     return tid
 
 
@@ -72,5 +67,5 @@ async def test_table_equals_workflow_events_when_every_append_is_retried(
     assert duplicates == 0
     assert trajectory.fold(stored) == await service.state(ts_env.client, tid)
     assert (await service.state(ts_env.client, tid)).escalations[-1].reason is (
-        trajectory.EscalationReason.FOLLOW_UP_DUE
+        trajectory.EscalationReason.CHECKPOINT_DUE  # the 12-month one, which closed it
     )

@@ -26,7 +26,7 @@ from activities.migrations import migrate_database
 from devstack.mail_server import mail_server
 from devstack.servers import embedded_postgres_url, temporal_test_server
 from domain import cohort, future_job, matching, people, task, trajectory
-from domain.shared import COACH_TIME_ZONE, ContactDetails, add_working_days
+from domain.shared import COACH_TIME_ZONE, ContactDetails, add_months, add_working_days
 from nbm import service
 from nbm import stream_service as service_streams
 from nbm.temporal import register_search_attributes
@@ -517,6 +517,69 @@ async def cohort_life(
     return {"cohort_v1_full": cid}
 
 
+async def aftercare(
+    env: WorkflowEnvironment, task_queue: str, keys: PostgresKeyStore
+) -> dict[str, str]:
+    """trajectory v20, task v4: a regular job with a wage-cost subsidy and its checkpoints
+    (patch `outcome-checkpoints-v1`): each falls due as the coach's task, the 3-month one is
+    missed first; the re-assessment falls due; what is recorded resolves its task by signal
+    (patch `aftercare-tasks-v1`, the task's `resolve`); the 12-month checkpoint closes it."""
+    from tests.employers.conftest import settle
+    from tests.employers.test_aftercare import add_coach
+
+    await add_coach(env, task_queue, keys)
+    tid, _ = await start_ready_to_learn(env, task_queue)
+    today = (await env.get_current_time()).astimezone(COACH_TIME_ZONE).date()
+    assessment = trajectory.WageValueAssessment(
+        wage_value_pct=60, assessed_by="assessor-1", assessed_on=today
+    )
+    await service.send(
+        env.client, tid,
+        f.regular_job(24, start_date=today, benefit_end=trajectory.BenefitEnd.PARTLY,
+                      wage_value=assessment, subsidy_decided_on=today,
+                      reassess_on=add_months(today, 2)),
+    )  # fmt: skip
+    first_task = ""
+
+    async def record_checkpoint(month: int) -> None:
+        await service.send(
+            env.client, tid,
+            trajectory.RecordCheckpoint(actor=f.COACH, month=month, still_employed=True,
+                                        hours_per_week=24,
+                                        benefit_end=trajectory.BenefitEnd.PARTLY),
+        )  # fmt: skip
+
+    for month in (1, 3, 6, 12):
+        await advance_to(env, tid, trajectory.DeadlineKind.CHECKPOINT)
+        state = await service.state(env.client, tid)
+        task_id = f"task-{tid}-{state.escalations[-1].version}"
+        await settle(env, lambda t=task_id: _is_task(env, t), "the checkpoint's task")  # type: ignore[misc]
+        first_task = first_task or task_id
+        if month == 1:
+            await record_checkpoint(month)
+            await advance_to(env, tid, trajectory.DeadlineKind.WAGE_VALUE_REASSESSMENT)
+            again = assessment.model_copy(
+                update={"wage_value_pct": 75, "assessed_on": add_months(today, 2)}
+            )
+            await service.send(
+                env.client, tid,
+                trajectory.RecordWageValueReassessment(actor=f.COACH, wage_value=again,
+                                                       next_reassess_on=add_months(today, 14)),
+            )  # fmt: skip
+            continue
+        if month == 3:
+            await advance_to(env, tid, trajectory.DeadlineKind.CHECKPOINT_MISSED)
+        await record_checkpoint(month)
+
+    async def done() -> bool:
+        resolved = await service_streams.task_state(env.client, first_task)
+        return resolved.status is task.TaskStatus.RESOLVED
+
+    await settle(env, done, "the first checkpoint's task resolved")
+    await env.client.get_workflow_handle(tid).result()
+    return {"trajectory_v20_aftercare": tid, "task_v4_aftercare": first_task}
+
+
 async def _is_task(env: WorkflowEnvironment, task_id: str) -> bool:
     try:
         await service_streams.task_state(env.client, task_id)
@@ -552,6 +615,8 @@ async def record(target: Path) -> list[Path]:
                 written += await _record_streams(store, target, Path(tmp), matching_decisions)
             if not (target / "cohort_v1_full.json").exists():
                 written += await _record_streams(store, target, Path(tmp), cohort_life)
+            if not (target / "trajectory_v20_aftercare.json").exists():
+                written += await _record_streams(store, target, Path(tmp), aftercare)
             for name, scenario in SCENARIOS.items():
                 # A one-off script: a blocking glob of a small folder is fine here.
                 if list(target.glob(f"trajectory_{VERSION}_{name}*.json")):  # noqa: ASYNC240

@@ -14,11 +14,17 @@ import json
 from pathlib import Path
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from tests.conftest import TEST_DATA_CONVERTER
-from tests.replay.unpatched import TrajectoryWithAnUnpatchedChange
+from tests.replay.unpatched import (
+    TrajectoryWithAnUnpatchedChange,
+    TrajectoryWithCheckpointsForced,
+    TrajectoryWithCheckpointsUnpatched,
+    TrajectoryWithoutCheckpoints,
+)
 from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.cohort import CohortWorkflow
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
@@ -76,6 +82,7 @@ def test_histories_are_committed_for_the_shipped_version() -> None:
         "trajectory_v13_escalation_local.json", "trajectory_v14_programmes.json",
         "matching_v1_decisions.json",
         "cohort_v1_full.json",
+        "trajectory_v20_aftercare.json", "task_v4_aftercare.json",
     } <= names  # fmt: skip
 
 
@@ -120,3 +127,58 @@ async def test_an_unpatched_change_is_caught() -> None:
     )
     assert result.replay_failure is not None
     assert "nondetermin" in str(result.replay_failure).lower()
+
+
+OLD_JOBS = [p for p in HISTORIES if "full_trajectory" in p.name or "v9_escalation" in p.name]
+"""Histories that record a regular job under the one follow-up."""
+AFTERCARE = Path(__file__).parent / "histories" / "trajectory_v20_aftercare.json"
+
+
+@pytest.mark.parametrize("path", OLD_JOBS, ids=[p.stem for p in OLD_JOBS])
+async def test_old_jobs_are_gated_twice_from_the_checkpoints(path: Path) -> None:
+    # Without the patch (the rule always on) an old history still replays: its trajectory
+    # carries the programme it started with, which had no checkpoint months. With that gate
+    # gone too (every programme with checkpoints), its replay fails: the test catches it.
+    without_patch = await replayer(TrajectoryWithCheckpointsUnpatched).replay_workflow(
+        load(path), raise_on_replay_failure=False
+    )
+    assert without_patch.replay_failure is None
+    ungated = await replayer(TrajectoryWithCheckpointsForced).replay_workflow(
+        load(path), raise_on_replay_failure=False
+    )
+    assert ungated.replay_failure is not None, path.name
+    assert "nondetermin" in str(ungated.replay_failure).lower()
+
+
+async def test_the_aftercare_history_fails_without_its_rule() -> None:
+    result = await replayer(TrajectoryWithoutCheckpoints).replay_workflow(
+        load(AFTERCARE), raise_on_replay_failure=False
+    )
+    assert result.replay_failure is not None
+    assert "nondetermin" in str(result.replay_failure).lower()
+
+
+def test_the_aftercare_history_holds_its_new_effects_and_work_after_them() -> None:
+    history = load(AFTERCARE)
+    patches = set()
+    for e in history.events:
+        if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            details = e.marker_recorded_event_attributes.details
+            for payload in details["patch-data"].payloads if "patch-data" in details else []:
+                patches.add(json.loads(payload.data)["id"])  # the SDK's own, not encoded
+    assert {"outcome-checkpoints-v1", "aftercare-tasks-v1"} <= patches
+    kinds = [e.event_type for e in history.events]
+    signals = [
+        i
+        for i, k in enumerate(kinds)
+        if k == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED
+    ]
+    fired = [i for i, k in enumerate(kinds) if k == EventType.EVENT_TYPE_TIMER_FIRED]
+    tasks = kinds.count(EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)
+    # The 4 checkpoints, the missed one, the re-assessment; their tasks (and the small
+    # contract's) started; each answer's task resolved by signal, with work after it.
+    assert (len(fired), tasks, len(signals)) == (6, 7, 6)
+    assert signals[0] < fired[-1] < kinds.index(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED)
+    task_history = (Path(__file__).parent / "histories" / "task_v4_aftercare.json").read_text()
+    assert '"signalName": "resolve"' in task_history
+    assert "WORKFLOW_EXECUTION_COMPLETED" in task_history

@@ -6,7 +6,7 @@ then send the one command under test. Time is a fixed, aware clock that only a t
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from domain import trajectory
 from tests import factories as f
@@ -21,6 +21,8 @@ class Story:
 
     def __init__(self, now: datetime = T0) -> None:
         self.now = now
+        self.rules = trajectory.CURRENT_RULES
+        """The rules it decides by (a story from before a patch sets them so)."""
         self.events: list[trajectory.AnyEvent] = []
         self.state: trajectory.Trajectory | None = None
 
@@ -35,14 +37,14 @@ class Story:
 
     def decide(self, command: trajectory.AnyCommand) -> list[trajectory.AnyEvent]:
         """What `command` would lead to now, without recording it."""
-        return trajectory.decide(self.state, command, self.now)
+        return trajectory.decide(self.state, command, self.now, self.rules)
 
     def do(
         self, command: trajectory.AnyCommand, *, at: datetime | None = None
     ) -> list[trajectory.AnyEvent]:
         if at is not None:
             self.now = at
-        new = trajectory.decide(self.state, command, self.now)
+        new = trajectory.decide(self.state, command, self.now, self.rules)
         self.events.extend(new)
         self.state = trajectory.fold(new, self.state)
         return new
@@ -113,9 +115,22 @@ def learning_ended(weeks: int = 12) -> Story:
     return story
 
 
+OLD_FOLLOW_UP = trajectory.Rules(outcome_checkpoints=False)
+"""The rules of a job recorded before the checkpoints: one follow-up closes the trajectory."""
+
+
 def employed(hours: int = 32, benefit_ended: bool = True) -> Story:
+    """A regular job recorded before the checkpoints (`OLD_FOLLOW_UP`): its one follow-up."""
     story = learning()
+    story.rules = OLD_FOLLOW_UP
     story.later(10 * WEEK).do(f.regular_job(hours, benefit_ended=benefit_ended))
+    return story
+
+
+def placed(**job: object) -> Story:
+    """A regular job with its checkpoints at 1, 3, 6 and 12 months (the current rules)."""
+    story = learning()
+    story.later(10 * WEEK).do(f.regular_job(**job))  # type: ignore[arg-type]
     return story
 
 
@@ -128,4 +143,63 @@ def follow_up_due() -> Story:
 def closed(reason: trajectory.ClosureReason = trajectory.ClosureReason.MOVED_AWAY) -> Story:
     story = learning()
     story.later(WEEK).do(trajectory.EndTrajectory(actor=f.COACH, reason=reason))
+    return story
+
+
+ASSESSMENT = trajectory.WageValueAssessment(
+    wage_value_pct=70, assessed_by="assessor-uwv-1", assessed_on=date(2026, 12, 14)
+)
+"""A wage-value assessment before the factories' job begins (1 January 2027)."""
+REASSESS_ON = date(2027, 7, 1)
+
+
+def with_lks(**job: object) -> Story:
+    """A regular job with a wage-cost subsidy on a 70% wage value, re-assessed in July."""
+    story = learning()
+    story.later(10 * WEEK).do(
+        f.regular_job(  # type: ignore[arg-type]
+            wage_value=ASSESSMENT,
+            subsidy_decided_on=date(2027, 1, 15),
+            reassess_on=REASSESS_ON,
+            **job,
+        )
+    )
+    return story
+
+
+def checkpoint(
+    month: int, still_employed: bool = True, **kw: object
+) -> trajectory.RecordCheckpoint:
+    return trajectory.RecordCheckpoint(
+        actor=f.COACH,
+        month=month,
+        still_employed=still_employed,
+        hours_per_week=kw.pop("hours_per_week", 32 if still_employed else None),  # type: ignore[arg-type]
+        benefit_end=kw.pop("benefit_end", trajectory.BenefitEnd.FULLY),  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def followed_up() -> Story:
+    """Every aftercare event: the LKS decided and re-assessed, the 1-month checkpoint missed
+    and recorded late, the others on time; the 12-month one closes the trajectory."""
+    story = with_lks()
+    story.reach(trajectory.DeadlineKind.CHECKPOINT)
+    story.reach(trajectory.DeadlineKind.CHECKPOINT_MISSED)
+    story.do(checkpoint(1))
+    for month in (3, 6):
+        story.reach(trajectory.DeadlineKind.CHECKPOINT)
+        story.do(checkpoint(month))
+    story.reach(trajectory.DeadlineKind.WAGE_VALUE_REASSESSMENT)
+    story.do(
+        trajectory.RecordWageValueReassessment(
+            actor=f.COACH,
+            wage_value=trajectory.WageValueAssessment(
+                wage_value_pct=85, assessed_by="assessor-uwv-1", assessed_on=REASSESS_ON
+            ),
+            next_reassess_on=date(2028, 7, 1),
+        )
+    )
+    story.reach(trajectory.DeadlineKind.CHECKPOINT)
+    story.do(checkpoint(12))
     return story

@@ -162,6 +162,45 @@ record_regular_job = st.builds(
     work_study=st.booleans(),
 )
 
+DATES_AROUND = st.dates(date(2026, 10, 1), date(2029, 12, 31))
+wage_values = st.builds(
+    trajectory.WageValueAssessment,
+    wage_value_pct=st.integers(1, 100),
+    assessed_by=st.sampled_from(["assessor-1", "assessor-2"]),
+    assessed_on=DATES_AROUND,
+)
+record_regular_job_with_lks = st.builds(
+    trajectory.RecordRegularJob,
+    actor=ACTORS,
+    employer_id=EMPLOYERS,
+    contract_hours_per_week=st.integers(1, 40),
+    start_date=st.dates(date(2026, 11, 1), date(2028, 12, 31)),
+    benefit_end=st.sampled_from(trajectory.BenefitEnd),
+    work_study=st.booleans(),
+    wage_value=wage_values,
+    subsidy_decided_on=DATES_AROUND,
+    reassess_on=DATES_AROUND,
+)
+"""A regular job with a wage-cost subsidy and the four-valued benefit end (the dates in any
+order, so that decide's checks are hit on both sides)."""
+
+record_checkpoint = st.builds(
+    trajectory.RecordCheckpoint,
+    actor=ACTORS,
+    month=st.sampled_from([1, 2, 3, 6, 12]),
+    still_employed=st.booleans(),
+    hours_per_week=st.none() | st.integers(1, 40),
+    benefit_end=st.sampled_from(trajectory.BenefitEnd),
+)
+
+record_wage_value_reassessment = st.builds(
+    trajectory.RecordWageValueReassessment,
+    actor=ACTORS,
+    wage_value=wage_values,
+    subsidy_pct=st.none() | st.integers(1, 99),
+    next_reassess_on=st.none() | DATES_AROUND,
+)
+
 record_follow_on_education = st.builds(
     trajectory.RecordFollowOnEducation, actor=ACTORS, institute=TEXT, course=TEXT
 )
@@ -196,6 +235,9 @@ coach_commands = st.one_of(
     record_regular_job,
     record_follow_on_education,
     record_follow_up,
+    record_regular_job_with_lks,
+    record_checkpoint,
+    record_wage_value_reassessment,
     end_trajectory,
 )
 """Any coach command, valid or not for the trajectory it is sent to."""

@@ -10,6 +10,7 @@ from domain import trajectory
 from domain.shared import COACH_TIME_ZONE, RuleViolation, WrongStep
 from tests import factories as f
 from tests.unit.story import (
+    OLD_FOLLOW_UP,
     WEEK,
     employed,
     envelope,
@@ -42,6 +43,7 @@ which in summer time is 07:00 UTC."""
 
 def test_regular_job_at_full_hours_emits_only_the_job() -> None:
     story = learning_ended()
+    story.rules = OLD_FOLLOW_UP
     command = f.regular_job(36, wage_cost_subsidy_pct=30, employer_id="employer-other")
     assert story.do(command) == [
         trajectory.RegularJobStarted(
@@ -52,6 +54,7 @@ def test_regular_job_at_full_hours_emits_only_the_job() -> None:
             wage_cost_subsidy_pct=30,
             benefit_ended=True,
             follow_up_at=FOLLOW_UP,
+            benefit_end=trajectory.BenefitEnd.FULLY,
         )
     ]
     assert story.trajectory.step is trajectory.Step.OUTCOME
@@ -61,7 +64,9 @@ def test_regular_job_at_full_hours_emits_only_the_job() -> None:
 
 def test_the_follow_up_counts_from_the_jobs_first_day_not_from_when_it_was_recorded() -> None:
     later = date(2027, 6, 1)  # a job agreed now that begins in three months
-    [job] = learning_ended().do(f.regular_job(36, start_date=later))[:1]
+    story = learning_ended()
+    story.rules = OLD_FOLLOW_UP
+    [job] = story.do(f.regular_job(36, start_date=later))[:1]
     assert isinstance(job, trajectory.RegularJobStarted)
     # 26 weeks on: 30 November, 09:00 in Amsterdam, in winter time 08:00 UTC
     assert job.follow_up_at == datetime(2027, 11, 30, 8, tzinfo=UTC)
@@ -70,7 +75,7 @@ def test_the_follow_up_counts_from_the_jobs_first_day_not_from_when_it_was_recor
 def test_a_trajectory_from_before_the_rule_keeps_its_old_follow_up() -> None:
     # What its workflow replays: the rule of the time, as the events it stored say.
     story = learning_ended()
-    old = trajectory.Rules(follow_up_from_job_start=False)
+    old = trajectory.Rules(follow_up_from_job_start=False, outcome_checkpoints=False)
     [job] = trajectory.decide(story.state, f.regular_job(36), story.now, old)[:1]
     assert isinstance(job, trajectory.RegularJobStarted)
     assert job.follow_up_at == story.now + 26 * WEEK
@@ -78,6 +83,7 @@ def test_a_trajectory_from_before_the_rule_keeps_its_old_follow_up() -> None:
 
 def test_regular_job_may_come_during_learning_and_stops_its_timers() -> None:
     story = learning()
+    story.rules = OLD_FOLLOW_UP
     story.later(4 * WEEK).do(f.regular_job(24))
     assert story.trajectory.step is trajectory.Step.OUTCOME
     assert trajectory.deadlines(story.state) == [
@@ -96,6 +102,7 @@ def test_a_contract_while_benefits_continue_is_escalated(
     hours: int, benefit_ended: bool, message: str
 ) -> None:
     story = learning_ended()
+    story.rules = OLD_FOLLOW_UP
     events = story.do(f.regular_job(hours, benefit_ended=benefit_ended))
     assert [type(e) for e in events] == [trajectory.RegularJobStarted, trajectory.EscalationRaised]
     assert events[1] == trajectory.EscalationRaised(
@@ -131,13 +138,15 @@ def test_no_small_contract_alert_once_benefits_end_or_when_there_were_none(
 ) -> None:
     # The seeds: the alert is about benefit dependence; a 16-hour job that ends the benefit,
     # or one for someone who had none, is no concern of it.
-    events = learning_ended().do(f.regular_job(16, benefit_ended=benefit_ended))
+    story = learning_ended()
+    story.rules = OLD_FOLLOW_UP
+    events = story.do(f.regular_job(16, benefit_ended=benefit_ended))
     assert [type(e) for e in events] == [trajectory.RegularJobStarted]
 
 
 def test_the_old_small_contract_rule_decides_what_it_decided() -> None:
     # A trajectory from before the change replays its history with the old rule.
-    old = trajectory.Rules(method_as_written=False)
+    old = trajectory.Rules(method_as_written=False, outcome_checkpoints=False)
     story = learning_ended()
     events = trajectory.decide(story.state, f.regular_job(16), story.now, old)
     assert [type(e) for e in events] == [trajectory.RegularJobStarted, trajectory.EscalationRaised]
@@ -146,6 +155,7 @@ def test_the_old_small_contract_rule_decides_what_it_decided() -> None:
 def test_a_regular_job_without_learning_is_recorded_with_its_hours() -> None:
     # Someone who finds other work before learning starts: a job, not a closure without hours.
     story = ready()
+    story.rules = OLD_FOLLOW_UP
     [job] = story.do(f.regular_job(28))
     assert isinstance(job, trajectory.RegularJobStarted) and job.contract_hours_per_week == 28
     assert story.trajectory.step is trajectory.Step.OUTCOME

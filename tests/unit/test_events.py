@@ -13,7 +13,7 @@ from domain import trajectory
 from domain.trajectory import _upcast
 from nbm import programmes
 from tests import factories as f
-from tests.unit.story import T0, TID, WEEK, Story, follow_up_due, learning_ended
+from tests.unit.story import T0, TID, WEEK, Story, follow_up_due, followed_up, learning_ended
 
 
 def every_event_type() -> list[trajectory.AnyEvent]:
@@ -69,7 +69,13 @@ def every_event_type() -> list[trajectory.AnyEvent]:
             future_job=f.start(T0).future_job, reason="Werkfit afgerond",
         )
     )  # fmt: skip
-    return long.events + placed.events + towards.events[1:] + chained.events[1:]
+    return (
+        long.events
+        + placed.events
+        + towards.events[1:]
+        + chained.events[1:]
+        + followed_up().events[1:]
+    )
 
 
 EVENTS = every_event_type()
@@ -77,7 +83,7 @@ EVENTS = every_event_type()
 
 def test_the_stories_cover_every_event_type() -> None:
     assert {e.type for e in EVENTS} == trajectory.EVENT_TYPES
-    assert len(trajectory.EVENT_TYPES) == 26
+    assert len(trajectory.EVENT_TYPES) == 33
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda e: f"{e.version}-{e.type}")

@@ -276,9 +276,11 @@ def test_a_work_study_job_goes_alongside_learning_in_the_wijkleerbedrijf() -> No
     )
     story.later(40 * WEEK).do(f.regular_job(32, start_date=date(2028, 9, 1)))
     assert story.trajectory.step is trajectory.Step.OUTCOME
+    # The regular job's checkpoints follow it (1, 3, 6, 12 months), the first one pending.
     assert [d.kind for d in trajectory.deadlines(story.state)] == [
-        trajectory.DeadlineKind.FOLLOW_UP
+        trajectory.DeadlineKind.CHECKPOINT
     ]
+    assert [p.month for p in story.trajectory.checkpoints] == [1, 3, 6, 12]
 
 
 def test_a_work_study_job_is_refused_where_the_programme_has_none() -> None:
@@ -362,8 +364,9 @@ def test_no_training_institute_signs_where_there_is_none() -> None:
 
 def test_a_benefit_question_that_does_not_apply_is_answered_as_such() -> None:
     story = learning().later(10 * WEEK)
-    [job] = story.do(f.regular_job(32, benefit_ended=None))
+    [job, *_] = story.do(f.regular_job(32, benefit_ended=None))
     assert isinstance(job, trajectory.RegularJobStarted) and job.benefit_ended is None
+    assert job.benefit_end is trajectory.BenefitEnd.NOT_APPLICABLE
 
 
 # --- trajectories from before the change decide as they did ---------------------------------

@@ -40,8 +40,15 @@ def test_the_six_steps_with_the_agreement_first() -> None:
         S.LEARNING_IN,
         S.OUTCOME,
     ]
-    story.reach(trajectory.DeadlineKind.FOLLOW_UP)
-    story.do(trajectory.RecordFollowUp(actor=f.COACH, still_employed=True, benefit_ended=True))
+    for month in (1, 3, 6, 12):  # the follow-up checkpoints; the last one closes it
+        assert story.trajectory.step is S.OUTCOME
+        story.reach(trajectory.DeadlineKind.CHECKPOINT)
+        story.do(
+            trajectory.RecordCheckpoint(
+                actor=f.COACH, month=month, still_employed=True, hours_per_week=32,
+                benefit_end=trajectory.BenefitEnd.FULLY,
+            )
+        )  # fmt: skip
     assert story.trajectory.step is S.CLOSED
 
 

@@ -21,12 +21,15 @@ from hypothesis.stateful import (
 )
 
 from domain import trajectory
-from domain.shared import DomainError
+from domain.shared import COACH_TIME_ZONE, DomainError
 from tests import factories as f
 from tests.unit import strategies as s
 from tests.unit.story import T0, TID
 
 STEP_ORDER = list(trajectory.Step)
+
+
+AFTERCARE = trajectory.AFTERCARE_REASONS
 
 
 class TrajectoryMachine(RuleBasedStateMachine):
@@ -192,6 +195,82 @@ class TrajectoryMachine(RuleBasedStateMachine):
     def record_regular_job(self, command: trajectory.RecordRegularJob) -> None:
         self.send(command)
 
+    @rule(command=st.one_of(s.record_regular_job_with_lks, s.record_checkpoint))
+    def aftercare(self, command: trajectory.CoachCommand) -> None:
+        was = self.state
+        new = self.send(command)
+        if new is not None and isinstance(command, trajectory.RecordCheckpoint):
+            assert was is not None
+            [point] = [p for p in was.checkpoints if p.month == command.month]
+            assert point.due and point.recorded_at is None, "recorded before it was due"
+
+    @rule(data=st.data())
+    def a_job_with_a_subsidy_in_order(self, data: st.DataObject) -> None:
+        # Dates drawn around today and in order, so that the subsidy is often accepted.
+        today = self.now.astimezone(COACH_TIME_ZONE).date()
+        assessed = today - timedelta(days=data.draw(st.integers(0, 60)))
+        assessment = trajectory.WageValueAssessment(
+            wage_value_pct=data.draw(st.integers(1, 99)), assessed_by="assessor-1",
+            assessed_on=assessed,
+        )  # fmt: skip
+        self.send(
+            f.regular_job(
+                data.draw(st.integers(1, 40)),
+                start_date=today,
+                benefit_end=data.draw(st.sampled_from(trajectory.BenefitEnd)),
+                wage_value=assessment,
+                subsidy_decided_on=assessed + timedelta(days=data.draw(st.integers(0, 5))),
+                reassess_on=today + timedelta(days=data.draw(st.integers(1, 400))),
+            )
+        )
+
+    @precondition(lambda self: self.state is not None and not self.state.closed and any(
+        p.due and p.recorded_at is None for p in self.state.checkpoints
+    ))  # fmt: skip
+    @rule(data=st.data())
+    def the_coach_answers_a_due_checkpoint(self, data: st.DataObject) -> None:
+        assert self.state is not None
+        due = [p for p in self.state.checkpoints if p.due and p.recorded_at is None]
+        point = data.draw(st.sampled_from(due))
+        employed = data.draw(st.booleans())
+        command = trajectory.RecordCheckpoint(
+            actor=f.COACH, month=point.month, still_employed=employed,
+            hours_per_week=data.draw(st.integers(1, 40)) if employed else None,
+            benefit_end=data.draw(st.sampled_from(trajectory.BenefitEnd)),
+        )  # fmt: skip
+        last = point is self.state.checkpoints[-1]
+        new = self.send(command)
+        assert new is not None, "a due checkpoint's well-formed answer is accepted"
+        assert isinstance(new[-1], trajectory.TrajectoryClosed) is last
+
+    @precondition(lambda self: self.state is not None and not self.state.closed
+                  and self.state.wage_cost_subsidy is not None
+                  and self.state.wage_cost_subsidy.reassess_on is not None)  # fmt: skip
+    @rule(data=st.data())
+    def the_wage_value_is_assessed_again(self, data: st.DataObject) -> None:
+        assert self.state is not None and self.state.wage_cost_subsidy is not None
+        last = self.state.wage_cost_subsidy.assessment.assessed_on
+        today = self.now.astimezone(COACH_TIME_ZONE).date()
+        if today < last:
+            return
+        on = last + timedelta(days=data.draw(st.integers(0, (today - last).days)))
+        again = trajectory.WageValueAssessment(
+            wage_value_pct=data.draw(st.integers(1, 100)), assessed_by="assessor-2",
+            assessed_on=on,
+        )  # fmt: skip
+        full = again.wage_value_pct == 100
+        nxt = None if full else today + timedelta(days=data.draw(st.integers(1, 400)))
+        new = self.send(
+            trajectory.RecordWageValueReassessment(
+                actor=f.COACH, wage_value=again, next_reassess_on=nxt
+            )
+        )
+        assert new is not None, "a re-assessment in order is accepted"
+
+    @rule(command=s.record_wage_value_reassessment)
+    def reassess_wage_value(self, command: trajectory.RecordWageValueReassessment) -> None:
+        self.send(command)
+
     @rule(command=s.record_follow_up)
     def record_follow_up(self, command: trajectory.RecordFollowUp) -> None:
         self.send(command)
@@ -288,6 +367,21 @@ class TrajectoryMachine(RuleBasedStateMachine):
         if self.state is not None and self.state.closed:
             assert pending == []
             assert self.state.step is trajectory.Step.CLOSED
+
+    @invariant()
+    def aftercare_escalations_end_with_what_they_ask_for(self) -> None:
+        state = self.state
+        if state is None:
+            return
+        for p in state.checkpoints:
+            assert p.due or p.recorded_at is None  # nothing recorded before it fell due
+            if p.recorded_at is not None or state.closed:
+                assert all(state.escalations[n - 1].resolved_at for n in p.escalations)
+        if state.closed:  # no task of the aftercare is left open at the end
+            assert not [e for e in state.open_escalations if e.reason in AFTERCARE]
+        lks = state.wage_cost_subsidy
+        if lks is not None:
+            assert lks.reassess_on is None or lks.reassess_on > lks.assessment.assessed_on
 
     @invariant()
     def nothing_follows_a_closure(self) -> None:

@@ -42,3 +42,26 @@ async def advance_to(
             return
         await env.sleep(timedelta(seconds=1))
     raise AssertionError(f"the {kind} deadline at {due.at} was never handled")
+
+
+async def through_the_checkpoints(
+    env: WorkflowEnvironment,
+    trajectory_id: str,
+    *,
+    hours: int = 32,
+    benefit_end: trajectory.BenefitEnd = trajectory.BenefitEnd.FULLY,
+) -> None:
+    """From a regular job through its follow-up checkpoints (1, 3, 6, 12 months), each
+    recorded once due as a coach would (which resolves its task); the last closes it."""
+    state = await service.state(env.client, trajectory_id)
+    assert state.checkpoints, "no regular job with checkpoints"
+    for point in state.checkpoints:
+        await advance_to(env, trajectory_id, trajectory.DeadlineKind.CHECKPOINT)
+        await service.send(
+            env.client,
+            trajectory_id,
+            trajectory.RecordCheckpoint(
+                actor=f.COACH, month=point.month, still_employed=True, hours_per_week=hours,
+                benefit_end=benefit_end,
+            ),
+        )  # fmt: skip

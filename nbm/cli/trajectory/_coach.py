@@ -28,6 +28,7 @@ from .._common import (
     parse_effective,
     run,
 )
+from . import _aftercare as aftercare
 from ._send import send, send_with_free_text, send_with_summary
 
 app = typer.Typer()
@@ -518,8 +519,26 @@ def record_regular_job(
     hours: Annotated[int, option("Contract hours per week (required: a small contract shows).")],
     benefit_ended: BenefitOption = None,
     no_benefit: NoBenefitOption = False,
+    benefit_partly: aftercare.PartlyOption = False,
     wage_cost_subsidy: Annotated[
-        int | None, option("Wage-cost subsidy (loonkostensubsidie, LKS) in percent.")
+        int | None,
+        option(
+            "Wage-cost subsidy (loonkostensubsidie, LKS) in percent (default with "
+            "--wage-value: 100 - wage value)."
+        ),
+    ] = None,
+    wage_value_pct: aftercare.WageValue = None,
+    assessed_by: aftercare.AssessedBy = None,
+    assessed_on: aftercare.AssessedOn = None,
+    lks_decided_on: Annotated[
+        str | None, option("When the LKS was decided, YYYY-MM-DD.", "--lks-decided-on")
+    ] = None,
+    reassess_on: Annotated[
+        str | None,
+        option(
+            "When the wage value is to be assessed again, YYYY-MM-DD (a task then).",
+            "--reassess-on",
+        ),
     ] = None,
     work_study: Annotated[
         bool,
@@ -535,8 +554,10 @@ def record_regular_job(
 ) -> None:
     """Record the contract with salary (reguliere baan, step 6)."""
     rid, at = new_request(request_id), parse_effective(effective)
+    assessment = aftercare.wage_value(wage_value_pct, assessed_by, assessed_on)
     command = build(
         trajectory.RecordRegularJob,
+        options=aftercare.OPTIONS,
         actor=actor(ctx),
         request_id=rid,
         effective_at=at,
@@ -544,8 +565,11 @@ def record_regular_job(
         contract_hours_per_week=hours,
         start_date=parse_date(start_date, "--start-date"),
         wage_cost_subsidy_pct=wage_cost_subsidy,
-        benefit_ended=benefit_answer(benefit_ended, no_benefit),
+        benefit_end=aftercare.benefit_end_answer(benefit_ended, benefit_partly, no_benefit),
         work_study=work_study,
+        wage_value=assessment,
+        subsidy_decided_on=aftercare.optional_date(lks_decided_on, "--lks-decided-on"),
+        reassess_on=aftercare.optional_date(reassess_on, "--reassess-on"),
     )
     send(trajectory_id, command, as_json)
 
