@@ -290,7 +290,8 @@ def demo_programmes(env: dict[str, str], expected: str) -> str:
     nbm(
         "trajectory", "map-possibilities", tid, "--profile-skill", "schoonmaken",
         "--employer-role", "practice days", "--werkbedrijf-role", "modules and coach",
-        "--learning-location", "Werkfit", "--training-institute", "Alfa-college", env=env,
+        "--intention-only", "--learning-location", "Werkfit", "--training-institute",
+        "Alfa-college", env=env,
     )  # fmt: skip
     nbm(
         "trajectory", "match", tid, "--name", "Ruud Demo", "--bsn", "111222333",

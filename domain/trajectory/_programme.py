@@ -118,6 +118,7 @@ class Programme(Value):
     """The route it serves (None: any)."""
     steps: tuple[Step, ...] = ALL_STEPS
     week: timedelta = Field(default=timedelta(days=7), gt=timedelta(0))
+    """How long a 'week' lasts: 7 days, or seconds on a demo clock (a file: 1 s to 7 days)."""
     evaluation_every_weeks: int = Field(default=6, ge=1, le=52)
     follow_up_after_weeks: int = Field(default=26, ge=1, le=104)
     max_learning_weeks: int = Field(default=104, ge=1, le=104)
@@ -203,7 +204,8 @@ class Programme(Value):
         return tuple(r for r in self.ladder if not r.alongside)
 
     def for_municipality(self, municipality: str | None) -> Programme:
-        """The copy a trajectory keeps: the municipality's benefit maximum applies."""
+        """The copy a trajectory keeps: the municipality's benefit maximum applies. Only a
+        municipality the file names (`benefit_retention.municipalities`)."""
         if municipality is None:
             return self
         if self.benefit_retention is None:
@@ -211,7 +213,15 @@ class Programme(Value):
                 f"programme {self.programme_id} has no maximum of learning with benefits, so "
                 "no municipality's applies"
             )
-        return self.model_copy(update={"municipality": municipality})
+        known = sorted(self.benefit_retention.municipalities)
+        if municipality not in known:
+            named = f"only {', '.join(known)}" if known else "none"
+            raise RuleViolation(
+                f"programme {self.programme_id} names {named} with a maximum of its own; "
+                f"without a municipality its {self.benefit_retention.max_weeks} weeks apply"
+            )
+        # Validated like the file itself: the copy goes into the trajectory's first event.
+        return Programme.model_validate({**self.model_dump(), "municipality": municipality})
 
     @property
     def benefit_retention_weeks(self) -> int | None:
@@ -231,15 +241,43 @@ class ProgrammeFileError(ValueError):
         super().__init__(f"{source}: {lines}")
 
 
+FILE_WEEK = (timedelta(seconds=1), timedelta(days=7))
+"""The 'week' a file may set: from a demo second to a real week."""
+
+_SWITCHES = frozenset(
+    {"job_alongside_learning", "alongside", "when_needed", "employer_paid_training", "fixed_coach"}
+)
+"""The fields that are yes/no: anywhere else a TOML `true` is a mistake, not the number 1."""
+
+
+def _switches_misplaced(data: Any, path: str = "") -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(
+        data, list) else ()  # fmt: skip
+    for key, value in items:
+        at = f"{path}.{key}" if path else str(key)
+        if isinstance(value, bool) and key not in _SWITCHES:
+            found.append((at, "true/false where a number or a text belongs"))
+        elif isinstance(value, dict | list):
+            found += _switches_misplaced(value, at)
+    return found
+
+
 def parse_programme(data: dict[str, Any], source: str) -> Programme:
     """The programme a file's parsed content describes, or `ProgrammeFileError` naming the
     file (`source`), each field (dotted, e.g. `ladder.2.weeks`) and its problem."""
+    problems = _switches_misplaced(data)
     try:
-        return Programme.model_validate(data)
+        found = Programme.model_validate(data)
     except ValidationError as err:
-        problems = []
         for e in err.errors(include_input=False, include_url=False):
             field = ".".join(str(part) for part in e["loc"]) or "(the file)"
             message = str(e["msg"]).removeprefix("Value error, ")
             problems.append((field, message))
         raise ProgrammeFileError(source, problems) from None
+    low, high = FILE_WEEK
+    if not low <= found.week <= high:
+        problems.append(("week", "from 1 second (a demo clock) to 7 days"))
+    if problems:
+        raise ProgrammeFileError(source, problems)
+    return found

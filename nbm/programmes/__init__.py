@@ -61,14 +61,38 @@ def folders() -> list[Path]:
 
 
 def catalogue() -> dict[str, Entry]:
-    """Every programme by id; one broken file refuses the whole catalogue, by name."""
+    """Every programme by id; one broken file refuses the whole catalogue, by name.
+
+    Across the files: a programme handed over into must exist, and a Werkbedrijf's own file
+    that replaces a shipped one with other content must raise its version (a trajectory
+    names the version it keeps; two contents under one version would be indistinguishable).
+    """
     found: dict[str, Entry] = {}
     for folder in folders():
         if not folder.is_dir():
             raise ProgrammeFileError(str(folder), [("(the folder)", f"no such folder ({ENV_DIR})")])
         for path in sorted(folder.glob("*.toml")):
-            found[path.stem] = Entry(load_file(path), path)
+            entry = Entry(load_file(path), path)
+            shipped = found.get(path.stem)
+            if shipped is not None and _replaces_unversioned(shipped.programme, entry.programme):
+                raise ProgrammeFileError(
+                    str(path),
+                    [("version", f"replaces {shipped.path} with other content under version "
+                      f"{entry.programme.version}: give it a version above "
+                      f"{shipped.programme.version}")],
+                )  # fmt: skip
+            found[path.stem] = entry
+    for entry in found.values():
+        unknown = [p for p in entry.programme.hands_over_to if p not in found]
+        if unknown:
+            raise ProgrammeFileError(
+                str(entry.path), [("hands_over_to", f"no programme {', '.join(unknown)}")]
+            )
     return dict(sorted(found.items()))
+
+
+def _replaces_unversioned(before: Programme, after: Programme) -> bool:
+    return after != before and after.version <= before.version
 
 
 def programme(programme_id: str, municipality: str | None = None) -> Programme:

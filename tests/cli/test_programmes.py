@@ -99,7 +99,7 @@ def test_van_werk_naar_werk_needs_both_options(offline_env: dict[str, str | None
     bad = invoke([*start, "--outgoing-employer", "old-1", "--dismissal-date", "1-3-2027"],
                  offline_env)  # fmt: skip
     assert_user_error(bad, "--dismissal-date")
-    unknown = invoke([*start, "--municipality", "lelystad"], offline_env)
+    unknown = invoke([*start, "--municipality", "lelystad"], offline_env)  # no maximum
     assert_user_error(unknown, "--municipality", "no maximum of learning with benefits")
 
 
@@ -178,3 +178,15 @@ def test_a_future_job_takes_its_check_ins_from_the_programme(cli: Cli) -> None:
     fj = cli.ok(*base, "--programme", "wijkleerbedrijf-logistiek").stdout.strip()
     shown = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
     assert shown["touchpoints"]["check_in_weeks"] == 4  # the programme's cadence, not 8
+
+
+def test_a_municipality_the_file_does_not_name_is_refused_before_anything_starts(
+    offline_env: dict[str, str | None],
+) -> None:
+    start = ["trajectory", "start", "--employer", "e-1", "--function", "Schoonmaker",
+             "--expected-date", in_days(200), "--skill", "schoonmaken", "--programme", "werkfit"]  # fmt: skip
+    line = assert_user_error(
+        invoke([*start, "--municipality", "Jan Jansen 111222333"], offline_env),
+        "--municipality", "names none with a maximum of its own", "26 weeks apply",
+    )  # fmt: skip
+    assert "111222333" not in line and "Jansen" not in line

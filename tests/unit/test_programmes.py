@@ -369,13 +369,18 @@ def test_a_municipality_sets_its_own_maximum(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text = (programmes.SHIPPED / "werkfit.toml").read_text(encoding="utf-8")
+    text = text.replace("version = 1", "version = 2")  # another content, another version
     text = text.replace("warn_weeks_before = 2", "warn_weeks_before = 2\n\n"
                         "[benefit_retention.municipalities]\nlelystad = 20")  # fmt: skip
     (tmp_path / "werkfit.toml").write_text(text, encoding="utf-8")
     monkeypatch.setenv(programmes.ENV_DIR, str(tmp_path))
     chosen = programmes.programme("werkfit", "lelystad")
     assert chosen.benefit_retention_weeks == 20
-    assert programmes.programme("werkfit", "almere").benefit_retention_weeks == 26
+    with pytest.raises(RuleViolation, match=r"names only lelystad.*its 26 weeks apply"):
+        programmes.programme("werkfit", "almere")  # unknown: not silently the default
+    with pytest.raises(RuleViolation, match="names only lelystad") as caught:
+        programmes.programme("werkfit", "Jan Jansen 111222333")
+    assert "111222333" not in str(caught.value)  # a mistyped value is not echoed
     with pytest.raises(RuleViolation, match="no maximum of learning with benefits"):
         programmes.programme("standard", "lelystad")
 
@@ -469,3 +474,39 @@ def test_van_werk_naar_werk_measures_a_new_job_within_six_months(days: int, with
     start = (T0 + timedelta(days=days)).date()
     story.later(timedelta(days=days)).do(f.regular_job(32, start_date=start))
     assert story.trajectory.placed_within_goal is within
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (("evaluation_every_weeks = 6", 'evaluation_every_weeks = 6\nweek = "P1000Y"'), "week",
+         "to 7 days"),
+        (("evaluation_every_weeks = 6", 'evaluation_every_weeks = 6\nweek = "PT0.001S"'), "week",
+         "from 1 second"),
+        (("weeks = 8", "weeks = true"), "ladder.1.weeks", "true/false where a number"),
+    ],
+)  # fmt: skip
+def test_values_a_file_may_not_hold(
+    tmp_path: Path, change: tuple[str, str], field: str, problem: str
+) -> None:
+    test_a_broken_file_is_refused_with_file_field_and_problem(tmp_path, change, field, problem)
+
+
+def test_across_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(programmes.ENV_DIR, str(tmp_path))
+    shipped = (programmes.SHIPPED / "werkfit.toml").read_text(encoding="utf-8")
+    same = tmp_path / "werkfit.toml"
+    same.write_text(shipped, encoding="utf-8")
+    assert programmes.programme("werkfit").version == 1  # the very same content: fine
+    same.write_text(shipped.replace("evaluation_every_weeks = 2", "evaluation_every_weeks = 52"))
+    with pytest.raises(trajectory.ProgrammeFileError, match=r"version: replaces .*version 1: give"):
+        programmes.catalogue()
+    same.write_text(same.read_text().replace("version = 1", "version = 2"))
+    assert programmes.programme("werkfit").evaluation_every_weeks == 52
+    same.write_text(
+        shipped.replace("version = 1", "version = 3").replace(
+            'hands_over_to = ["standard"', 'hands_over_to = ["nergens"'
+        )
+    )
+    with pytest.raises(trajectory.ProgrammeFileError, match="hands_over_to: no programme nergens"):
+        programmes.catalogue()
