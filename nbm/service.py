@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pydantic import ValidationError
 from temporalio.client import (
     Client,
     WorkflowExecutionStatus,
@@ -66,7 +67,16 @@ class CommandUnanswered(ServiceError):
 
 
 def check_start(command: trajectory.StartTrajectory, *, now: datetime | None = None) -> None:
-    """`CommandRefused` if the domain refuses this start (at `now`, default this clock)."""
+    """`CommandRefused` if the domain refuses this start (at `now`, default this clock), or
+    if the command would not read back as it is (a value set past its validation: the worker
+    could never read the workflow's input, and the trajectory would be stuck for good)."""
+    try:
+        trajectory.StartTrajectory.model_validate(command.model_dump())
+    except ValidationError as err:
+        raise CommandRefused(
+            f"invalid start: {err.error_count()} field(s) do not hold (programme copy, job)",
+            code="invalid-command",
+        ) from None
     try:
         trajectory.decide(None, command, now or datetime.now(UTC))
     except DomainError as err:

@@ -510,3 +510,13 @@ def test_across_the_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     )
     with pytest.raises(trajectory.ProgrammeFileError, match="hands_over_to: no programme nergens"):
         programmes.catalogue()
+
+
+def test_a_start_whose_copy_would_not_read_back_is_refused_before_it_starts() -> None:
+    from nbm import service
+
+    start = f.start(T0, programme="werkfit")
+    bad = start.programme.model_copy(update={"municipality": "Jan Jansen 111222333"})
+    with pytest.raises(service.CommandRefused, match="invalid start") as caught:
+        service.check_start(start.model_copy(update={"programme": bad}), now=T0)
+    assert "111222333" not in str(caught.value)
