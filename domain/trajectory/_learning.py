@@ -3,7 +3,7 @@ extensions, and the fallback to another employer."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..shared import RuleViolation, WrongStep, coach_time
 from . import _ladder as ladder
@@ -65,19 +65,31 @@ def start_learning(s: Trajectory, c: StartLearning, now: datetime, emit: Emit) -
         )
     week = s.programme.week
     benefit_weeks = s.programme.benefit_retention_weeks if c.benefits_retained else None
-    if benefit_weeks is not None and weeks > benefit_weeks:
-        raise RuleViolation(
-            f"a learning period of {weeks} weeks with benefits kept is longer than the "
-            f"{benefit_weeks} weeks {_where(s)} allows learning met behoud van uitkering"
-        )
+    benefit_ends_at = None
+    if benefit_weeks is not None:
+        # What the candidate learned with benefits before a handover counts (Werkfit's
+        # weeks, then the NBM programme's): the maximum is the person's, not the programme's.
+        benefit_ends_at = now + week * benefit_weeks - s.benefit_time_used
+        if now + week * weeks > benefit_ends_at:
+            used = f", {_in_weeks(s.benefit_time_used, week)} of them used before" if (
+                s.benefit_time_used) else ""  # fmt: skip
+            raise RuleViolation(
+                f"a learning period of {weeks} weeks with benefits kept is longer than the "
+                f"{benefit_weeks} weeks {_where(s)} allows learning met behoud van uitkering"
+                f"{used}"
+            )
     emit(
         LearningStarted,
         benefits_retained=c.benefits_retained,
         ends_at=now + week * weeks,
         first_evaluation_at=now + week * s.programme.evaluation_every_weeks,
         duration_weeks=c.duration_weeks,
-        benefit_retention_ends_at=None if benefit_weeks is None else now + week * benefit_weeks,
+        benefit_retention_ends_at=benefit_ends_at,
     )
+
+
+def _in_weeks(time: timedelta, week: timedelta) -> str:
+    return f"{time / week:.1f}".removesuffix(".0")
 
 
 def _where(s: Trajectory) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypedDict, Unpack, assert_never
 
 from ..shared import COACH_TIME_ZONE, Value
@@ -137,6 +137,8 @@ class Trajectory(Value):
     benefit_warned: bool = False
     handovers: tuple[Handover, ...] = ()
     """The programmes this trajectory continued from, in order (one candidate path)."""
+    benefit_time_used: timedelta = timedelta(0)
+    """How long the candidate learned with benefits in the programmes before a handover."""
 
     @property
     def placed_within_goal(self) -> bool | None:
@@ -257,6 +259,7 @@ class TrajectoryChanges(TypedDict, total=False):
     benefit_retention_ends_at: datetime | None
     benefit_warned: bool
     handovers: tuple[Handover, ...]
+    benefit_time_used: timedelta
     route: Route
     programme: Programme
     checkpoints: tuple[Checkpoint, ...]
@@ -373,6 +376,7 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
                 benefit_retention_ends_at=None,
                 benefit_warned=False,
                 handovers=(*s.handovers, handover),
+                benefit_time_used=s.benefit_time_used + _benefit_time(s, at),
             )
         case EvaluationDue():
             pending = s.evaluation_pending_since or (None if e.already_evaluated else e.due_at)
@@ -497,6 +501,14 @@ def _after(s: Trajectory, e: AnyEvent) -> Trajectory:
             raise ValueError(f"trajectory {s.trajectory_id} has started already")
         case _:
             assert_never(e)
+
+
+def _benefit_time(s: Trajectory, at: datetime) -> timedelta:
+    """How long learning with benefits has gone on by `at` (a handover ends it)."""
+    if not s.benefits_retained or s.learning_started_at is None:
+        return timedelta(0)
+    end = min(at, s.learning_ends_at) if s.learning_ends_at and s.learning_ended else at
+    return max(end - s.learning_started_at, timedelta(0))
 
 
 def fold(events: Iterable[AnyEvent], state: Trajectory | None = None) -> Trajectory | None:

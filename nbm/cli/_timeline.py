@@ -49,9 +49,14 @@ def why(e: trajectory.AnyEvent) -> str:
     """What the event says, in words, with reasons; personal fields only as `[personal data]`."""
     match e:
         case trajectory.TrajectoryStarted():
+            leaving = (
+                f"; leaves {e.work_to_work.outgoing_employer_id}, dismissal "
+                f"{e.work_to_work.dismissal_date}" if e.work_to_work else ""
+            )  # fmt: skip
             return (
-                f"route {e.route.value}, programme {e.programme.programme_id}; future job "
-                f"{_text(e.future_job.function)} at {e.future_job.employer_id}"
+                f"route {e.route.value}, programme {e.programme.programme_id} (version "
+                f"{e.programme.version}); future job {_text(e.future_job.function)} at "
+                f"{e.future_job.employer_id}{leaving}"
             )
         case trajectory.PossibilitiesMapped():
             return f"job guarantee possible: {_yes(e.preconditions.guarantee_possible)}"
@@ -77,7 +82,22 @@ def why(e: trajectory.AnyEvent) -> str:
             return f"until {e.ends_at.date()}; benefits retained: {_yes(e.benefits_retained)}"
         case trajectory.PlacementStarted():
             deviation = f"; not as agreed: {_text(e.deviation)}" if e.deviation else ""
-            return f"placement {e.number}: {_text(e.name)}, {e.hours_per_week} h/week{deviation}"
+            ladder = f"; ladder: {e.ladder_move.value}" if e.ladder_move else ""
+            skipped = f" ({', '.join(e.skipped)})" if e.skipped else ""
+            return (
+                f"placement {e.number}: {_text(e.name)}, {e.hours_per_week} h/week"
+                f"{ladder}{skipped}{deviation}"
+            )
+        case trajectory.BenefitRetentionEnding():
+            return f"learning with benefits reaches its maximum {utc(e.ends_at)}"
+        case trajectory.HandedOver():
+            reason = f": {_text(e.reason)}" if e.reason is not None else ""
+            left = f"; place at {e.from_future_job_id} let go" if e.from_future_job_id else ""
+            return (
+                f"programme {e.from_programme_id} → {e.programme.programme_id} (version "
+                f"{e.programme.version}), route {e.route.value}; future job "
+                f"{_text(e.future_job.function)} at {e.future_job.employer_id}{left}{reason}"
+            )
         case trajectory.EvaluationDue():
             return f"due {utc(e.due_at)}" + (" (already evaluated)" if e.already_evaluated else "")
         case trajectory.EvaluationRecorded():

@@ -158,6 +158,13 @@ def test_werkfit_on_its_ladder_then_handed_over(cli: Cli, fresh_id: str) -> None
     assert types.count("TrajectoryStarted") == 1 and types[-1] == "HandedOver"
     text = cli.ok("trajectory", "show", tid).stdout
     assert "werkfit → small-scale-growth" in text
+    # The auditor's one path: the Werkfit part, the handover saying from what into what.
+    history = json.loads(cli.ok("audit", "history", tid, "--json").stdout)
+    handed = next(r for r in history if r["type"] == "HandedOver")
+    assert handed["why"].startswith("programme werkfit → small-scale-growth (version 1)")
+    assert "[personal data]" in handed["why"]  # the reason, sealed
+    skip_row = [r for r in history if r["type"] == "PlacementStarted"][-1]
+    assert "ladder: skip (Vakjargon)" in skip_row["why"]
     assert "klaar voor de werkvloer" not in json.dumps(events)  # the reason is sealed
 
 

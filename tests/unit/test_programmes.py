@@ -520,3 +520,17 @@ def test_a_start_whose_copy_would_not_read_back_is_refused_before_it_starts() ->
     with pytest.raises(service.CommandRefused, match="invalid start") as caught:
         service.check_start(start.model_copy(update={"programme": bad}), now=T0)
     assert "111222333" not in str(caught.value)
+
+
+def test_the_weeks_with_benefits_before_a_handover_count_towards_the_maximum() -> None:
+    story = werkfit(12)  # 12 weeks with benefits in Werkfit
+    story.later(12 * WEEK).reach(trajectory.DeadlineKind.LEARNING_END)
+    story.later(2 * WEEK).do(hand_over("small-scale-growth"))  # 52 weeks with benefits at most
+    assert story.trajectory.benefit_time_used == 12 * WEEK  # not the 2 weeks in between
+    story.do(f.establish_agreement(44))
+    with pytest.raises(RuleViolation, match="52 weeks programme small-scale.*12 of them used"):
+        story.decide(f.start_learning())
+    story.do(f.establish_agreement(40))  # established again, shorter: Werkfit's weeks count
+    [event] = story.do(f.start_learning())
+    assert isinstance(event, trajectory.LearningStarted)
+    assert event.benefit_retention_ends_at == story.now + 40 * WEEK
