@@ -191,9 +191,41 @@ def test_a_municipality_the_file_does_not_name_is_refused_before_anything_starts
     offline_env: dict[str, str | None],
 ) -> None:
     start = ["trajectory", "start", "--employer", "e-1", "--function", "Schoonmaker",
-             "--expected-date", in_days(200), "--skill", "schoonmaken", "--programme", "werkfit"]  # fmt: skip
+             "--expected-date", in_days(200), "--skill", "schoonmaken",
+             "--programme", "werkfit"]  # fmt: skip
     line = assert_user_error(
         invoke([*start, "--municipality", "Jan Jansen 111222333"], offline_env),
         "--municipality", "names none with a maximum of its own", "26 weeks apply",
     )  # fmt: skip
     assert "111222333" not in line and "Jansen" not in line
+
+
+def test_only_a_supervisor_above_the_coach_approves_learning_past_the_maximum(
+    cli: Cli, fresh_id: str
+) -> None:
+    suffix = fresh_suffix()
+    sup, other, coach = f"sup-{suffix}", f"sup2-{suffix}", f"coach-{suffix}"
+    for person in (sup, other):
+        cli.ok("people", "add", person, "--role", "supervisor", "--name", "Petra Leiding",
+               "--email", "petra@wb.example")  # fmt: skip
+    cli.ok("people", "add", coach, "--role", "coach", "--supervisor", sup, "--name",
+           "Anna Coach", "--email", "anna@wb.example", "--caseload-limit", "30")  # fmt: skip
+    tid = fresh_id
+    cli.ok(
+        "trajectory", "start", "--id", tid, "--employer", f.EMPLOYER, "--function", "Schoonmaker",
+        "--expected-date", in_days(200), "--skill", "schoonmaken", "--programme", "werkfit",
+        "--coach", coach,
+    )  # fmt: skip
+    map_and_match(cli, tid)
+    terms = ["--commitment", "intention-to-hire", "--weeks", "24", "--budget", "1500",
+             "--signed-by", "employer", "--signed-by", "werkbedrijf",
+             "--signed-by", "training-institute", "--ladder"]  # fmt: skip
+    cli.ok("trajectory", "establish-agreement", tid, *terms)
+    cli.ok("trajectory", "start-learning", tid)
+    extend = ["trajectory", "extend-learning", tid, "--weeks", "4", "--reason", "meer oefenen"]
+    assert_user_error(cli(*extend), "supervisor can approve")  # past Werkfit's 26 weeks
+    assert_user_error(cli(*extend, "--approved-by", "nobody-at-all"), "is not in the directory")
+    assert_user_error(cli(*extend, "--approved-by", coach), "is not a supervisor above")
+    assert_user_error(cli(*extend, "--approved-by", other), "is not a supervisor above")
+    done = cli.ok(*extend, "--approved-by", sup, "--json")
+    assert json.loads(done.stdout)["event_types"] == ["LearningExtended"]

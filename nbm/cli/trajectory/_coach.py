@@ -9,9 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
-from domain import trajectory
+from domain import people, trajectory
 from domain.shared import FreeText, Sealed
 from nbm import service
+from nbm import stream_service as streams
 
 from .._common import (
     AsJson,
@@ -443,8 +444,15 @@ def extend_learning(
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Extend the learning period: the candidate learns on (inleertraject verlengen)."""
+    """Extend the learning period: the candidate learns on (inleertraject verlengen).
+
+    Past the programme's cap or the maximum of learning with benefits only with
+    `--approved-by`: a supervisor above the trajectory's coach in `nbm people list`.
+    """
     rid, at = new_request(request_id), parse_effective(effective)
+    if approved_by is not None:
+        who = approved_by
+        run(lambda client, _: check_approver(client, trajectory_id, who))
 
     def with_reason(text: FreeText | None) -> trajectory.CoachCommand:
         return build(
@@ -458,6 +466,24 @@ def extend_learning(
         )
 
     send_with_free_text(trajectory_id, with_reason, reason, as_json)
+
+
+async def check_approver(client: Any, trajectory_id: str, approver: str) -> None:
+    """`CliError` unless `approver` is an active supervisor above the trajectory's coach."""
+    state = await service.state(client, trajectory_id)
+    directory = await streams.directory(client)
+    person = directory.people.get(approver)
+    if person is None or not person.active:
+        raise CliError(
+            f"--approved-by: {approver} staat niet in `nbm people list` / is not in the directory"
+        )
+    if person.role is not people.Role.SUPERVISOR or approver not in directory.chain_of(
+        state.coach_id
+    ):
+        raise CliError(
+            f"--approved-by: {approver} is geen leidinggevende boven coach {state.coach_id} / "
+            "is not a supervisor above the trajectory's coach"
+        )
 
 
 @app.command("propose-other-employer")
