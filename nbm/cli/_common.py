@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import hashlib
 import json
 import re
 import shlex
@@ -160,8 +161,12 @@ def check_actor(actor: str) -> str:
     return actor
 
 
-def generated_id(kind: str) -> str:
-    """A fresh id of this tool's own: random, so it never carries personal data."""
+def generated_id(kind: str, request_id: str | None = None) -> str:
+    """A fresh id of this tool's own: random, so it never carries personal data. With the
+    request id a user gave (`--request-id`), the one id that request makes: a create sent
+    again with its request id finds what it made the first time instead of a second one."""
+    if request_id is not None:
+        return f"{kind}-{hashlib.sha256(f'{kind}:{request_id}'.encode()).hexdigest()[:12]}"
     return f"{kind}-{uuid.uuid4().hex[:12]}"
 
 

@@ -67,7 +67,7 @@ def add(
     """Registreer een werkgever (register an employer), met een contactpersoon."""
     who, rid = actor(ctx), new_request(request_id)
     if employer_id is None:
-        employer_id = generated_id("emp")
+        employer_id = generated_id("emp", request_id)
         repeat_with(ctx, "--id", employer_id)
     else:
         check_generated(employer_id, "emp", "--id")

@@ -93,7 +93,7 @@ def forecast(
     """Een werkgever verwacht banen (forecast a future job)."""
     who, rid = actor(ctx), new_request(request_id)
     if future_job_id is None:
-        future_job_id = generated_id("fj")
+        future_job_id = generated_id("fj", request_id)
         repeat_with(ctx, "--id", future_job_id)
     else:
         check_generated(future_job_id, "fj", "--id")

@@ -229,3 +229,37 @@ def test_only_a_supervisor_above_the_coach_approves_learning_past_the_maximum(
     assert_user_error(cli(*extend, "--approved-by", other), "is not a supervisor above")
     done = cli.ok(*extend, "--approved-by", sup, "--json")
     assert json.loads(done.stdout)["event_types"] == ["LearningExtended"]
+
+
+def test_a_create_sent_again_with_its_request_id_makes_nothing_new(cli: Cli) -> None:
+    suffix = fresh_suffix()
+    sup, am = f"sup-{suffix}", f"am-{suffix}"
+    cli.ok("people", "add", sup, "--role", "supervisor", "--name", "Petra Leiding",
+           "--email", "petra@wb.example")  # fmt: skip
+    cli.ok("people", "add", am, "--role", "account-manager", "--supervisor", sup,
+           "--name", "Ahmed Account", "--email", "ahmed@wb.example")  # fmt: skip
+    employer = ["employer", "add", "--organisation", "Zorggroep Flevo", "--sector", "zorg",
+                "--account-manager", am, "--request-id", f"req-emp-{suffix}"]  # fmt: skip
+    emp = cli.ok(*employer).stdout.strip()
+    assert cli.ok(*employer).stdout.strip() == emp
+    forecast = ["future-job", "forecast", "--employer", emp, "--function", "Helpende",
+                "--expected-date", in_days(300), "--skill", "ADL care",
+                "--request-id", f"req-fj-{suffix}"]  # fmt: skip
+    fj = cli.ok(*forecast).stdout.strip()
+    assert cli.ok(*forecast).stdout.strip() == fj
+    start = ["trajectory", "start", "--future-job", fj, "--programme", "wijkleerbedrijf",
+             "--request-id", f"req-tr-{suffix}"]  # fmt: skip
+    tid = cli.ok(*start).stdout.strip()
+    assert cli.ok(*start).stdout.strip() == tid
+    shown = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
+    assert shown["learning_towards_it"] == 1  # one place taken, not two
+    cohort = ["cohort", "start", "--year", "2027", "--name", "WLB Zorg", "--candidate", tid,
+              "--employer", f"{emp}={fj}", "--request-id", f"req-coh-{suffix}"]  # fmt: skip
+    coh = cli.ok(*cohort).stdout.strip()
+    assert cli.ok(*cohort).stdout.strip() == coh
+    listed = json.loads(cli.ok("cohort", "list", "--json").stdout)
+    assert [c for c in listed if c["cohort_id"] == coh] and not [
+        c
+        for c in listed
+        if c.get("name") == "WLB Zorg" and c["cohort_id"] != coh and tid in json.dumps(c)
+    ]

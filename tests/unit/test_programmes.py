@@ -528,7 +528,7 @@ def test_the_weeks_with_benefits_before_a_handover_count_towards_the_maximum() -
     story.later(2 * WEEK).do(hand_over("small-scale-growth"))  # 52 weeks with benefits at most
     assert story.trajectory.benefit_time_used == 12 * WEEK  # not the 2 weeks in between
     story.do(f.establish_agreement(44))
-    with pytest.raises(RuleViolation, match="52 weeks programme small-scale.*12 of them used"):
+    with pytest.raises(RuleViolation, match=r"52 weeks programme small-scale.*12 of them used"):
         story.decide(f.start_learning())
     story.do(f.establish_agreement(40))  # established again, shorter: Werkfit's weeks count
     [event] = story.do(f.start_learning())

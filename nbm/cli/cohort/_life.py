@@ -108,7 +108,7 @@ def start(
     in jaar 2, de toewijzing aan het eind (start a cohort)."""
     who, rid = actor(ctx), new_request(request_id)
     if cohort_id is None:
-        cohort_id = generated_id("coh")
+        cohort_id = generated_id("coh", request_id)
         repeat_with(ctx, "--id", cohort_id)
     else:
         check_generated(cohort_id, "coh", "--id")

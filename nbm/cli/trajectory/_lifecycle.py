@@ -78,9 +78,9 @@ def work_to_work_start(
     }
 
 
-def new_trajectory_id() -> str:
+def new_trajectory_id(request_id: str | None = None) -> str:
     """A fresh id; random, so it never carries personal data."""
-    return generated_id("traj")
+    return generated_id("traj", request_id)
 
 
 # --- the list, one query per trajectory -------------------------------------------------
@@ -220,7 +220,7 @@ def start(
     who = actor(ctx)
     rid, at = new_request(request_id), parse_effective(effective)
     if trajectory_id is None:
-        trajectory_id = new_trajectory_id()
+        trajectory_id = new_trajectory_id(request_id)
         repeat_with(ctx, "--id", trajectory_id)  # a repeat must start this same trajectory
     else:
         check_generated(trajectory_id, "traj", "--id")
