@@ -49,6 +49,10 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str
                 yield reader.line_num, row
     except OSError as err:
         raise VocabularyError(f"{path}: niet te lezen / unreadable ({err.strerror})") from None
+    except UnicodeDecodeError:
+        raise VocabularyError(f"{path}: geen UTF-8-tekst / not UTF-8 text") from None
+    except csv.Error as err:
+        raise VocabularyError(f"{path}: geen geldige CSV / not valid CSV ({err})") from None
 
 
 def read_skills(path: Path, lang: str) -> list[Skill]:

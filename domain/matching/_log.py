@@ -314,6 +314,16 @@ def _decision(state: Matching, command: DecideMatch, now: datetime) -> MatchDeci
             f"{candidate.candidate_ref} is al bevestigd voor / already confirmed for "
             f"{function.profile_id}"
         )
+    earlier = [
+        d for d in state.decisions
+        if d.candidate_ref == candidate.candidate_ref and d.profile_id == function.profile_id
+    ]  # fmt: skip
+    if earlier and earlier[-1].verdict is command.verdict:
+        # The same decision again would count twice in the override rate.
+        raise RuleViolation(
+            f"{candidate.candidate_ref} is al afgewezen voor / already rejected for "
+            f"{function.profile_id}"
+        )
     if command.direction is Direction.CANDIDATES:
         ranking = rank_candidates(function, state.candidates.values())
         chosen = next(p for p in ranking if p.candidate_ref == candidate.candidate_ref)

@@ -49,3 +49,16 @@ def test_the_register_entry_from_the_code_without_a_stack(
     assert (entry["legal_basis"], entry["organisation"], entry["override_rate"]) == (
         "Participatiewet art. 7", "Gemeente Lelystad", None
     )  # fmt: skip
+
+
+def test_a_reason_or_a_strength_is_refused_before_anything_connects(
+    offline_env: dict[str, str | None],
+) -> None:
+    decide = ["match", "reject", "--candidate", "cand-0123456789ab", "--profile", "fp-x"]
+    assert_user_error(invoke([*decide, "--reason", "  "], offline_env), "--reason", "empty")
+    control = invoke([*decide, "--reason", "rood\x1b[31m"], offline_env)
+    assert_user_error(control, "--reason", "control character")
+    long = invoke(["match", "profile", "candidate", "--skill", "schoonmaken",
+                   "--strengths", "x" * 100_001], offline_env)  # fmt: skip
+    line = assert_user_error(long, "--strengths", "longer than 2000")
+    assert "ciphertext" not in line

@@ -95,6 +95,10 @@ def test_refusals_unknown_profiles_a_foreign_key_and_a_second_confirmation() -> 
     state = fold(decide(state, choose("cand-good"), NOW), state)
     with pytest.raises(RuleViolation, match="already confirmed"):
         decide(state, choose("cand-good"), NOW)
+    # The same rejection twice would count twice in the override rate.
+    state = fold(decide(state, choose("cand-less", Verdict.REJECTED), NOW), state)
+    with pytest.raises(RuleViolation, match="already rejected"):
+        decide(state, choose("cand-less", Verdict.REJECTED), NOW)
 
 
 def test_the_dispatch_is_complete() -> None:

@@ -85,3 +85,11 @@ def test_a_file_not_in_escos_shape_is_refused_with_its_name(tmp_path: Path) -> N
         load_vocabulary(tmp_path)
     with pytest.raises(VocabularyError, match=r"none of skills_nl\.csv, skills_en\.csv"):
         load_vocabulary(tmp_path / "absent")
+
+
+def test_a_file_that_is_not_utf8_is_refused_in_one_line(tmp_path: Path) -> None:
+    header = (SHIPPED / "skills_nl.csv").read_text(encoding="utf-8").splitlines()[0]
+    row = "café".encode("latin-1")  # the official header, then a Latin-1 row
+    (tmp_path / "skills_nl.csv").write_bytes((header + "\n").encode() + row)
+    with pytest.raises(VocabularyError, match=r"skills_nl\.csv: geen UTF-8-tekst / not UTF-8"):
+        load_vocabulary(tmp_path)

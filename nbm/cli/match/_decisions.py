@@ -27,7 +27,7 @@ from .._common import (
     when,
 )
 from .._keys import seal_stream_text
-from ._shared import CandidateRef, EscoDir, ProfileId, Reason, vocab_of
+from ._shared import CandidateRef, EscoDir, ProfileId, Reason, checked_text, vocab_of
 
 app = typer.Typer()
 
@@ -111,6 +111,7 @@ def jobs(
 def _decide(ctx: typer.Context, verdict: Verdict, candidate: str, profile_id: str, reason: str,
             direction: Direction, request_id: str | None, as_json: bool) -> None:  # fmt: skip
     who, rid = actor(ctx), new_request(request_id)
+    reason = checked_text(reason, "--reason")
 
     async def work(
         client: Any, config: Any

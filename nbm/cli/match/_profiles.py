@@ -25,7 +25,7 @@ from .._common import (
     run,
 )
 from .._keys import seal_stream_text
-from ._shared import Days, EscoDir, Skills, uris_of, vocab_of
+from ._shared import Days, EscoDir, Skills, checked_text, uris_of, vocab_of
 
 app = typer.Typer(help="Profielen (profiles) van kandidaten en functies.", no_args_is_help=True)
 
@@ -66,6 +66,8 @@ def profile_candidate(
     """Leg een kandidaatprofiel vast of vervang het (record a candidate profile)."""
     who, rid, vocab = actor(ctx), new_request(request_id), vocab_of(esco_dir)
     uris = uris_of(skill, vocab)
+    if strengths is not None:
+        strengths = checked_text(strengths, "--strengths")
     if candidate_ref is None:
         candidate_ref = generated_id("cand")
         repeat_with(ctx, candidate_ref)  # a repeat must record this same one

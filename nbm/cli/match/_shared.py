@@ -11,7 +11,24 @@ from domain.matching import Vocabulary, Weekday
 from nbm import matching as service
 from nbm.service import ServiceError
 
-from .._common import CliError, check_generated
+from .._common import CliError, check_generated, has_control_characters
+
+TEXT_LIMIT = 2000
+"""A coach's free text here: as long as a note elsewhere (`Note`)."""
+
+
+def checked_text(value: str, option: str) -> str:
+    """A free text as it is sealed: something said, printable, not too long; else one line
+    that names the option and never the text (it can be personal)."""
+    text = value.strip()
+    if not text:
+        raise CliError(f"{option}: leeg / empty: say why")
+    if has_control_characters(text):
+        raise CliError(f"{option}: bevat een stuurteken / holds a control character")
+    if len(text) > TEXT_LIMIT:
+        raise CliError(f"{option}: langer dan / longer than {TEXT_LIMIT} tekens / characters")
+    return text
+
 
 EscoDir = Annotated[
     Path | None,
