@@ -91,6 +91,11 @@ def selection_day(s: Cohort, c: RecordSelectionDay, now: datetime) -> list[Draft
     _in_phase(s, "the selection day", Phase.LEARNING, Phase.SELECTED, Phase.YEAR_TWO)
     if c.held_on > _today(now):
         raise RuleViolation(f"the selection day {c.held_on} lies in the future")
+    if c.held_on < s.schedule.introduction_ends_on:
+        raise RuleViolation(
+            f"the selection day {c.held_on} lies before the introduction weeks ended "
+            f"({s.schedule.introduction_ends_on})"
+        )
     if not c.candidates and not c.employers:
         raise RuleViolation("a selection day records at least one side's preferences")
     _unique((p.trajectory_id for p in c.candidates), "candidate")
@@ -117,9 +122,10 @@ def hire(s: Cohort, c: HireWorkStudy) -> list[Draft]:
     _member(s, c.employer_id)
     if c.trajectory_id in s.work_study:
         raise RuleViolation(f"trajectory {c.trajectory_id} has a work-study (BBL) job already")
-    if c.start_date < s.schedule.year_two_on:
+    if not s.schedule.year_two_on <= c.start_date < s.schedule.ends_on:
         raise RuleViolation(
-            f"a work-study (BBL) job starts in year 2, on or after {s.schedule.year_two_on}"
+            f"a work-study (BBL) job starts in year 2: from {s.schedule.year_two_on}, before "
+            f"the cohort ends on {s.schedule.ends_on}"
         )
     hired = sum(1 for job in s.work_study.values() if job.employer_id == c.employer_id)
     if hired >= s.places[c.employer_id]:

@@ -7,7 +7,7 @@ before it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..shared import RuleViolation, WrongStep, coach_time, months_later
@@ -54,6 +54,8 @@ def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime
     try:
         future_job_ahead(job, at)
         programme_fits(c.programme, c.route, c.work_to_work)
+        if c.work_to_work is not None:
+            dismissal_in_view(c.work_to_work.dismissal_date, at)
     except RuleViolation as err:
         err.stream_id = c.trajectory_id
         raise
@@ -79,6 +81,24 @@ def future_job_ahead(job: FutureJob, at: datetime) -> None:
         raise RuleViolation(
             f"the expected date {job.expected_date} is more than {MAX_FORECAST_MONTHS} months "
             "ahead; only jobs expected within two years count as future jobs"
+        )
+
+
+DISMISSAL_MONTHS = (12, 24)
+"""Van Werk naar Werk: a dismissal at most a year past, or two years ahead, of the start."""
+
+
+def dismissal_in_view(dismissal: date, at: datetime) -> None:
+    before, ahead = DISMISSAL_MONTHS
+    start = at.date()
+    if months_later(dismissal, start, before):
+        raise RuleViolation(
+            f"the dismissal date {dismissal} lies more than {before} months before the start: "
+            "Van Werk naar Werk guides workers facing dismissal"
+        )
+    if months_later(start, dismissal, ahead):
+        raise RuleViolation(
+            f"the dismissal date {dismissal} lies more than {ahead} months ahead of the start"
         )
 
 

@@ -149,7 +149,10 @@ def test_a_selection_day_with_strangers_or_doubles_is_refused(
     run = Run()
     run.until(cohort.Milestone.SELECTION_DAY)
     command = cohort.RecordSelectionDay(
-        actor="coach-1", held_on=START, candidates=candidates, employers=employers
+        actor="coach-1",
+        held_on=START + timedelta(weeks=40),
+        candidates=candidates,
+        employers=employers,
     )
     with pytest.raises(DomainError, match=problem):
         run.send(command)
@@ -266,3 +269,21 @@ def test_a_start_with_doubles_or_a_calendar_out_of_order_is_refused() -> None:
         )  # fmt: skip
     with pytest.raises(cohort.CohortAlreadyStarted):
         Run().send(start_command())
+
+
+def test_the_selection_day_and_a_bbl_hire_keep_to_the_cohorts_calendar() -> None:
+    run = Run()
+    run.until(cohort.Milestone.SELECTION_DAY)
+    early = cohort.RecordSelectionDay(
+        actor="coach-1", held_on=START,
+        candidates=(cohort.CandidatePreference(trajectory_id=TIDS[0], ranking=("emp-a",)),),
+    )  # fmt: skip
+    with pytest.raises(DomainError, match="before the introduction weeks ended"):
+        run.send(early)
+    run.until(cohort.Milestone.YEAR_TWO)
+    late = cohort.HireWorkStudy(
+        actor="coach-1", trajectory_id=TIDS[0], employer_id="emp-a",
+        start_date=run.s.schedule.ends_on, contract_hours_per_week=24,
+    )  # fmt: skip
+    with pytest.raises(DomainError, match="before the cohort ends"):
+        run.send(late)

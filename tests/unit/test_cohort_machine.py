@@ -12,7 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from domain import cohort
 from domain.shared import DomainError
-from tests.unit.test_cohort import NOW, START, start_command
+from tests.unit.test_cohort import NOW, start_command
 
 TIDS = tuple(f"traj-{i:02d}" for i in range(6))
 EMPLOYER_IDS = ("emp-a", "emp-b", "emp-c")
@@ -61,7 +61,7 @@ class CohortMachine(RuleBasedStateMachine):
     @rule(tid=TID, ranking=st.permutations(EMPLOYER_IDS), emp=EMP, order=st.permutations(TIDS))
     def selection_day(self, tid: str, ranking: list[str], emp: str, order: list[str]) -> None:
         self.send(cohort.RecordSelectionDay(
-            actor="coach-1", held_on=START,
+            actor="coach-1", held_on=self.s.schedule.introduction_ends_on,
             candidates=(cohort.CandidatePreference(trajectory_id=tid, ranking=tuple(ranking)),),
             employers=(cohort.EmployerPreference(employer_id=emp, ranking=tuple(order)),),
         ))  # fmt: skip

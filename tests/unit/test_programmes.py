@@ -534,3 +534,13 @@ def test_the_weeks_with_benefits_before_a_handover_count_towards_the_maximum() -
     [event] = story.do(f.start_learning())
     assert isinstance(event, trajectory.LearningStarted)
     assert event.benefit_retention_ends_at == story.now + 40 * WEEK
+
+
+@pytest.mark.parametrize(
+    ("dismissal", "problem"),
+    [(date(2025, 11, 1), "more than 12 months before"), (date(2029, 1, 1), "24 months ahead")],
+)
+def test_a_dismissal_date_lies_near_the_start(dismissal: date, problem: str) -> None:
+    leaving = trajectory.WorkToWorkStart(outgoing_employer_id="old", dismissal_date=dismissal)
+    with pytest.raises(RuleViolation, match=problem):
+        Story(T0).decide(work_to_work(work_to_work=leaving))
