@@ -33,7 +33,7 @@ def _catalogue() -> dict[str, programmes.Entry]:
 
 def _weeks(p: trajectory.Programme) -> str:
     seconds = int(p.week.total_seconds())
-    return f"{seconds // 86400} dagen/days" if seconds % 86400 == 0 else f"{seconds} s"
+    return f"{seconds // 86400} d" if seconds % 86400 == 0 else f"{seconds} s"
 
 
 def programme_json(p: trajectory.Programme, path: Path | None = None) -> dict[str, Any]:
@@ -57,19 +57,18 @@ def list_(as_json: AsJson = False) -> None:
         return
     table = Table(show_edge=False)
     table.add_column("id", no_wrap=True)  # the very id --programme needs: never cut
-    for column in ("versie", "naam / name", "route", "week", "evaluatie", "max. leren", "ladder"):
-        table.add_column(column)
+    for column in ("v.", "week", "eval.", "ladder"):  # the rest: `programme show`
+        table.add_column(column, no_wrap=True)
+    table.add_column("naam / name", ratio=1, min_width=24)  # wraps: the rest stays whole
     for e in entries.values():
         p = e.programme
         table.add_row(
             p.programme_id,
             str(p.version),
-            Text(p.name),
-            p.route.value if p.route else "-",
             _weeks(p),
             f"{p.evaluation_every_weeks} wk",
-            f"{p.max_learning_weeks} wk",
             str(len(p.successive_rungs)),
+            Text(p.name),
         )
     console().print(table)
 
@@ -83,9 +82,17 @@ def _show(p: trajectory.Programme, path: Path | None) -> None:
         ("route", p.route.value if p.route else "elke / any"),
         ("stappen / steps", ", ".join(s.value for s in p.steps)),
         ("week", _weeks(p)),
-        ("evaluatie / evaluation", f"elke {p.evaluation_every_weeks} weken / every n weeks"),
+        (
+            "evaluatie / evaluation",
+            f"elke {p.evaluation_every_weeks} weken / every {p.evaluation_every_weeks} weeks",
+        ),
         ("leerperiode / learning", f"{p.learning_weeks or '-'} weken, max. {p.max_learning_weeks}"),
-        ("nazorg / follow-up", f"na {p.follow_up_after_weeks} weken"),
+        (
+            "nazorg / follow-up",
+            f"na {', '.join(map(str, p.checkpoint_months))} maanden / months (checkpoints)"
+            if p.checkpoint_months
+            else f"na {p.follow_up_after_weeks} weken / weeks",
+        ),
         ("schooldagen / school days", f"{p.school_days_per_week} per week"),
         ("contact werkgever / touchpoints", f"elke {p.touchpoint_every_weeks or '-'} weken"),
         ("BBL-baan naast leren", "ja / yes" if p.job_alongside_learning else "nee / no"),
