@@ -156,6 +156,12 @@ def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -
     assert set(placed) == set(tids[:3])
     assert list(placed.values()).count(employers[0][0]) <= 1
     assert "preview" in cli.ok("cohort", "assign", cid).stdout
+    # A candidate learns in one group: not in a second running edition.
+    assert_user_error(
+        cli("cohort", "start", "--year", "2027", "--name", "Zorg", "--candidate", tids[0],
+            "--employer", pairs[0]),
+        f"is in cohort {cid} already",
+    )  # fmt: skip
 
     # The edition before, whose end is today: it proposes at once, a person confirms.
     earlier = [_trajectory(cli, employers[1][0], future_job=employers[1][1]) for _ in range(2)]

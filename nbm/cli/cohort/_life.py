@@ -3,6 +3,7 @@ hires, places that change, drop-outs, and the confirmation of the assignment."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from domain import cohort, trajectory
 from domain.shared import COACH_TIME_ZONE, DomainError
 from nbm import service
 from nbm import stream_service as streams
+from workflows.stream_messages import COHORT_WORKFLOW
 
 from .._common import (
     AsJson,
@@ -125,6 +127,7 @@ def start(
     schedule = build(cohort.Schedule, options=CALENDAR_OPTIONS, **calendar)
 
     async def work(client: Any, config: Any) -> streams.StreamResult:
+        await not_in_another_cohort(client, cohort_id, candidate)
         members = []
         for tid in candidate:
             state = await service.state(client, tid)
@@ -159,6 +162,19 @@ def start(
     else:
         typer.echo(cohort_id)
         typer.echo(f"lichting gestart / cohort started (request {rid})", err=True)
+
+
+async def not_in_another_cohort(client: Any, cohort_id: str, trajectories: list[str]) -> None:
+    """`CliError` if a running cohort other than `cohort_id` has one of the trajectories: a
+    candidate learns in one group. (Two editions may still plan places of one future job.)"""
+    ids = await streams.list_ids(client, COHORT_WORKFLOW, include_closed=False)
+    others = [i for i, _ in ids if i != cohort_id]
+    for other in await asyncio.gather(*(streams.cohort_state(client, i) for i in others)):
+        shared = sorted({c.trajectory_id for c in other.candidates} & set(trajectories))
+        if shared:
+            raise CliError(
+                f"traject {shared[0]} zit al in lichting / is in cohort {other.cohort_id} already"
+            )
 
 
 def _today() -> date:

@@ -118,7 +118,9 @@ def _rank(rank: int | None) -> str:
 
 @app.command("list")
 def list_(
-    closed: Annotated[bool, typer.Option("--all", help="Ook afgesloten / also closed.")] = True,
+    closed: Annotated[
+        bool, typer.Option("--all/--open", help="Ook afgesloten / also closed ones, or not.")
+    ] = True,
     as_json: AsJson = False,
 ) -> None:
     """Alle lichtingen, per jaar: de lessen van de ene naast de volgende (placement rate,
