@@ -68,7 +68,7 @@ def list_(as_json: AsJson = False) -> None:
             _weeks(p),
             f"{p.evaluation_every_weeks} wk",
             str(len(p.successive_rungs)),
-            Text(p.name),
+            Text(p.name.split(" / ")[0]),  # the Dutch half: the whole name in `show`
         )
     console().print(table)
 
