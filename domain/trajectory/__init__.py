@@ -87,6 +87,7 @@ from ._events import (
     WageValueReassessed,
     WageValueReassessmentDue,
 )
+from ._evolve import evolve, fold
 from ._parts import (
     Agreement,
     Calamity,
@@ -110,7 +111,7 @@ from ._programme import (
     WorkToWork,
     parse_programme,
 )
-from ._state import Trajectory, end_with, evolve, fold
+from ._state import Trajectory, end_with
 from ._upcast import CURRENT_SCHEMA, UPCASTERS, load_event, upcast
 from ._values import (
     CURRENT_RULES,

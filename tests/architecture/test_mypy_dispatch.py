@@ -28,7 +28,7 @@ def test_mypy_fails_when_a_command_or_event_has_no_branch(tmp_path: Path) -> Non
     shutil.copytree(ROOT / "domain", copy, ignore=shutil.ignore_patterns("__pycache__"))
     decide = copy / "trajectory" / "_decide.py"
     decide.write_text(_without_branch(decide.read_text(), "ResolveBarrier"))
-    state = copy / "trajectory" / "_state.py"
+    state = copy / "trajectory" / "_evolve.py"
     state.write_text(_without_branch(state.read_text(), "FollowUpDue"))
     mypy = Path(sys.executable).parent / "mypy"
     done = subprocess.run(
@@ -42,4 +42,4 @@ def test_mypy_fails_when_a_command_or_event_has_no_branch(tmp_path: Path) -> Non
     errors = [line for line in done.stdout.splitlines() if ": error:" in line]
     assert len(errors) == 2, done.stdout
     assert any("_decide.py" in e and '"ResolveBarrier"' in e for e in errors), errors
-    assert any("_state.py" in e and '"FollowUpDue"' in e for e in errors), errors
+    assert any("_evolve.py" in e and '"FollowUpDue"' in e for e in errors), errors

@@ -14,7 +14,7 @@ import typing
 from domain import trajectory
 from domain.trajectory._commands import Command
 from domain.trajectory._events import Event
-from domain.trajectory._state import TrajectoryChanges
+from domain.trajectory._evolve import TrajectoryChanges
 
 
 def members(union: object) -> set[type]:
