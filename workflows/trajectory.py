@@ -19,15 +19,12 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.trajectory_events import AppendEvents, TrajectoryEventActivities
-    from domain import future_job
     from domain.shared import DomainError
     from domain.trajectory import (
         SYSTEM_ACTOR,
         AnyCommand,
         AnyEvent,
         Deadline,
-        EscalationRaised,
-        HandedOver,
         ReachDeadline,
         RecordRegularJob,
         ResolveEscalation,
@@ -54,13 +51,7 @@ with workflow.unsafe.imports_passed_through():
         EscalationDone,
     )
     from .trajectory_links import (
-        AFTERCARE_TASKS,
-        ESCALATION_TASKS,
-        FUTURE_JOB_LINK,
-        aftercare_tasks_done,
-        open_escalation_task,
-        resolve_task,
-        tell_future_job,
+        links_after,
     )
 
 UPDATES_PER_RUN = 1_000
@@ -327,10 +318,10 @@ class TrajectoryWorkflow:
         self._run_events.extend(events)
         self._changed = True
         self._publish()
-        self._tell_future_job(events)
-        self._open_escalation_tasks(events)
-        if not _from_its_task(command):  # a task that resolved itself needs no telling
-            self._resolve_aftercare_tasks(events)
+        # What the events mean for the future job and the tasks, in this order (the patches'
+        # markers are asked in it); a task that resolved itself needs no telling.
+        effects = links_after(self._state_now, events, tell_tasks=not _from_its_task(command))
+        self._news.extend(asyncio.ensure_future(effect) for effect in effects)
         workflow.logger.debug(  # not on the hot path: the events themselves are the record
             "trajectory changed",
             extra={"version": self._state_now.version, "events": [e.type for e in events]},
@@ -362,43 +353,8 @@ class TrajectoryWorkflow:
         except ApplicationError as err:  # resolved by hand already, or the trajectory closed
             workflow.logger.info("escalation not resolved", extra={"code": err.type})
 
-    def _open_escalation_tasks(self, events: list[AnyEvent]) -> None:
-        raised = [e for e in events if isinstance(e, EscalationRaised)]
-        if not raised or not workflow.patched(ESCALATION_TASKS):
-            return
-        state = self._state_now
-        first = len(state.escalations) - len(raised) + 1
-        for number, event in enumerate(raised, start=first):
-            self._news.append(asyncio.ensure_future(open_escalation_task(state, event, number)))
-
-    def _resolve_aftercare_tasks(self, events: list[AnyEvent]) -> None:
-        done = aftercare_tasks_done(self._state_now, events)
-        if not done or not workflow.patched(AFTERCARE_TASKS):
-            return
-        for task_id, resolution in done:
-            self._news.append(asyncio.ensure_future(resolve_task(task_id, resolution)))
-
     def _settled(self) -> bool:
         return workflow.all_handlers_finished() and all(t.done() for t in self._news)
-
-    def _tell_future_job(self, events: list[AnyEvent]) -> None:
-        """Pass on to the future job what `events` mean for it (`future_job.news_for`)."""
-        for left in [e for e in events if isinstance(e, HandedOver) and e.from_future_job_id]:
-            # Handed over into another programme: the place it held is let go. (A new event
-            # type: no history before it holds one, so no patch.)
-            assert left.from_future_job_id is not None
-            detach = future_job.DetachCandidate(
-                actor=left.actor, request_id=f"{left.trajectory_id}.{left.version}",
-                trajectory_id=left.trajectory_id, reason=future_job.DetachReason.HANDED_OVER,
-            )  # fmt: skip
-            self._news.append(
-                asyncio.ensure_future(tell_future_job(left.from_future_job_id, detach))
-            )
-        future_job_id = self._state_now.future_job.future_job_id
-        if future_job_id is None or not workflow.patched(FUTURE_JOB_LINK):
-            return
-        for command in future_job.news_for(events):
-            self._news.append(asyncio.ensure_future(tell_future_job(future_job_id, command)))
 
     def _publish(self) -> None:
         """Bring the search attributes in line with the state: only those that changed."""

@@ -4,7 +4,9 @@ its own `workflow.patched`, named here; deterministic, run inside the trajectory
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -19,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         EscalationRaised,
         EscalationReason,
         EscalationResolved,
+        HandedOver,
         Trajectory,
     )
 
@@ -108,3 +111,36 @@ def aftercare_tasks_done(state: Trajectory, events: list[AnyEvent]) -> list[tupl
 
 async def resolve_task(task_id: str, done: TaskDone) -> None:
     await tell(task_id, RESOLVE_TASK, done, "task")
+
+
+def links_after(
+    state: Trajectory, events: list[AnyEvent], *, tell_tasks: bool
+) -> list[Coroutine[Any, Any, None]]:
+    """What `events` (just decided, `state` after them) send to other aggregates: news to
+    the future job (a handover lets the old one's place go), tasks for new escalations, and
+    the aftercare tasks their answers resolved (`tell_tasks`: not when a task resolved
+    itself). The patches are asked in this order, as the workflow always asked them."""
+    effects: list[Coroutine[Any, Any, None]] = []
+    for left in [e for e in events if isinstance(e, HandedOver) and e.from_future_job_id]:
+        # A new event type: no history before it holds one, so no patch.
+        assert left.from_future_job_id is not None
+        detach = future_job.DetachCandidate(
+            actor=left.actor, request_id=f"{left.trajectory_id}.{left.version}",
+            trajectory_id=left.trajectory_id, reason=future_job.DetachReason.HANDED_OVER,
+        )  # fmt: skip
+        effects.append(tell_future_job(left.from_future_job_id, detach))
+    future_job_id = state.future_job.future_job_id
+    if future_job_id is not None and workflow.patched(FUTURE_JOB_LINK):
+        effects += [tell_future_job(future_job_id, c) for c in future_job.news_for(events)]
+    raised = [e for e in events if isinstance(e, EscalationRaised)]
+    if raised and workflow.patched(ESCALATION_TASKS):
+        first = len(state.escalations) - len(raised) + 1
+        effects += [
+            open_escalation_task(state, event, number)
+            for number, event in enumerate(raised, start=first)
+        ]
+    if tell_tasks:
+        done = aftercare_tasks_done(state, events)
+        if done and workflow.patched(AFTERCARE_TASKS):
+            effects += [resolve_task(task_id, resolution) for task_id, resolution in done]
+    return effects
