@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE := domain privacy workflows activities nbm devstack
 
-.PHONY: venv run test lint bench bench-parts record-histories clean
+.PHONY: venv run test lint bench bench-parts record-histories catalogue clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,10 @@ bench-parts: $(STAMP)
 # For a new workflow version: record its histories, commit them, CI replays them for ever.
 record-histories: $(STAMP)
 	$(BIN)/python -m tests.replay.record_histories
+
+# The messages and help texts without a Dutch translation, as a .po fragment (nbm/i18n.py).
+catalogue: $(STAMP)
+	$(BIN)/python -m nbm.cli.catalogue nl
 
 clean:
 	rm -rf $(VENV) data

@@ -53,6 +53,9 @@ TEST_SIGNING_KEY = (
 )
 """A fixed, public checkpoint key: worker.py, started by tests, refuses to run without one."""
 os.environ["NBM_AUDIT_SIGNING_KEY"] = TEST_SIGNING_KEY
+# The tests of behaviour read the tool's English (`--lang en`); the tests of the language
+# (tests/cli/test_dutch.py and others) ask for Dutch, the users' default, themselves.
+os.environ["NBM_LANG"] = "en"
 TEST_DATA_CONVERTER = data_converter(TEST_KEYRING)
 
 

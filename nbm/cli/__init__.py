@@ -76,6 +76,15 @@ def root(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="NBM_LANG",
+            help="Language: nl (Dutch, the default) or en (English).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """nbm: the work coach's tool for Nieuwe Banen trajectories."""
     ctx.obj = CliState(actor=check_actor(actor) if actor else default_actor())

@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import hashlib
 import json
+import os
 import re
 import shlex
 import uuid
@@ -29,6 +30,8 @@ from typer.core import TyperGroup
 
 from activities.chain import UnreadableEvent
 from domain.shared import COACH_TIME_ZONE, is_opaque_id
+from nbm import i18n
+from nbm.i18n import _
 from nbm.logs import configure_logging
 from nbm.service import CommandUnanswered, ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
@@ -91,6 +94,12 @@ class ErrorHandlingGroup(TyperGroup):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         ctx.meta[_ARGV] = list(args)  # as typed: the line to repeat a command with
+        # The language first: help texts and click's own messages are in it.
+        try:
+            i18n.set_language(i18n.language_from(args, os.environ))
+        except i18n.UnknownLanguage as err:
+            fail(str(err))
+        i18n.translate_commands(self)
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
@@ -116,13 +125,15 @@ class ErrorHandlingGroup(TyperGroup):
 
 def fail(message: str) -> NoReturn:
     """Print one error line on stderr and exit 1; nothing in it can steer the terminal."""
-    typer.echo(f"error: {safe_text(one_line(message))}", err=True)
+    line = _("error: {message}").format(message=safe_text(one_line(message)))
+    typer.echo(line, err=True)
     raise typer.Exit(1)
 
 
 def warn(message: str) -> None:
     """Print one warning line on stderr; nothing in it can steer the terminal."""
-    typer.echo(f"warning: {safe_text(one_line(message))}", err=True)
+    line = _("warning: {message}").format(message=safe_text(one_line(message)))
+    typer.echo(line, err=True)
 
 
 def one_line(text: str) -> str:
