@@ -2,8 +2,9 @@
 
 One sub-app per noun (`trajectory`, `candidate`, `programme`, `report`, `audit`,
 `employer`, `future-job`, `cohort`, `people`, `tasks`, `mail`, `match`), each
-owning its commands. A user error ends a command with exit code
-1 and one line on stderr (`error: ...`); Typer's usage errors keep exit code 2.
+owning its commands. A user error, a usage error included (a missing option, a bad value,
+an unknown command), ends a command with exit code 1 and one line on stderr (`error: ...`,
+`fout: ...` in Dutch).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import (
     audit,
     candidate,
     cohort,
+    completion,
     employer,
     future_job,
     mail,
@@ -44,7 +46,7 @@ app = typer.Typer(
         "(re-integratietrajecten): from a future job to a regular job."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion; `nbm completion`
     # Locals can hold a candidate's name or BSN; a bug's traceback must not print them.
     pretty_exceptions_show_locals=False,
     # Plain help: flags without a `<bool>` beside them, wrapped to the terminal by click.
@@ -63,6 +65,7 @@ app.add_typer(tasks.app, name="tasks")
 app.add_typer(mail.app, name="mail")
 app.add_typer(match.app, name="match")
 app.command("status")(status.status)  # one command, not a noun
+app.command("completion")(completion.completion)
 
 
 @app.callback()

@@ -15,7 +15,7 @@ import os
 import re
 import shlex
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -26,12 +26,15 @@ from rich.console import Console
 from rich.segment import Segment
 from temporalio.client import Client
 from temporalio.service import RPCError
+from typer._click import exceptions as click
+from typer._click.core import Context as ClickContext
+from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
 from activities.chain import UnreadableEvent
 from domain.shared import COACH_TIME_ZONE, is_opaque_id
 from nbm import i18n
-from nbm.i18n import _
+from nbm.i18n import N_, _, ngettext
 from nbm.logs import configure_logging
 from nbm.service import CommandUnanswered, ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
@@ -88,8 +91,10 @@ class CliError(Exception):
 class ErrorHandlingGroup(TyperGroup):
     """The root group: turns user errors from any command into `error: ...` and exit 1.
 
-    Typer's own usage errors (a missing option, a value not among the choices) keep their
-    exit code 2 and their message. Anything else is a bug and keeps its traceback.
+    click's usage errors too (a missing option, a value not among the choices, an unknown
+    command or option): one line that names what is wrong and where the help is, exit 1, no
+    usage block. A group called without its subcommand prints its help (exit 0). Anything
+    else is a bug and keeps its traceback.
     """
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
@@ -100,27 +105,137 @@ class ErrorHandlingGroup(TyperGroup):
         except i18n.UnknownLanguage as err:
             fail(str(err))
         i18n.translate_commands(self)
-        return super().parse_args(ctx, args)
+        for command in i18n.walk_commands(self):
+            command.context_class = TranslatedContext  # `Usage:` in the language
+            helper = command.get_help_option(ctx)
+            if helper is not None:  # made by click, not by us: translated here
+                helper.help = _("Show this message and exit.")
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            usage_failure(err, list(args))
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
-        except typer.BadParameter as err:
-            # A required --x/--no-x pair left out (MissingParameter, which Typer's public
-            # names do not include): name both halves, either one answers it.
-            secondary = getattr(err.param, "secondary_opts", None)
-            if hasattr(err, "param_type") and err.param is not None and secondary:
-                err.param_hint = [*err.param.opts, *secondary]
-            raise
+        except click.UsageError as err:
+            usage_failure(err, ctx.meta.get(_ARGV, []))
         except CommandUnanswered as err:
             again = repeat_command(ctx, err.request_id) if err.request_id else None
-            fail(f"{err}. To repeat it safely: {again}" if again else str(err))
+            fail(
+                _("{problem}. To repeat it safely: {command}").format(problem=err, command=again)
+                if again
+                else str(err)
+            )
         except (CliError, ServiceError, ConfigError, UnreadableEvent) as err:
             fail(str(err))
         except ValidationError as err:
             fail(describe_validation_error(err))
         except RPCError as err:
-            fail(f"Temporal refused the request: {err.message}")
+            fail(_("Temporal refused the request: {message}").format(message=err.message))
+
+
+def usage_failure(err: click.UsageError, argv: Sequence[str]) -> NoReturn:
+    """A usage error as one line and exit 1; a group without its subcommand: its help."""
+    if isinstance(err, click.NoArgsIsHelpError):
+        typer.echo(err.ctx.get_help())
+        raise typer.Exit(0)
+    command = err.ctx.command_path if err.ctx is not None else "nbm"
+    fail(
+        _("{problem}; see '{command} --help'").format(
+            problem=usage_problem(err, argv).rstrip(". "), command=command
+        )
+    )
+
+
+def usage_problem(err: click.UsageError, argv: Sequence[str]) -> str:
+    """What is wrong, in the current language, without a personal value typed.
+
+    click's messages are English f-strings (Typer's copy of click does not ask gettext), so
+    each kind of usage error is said here again, through the catalogue.
+    """
+    param = getattr(err, "param", None)
+    if isinstance(err, click.MissingParameter) and param is not None:
+        names = [*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())]
+        if param.param_type_name == "option":
+            # A required --x/--no-x pair left out: both halves named, either one answers it.
+            problem = _("option {name} is missing").format(name=" / ".join(names))
+        else:
+            name = (param.metavar or param.name or "").strip("{}").upper()
+            problem = _("argument {name} is missing").format(name=name)
+        choices = _choices(param, err.ctx)
+        return f"{problem} ({choices})" if choices else problem
+    if isinstance(err, click.BadParameter) and param is not None:
+        names = [*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())]
+        option = (
+            " / ".join(names) if param.param_type_name == "option" else (param.name or "").upper()
+        )
+        if set(names) & PERSONAL_OPTIONS:  # the value typed is personal: never repeated
+            return _("invalid value for {option}").format(option=option)
+        choices = _choices(param, err.ctx)
+        if choices:
+            return _("invalid value for {option}: {choices}").format(option=option, choices=choices)
+        detail = one_line(re.sub(r"^Value error, ", "", err.message))
+        for english, said in _TYPE_ERRORS.items():
+            if english in detail:
+                detail = _(said)
+        return _("invalid value for {option}: {detail}").format(option=option, detail=detail)
+    if isinstance(err, click.NoSuchOption):
+        problem = _("unknown option {name}").format(name=excerpt(err.option_name))
+        if err.possibilities:
+            return _("{problem} (did you mean {names}?)").format(
+                problem=problem, names=", ".join(sorted(err.possibilities))
+            )
+        return problem
+    if isinstance(err, click.BadOptionUsage):
+        if "does not take a value" in err.message:
+            return _("option {name} takes no value").format(name=err.option_name)
+        return _("option {name} needs a value").format(name=err.option_name)
+    extra_arguments = _extra_arguments(err.format_message())
+    if extra_arguments is not None:
+        # Words left over, e.g. a name typed without quotes: perhaps personal, never repeated.
+        count = max(1, len(extra_arguments.split()))
+        return ngettext(
+            "unexpected extra argument (a value with spaces needs quotes)",
+            "{count} unexpected extra arguments (a value with spaces needs quotes)",
+            count,
+        ).format(count=count)
+    return one_line(err.format_message())  # Typer's own (no such command): translated
+
+
+_TYPE_ERRORS = {
+    "valid integer": N_("must be a whole number"),
+    "valid number": N_("must be a number"),
+    "valid boolean": N_("must be yes or no (true, false)"),
+    "valid date": N_("must be a date, YYYY-MM-DD"),
+}
+"""Typer's (pydantic's) English words for a value of the wrong type, said again."""
+
+
+def _choices(param: Any, ctx: Any) -> str:
+    """`choose from a, b, c` for a parameter with choices, else empty."""
+    extra = param.get_missing_message(ctx=ctx) or ""
+    if not extra.startswith("Choose from:"):
+        return ""
+    choices = [c.strip() for c in extra.partition(":")[2].split(",")]
+    return _("choose from {choices}").format(choices=", ".join(c for c in choices if c))
+
+
+def _extra_arguments(message: str) -> str | None:
+    """The words in click's "Got unexpected extra argument(s) (...)", or None."""
+    found = re.fullmatch(r"Got unexpected extra argument\(s\) \((.*)\)", message, re.DOTALL)
+    return found.group(1) if found else None
+
+
+class TranslatedFormatter(HelpFormatter):
+    """click's help formatter with its `Usage:` in the current language."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, _("Usage: ") if prefix is None else prefix)
+
+
+class TranslatedContext(ClickContext):
+    formatter_class = TranslatedFormatter
 
 
 def fail(message: str) -> NoReturn:
