@@ -49,7 +49,9 @@ CONNECT_TIMEOUT = 10.0
 def _trajectory_id(value: str) -> str:
     if not is_opaque_id(value):
         raise typer.BadParameter(
-            f"{excerpt(value)} is not a trajectory id (letters, digits, '.', '_', ':', '-')"
+            _("{value} is not a trajectory id (letters, digits, '.', '_', ':', '-')").format(
+                value=excerpt(value)
+            )
         )
     return value
 
@@ -281,8 +283,10 @@ def default_actor() -> str:
 def check_actor(actor: str) -> str:
     if not is_opaque_id(actor):
         raise CliError(
-            f"--actor / NBM_ACTOR: {excerpt(actor)} is not a valid id "
-            "(letters, digits, '.', '_', ':', '-'; at most 64)"
+            _(
+                "--actor / NBM_ACTOR: {value} is not a valid id "
+                "(letters, digits, '.', '_', ':', '-'; at most 64)"
+            ).format(value=excerpt(actor))
         )
     return actor
 
@@ -304,8 +308,10 @@ def check_generated(value: str, kind: str, option: str) -> str:
     """
     if not re.fullmatch(rf"{kind}-[0-9a-f]{{12}}", value):
         raise CliError(
-            f"{option}: {excerpt(value)} is not a reference this tool made ({kind}-<12 hex "
-            "digits>); another system's reference goes in --external-ref, sealed"
+            _(
+                "{option}: {value} is not a reference this tool made ({kind}-<12 hex "
+                "digits>); another system's reference goes in --external-ref, sealed"
+            ).format(option=option, value=excerpt(value), kind=kind)
         )
     return value
 
@@ -315,7 +321,7 @@ def new_request(given: str | None) -> str:
     if given is None:
         return f"req-{uuid.uuid4().hex[:20]}"
     if not is_opaque_id(given):
-        raise CliError("--request-id: must be an id of letters, digits, '.', '_', ':', '-'")
+        raise CliError(_("--request-id: must be an id of letters, digits, '.', '_', ':', '-'"))
     return given
 
 
@@ -332,7 +338,7 @@ def repeat_command(ctx: typer.Context, request_id: str) -> str | None:
     words: list[str] = []  # each already quoted for a shell
     masked, i = False, 0
     while i < len(argv):
-        name, eq, _ = argv[i].partition("=")
+        name, eq, _value = argv[i].partition("=")
         if name == "--request-id":
             i += 1 if eq else 2
         elif name in PERSONAL_OPTIONS:
@@ -343,7 +349,7 @@ def repeat_command(ctx: typer.Context, request_id: str) -> str | None:
             i += 1
     words += [shlex.quote(w) for w in (*ctx.meta.get(_RETRY_ARGS, []), "--request-id", request_id)]
     line = " ".join(["nbm", *words])
-    return line + (" (with the personal data typed again for each …)" if masked else "")
+    return line + (_(" (with the personal data typed again for each …)") if masked else "")
 
 
 def safe_text(text: str, *, keep: str = "") -> str:
@@ -428,7 +434,7 @@ def describe_validation_error(
             continue  # "too few items" only because an item itself was refused: said below
         loc = ".".join(str(p) for p in e["loc"])
         generic = re.sub(r"\.\d+(?=\.|$)", "", loc)  # placements.0.weeks -> placements.weeks
-        head, _, rest = generic.partition(".")
+        head, _sep, rest = generic.partition(".")
         if generic in options:
             name = options[generic]
         elif head in options:  # a part of a value typed as one option (--placement)
@@ -443,11 +449,11 @@ def describe_validation_error(
             name = re.sub(r"[ .](constrained-str|str)$", "", name)
         message = re.sub(r"^Value error, ", "", e["msg"])
         if e["type"] == "string_pattern_mismatch":  # the regex says little to a coach
-            message = "must be an id of letters, digits, '.', '_', ':', '-' (no spaces)"
+            message = _("must be an id of letters, digits, '.', '_', ':', '-' (no spaces)")
         if e["type"] == "string_too_short":
-            message = "is empty; type the text, or leave the option out"
+            message = _("is empty; type the text, or leave the option out")
         problems.append(f"{name}: {message}")
-    return "invalid command: " + "; ".join(dict.fromkeys(problems))
+    return _("invalid command: {problems}").format(problems="; ".join(dict.fromkeys(problems)))
 
 
 _UNION_TAGS = frozenset({"Sealed", "constrained-str", "str"})
@@ -465,8 +471,9 @@ def build(cls: type[M], *, options: Mapping[str, str] = FIELD_OPTIONS, **fields:
         generic = re.sub(r"\.\d+(?=\.|$)", "", path)
         head = generic.partition(".")[0]
         raise CliError(
-            f"{options.get(generic) or options.get(head) or path}: "
-            "holds a control character (an escape, a bell, ...); type plain text"
+            _(
+                "{option}: holds a control character (an escape, a bell, ...); type plain text"
+            ).format(option=options.get(generic) or options.get(head) or path)
         )
     try:
         return cls(**fields)
@@ -515,8 +522,9 @@ def parse_effective(value: str | None, *, now: datetime | None = None) -> dateti
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise CliError(
-            f"--effective: {excerpt(value)} is not a date or time; use YYYY-MM-DD or "
-            "YYYY-MM-DDTHH:MM"
+            _(
+                "--effective: {value} is not a date or time; use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            ).format(value=excerpt(value))
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=COACH_TIME_ZONE)
 
@@ -525,7 +533,11 @@ def parse_date(value: str, option: str) -> date:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise CliError(f"{option}: {excerpt(value)} is not a date; use YYYY-MM-DD") from None
+        raise CliError(
+            _("{option}: {value} is not a date; use YYYY-MM-DD").format(
+                option=option, value=excerpt(value)
+            )
+        ) from None
 
 
 # --- running against Temporal ----------------------------------------------------------
@@ -558,14 +570,16 @@ async def connect_client(config: Settings) -> Client:
     except (TimeoutError, RuntimeError, OSError) as err:
         text = str(err)
         if "refused" in text.lower():
-            reason = "connection refused"
+            reason = _("connection refused")
         elif isinstance(err, TimeoutError):
-            reason = f"no answer within {CONNECT_TIMEOUT:.0f} s"
+            reason = _("no answer within {seconds} s").format(seconds=f"{CONNECT_TIMEOUT:.0f}")
         else:  # the core's message is long; its start says enough
             reason = one_line(text)[:120]
         raise CliError(
-            f"cannot connect to Temporal at {address} ({reason}); is the stack running? "
-            "(`make run`, or set TEMPORAL_ADDRESS)"
+            _(
+                "cannot connect to Temporal at {address} ({reason}); is the stack running? "
+                "(`make run`, or set TEMPORAL_ADDRESS)"
+            ).format(address=address, reason=reason)
         ) from None
 
 
@@ -594,8 +608,10 @@ def run(
             if request_id is not None:
                 raise CommandUnanswered(request_id) from None
             raise CliError(
-                f"no answer within {wait:.0f} s: is a worker running on task queue "
-                f"{config.task_queue!r}? A command may still be applied once it runs"
+                _(
+                    "no answer within {seconds} s: is a worker running on task queue "
+                    "{queue}? A command may still be applied once it runs"
+                ).format(seconds=f"{wait:.0f}", queue=repr(config.task_queue))
             ) from None
 
     return asyncio.run(main())

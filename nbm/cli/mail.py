@@ -10,14 +10,13 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from nbm.i18n import _
 from nbm.mailbox import Mailbox
 from nbm.settings import load_settings
 
-from ._common import AsJson, CliError, console, print_json, when
+from ._common import AsJson, CliError, console, excerpt, print_json, when
 
-app = typer.Typer(
-    help="Mail: wat de lokale mailserver ontving (the local mailbox).", no_args_is_help=True
-)
+app = typer.Typer(help="Mail: what the local mail server received.", no_args_is_help=True)
 
 
 def _mailbox() -> Mailbox:
@@ -26,7 +25,7 @@ def _mailbox() -> Mailbox:
 
 @app.command("list")
 def list_(as_json: AsJson = False) -> None:
-    """Alle ontvangen mails, oudste eerst (every mail received, oldest first)."""
+    """Every mail received, oldest first."""
     mails = _mailbox().list()
     rows = [
         {"id": m.name, "date": _local(m.date), "to": m.to, "subject": m.subject,
@@ -37,11 +36,11 @@ def list_(as_json: AsJson = False) -> None:
         print_json(rows)
         return
     if not rows:
-        typer.echo(f"geen mail / no mail in {_mailbox().folder}")
+        typer.echo(_("no mail in {folder}").format(folder=_mailbox().folder))
         return
     table = Table(show_edge=False)
-    for column in ("id", "datum", "aan", "onderwerp"):
-        table.add_column(column, no_wrap=column == "id", overflow="fold")
+    for column in (_("id"), _("date"), _("to"), _("subject")):
+        table.add_column(column, no_wrap=column == _("id"), overflow="fold")
     for r in rows:
         table.add_row(r["id"][:10], r["date"], Text(r["to"]), Text(r["subject"]))
     console().print(table)
@@ -57,21 +56,30 @@ def _local(header: str) -> str:
 
 @app.command("show")
 def show(
-    mail_id: Annotated[
-        str, typer.Argument(help="Het id (of het begin ervan) uit `nbm mail list`.")
-    ],
+    mail_id: Annotated[str, typer.Argument(help="The id (or its start) from `nbm mail list`.")],
     html: Annotated[
-        bool, typer.Option("--html", help="De HTML-versie in plaats van tekst.")
+        bool, typer.Option("--html", help="The HTML version instead of the text.")
     ] = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Toon één mail (show one mail): de kop en de tekst."""
+    """Show one mail: its headers and its text."""
     found = _mailbox().find(mail_id)
     if found is None:
-        raise CliError(f"geen (unieke) mail {mail_id[:40]!r} / no such mail; see `nbm mail list`")
+        raise CliError(_("no (unique) mail {id}; see `nbm mail list`").format(id=excerpt(mail_id)))
     message = found.message()
-    for header in ("From", "To", "Subject", "Date", "Message-ID"):
-        typer.echo(f"{header}: {message.get(header, '')}")
+    headers = ("From", "To", "Subject", "Date", "Message-ID")
     body = message.get_body(("html",) if html else ("plain",))
+    if as_json:
+        print_json(
+            {
+                **{h.lower().replace("-", "_"): str(message.get(h, "")) for h in headers},
+                "body": body.get_content() if body is not None else "",  # type: ignore[union-attr]
+                "file": str(found.path),
+            }
+        )
+        return
+    for header in headers:
+        typer.echo(f"{header}: {message.get(header, '')}")
     typer.echo("")
     typer.echo(body.get_content() if body is not None else "")  # type: ignore[union-attr]
     typer.echo(f"\n({found.path})")

@@ -130,7 +130,7 @@ def test_bad_input_is_one_line_without_a_traceback(cli: Cli) -> None:
     )  # fmt: skip
     assert_user_error(cli("trajectory", "start", "--function", "x"), "--future-job")
     assert_user_error(cli("tasks", "ack", "task-nope"), "geen taak")
-    assert_user_error(cli("mail", "show", "zzzz"), "geen (unieke) mail")
+    assert_user_error(cli("mail", "show", "zzzz"), "no (unique) mail")
     assert_user_error(cli("future-job", "show", ""), "geen toekomstige baan")
     assert_user_error(
         cli("employer", "add", "--organisation", "X", "--sector", "zorg",

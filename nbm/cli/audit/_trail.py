@@ -196,13 +196,31 @@ def verify_checkpoints(
         Path | None,
         typer.Option(help="PEM public key to verify with; default: the one beside the file."),
     ] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Verify every checkpoint against the database; exit 1 naming the first mismatch."""
     checkpoints = audit.load_checkpoints(
         file or load_settings().resolved_checkpoint_file(), public_key
     )
     results = run_store(lambda store, _: audit.verify_all(store, checkpoints))
-    for r in results:
+    located = locate_rewrites([(r.checkpoint, r.mismatches) for r in results])
+    if as_json:
+        print_json(
+            [
+                {
+                    "taken_at": r.checkpoint.taken_at.isoformat(),
+                    "position": r.checkpoint.position,
+                    "streams": len(r.checkpoint.stream_heads),
+                    "key_id": r.checkpoint.key_id,
+                    "ok": not r.mismatches,
+                    "mismatches": [
+                        {"stream_id": m.stream_id, "message": m.message} for m in r.mismatches
+                    ],
+                }
+                for r in results
+            ]
+        )
+    for r in results if not as_json else ():
         cp = r.checkpoint
         status = "ok" if not r.mismatches else "MISMATCH"
         typer.echo(
@@ -211,8 +229,7 @@ def verify_checkpoints(
         )
         for m in r.mismatches:
             typer.echo(f"         {m.message}")
-    located = locate_rewrites([(r.checkpoint, r.mismatches) for r in results])
-    for line in located.values():
+    for line in located.values() if not as_json else ():
         typer.echo(line)
     mismatches = [m for r in results for m in r.mismatches]
     if mismatches:
