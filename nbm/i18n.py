@@ -268,9 +268,10 @@ def source_messages(root: Path | None = None) -> dict[str, str]:
             comment_tags=(),
             strip_comment_tags=True,
         ):
-            for text in message if isinstance(message, tuple) else (message,):
-                if text:
-                    found.setdefault(text, f"{folder}/{filename}:{lineno}")
+            # A plural (`ngettext`) is one catalogue entry, named by its singular.
+            text = message[0] if isinstance(message, tuple) else message
+            if text:
+                found.setdefault(text, f"{folder}/{filename}:{lineno}")
     return found
 
 
@@ -283,7 +284,8 @@ def missing_translations(lang: str = "nl", extra: Iterable[str] = ()) -> dict[st
     missing: dict[str, str] = {}
     for text, where in wanted.items():
         entry = catalogue.get(text)
-        if entry is None or not entry.string or entry.fuzzy:
+        strings = entry.string if entry is not None and isinstance(entry.string, tuple) else None
+        if entry is None or not entry.string or entry.fuzzy or (strings and not all(strings)):
             missing[text] = where
     return missing
 

@@ -26,7 +26,7 @@ from ._keys import key_store
 T = TypeVar("T")
 
 app = typer.Typer(
-    help="Candidates (kandidaten): their personal data, and its erasure.",
+    help="Candidates: their personal data, and its erasure.",
     no_args_is_help=True,
 )
 
@@ -52,11 +52,10 @@ def erase(
     candidate_ref: CandidateRef,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Erase the candidate's personal data for good (recht op vergetelheid).
+    """Erase the candidate's personal data for good (the right to be forgotten).
 
     Destroys the candidate's key: their name, BSN, contact details, notes and summaries can
-    never be read again, anywhere. The trajectories' non-personal facts remain.
-    """
+    never be read again, anywhere. The trajectories' non-personal facts remain."""
     who = actor(ctx)
     if not yes:
         typer.confirm(

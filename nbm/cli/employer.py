@@ -36,35 +36,35 @@ from ._common import (
 from ._keys import seal_contact_details
 
 app = typer.Typer(
-    help="Werkgevers (employers): registreren, contactpersonen, antwoorden.",
+    help="Employers: register, contact persons, answers.",
     no_args_is_help=True,
 )
 
-EmployerId = Annotated[str, typer.Argument(help="Het id van de werkgever (emp-...).")]
+EmployerId = Annotated[str, typer.Argument(help="The employer's id (emp-...).")]
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    organisation: Annotated[str, typer.Option(help="De naam van de organisatie.")],
-    sector: Annotated[str, typer.Option(help="De sector, bijv. zorg, logistiek, techniek.")],
+    organisation: Annotated[str, typer.Option(help="The organisation's name.")],
+    sector: Annotated[str, typer.Option(help="The sector, e.g. zorg, logistiek, techniek.")],
     account_manager: Annotated[
-        str, typer.Option(help="Het id van de accountmanager (nbm people list).")
+        str, typer.Option(help="The account manager's id (nbm people list).")
     ],
     contact_name: Annotated[
-        str | None, typer.Option(help="Naam van de contactpersoon (wordt versleuteld).")
+        str | None, typer.Option(help="The contact person's name (sealed).")
     ] = None,
     contact_email: Annotated[
-        str | None, typer.Option(help="E-mail van de contactpersoon (wordt versleuteld).")
+        str | None, typer.Option(help="The contact person's e-mail (sealed).")
     ] = None,
-    contact_role: Annotated[str, typer.Option(help="Rol van de contactpersoon.")] = "HR",
+    contact_role: Annotated[str, typer.Option(help="The contact person's role.")] = "HR",
     employer_id: Annotated[
-        str | None, typer.Option("--id", help="Alleen om te herhalen: het getoonde id.")
+        str | None, typer.Option("--id", help="Only to repeat: the id it printed.")
     ] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Registreer een werkgever (register an employer), met een contactpersoon."""
+    """Register an employer, with a contact person."""
     who, rid = actor(ctx), new_request(request_id)
     if employer_id is None:
         employer_id = generated_id("emp", request_id)
@@ -118,12 +118,12 @@ async def check_account_manager(client: Any, person_id: str) -> None:
 def add_contact(
     ctx: typer.Context,
     employer_id: EmployerId,
-    name: Annotated[str, typer.Option(help="Naam (wordt versleuteld / sealed).")],
-    email: Annotated[str, typer.Option(help="E-mail (wordt versleuteld / sealed).")],
-    role: Annotated[str, typer.Option(help="Wat de contactpersoon doet, bijv. HR.")] = "HR",
+    name: Annotated[str, typer.Option(help="Name (sealed).")],
+    email: Annotated[str, typer.Option(help="E-mail (sealed).")],
+    role: Annotated[str, typer.Option(help="What the contact person does, e.g. HR.")] = "HR",
     request_id: RequestId = None,
 ) -> None:
-    """Voeg een contactpersoon toe (add a contact person): de mails gaan naar hen."""
+    """Add a contact person: the mails go to them."""
     who, rid = actor(ctx), new_request(request_id)
     details = build(ContactDetails, name=name, email=email)
 
@@ -144,7 +144,7 @@ def add_contact(
 
 @app.command("show")
 def show(employer_id: EmployerId, as_json: AsJson = False) -> None:
-    """Toon een werkgever (show an employer): organisatie, sector, accountmanager."""
+    """Show an employer: organisation, sector, account manager."""
     state = run(lambda client, _: streams.employer_state(client, employer_id))
     data = employer_json(state)
     if as_json:
@@ -178,7 +178,7 @@ def employer_json(state: employer.Employer) -> dict[str, Any]:
 
 @app.command("list")
 def list_(as_json: AsJson = False) -> None:
-    """Alle werkgevers (every employer)."""
+    """Every employer."""
 
     async def work(client: Any, _: Any) -> list[employer.Employer]:
         ids = await streams.list_ids(client, EMPLOYER_WORKFLOW)
@@ -201,22 +201,22 @@ def list_(as_json: AsJson = False) -> None:
 @app.command("answer")
 def answer(
     ctx: typer.Context,
-    future_job_id: Annotated[str, typer.Argument(help="De toekomstige baan (fj-...).")],
-    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Voor welk traject.")],
-    confirm: Annotated[bool, typer.Option("--confirm", help="De werkgever bevestigt.")] = False,
+    future_job_id: Annotated[str, typer.Argument(help="The future job (fj-...).")],
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="For which trajectory.")],
+    confirm: Annotated[bool, typer.Option("--confirm", help="The employer confirms.")] = False,
     places: Annotated[
-        int | None, typer.Option(help="Het aantal plaatsen dat de werkgever opgeeft.")
+        int | None, typer.Option(help="The number of places the employer gives.")
     ] = None,
     other_date: Annotated[
-        str | None, typer.Option("--date", help="Een andere datum (YYYY-MM-DD).")
+        str | None, typer.Option("--date", help="Another date (YYYY-MM-DD).")
     ] = None,
     decline: Annotated[
         str | None,
-        typer.Option(help="Afgewezen, met reden: " + ", ".join(DECLINE_REASONS) + "."),
+        typer.Option(help="Declined, with a reason: " + ", ".join(DECLINE_REASONS) + "."),
     ] = None,
     request_id: RequestId = None,
 ) -> None:
-    """Leg het antwoord van de werkgever vast (telefonisch) / record the employer's answer."""
+    """Record the employer's answer (given by phone)."""
     who, rid = actor(ctx), new_request(request_id)
     chosen = [x for x in (confirm, places is not None, other_date, decline) if x]
     if len(chosen) != 1:

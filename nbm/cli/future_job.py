@@ -37,12 +37,12 @@ from ._common import (
 from ._keys import seal_free_text, seal_stream_text
 
 app = typer.Typer(
-    help="Toekomstige banen (future jobs): de banen die werkgevers verwachten te creëren.",
+    help="Future jobs: the jobs employers expect to create.",
     no_args_is_help=True,
 )
 
-FutureJobId = Annotated[str, typer.Argument(help="Het id van de toekomstige baan (fj-...).")]
-Reason = Annotated[str, typer.Option(help="Waarom / why (wordt versleuteld / sealed).")]
+FutureJobId = Annotated[str, typer.Argument(help="The future job's id (fj-...).")]
+Reason = Annotated[str, typer.Option(help="Why (sealed).")]
 
 
 def _done(result: streams.StreamResult, as_json: bool, what: str) -> None:
@@ -57,40 +57,38 @@ def _done(result: streams.StreamResult, as_json: bool, what: str) -> None:
 @app.command("forecast")
 def forecast(
     ctx: typer.Context,
-    employer: Annotated[str, typer.Option(help="Het id van de werkgever (emp-...).")],
-    function: Annotated[str, typer.Option(help="De functie, bijv. 'Helpende zorg'.")],
-    expected_date: Annotated[
-        str, typer.Option(help="Verwacht per (YYYY-MM-DD), binnen 24 maanden.")
-    ],
-    skill: Annotated[list[str], typer.Option(help="Vereiste vaardigheid (herhaal).")],
-    jobs: Annotated[int, typer.Option(help="Aantal banen.")] = 1,
+    employer: Annotated[str, typer.Option(help="The employer's id (emp-...).")],
+    function: Annotated[str, typer.Option(help="The function, e.g. 'Helpende zorg'.")],
+    expected_date: Annotated[str, typer.Option(help="Expected by (YYYY-MM-DD), within 24 months.")],
+    skill: Annotated[list[str], typer.Option(help="A required skill (repeat).")],
+    jobs: Annotated[int, typer.Option(help="Number of jobs.")] = 1,
     commitment: Annotated[
         Commitment,
-        typer.Option(
-            help="job-guarantee (baangarantie) of intention-to-hire (intentieverklaring)."
-        ),
+        typer.Option(help="job-guarantee or intention-to-hire."),
     ] = Commitment.INTENTION_TO_HIRE,
     demo_day_seconds: Annotated[
         int | None,
         typer.Option(
-            help="Demo: een dag duurt zoveel seconden (the ladder's days pass while you watch)."
+            help="Demo: a day lasts this many seconds (the ladder's days pass while you watch)."
         ),
     ] = None,
     programme: Annotated[
         str | None,
         typer.Option(
-            help="Het programma waarin kandidaten ernaartoe leren: zijn contactmomenten met de "
-            "werkgever / the programme whose touchpoint cadence the check-ins follow.",
+            help=(
+                "The programme candidates learn towards it in: the check-ins follow its "
+                "touchpoint cadence with the employer."
+            ),
             show_default=False,
         ),
     ] = None,
     future_job_id: Annotated[
-        str | None, typer.Option("--id", help="Alleen om te herhalen: het getoonde id.")
+        str | None, typer.Option("--id", help="Only to repeat: the id it printed.")
     ] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Een werkgever verwacht banen (forecast a future job)."""
+    """An employer expects jobs (forecast a future job)."""
     who, rid = actor(ctx), new_request(request_id)
     if future_job_id is None:
         future_job_id = generated_id("fj", request_id)
@@ -168,7 +166,7 @@ def future_job_json(s: future_job.FutureJob) -> dict[str, Any]:
 
 @app.command("show")
 def show(future_job_id: FutureJobId, as_json: AsJson = False) -> None:
-    """Toon een toekomstige baan: plaatsen, kandidaten, toezeggingen en hun stand."""
+    """Show a future job: places, candidates, commitments and where they stand."""
     data = future_job_json(run(lambda client, _: streams.future_job_state(client, future_job_id)))
     if as_json:
         print_json(data)
@@ -190,10 +188,10 @@ def show(future_job_id: FutureJobId, as_json: AsJson = False) -> None:
 
 @app.command("list")
 def list_(
-    closed: Annotated[bool, typer.Option("--all", help="Ook afgesloten / also closed.")] = False,
+    closed: Annotated[bool, typer.Option("--all", help="Also closed ones.")] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Alle open toekomstige banen (every open future job)."""
+    """Every open future job."""
 
     async def work(client: Any, _: Any) -> list[future_job.FutureJob]:
         ids = await streams.list_ids(client, FUTURE_JOB_WORKFLOW, include_closed=closed)
@@ -233,7 +231,7 @@ def withdraw(
     ctx: typer.Context, future_job_id: FutureJobId, reason: Reason, request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:  # fmt: skip
-    """De werkgever trekt de baan in (withdraw); de kandidaten hebben een andere plek nodig."""
+    """The employer withdraws the job; the candidates need another place."""
     rid = new_request(request_id)
     _done(_send(ctx, future_job_id, future_job.WithdrawFutureJob, rid, reason=reason), as_json,
           "ingetrokken / withdrawn")  # fmt: skip
@@ -243,12 +241,12 @@ def withdraw(
 def reduce(
     ctx: typer.Context,
     future_job_id: FutureJobId,
-    jobs: Annotated[int, typer.Option(help="Het nieuwe, lagere aantal banen.")],
+    jobs: Annotated[int, typer.Option(help="The new, lower number of jobs.")],
     reason: Reason,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Minder plaatsen dan verwacht (fewer places than estimated)."""
+    """Fewer places than estimated."""
     rid = new_request(request_id)
     _done(_send(ctx, future_job_id, future_job.ReduceJobs, rid, jobs=jobs, reason=reason),
           as_json, "minder plaatsen / reduced")  # fmt: skip
@@ -258,12 +256,12 @@ def reduce(
 def request_commitment(
     ctx: typer.Context,
     future_job_id: FutureJobId,
-    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Voor welk traject.")],
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="For which trajectory.")],
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Vraag de werkgever om zijn toezegging; herinneringen na 5 en 10 werkdagen, daarna de
-    accountmanager (ask the employer for its commitment; chased on the ladder)."""
+    """Ask the employer for its commitment; reminders after 5 and 10 working days, then the
+    account manager (chased on the ladder)."""
     rid = new_request(request_id)
 
     async def checked(client: Any, _: Any) -> None:
@@ -287,13 +285,13 @@ def request_commitment(
 def move_chase(
     ctx: typer.Context,
     future_job_id: FutureJobId,
-    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Voor welk traject.")],
-    to: Annotated[str, typer.Option(help="De nieuwe datum van de volgende stap (YYYY-MM-DD).")],
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="For which trajectory.")],
+    to: Annotated[str, typer.Option(help="The new date of the next step (YYYY-MM-DD).")],
     reason: Reason,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Verzet de volgende herinnering; de stappen erna schuiven mee (move a deadline)."""
+    """Move the next reminder; the steps after it move along (move a deadline)."""
     rid = new_request(request_id)
     _done(_send(ctx, future_job_id, future_job.MoveChase, rid, trajectory_id=trajectory_id,
                 to=parse_date(to, "--to"), reason=reason), as_json, "verzet / moved")  # fmt: skip
@@ -303,24 +301,26 @@ def move_chase(
 def decide(
     ctx: typer.Context,
     future_job_id: FutureJobId,
-    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Het traject zonder plek.")],
+    trajectory_id: Annotated[
+        str, typer.Option("--trajectory", help=("The trajectory without a place."))
+    ],
     move_to: Annotated[
-        str | None, typer.Option(help="Naar deze toekomstige baan van een andere werkgever.")
+        str | None, typer.Option(help="To this future job of another employer.")
     ] = None,
     work_study: Annotated[
-        bool, typer.Option("--work-study", help="Leert door in een BBL-baan elders.")
+        bool, typer.Option("--work-study", help="Learns on in a work-study job (BBL) elsewhere.")
     ] = False,
     follow_on_education: Annotated[
-        bool, typer.Option("--follow-on-education", help="Gaat door met een vervolgopleiding.")
+        bool, typer.Option("--follow-on-education", help="Goes on with follow-on education.")
     ] = False,
     reason: Annotated[
         str | None,
-        typer.Option(help="Bij --move-to: waarom (wordt versleuteld / sealed)."),
+        typer.Option(help="With --move-to: why (sealed)."),
     ] = None,
     request_id: RequestId = None,
 ) -> None:
-    """De coach beslist over een kandidaat zonder plek (the fallback): een andere werkgever,
-    doorleren in een BBL-baan, of een vervolgopleiding. Vastgelegd met wie en waarom."""
+    """The coach decides on a candidate without a place (the fallback): another employer,
+    learning on in a work-study job (BBL), or follow-on education. Recorded with who and why."""
     who, rid = actor(ctx), new_request(request_id)
     if sum((move_to is not None, work_study, follow_on_education)) != 1:
         raise CliError("kies één van --move-to, --work-study, --follow-on-education")

@@ -16,33 +16,31 @@ from ._common import AsJson, RequestId, actor, build, console, new_request, prin
 from ._keys import seal_contact_details
 
 app = typer.Typer(
-    help="Medewerkers (people): coaches, leidinggevenden, accountmanagers.",
+    help="People: coaches, supervisors, account managers.",
     no_args_is_help=True,
 )
 
-PersonId = Annotated[str, typer.Argument(help="Het id van de medewerker, bijv. coach-anna.")]
+PersonId = Annotated[str, typer.Argument(help="The person's id, e.g. coach-anna.")]
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
     person_id: PersonId,
-    role: Annotated[people.Role, typer.Option(help="coach, supervisor of account-manager.")],
-    name: Annotated[str, typer.Option(help="Naam (wordt versleuteld / sealed).")],
-    email: Annotated[str, typer.Option(help="E-mail (wordt versleuteld / sealed).")],
+    role: Annotated[people.Role, typer.Option(help="coach, supervisor or account-manager.")],
+    name: Annotated[str, typer.Option(help="Name (sealed).")],
+    email: Annotated[str, typer.Option(help="E-mail (sealed).")],
     supervisor: Annotated[
-        str | None, typer.Option(help="Leidinggevende: naar wie taken escaleren.")
+        str | None, typer.Option(help="Supervisor: to whom tasks escalate.")
     ] = None,
     caseload_limit: Annotated[
         int | None,
-        typer.Option(
-            help="Voor een coach (en alleen dan) verplicht: het maximum aantal trajecten."
-        ),
+        typer.Option(help="Required for a coach (and only then): the most trajectories at once."),
     ] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Voeg een medewerker toe (add a person to the directory)."""
+    """Add a person to the directory."""
     who, rid = actor(ctx), new_request(request_id)
     details = build(ContactDetails, name=name, email=email)
 
@@ -63,7 +61,7 @@ def add(
 
 @app.command("remove")
 def remove(ctx: typer.Context, person_id: PersonId, request_id: RequestId = None) -> None:
-    """Een medewerker vertrekt (leaves): blijft bekend, niet meer actief."""
+    """A person leaves: still known, no longer active."""
     rid = new_request(request_id)
     command = people.RemovePerson(actor=actor(ctx), request_id=rid, person_id=person_id)
     run(lambda client, config: streams.people_command(client, config.task_queue, command),
@@ -73,7 +71,7 @@ def remove(ctx: typer.Context, person_id: PersonId, request_id: RequestId = None
 
 @app.command("list")
 def list_(as_json: AsJson = False) -> None:
-    """Iedereen in de lijst, met rol, leidinggevende en de lijn naar boven."""
+    """Everyone in the directory, with role, supervisor and the line upwards."""
     directory = run(lambda client, _: streams.directory(client))
     rows: list[dict[str, Any]] = [
         {

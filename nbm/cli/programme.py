@@ -19,7 +19,7 @@ from nbm import programmes
 from ._common import AsJson, CliError, console, print_json
 
 app = typer.Typer(
-    help="Programma's / programmes: the routes as data (a TOML file each).",
+    help="Programmes: the routes as data (a TOML file each).",
     no_args_is_help=True,
 )
 
@@ -50,7 +50,7 @@ def programme_rows() -> list[dict[str, Any]]:
 
 @app.command("list")
 def list_(as_json: AsJson = False) -> None:
-    """De programma's / list the programmes for `nbm trajectory start --programme`."""
+    """List the programmes for `nbm trajectory start --programme`."""
     entries = _catalogue()
     if as_json:
         print_json([programme_json(e.programme, e.path) for e in entries.values()])
@@ -143,7 +143,7 @@ def show(
     programme_id: Annotated[str, typer.Argument(help="The programme's id.")],
     as_json: AsJson = False,
 ) -> None:
-    """Eén programma in detail / one programme: its clock, ladder, budget and limits."""
+    """One programme in detail: its clock, ladder, budget and limits."""
     entries = _catalogue()
     if programme_id not in entries:
         raise CliError(f"onbekend programma / unknown programme {programme_id!r}; known: "
@@ -160,7 +160,7 @@ def check(
     file: Annotated[Path, typer.Argument(help="The TOML file to check.", show_default=False)],
     as_json: AsJson = False,
 ) -> None:
-    """Controleer een programmabestand / check a programme file before it is used."""
+    """Check a programme file before it is used."""
     try:
         found = programmes.load_file(file)
     except trajectory.ProgrammeFileError as err:

@@ -24,7 +24,7 @@ from ._db import Role, run_db
 T = TypeVar("T")
 
 app = typer.Typer(
-    help="Reports (rapportages): caseload per coach, outcomes per route, the read models.",
+    help="Reports: caseload per coach, outcomes per route, the read models.",
     no_args_is_help=True,
 )
 

@@ -18,11 +18,11 @@ from workflows.stream_messages import TASK_WORKFLOW
 from ._common import AsJson, RequestId, actor, console, new_request, print_json, run, when
 
 app = typer.Typer(
-    help="Taken (tasks): wat de engine opende, met een deadline om te bevestigen.",
+    help="Tasks: what the engine opened, with a deadline to acknowledge.",
     invoke_without_command=True,
 )
 
-TaskId = Annotated[str, typer.Argument(help="Het id van de taak (task-...).")]
+TaskId = Annotated[str, typer.Argument(help="The task's id (task-...).")]
 
 
 def task_json(t: task.Task, now: datetime) -> dict[str, Any]:
@@ -56,8 +56,10 @@ def task_json(t: task.Task, now: datetime) -> dict[str, Any]:
 @app.callback()
 def tasks(
     ctx: typer.Context,
-    mine: Annotated[bool, typer.Option("--mine", help="Alleen mijn taken (de actor).")] = False,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Alleen te laat bevestigd.")] = False,
+    mine: Annotated[bool, typer.Option("--mine", help="Only my tasks (the actor).")] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only those acknowledged late.")
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """De open taken (open tasks), oudste eerst."""
@@ -101,19 +103,19 @@ def _command(ctx: typer.Context, task_id: str, cls: type, request_id: str | None
 
 @app.command("ack")
 def ack(ctx: typer.Context, task_id: TaskId, request_id: RequestId = None) -> None:
-    """Bevestig dat je de taak oppakt (acknowledge): hij escaleert dan niet verder."""
+    """Acknowledge that you take the task up: it then escalates no further."""
     _command(ctx, task_id, task.AcknowledgeTask, request_id)
 
 
 @app.command("resolve")
 def resolve(ctx: typer.Context, task_id: TaskId, request_id: RequestId = None) -> None:
-    """Sluit de taak af (resolve)."""
+    """Resolve the task."""
     _command(ctx, task_id, task.ResolveTask, request_id)
 
 
 @app.command("show")
 def show(task_id: TaskId, as_json: AsJson = False) -> None:
-    """Toon één taak (show a task)."""
+    """Show one task."""
     data = task_json(run(lambda client, _: streams.task_state(client, task_id)), datetime.now(UTC))
     if as_json:
         print_json(data)

@@ -21,15 +21,15 @@ def test_every_message_and_help_text_has_a_dutch_translation() -> None:
 
 
 def _entries() -> list[tuple[str, str]]:
+    """(message, translation) pairs; a plural's forms each against both its ids."""
     pairs = []
     for message in read_catalogue("nl"):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        for msgid in ids:
-            for msgstr in strings:
-                pairs.append((msgid, msgstr))
+        for msgstr in strings:
+            pairs.append(("\n".join(ids), msgstr))
     return pairs
 
 
@@ -38,15 +38,16 @@ def test_a_translation_keeps_the_placeholders(msgid: str, msgstr: str) -> None:
     if not msgstr:
         return  # missing: the test above names it
     wanted = set(PLACEHOLDER.findall(msgid))
+    found = set(PLACEHOLDER.findall(msgstr))
+    assert found <= wanted, msgstr  # a placeholder the message does not fill: a KeyError
     # A plural's singular may say "1" where the plural counts: {count} may be left out.
-    assert set(PLACEHOLDER.findall(msgstr)) - wanted == set(), msgstr
-    assert wanted - set(PLACEHOLDER.findall(msgstr)) <= {"{count}"}, msgstr
+    assert wanted - found <= {"{count}"}, msgstr
 
 
 def test_a_long_translation_is_not_the_english_left_in_place() -> None:
     same = [
         msgid
         for msgid, msgstr in _entries()
-        if msgstr == msgid and len(msgid.split()) >= 4 and "`" not in msgid
+        if msgstr == msgid and len(msgid.split()) >= 3 and "`" not in msgid
     ]
     assert not same, same

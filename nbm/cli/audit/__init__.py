@@ -7,8 +7,10 @@ import typer
 from . import _chain, _trail
 
 app = typer.Typer(
-    help="For auditors (controle): verify the event store's hash chains, replay histories, "
-    "see a trajectory as it was on a date.",
+    help=(
+        "For auditors: verify the event store's hash chains, replay histories, see a "
+        "trajectory as it was on a date."
+    ),
     no_args_is_help=True,
 )
 app.add_typer(_chain.app)  # verify, export

@@ -59,7 +59,7 @@ def verify(
     ] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Recompute the hash chains (controle); exit 1 naming the first broken event."""
+    """Recompute the hash chains; exit 1 naming the first broken event."""
     if sum((trajectory_id is not None, all_, file is not None)) != 1:
         raise CliError("give one of: a trajectory id, --all, --file F")
     if file is not None:

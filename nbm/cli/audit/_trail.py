@@ -53,12 +53,11 @@ app.add_typer(checkpoints_app, name="checkpoints")
 
 @app.command("history")
 def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
-    """Who did what, when and why, from the event store (tijdlijn). Also for a future job,
+    """Who did what, when and why, from the event store (the timeline). Also for a future job,
     an employer, a task or `people` (the directory): their events and facts.
 
     An event that cannot be read is named (stream, version, position) and the command ends
-    with exit code 1, after every event that can be read.
-    """
+    with exit code 1, after every event that can be read."""
     if not trajectory_id.startswith("traj-"):  # a future job, an employer, a task, "people"
         _stream_history(trajectory_id, as_json)
         return
@@ -150,10 +149,9 @@ def as_of(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """The trajectory exactly as it stood at DATE, folded from the events (stand op datum).
+    """The trajectory exactly as it stood at DATE, folded from the events.
 
-    By default an event counts from when it took effect, also when it was recorded later.
-    """
+    By default an event counts from when it took effect, also when it was recorded later."""
     until = parse_moment(moment)
     found = run_store(
         lambda store, _: audit.state_as_of(store, trajectory_id, until, recorded=recorded)
@@ -305,7 +303,7 @@ def access_log(
     ] = None,
     as_json: AsJson = False,
 ) -> None:
-    """Who read whose personal data, when and why (verwerkingslogboek); exit 1 if its
+    """Who read whose personal data, when and why (the processing log); exit 1 if its
     chain does not hold."""
 
     async def work(pool: asyncpg.Pool, _: Settings) -> list[Access]:

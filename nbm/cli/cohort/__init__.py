@@ -13,7 +13,7 @@ import typer
 from . import _life, _read
 
 app = typer.Typer(
-    help="WijkLeerbedrijf-lichtingen (cohorts): een groep kandidaten, meerdere werkgevers.",
+    help="WijkLeerbedrijf cohorts: a group of candidates, several employers.",
     no_args_is_help=True,
 )
 app.add_typer(_life.app)  # start, selection-day, hire, places, drop-out, confirm

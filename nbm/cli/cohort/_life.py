@@ -33,8 +33,8 @@ from .._keys import seal_stream_text
 
 app = typer.Typer()
 
-CohortId = Annotated[str, typer.Argument(help="Het id van de lichting (coh-...).")]
-Reason = Annotated[str, typer.Option(help="Waarom / why (wordt versleuteld / sealed).")]
+CohortId = Annotated[str, typer.Argument(help="The cohort's id (coh-...).")]
+Reason = Annotated[str, typer.Option(help="Why (sealed).")]
 CALENDAR_OPTIONS = {
     "selection_day_on": "--selection-day", "year_two_on": "--year-two", "ends_on": "--ends-on",
     "starts_on": "--starts-on", "": "the calendar",
@@ -72,42 +72,43 @@ def _send(cohort_id: str, command: cohort.AnyCommand, rid: str, reason: str | No
 @app.command("start")
 def start(
     ctx: typer.Context,
-    year: Annotated[int, typer.Option(help="Het jaar van de lichting (edition year).")],
-    name: Annotated[str, typer.Option(help="De naam, bijv. 'WijkLeerbedrijf Zorg 2026'.")],
+    year: Annotated[int, typer.Option(help="The cohort's year (edition year).")],
+    name: Annotated[str, typer.Option(help="The name, e.g. 'WijkLeerbedrijf Zorg 2026'.")],
     candidate: Annotated[
-        list[str], typer.Option(help="Een traject van de groep (herhaal; traj-...).")
+        list[str], typer.Option(help="A trajectory of the group (repeat; traj-...).")
     ],
     employer: Annotated[
         list[str],
         typer.Option(
-            help="Werkgever=toekomstige baan (herhaal; emp-...=fj-...); de plaatsen "
-            "zijn de banen van die toekomstige baan."
+            help=(
+                "Employer=future job (repeat; emp-...=fj-...); the places are that future "
+                "job's jobs."
+            )
         ),
     ],
     starts_on: Annotated[
-        str | None, typer.Option(help="Groepsstart (YYYY-MM-DD); standaard vandaag.")
+        str | None, typer.Option(help="The group's start (YYYY-MM-DD); default today.")
     ] = None,
     selection_day: Annotated[
-        str | None, typer.Option(help="De selectiedag (YYYY-MM-DD); standaard na 40 weken.")
+        str | None, typer.Option(help="The selection day (YYYY-MM-DD); default after 40 weeks.")
     ] = None,
     year_two: Annotated[
-        str | None, typer.Option(help="Begin van jaar 2, de BBL-banen; standaard na 52 weken.")
+        str | None,
+        typer.Option(help=("The start of year 2, the BBL jobs; default after 52 weeks.")),
     ] = None,
     ends_on: Annotated[
-        str | None, typer.Option(help="Het eind, de toewijzing (YYYY-MM-DD); na 100 weken.")
+        str | None, typer.Option(help="The end, the assignment (YYYY-MM-DD); after 100 weeks.")
     ] = None,
-    programme: Annotated[str, typer.Option(help="Het programma.")] = "wijkleerbedrijf",
-    coach: Annotated[
-        str | None, typer.Option(help="De werkcoach van de lichting; standaard jij.")
-    ] = None,
+    programme: Annotated[str, typer.Option(help="The programme.")] = "wijkleerbedrijf",
+    coach: Annotated[str | None, typer.Option(help="The cohort's work coach; default you.")] = None,
     cohort_id: Annotated[
-        str | None, typer.Option("--id", help="Alleen om te herhalen: het getoonde id.")
+        str | None, typer.Option("--id", help="Only to repeat: the id it printed.")
     ] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Start een lichting als groep: de introductie (4 weken Leerhome), de selectiedag, BBL
-    in jaar 2, de toewijzing aan het eind (start a cohort)."""
+    """Start a cohort as a group: the introduction (4 weeks Leerhome), the selection day, BBL
+    in year 2, the assignment at the end."""
     who, rid = actor(ctx), new_request(request_id)
     if cohort_id is None:
         cohort_id = generated_id("coh", request_id)
@@ -187,19 +188,19 @@ def selection_day(
     cohort_id: CohortId,
     candidate: Annotated[
         list[str] | None,
-        typer.Option(help="Traject=werkgevers in volgorde van voorkeur (traj-1=emp-b,emp-a)."),
+        typer.Option(help="Trajectory=employers in order of preference (traj-1=emp-b,emp-a)."),
     ] = None,
     employer: Annotated[
         list[str] | None,
-        typer.Option(help="Werkgever=trajecten in volgorde van voorkeur (emp-a=traj-3,traj-1)."),
+        typer.Option(help="Employer=trajectories in order of preference (emp-a=traj-3,traj-1)."),
     ] = None,
     held_on: Annotated[
-        str | None, typer.Option(help="De dag (YYYY-MM-DD); standaard vandaag.")
+        str | None, typer.Option(help="The day (YYYY-MM-DD); default today.")
     ] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Leg de selectiedag vast: de voorkeuren van beide kanten (both sides' preferences)."""
+    """Record the selection day: both sides' preferences."""
     rid = new_request(request_id)
     cps = [_pair(c, "--candidate") for c in candidate or []]
     eps = [_pair(e, "--employer") for e in employer or []]
@@ -221,18 +222,18 @@ def _list(text: str) -> tuple[str, ...]:
 def hire(
     ctx: typer.Context,
     cohort_id: CohortId,
-    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Het traject (traj-...).")],
-    employer: Annotated[str, typer.Option(help="De werkgever die aanneemt (emp-...).")],
-    hours: Annotated[int, typer.Option(help="Contracturen per week.")],
-    start_date: Annotated[str, typer.Option(help="Eerste werkdag (YYYY-MM-DD), in jaar 2.")],
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="The trajectory (traj-...).")],
+    employer: Annotated[str, typer.Option(help="The employer who hires (emp-...).")],
+    hours: Annotated[int, typer.Option(help="Contract hours per week.")],
+    start_date: Annotated[str, typer.Option(help="First working day (YYYY-MM-DD), in year 2.")],
     benefit_ended: Annotated[
-        bool, typer.Option("--benefit-ended/--benefit-continues", help="Eindigt de uitkering?")
+        bool, typer.Option("--benefit-ended/--benefit-continues", help="Does the benefit end?")
     ] = False,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Een werkgever neemt een kandidaat aan in een BBL-baan (work-study job, year 2); het
-    traject legt het vast als BBL-baan naast het leren."""
+    """An employer hires a candidate into a work-study job (BBL, year 2); the
+    trajectory records it as a BBL job beside the learning."""
     who, rid = actor(ctx), new_request(request_id)
     first = parse_date(start_date, "--start-date")
     command = build(
@@ -264,14 +265,14 @@ def hire(
 def places(
     ctx: typer.Context,
     cohort_id: CohortId,
-    employer: Annotated[str, typer.Option(help="De werkgever (emp-...).")],
-    count: Annotated[int, typer.Option("--places", help="Het aantal plaatsen nu.")],
+    employer: Annotated[str, typer.Option(help="The employer (emp-...).")],
+    count: Annotated[int, typer.Option("--places", help="The number of places now.")],
     reason: Reason,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Een werkgever biedt een ander aantal plaatsen dan gepland (fewer places than planned);
-    aan het eind nemen de anderen zijn kandidaten over."""
+    """An employer offers another number of places than planned;
+    at the end the others take over its candidates."""
     rid = new_request(request_id)
     command = build(
         cohort.ChangePlaces, actor=actor(ctx), request_id=rid, employer_id=employer,
@@ -284,12 +285,12 @@ def places(
 def drop_out(
     ctx: typer.Context,
     cohort_id: CohortId,
-    trajectory_id: Annotated[str, typer.Option("--trajectory", help="Het traject (traj-...).")],
-    reason: Annotated[cohort.DropOutReason, typer.Option(help="De reden (een categorie).")],
+    trajectory_id: Annotated[str, typer.Option("--trajectory", help="The trajectory (traj-...).")],
+    reason: Annotated[cohort.DropOutReason, typer.Option(help="The reason (a category).")],
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Een kandidaat verlaat de lichting (drop-out)."""
+    """A candidate leaves the cohort (drop-out)."""
     rid = new_request(request_id)
     command = build(
         cohort.RecordDropOut, actor=actor(ctx), request_id=rid, trajectory_id=trajectory_id,
@@ -304,16 +305,14 @@ def confirm(
     cohort_id: CohortId,
     move: Annotated[
         list[str] | None,
-        typer.Option(help="Wijziging: traject=werkgever (herhaal; traj-1=emp-b)."),
+        typer.Option(help="A change: trajectory=employer (repeat; traj-1=emp-b)."),
     ] = None,
-    reason: Annotated[
-        str | None, typer.Option(help="Waarom de wijzigingen (wordt versleuteld / sealed).")
-    ] = None,
+    reason: Annotated[str | None, typer.Option(help="Why the changes (sealed).")] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Bevestig de voorgestelde toewijzing, met je wijzigingen en waarom (confirm); de
-    kandidaten gaan naar de toekomstige banen van hun werkgevers."""
+    """Confirm the proposed assignment, with your changes and why; the
+    candidates go to their employers' future jobs."""
     rid = new_request(request_id)
     moves = tuple(
         {"trajectory_id": t, "employer_id": e} for t, e in (_pair(m, "--move") for m in move or [])

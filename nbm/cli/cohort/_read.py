@@ -70,7 +70,7 @@ def _assignment(s: cohort.Cohort, a: cohort.Assignment | None) -> dict[str, Any]
 
 @app.command("show")
 def show(cohort_id: CohortId, as_json: AsJson = False) -> None:
-    """Toon een lichting: fase, kalender, werkgevers en plaatsen, BBL, de toewijzing."""
+    """Show a cohort: phase, calendar, employers and places, BBL, the assignment."""
     state = run(lambda client, _: streams.cohort_state(client, cohort_id))
     data = cohort_json(state)
     if as_json:
@@ -118,12 +118,10 @@ def _rank(rank: int | None) -> str:
 
 @app.command("list")
 def list_(
-    closed: Annotated[
-        bool, typer.Option("--all/--open", help="Ook afgesloten / also closed ones, or not.")
-    ] = True,
+    closed: Annotated[bool, typer.Option("--all/--open", help="Also closed ones, or not.")] = True,
     as_json: AsJson = False,
 ) -> None:
-    """Alle lichtingen, per jaar: de lessen van de ene naast de volgende (placement rate,
+    """Every cohort, by year: the lessons of one beside the next (placement rate,
     drop-outs, places)."""
 
     async def work(client: Any, _: Any) -> list[cohort.Cohort]:
@@ -156,12 +154,12 @@ def assign(
     ctx: typer.Context,
     cohort_id: CohortId,
     propose: Annotated[
-        bool, typer.Option("--propose", help="Leg de berekende toewijzing vast als voorstel.")
+        bool, typer.Option("--propose", help="Record the computed assignment as the proposal.")
     ] = False,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """De toewijzing van kandidaten aan de plaatsen: het voorstel, of wat het nu zou zijn
+    """The assignment of candidates to the places: the proposal, or what it would be now
     (optimal, by the Hungarian method; nobody without a place while a place is free)."""
     state = run(lambda client, _: streams.cohort_state(client, cohort_id))
     computed = cohort.assignment_for(state)

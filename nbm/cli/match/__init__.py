@@ -10,7 +10,7 @@ import typer
 from . import _decisions, _profiles, _register
 
 app = typer.Typer(
-    help="Matching op vaardigheden (skills matching): voorstellen met uitleg; een mens beslist.",
+    help="Skills matching: proposals with an explanation; a person decides.",
     no_args_is_help=True,
 )
 app.add_typer(_profiles.app, name="profile")  # candidate, function, list

@@ -62,20 +62,20 @@ def _show(ranking: list[Proposal], vocab: Vocabulary, as_json: bool, by: str, to
     typer.echo("Een voorstel is geen besluit: bevestig of verwerp met `nbm match confirm|reject`.")
 
 
-Top = Annotated[int, typer.Option(help="Toon de eerste N (0: alle).")]
+Top = Annotated[int, typer.Option(help="Show the first N (0: all).")]
 
 
 @app.command("candidates")
 def candidates(
-    future_job: Annotated[str | None, typer.Option(help="De toekomstige baan (fj-...).")] = None,
+    future_job: Annotated[str | None, typer.Option(help="The future job (fj-...).")] = None,
     profile_id: Annotated[
-        str | None, typer.Option("--profile", help="Of: het functieprofiel.")
+        str | None, typer.Option("--profile", help="Or: the function profile.")
     ] = None,
     top: Top = 10,
     esco_dir: EscoDir = None,
     as_json: AsJson = False,
 ) -> None:
-    """Kandidaten voor een functie, gerangschikt en uitgelegd (candidates for a job)."""
+    """Candidates for a job, ranked and explained."""
     vocab = vocab_of(esco_dir)
     state = run(lambda client, _: streams.matching_state(client))
     try:
@@ -98,7 +98,7 @@ def candidates(
 def jobs(
     candidate: CandidateRef, top: Top = 10, esco_dir: EscoDir = None, as_json: AsJson = False
 ) -> None:
-    """Functies voor een kandidaat, gerangschikt en uitgelegd (jobs for a candidate)."""
+    """Jobs for a candidate, ranked and explained."""
     vocab = vocab_of(esco_dir)
     state = run(lambda client, _: streams.matching_state(client))
     try:
@@ -152,14 +152,16 @@ def _decide(ctx: typer.Context, verdict: Verdict, candidate: str, profile_id: st
         )
 
 
-Dir = Annotated[Direction, typer.Option(help="Uit welke lijst: candidates (per functie) of jobs.")]
+Dir = Annotated[
+    Direction, typer.Option(help=("From which list: candidates (per function) or jobs."))
+]
 
 
 @app.command("confirm")
 def confirm(ctx: typer.Context, candidate: CandidateRef, profile_id: ProfileId, reason: Reason,
             direction: Dir = Direction.CANDIDATES, request_id: RequestId = None,
             as_json: AsJson = False) -> None:  # fmt: skip
-    """Bevestig een match: een mens beslist, met reden (confirm a match)."""
+    """Confirm a match: a person decides, with a reason."""
     _decide(ctx, Verdict.CONFIRMED, candidate, profile_id, reason, direction, request_id, as_json)
 
 
@@ -167,13 +169,13 @@ def confirm(ctx: typer.Context, candidate: CandidateRef, profile_id: ProfileId, 
 def reject(ctx: typer.Context, candidate: CandidateRef, profile_id: ProfileId, reason: Reason,
            direction: Dir = Direction.CANDIDATES, request_id: RequestId = None,
            as_json: AsJson = False) -> None:  # fmt: skip
-    """Verwerp een voorstel, met reden (reject a proposal)."""
+    """Reject a proposal, with a reason."""
     _decide(ctx, Verdict.REJECTED, candidate, profile_id, reason, direction, request_id, as_json)
 
 
 @app.command("log")
 def log(as_json: AsJson = False) -> None:
-    """Het beslislog: wie besliste wat, en hoe vaak van het voorstel werd afgeweken."""
+    """The decision log: who decided what, and how often the proposal was departed from."""
     state = run(lambda client, _: streams.matching_state(client))
     stats = state.overrides()
     rows = [

@@ -27,7 +27,7 @@ from .._common import (
 from .._keys import seal_stream_text
 from ._shared import Days, EscoDir, Skills, checked_text, uris_of, vocab_of
 
-app = typer.Typer(help="Profielen (profiles) van kandidaten en functies.", no_args_is_help=True)
+app = typer.Typer(help="Profiles of candidates and functions.", no_args_is_help=True)
 
 
 @app.command("candidate")
@@ -36,34 +36,34 @@ def profile_candidate(
     candidate_ref: Annotated[
         str | None,
         typer.Argument(
-            help="De referentie van de kandidaat (cand-..., van `nbm trajectory match`); "
-            "zonder: een nieuwe."
+            help=(
+                "The candidate's reference (cand-..., from `nbm trajectory match`); without: a "
+                "new one."
+            )
         ),
     ] = None,
     skill: Skills = None,
     interest: Annotated[
-        list[matching.Sector] | None, typer.Option(help="Interesse: een sector (herhaal).")
+        list[matching.Sector] | None, typer.Option(help="Interest: a sector (repeat).")
     ] = None,
-    hours: Annotated[int, typer.Option(help="Beschikbaar, uren per week.")] = 0,
+    hours: Annotated[int, typer.Option(help="Available, hours per week.")] = 0,
     day: Days = None,
     region: Annotated[
-        list[str] | None, typer.Option(help="Bereikbare plaats of regio (herhaal).")
+        list[str] | None, typer.Option(help="A place or region within reach (repeat).")
     ] = None,
-    driving_licence: Annotated[bool, typer.Option(help="Rijbewijs.")] = False,
+    driving_licence: Annotated[bool, typer.Option(help="Driving licence.")] = False,
     own_transport: Annotated[
-        bool, typer.Option(help="Eigen vervoer (auto, scooter, fiets).")
+        bool, typer.Option(help="Own transport (car, scooter, bicycle).")
     ] = False,
-    public_transport: Annotated[bool, typer.Option(help="Kan met het openbaar vervoer.")] = True,
+    public_transport: Annotated[bool, typer.Option(help="Can travel by public transport.")] = True,
     strengths: Annotated[
         str | None,
-        typer.Option(
-            help="Sterke punten en uitdagingen (persoonlijk: versleuteld, telt niet mee)."
-        ),
+        typer.Option(help="Strengths and challenges (personal: sealed, not counted)."),
     ] = None,
     esco_dir: EscoDir = None,
     request_id: RequestId = None,
 ) -> None:
-    """Leg een kandidaatprofiel vast of vervang het (record a candidate profile)."""
+    """Record a candidate profile, or replace it."""
     who, rid, vocab = actor(ctx), new_request(request_id), vocab_of(esco_dir)
     uris = uris_of(skill, vocab)
     if strengths is not None:
@@ -94,31 +94,31 @@ def profile_candidate(
 def profile_function(
     ctx: typer.Context,
     profile_id: Annotated[
-        str | None, typer.Argument(help="Het id (standaard fp-<future job>).")
+        str | None, typer.Argument(help="The id (default fp-<future job>).")
     ] = None,
     future_job: Annotated[
         str | None,
-        typer.Option(
-            help="Maak het uit deze toekomstige baan: functie, werkgever, sector, vaardigheden."
-        ),
+        typer.Option(help="Make it from this future job: function, employer, sector, skills."),
     ] = None,
     function: Annotated[
-        str | None, typer.Option(help="De functie (zonder --future-job verplicht).")
+        str | None, typer.Option(help="The function (required without --future-job).")
     ] = None,
     skill: Skills = None,
     optional_skill: Annotated[
-        list[str] | None, typer.Option(help="Gewenste vaardigheid (herhaal).")
+        list[str] | None, typer.Option(help="A wanted skill (repeat).")
     ] = None,
-    sector: Annotated[matching.Sector | None, typer.Option(help="De sector.")] = None,
-    hours: Annotated[int, typer.Option(help="Uren per week.")] = 32,
+    sector: Annotated[matching.Sector | None, typer.Option(help="The sector.")] = None,
+    hours: Annotated[int, typer.Option(help="Hours per week.")] = 32,
     day: Days = None,
-    region: Annotated[str | None, typer.Option(help="Plaats of regio van het werk.")] = None,
-    needs_driving_licence: Annotated[bool, typer.Option(help="Rijbewijs nodig.")] = False,
-    public_transport_reachable: Annotated[bool, typer.Option(help="Met het OV bereikbaar.")] = True,
+    region: Annotated[str | None, typer.Option(help="Place or region of the work.")] = None,
+    needs_driving_licence: Annotated[bool, typer.Option(help="Driving licence needed.")] = False,
+    public_transport_reachable: Annotated[
+        bool, typer.Option(help=("Reachable by public transport."))
+    ] = True,
     esco_dir: EscoDir = None,
     request_id: RequestId = None,
 ) -> None:
-    """Leg een functieprofiel vast, ook uit een toekomstige baan (record a function profile)."""
+    """Record a function profile, also from a future job."""
     who, rid, vocab = actor(ctx), new_request(request_id), vocab_of(esco_dir)
     fields: dict[str, Any] = {
         "optional_skills": uris_of(optional_skill, vocab), "hours_per_week": hours,
@@ -155,10 +155,10 @@ def profile_function(
 @app.command("remove")
 def profile_remove(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(help="cand-... (een kandidaat) of fp-... (een functie).")],
+    ref: Annotated[str, typer.Argument(help="cand-... (a candidate) or fp-... (a function).")],
     request_id: RequestId = None,
 ) -> None:
-    """Haal een profiel uit de rangorde; de beslissingen blijven (remove a profile)."""
+    """Take a profile out of the ranking; the decisions remain."""
     who, rid = actor(ctx), new_request(request_id)
     command: matching.AnyCommand = (
         matching.RemoveCandidateProfile(
@@ -174,7 +174,7 @@ def profile_remove(
 
 @app.command("list")
 def profile_list(as_json: AsJson = False) -> None:
-    """De profielen (ids, vaardigheden als URI's; de persoonlijke delen blijven versleuteld)."""
+    """The profiles (ids, skills as URIs; the personal parts stay sealed)."""
     state = run(lambda client, _: streams.matching_state(client))
     data = {
         "candidates": [

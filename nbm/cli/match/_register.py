@@ -27,12 +27,12 @@ app = typer.Typer()
 
 @app.command("vocabulary")
 def vocabulary(
-    query: Annotated[str, typer.Argument(help="Zoek in de labels (leeg: alles).")] = "",
+    query: Annotated[str, typer.Argument(help="Search in the labels (empty: everything).")] = "",
     esco_dir: EscoDir = None,
-    limit: Annotated[int, typer.Option(help="Hoogstens zoveel.")] = 50,
+    limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
     as_json: AsJson = False,
 ) -> None:
-    """De woordenlijst van vaardigheden (the skills vocabulary), met URI's."""
+    """The skills vocabulary, with URIs."""
     vocab = vocab_of(esco_dir)
     hits = vocab.search(query, limit=limit)
     if as_json:
@@ -49,15 +49,17 @@ def register(
     legal_basis: Annotated[
         str | None,
         typer.Option(
-            help="De wettelijke basis (door de gemeente); standaard NBM_MATCH_LEGAL_BASIS."
+            help="The legal basis (given by the municipality); default NBM_MATCH_LEGAL_BASIS."
         ),
     ] = None,
-    organisation: Annotated[str | None, typer.Option(help="De organisatie.")] = None,
-    contact: Annotated[str | None, typer.Option(help="Contact voor het register.")] = None,
-    offline: Annotated[bool, typer.Option(help="Zonder het beslislog (geen verbinding).")] = False,
+    organisation: Annotated[str | None, typer.Option(help="The organisation.")] = None,
+    contact: Annotated[str | None, typer.Option(help="Contact for the register.")] = None,
+    offline: Annotated[
+        bool, typer.Option(help="Without the decision log (no connection).")
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """De Algoritmeregister-beschrijving, uit de code zelf (the algorithm register entry)."""
+    """The Algoritmeregister entry, from the code itself (the algorithm register)."""
     try:
         config = load_settings()
     except ConfigError as err:

@@ -32,27 +32,25 @@ def checked_text(value: str, option: str) -> str:
 
 EscoDir = Annotated[
     Path | None,
-    typer.Option("--esco-dir", help="Map met de officiële ESCO-bestanden (skills_nl.csv, ...).",
+    typer.Option("--esco-dir", help="Folder with the official ESCO files (skills_nl.csv, ...).",
                  envvar="NBM_ESCO_DIR", exists=True, file_okay=False),
 ]  # fmt: skip
 Skills = Annotated[
-    list[str] | None, typer.Option("--skill", help="Vaardigheid: label of URI (herhaal).")
+    list[str] | None, typer.Option("--skill", help="Skill: a label or URI (repeat).")
 ]
 Days = Annotated[
-    list[Weekday] | None, typer.Option("--day", help="Werkdag: ma, di, wo, do, vr, za, zo.")
+    list[Weekday] | None, typer.Option("--day", help="Working day: ma, di, wo, do, vr, za, zo.")
 ]
-Reason = Annotated[str, typer.Option(help="Waarom / why (wordt versleuteld / sealed).")]
+Reason = Annotated[str, typer.Option(help="Why (sealed).")]
 CandidateRef = Annotated[
     str,
     typer.Option(
         "--candidate",
-        help="De referentie van de kandidaat (cand-...).",
+        help="The candidate's reference (cand-...).",
         callback=lambda v: check_generated(v, "cand", "--candidate") if v else v,
     ),
 ]
-ProfileId = Annotated[
-    str, typer.Option("--profile", help="Het id van het functieprofiel (fp-...).")
-]
+ProfileId = Annotated[str, typer.Option("--profile", help="The function profile's id (fp-...).")]
 
 
 def vocab_of(esco_dir: Path | None) -> Vocabulary:

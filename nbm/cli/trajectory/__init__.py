@@ -12,7 +12,7 @@ import typer
 from . import _aftercare, _coach, _handover, _lifecycle, _match
 
 app = typer.Typer(
-    help="Trajectories (re-integratietrajecten): one candidate's path to a future job.",
+    help="Trajectories: one candidate's path to a future job.",
     no_args_is_help=True,
 )
 app.add_typer(_lifecycle.app)  # start, show, list, events

@@ -158,8 +158,10 @@ def establish_agreement(
     ladder: Annotated[
         bool,
         option(
-            "De ladder van het programma / plan the programme's ladder: its rungs, in their "
-            "order, as the placements (NT2 and other rungs 'when needed' left out).",
+            (
+                "Plan the programme's ladder: its rungs, in their order, as the placements "
+                "(NT2 and other rungs 'when needed' left out)."
+            ),
             "--ladder",
         ),
     ] = False,

@@ -36,10 +36,8 @@ app = typer.Typer()
 def hand_over(
     ctx: typer.Context,
     trajectory_id: TrajectoryId,
-    programme: Annotated[str, option("Het nieuwe programma / the programme it continues in.")],
-    future_job_id: Annotated[
-        str | None, option("De toekomstige baan / the future job (its id).", "--future-job")
-    ] = None,
+    programme: Annotated[str, option("The programme it continues in.")],
+    future_job_id: Annotated[str | None, option("The future job (its id).", "--future-job")] = None,
     employer: Annotated[str | None, option("Or the job itself: the employer's id.")] = None,
     function: Annotated[str | None, option("The job's function.")] = None,
     expected_date: Annotated[str | None, option("When the job is expected (YYYY-MM-DD).")] = None,
@@ -51,11 +49,11 @@ def hand_over(
     municipality: Annotated[
         str | None, option("The municipality whose benefit maximum applies.")
     ] = None,
-    reason: Annotated[str | None, option("Waarom / why (free text: sealed).")] = None,
+    reason: Annotated[str | None, option("Why (free text: sealed).")] = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
 ) -> None:
-    """Overdracht naar een ander programma / hand over into another programme (one history)."""
+    """Hand over into another programme (one history)."""
     who, rid = actor(ctx), new_request(request_id)
     chosen = chosen_programme(programme, municipality)
     the_route = route or chosen.route or trajectory.Route.SMALL_SCALE_GROWTH

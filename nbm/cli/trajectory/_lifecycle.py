@@ -172,28 +172,26 @@ def start(
     ] = None,
     programme: Annotated[
         str,
-        typer.Option(help="Het programma / the programme (a file each: see `nbm programme list`)."),
+        typer.Option(help="The programme (a file each: see `nbm programme list`)."),
     ] = "standard",
     municipality: Annotated[
         str | None,
         typer.Option(
-            help="De gemeente wier maximum van leren met behoud van uitkering geldt / the "
-            "municipality whose maximum of learning with benefits applies.",
+            help="The municipality whose maximum of learning with benefits applies.",
             show_default=False,
         ),
     ] = None,
     outgoing_employer: Annotated[
         str | None,
         typer.Option(
-            help="Van Werk naar Werk: de werkgever die het dienstverband beëindigt / the "
-            "employer the worker leaves (its id).",
+            help="Van Werk naar Werk: the employer the worker leaves (its id).",
             show_default=False,
         ),
     ] = None,
     dismissal_date: Annotated[
         str | None,
         typer.Option(
-            help="Van Werk naar Werk: de ontslagdatum / the dismissal date (YYYY-MM-DD).",
+            help="Van Werk naar Werk: the dismissal date (YYYY-MM-DD).",
             show_default=False,
         ),
     ] = None,
@@ -325,7 +323,7 @@ def show(
         Purpose, typer.Option(help="Why you read the personal data (with --show-personal).")
     ] = Purpose.COACHING,
 ) -> None:
-    """Show where a trajectory stands (stand van het traject)."""
+    """Show where a trajectory stands."""
 
     async def work(client: Client, config: Settings) -> tuple[trajectory.Trajectory, Personal]:
         state = await service.state(client, trajectory_id)
@@ -356,7 +354,7 @@ def list_(
     ] = None,
     as_json: AsJson = False,
 ) -> None:
-    """List the trajectories (trajecten) with their step."""
+    """List the trajectories with their step."""
 
     async def work(client: Client, _: Settings) -> list[Row]:
         return await list_rows(
@@ -383,7 +381,7 @@ def list_(
 
 @app.command("events")
 def events(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
-    """Show the events of the trajectory's current run (gebeurtenissen)."""
+    """Show the events of the trajectory's current run."""
     found = run(lambda client, _: service.run_events(client, trajectory_id))
     # Type, version, time and actor only: event bodies can hold personal data.
     if as_json:
