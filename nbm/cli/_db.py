@@ -16,6 +16,7 @@ from typing import TypeVar
 import asyncpg
 
 from activities.event_store import PostgresEventStore, SchemaMissing
+from nbm.i18n import _
 from nbm.settings import Settings, load_settings
 
 from ._common import CONNECT_TIMEOUT, CliError, one_line
@@ -50,8 +51,10 @@ async def connected(config: Settings, *, role: Role, missing: str) -> AsyncItera
     except (OSError, TimeoutError, asyncpg.PostgresError) as err:
         reason = "no answer" if isinstance(err, TimeoutError) else one_line(str(err))[:120]
         raise CliError(
-            f"cannot connect to PostgreSQL ({reason}); is the stack running? "
-            "(`make run`, or set NBM_DATABASE_URL)"
+            _(
+                "cannot connect to PostgreSQL ({reason}); is the stack running? (`make "
+                "run`, or set NBM_DATABASE_URL)"
+            ).format(reason=reason)
         ) from None
     assert pool is not None
     try:
@@ -60,8 +63,11 @@ async def connected(config: Settings, *, role: Role, missing: str) -> AsyncItera
         raise CliError(missing) from None
     except asyncpg.InsufficientPrivilegeError:
         raise CliError(
-            f"the database role this command connects as may not do this: set {role.value} "
-            "to the URL of the role for it (see the README, database roles)"
+            _(
+                "the database role this command connects as may not do this: set "
+                "{value} to the URL of the role for it (see the README, database "
+                "roles)"
+            ).format(value=role.value)
         ) from None
     finally:
         await pool.close()

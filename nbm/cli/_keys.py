@@ -14,6 +14,7 @@ from activities.access_log import Action, Purpose
 from activities.key_store import CandidateErased, KeyStoreError, PostgresKeyStore
 from domain import trajectory
 from domain.shared import ContactDetails, PersonalData, Sealed, is_opaque_id
+from nbm.i18n import _
 from nbm.settings import Settings
 from privacy.keyring import Keyring
 from privacy.seal import SealError, open_personal, seal_contact, seal_text
@@ -45,7 +46,9 @@ def check_summary(summary: str | None) -> str | None:
         return None
     text = summary.strip()
     if not text or len(text) > MAX_SUMMARY:
-        raise CliError(f"--summary: must hold 1 to {MAX_SUMMARY} characters")
+        raise CliError(
+            _("--summary: must hold 1 to {MAX_SUMMARY} characters").format(MAX_SUMMARY=MAX_SUMMARY)
+        )
     return text
 
 
@@ -53,14 +56,14 @@ async def seal_summary(config: Settings, state: trajectory.Trajectory, text: str
     """`text` sealed with the key of the trajectory's candidate."""
     if state.candidate is None:
         raise CliError(
-            "--summary: no candidate has been matched yet, so there is no key to seal it with"
+            _("--summary: no candidate has been matched yet, so there is no key to seal it with")
         )
     ref = state.candidate.candidate_ref
     async with key_store(config) as keys:
         try:
             key = await keys.key_for(ref, create=False)
         except CandidateErased as err:
-            raise CliError(f"{err}; record it without --summary") from None
+            raise CliError(_("{err}; record it without --summary").format(err=err)) from None
     return seal_text(text, key, ref)
 
 

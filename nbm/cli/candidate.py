@@ -16,6 +16,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from activities.key_store import PostgresKeyStore
+from nbm.i18n import _
 from nbm.local_files import replace_kek
 from nbm.settings import Settings, load_settings
 from privacy.keyring import next_generation, only_current
@@ -77,10 +78,12 @@ def erase(
         )
     else:
         typer.echo(
-            "NBM_KEK comes from your secret store, so retire its current KEK there: put a new "
-            "one first in NBM_KEK, run `nbm candidate rewrap-keys`, then remove the old one. "
-            "Until then the erased key's old copies in the database files and backups still "
-            "open with it.",
+            _(
+                "NBM_KEK comes from your secret store, so retire its current KEK "
+                "there: put a new one first in NBM_KEK, run `nbm candidate "
+                "rewrap-keys`, then remove the old one. Until then the erased key's "
+                "old copies in the database files and backups still open with it."
+            ),
             err=True,
         )
 
@@ -150,4 +153,4 @@ def rewrap_keys_command() -> None:
     backup still holds the erased candidates' wrapped keys, readable with the old KEK.
     """
     count = with_keys(lambda keys: keys.rewrap())
-    typer.echo(f"{count} candidate key(s) rewrapped under the current KEK")
+    typer.echo(_("{count} candidate key(s) rewrapped under the current KEK").format(count=count))

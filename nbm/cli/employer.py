@@ -15,6 +15,7 @@ from domain import employer, future_job, people
 from domain.shared import ContactDetails
 from nbm import stream_service as streams
 from nbm.employer_page import DECLINE_REASONS
+from nbm.i18n import _
 from workflows.stream_messages import EMPLOYER_WORKFLOW
 
 from ._common import (
@@ -72,7 +73,7 @@ def add(
     else:
         check_generated(employer_id, "emp", "--id")
     if (contact_name is None) != (contact_email is None):
-        raise CliError("--contact-name en --contact-email horen bij elkaar / go together")
+        raise CliError(_("--contact-name and --contact-email go together"))
     command = build(
         employer.RegisterEmployer, actor=who, request_id=rid, employer_id=employer_id,
         organisation=organisation, sector=sector, account_manager_id=account_manager,
@@ -100,7 +101,10 @@ def add(
         print_json(result.model_dump(mode="json"))
     else:
         typer.echo(employer_id)
-        typer.echo(f"werkgever geregistreerd / employer registered (request {rid})", err=True)
+        typer.echo(
+            _("employer registered (request {rid})").format(rid=rid),
+            err=True,
+        )
 
 
 async def check_account_manager(client: Any, person_id: str) -> None:
@@ -109,8 +113,9 @@ async def check_account_manager(client: Any, person_id: str) -> None:
     person = directory.people.get(person_id)
     if person is None or not person.active or person.role is not people.Role.ACCOUNT_MANAGER:
         raise CliError(
-            f"--account-manager: {person_id} is geen accountmanager in `nbm people list` / "
-            "not an account manager in the directory"
+            _(
+                "--account-manager: {person_id} is not an account manager in `nbm people list`"
+            ).format(person_id=person_id)
         )
 
 
@@ -139,7 +144,11 @@ def add_contact(
         )
 
     result = run(work, request_id=rid)
-    typer.echo(f"{employer_id}: contactpersoon toegevoegd / contact added (v{result.version})")
+    typer.echo(
+        _("{employer_id}: contact added (v{version})").format(
+            employer_id=employer_id, version=result.version
+        )
+    )
 
 
 @app.command("show")
@@ -220,7 +229,7 @@ def answer(
     who, rid = actor(ctx), new_request(request_id)
     chosen = [x for x in (confirm, places is not None, other_date, decline) if x]
     if len(chosen) != 1:
-        raise CliError("kies één van --confirm, --places, --date, --decline / choose exactly one")
+        raise CliError(_("choose exactly one of --confirm, --places, --date, --decline"))
     confirmed = future_job.RecordCommitment(
         actor=who, request_id=f"{rid}.c", trajectory_id=trajectory_id,
         answer=future_job.CommitmentAnswer.CONFIRMED,
@@ -228,7 +237,11 @@ def answer(
     commands: list[future_job.AnyCommand]
     if decline is not None:
         if decline not in DECLINE_REASONS:
-            raise CliError(f"--decline: kies uit / choose from {', '.join(DECLINE_REASONS)}")
+            raise CliError(
+                _("--decline: choose from {DECLINE_REASONS}").format(
+                    DECLINE_REASONS=", ".join(DECLINE_REASONS)
+                )
+            )
         commands = [
             future_job.RecordCommitment(
                 actor=who, request_id=f"{rid}.n", trajectory_id=trajectory_id,
@@ -237,7 +250,7 @@ def answer(
         ]  # fmt: skip
     elif places is not None:
         if places < 1:
-            raise CliError("--places: minstens 1; geen plaatsen is --decline geen-vacature")
+            raise CliError(_("--places: at least 1; no places is --decline geen-vacature"))
         commands = [
             build(future_job.ReduceJobs, actor=who, request_id=f"{rid}.r", jobs=places,
                   reason="telefonisch opgegeven door de werkgever"),
@@ -260,8 +273,10 @@ def answer(
             state = await streams.future_job_state(client, future_job_id)
             if places > state.jobs:
                 raise CliError(
-                    f"--places: {future_job_id} heeft {state.jobs} baan/banen; meer plaatsen "
-                    "is een nieuwe toekomstige baan (nbm future-job forecast)"
+                    _(
+                        "--places: {future_job_id} has {jobs} job(s); more places is a new "
+                        "future job (nbm future-job forecast)"
+                    ).format(future_job_id=future_job_id, jobs=state.jobs)
                 )
             if places == state.jobs:  # as many as forecast: a confirmation
                 commands.pop(0)
@@ -273,5 +288,5 @@ def answer(
 
     result = run(work, request_id=rid)
     typer.echo(
-        f"antwoord vastgelegd / answer recorded: {', '.join(result.event_types) or 'al bekend'}"
+        _("answer recorded: {value}").format(value=", ".join(result.event_types) or "al bekend")
     )

@@ -16,6 +16,7 @@ from domain import future_job, trajectory
 from domain.trajectory import Commitment, ProgrammeFileError
 from nbm import programmes, service
 from nbm import stream_service as streams
+from nbm.i18n import _
 from workflows.stream_messages import FUTURE_JOB_WORKFLOW
 
 from ._common import (
@@ -105,14 +106,14 @@ def forecast(
         try:
             every = programmes.programme(programme).touchpoint_every_weeks
         except KeyError as err:
-            raise CliError(f"--programme: {err.args[0]}") from None
+            raise CliError(_("--programme: {args}").format(args=err.args[0])) from None
         except ProgrammeFileError as err:
-            raise CliError(f"programmabestand ongeldig / programme file refused: {err}") from None
+            raise CliError(_("programme file refused: {err}").format(err=err)) from None
         touchpoints = future_job.Touchpoints(check_in_weeks=every)
         command = command.model_copy(update={"touchpoints": touchpoints})
     if demo_day_seconds is not None:
         if not 1 <= demo_day_seconds <= 86400:
-            raise CliError("--demo-day-seconds: from 1 to 86400")
+            raise CliError(_("--demo-day-seconds: from 1 to 86400"))
         command = command.model_copy(update={"day": timedelta(seconds=demo_day_seconds)})
 
     streams.check_new(future_job.decide, command, None)  # the date first: no server needed
@@ -126,7 +127,10 @@ def forecast(
         print_json(result.model_dump(mode="json"))
     else:
         typer.echo(future_job_id)
-        typer.echo(f"toekomstige baan vastgelegd / future job forecast (request {rid})", err=True)
+        typer.echo(
+            _("future job forecast (request {rid})").format(rid=rid),
+            err=True,
+        )
 
 
 def future_job_json(s: future_job.FutureJob) -> dict[str, Any]:
@@ -182,8 +186,16 @@ def show(future_job_id: FutureJobId, as_json: AsJson = False) -> None:
         state = (
             chase["answer"] or ("escalated" if chase["escalated"] else "")
         ) or f"next {following['step']} on {following['due_on']}"
-        typer.echo(f"commitment for {tid}: asked {chase['requested_on']}, "
-                   f"{chase['reminders_sent']} reminder(s), {state}")  # fmt: skip
+        typer.echo(
+            _(
+                "commitment for {tid}: asked {requested_on}, {reminders_sent} reminder(s), {state}"
+            ).format(
+                tid=tid,
+                requested_on=chase["requested_on"],
+                reminders_sent=chase["reminders_sent"],
+                state=state,
+            )
+        )
 
 
 @app.command("list")
@@ -270,8 +282,10 @@ def request_commitment(
         job = await streams.future_job_state(client, future_job_id)
         if not (await streams.employer_state(client, job.employer_id)).contacts:
             raise CliError(
-                f"werkgever {job.employer_id} heeft geen contactpersoon: voeg er een toe met "
-                "`nbm employer add-contact` / the employer has no contact to mail"
+                _(
+                    "employer {employer_id} has no contact to mail: add one with `nbm "
+                    "employer add-contact`"
+                ).format(employer_id=job.employer_id)
             )
 
     run(checked)
@@ -323,11 +337,11 @@ def decide(
     learning on in a work-study job (BBL), or follow-on education. Recorded with who and why."""
     who, rid = actor(ctx), new_request(request_id)
     if sum((move_to is not None, work_study, follow_on_education)) != 1:
-        raise CliError("kies één van --move-to, --work-study, --follow-on-education")
+        raise CliError(_("choose one of --move-to, --work-study, --follow-on-education"))
     if move_to is not None and not reason:
-        raise CliError("--move-to: geef --reason (waarom deze werkgever)")
+        raise CliError(_("--move-to: give --reason (why this employer)"))
     if move_to is None and reason:
-        raise CliError("--reason hoort bij --move-to / goes with --move-to")
+        raise CliError(_("--reason goes with --move-to"))
     why = (
         future_job.DetachReason.OTHER_EMPLOYER if move_to is not None
         else future_job.DetachReason.WORK_STUDY if work_study
@@ -340,17 +354,25 @@ def decide(
         chase = lost.chases.get(trajectory_id)
         declined = chase is not None and chase.answer is future_job.CommitmentAnswer.DECLINED
         if not lost.closed and trajectory_id not in lost.attached:
-            raise CliError(f"{trajectory_id} leert niet voor {future_job_id} / not attached")
+            raise CliError(
+                _("{trajectory_id} does not learn towards {future_job_id}").format(
+                    trajectory_id=trajectory_id, future_job_id=future_job_id
+                )
+            )
         if not (lost.closed or lost.without_place > 0 or declined):
             raise CliError(
-                f"{trajectory_id} heeft een plek bij {future_job_id}: er is niets te beslissen "
-                "(no place was lost)"
+                _(
+                    "{trajectory_id} has a place at {future_job_id}: there is nothing to "
+                    "decide (no place was lost)"
+                ).format(trajectory_id=trajectory_id, future_job_id=future_job_id)
             )
         if lost.closed and move_to is None:
             raise CliError(
-                f"{future_job_id} is {lost.status.value}: de kandidaat is er al los van; leg "
-                "het vast met `nbm trajectory record-regular-job --work-study` of "
-                "`nbm trajectory record-follow-on-education`"
+                _(
+                    "{future_job_id} is {value}: the candidate is free of it already; "
+                    "record it with `nbm trajectory record-regular-job --work-study` or "
+                    "`nbm trajectory record-follow-on-education`"
+                ).format(future_job_id=future_job_id, value=lost.status.value)
             )
         if move_to is not None:
             # Checked before anything is written: a candidate matched (the proposal needs
@@ -359,11 +381,13 @@ def decide(
             state = await service.state(client, trajectory_id)
             if state.candidate is None:
                 raise CliError(
-                    f"traject {trajectory_id} heeft nog geen kandidaat (stap 4): kies "
-                    "--work-study of --follow-on-education, of match eerst / match first"
+                    _(
+                        "trajectory {trajectory_id} has no candidate yet (step 4): choose "
+                        "--work-study or --follow-on-education, or match first"
+                    ).format(trajectory_id=trajectory_id)
                 )
             if target.free_places < 1:
-                raise CliError(f"{move_to} heeft geen vrije plaats / has no free place")
+                raise CliError(_("{move_to} has no free place").format(move_to=move_to))
             await streams.future_job_command(
                 client, move_to,
                 future_job.AttachCandidate(actor=who, request_id=f"{rid}.a",

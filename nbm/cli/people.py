@@ -11,6 +11,7 @@ from rich.table import Table
 from domain import people
 from domain.shared import ContactDetails
 from nbm import stream_service as streams
+from nbm.i18n import _
 
 from ._common import AsJson, RequestId, actor, build, console, new_request, print_json, run
 from ._keys import seal_contact_details
@@ -56,7 +57,7 @@ def add(
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
-        typer.echo(f"{person_id} toegevoegd / added ({role.value})")
+        typer.echo(_("{person_id} added ({value})").format(person_id=person_id, value=role.value))
 
 
 @app.command("remove")
@@ -66,7 +67,7 @@ def remove(ctx: typer.Context, person_id: PersonId, request_id: RequestId = None
     command = people.RemovePerson(actor=actor(ctx), request_id=rid, person_id=person_id)
     run(lambda client, config: streams.people_command(client, config.task_queue, command),
         request_id=rid)  # fmt: skip
-    typer.echo(f"{person_id} vertrokken / left")
+    typer.echo(_("{person_id} left").format(person_id=person_id))
 
 
 @app.command("list")

@@ -15,6 +15,7 @@ from rich.text import Text
 
 from domain import trajectory
 from nbm import programmes
+from nbm.i18n import _
 
 from ._common import AsJson, CliError, console, print_json
 
@@ -28,7 +29,7 @@ def _catalogue() -> dict[str, programmes.Entry]:
     try:
         return programmes.catalogue()
     except trajectory.ProgrammeFileError as err:
-        raise CliError(f"programmabestand ongeldig / programme file refused: {err}") from None
+        raise CliError(_("programme file refused: {err}").format(err=err)) from None
 
 
 def _weeks(p: trajectory.Programme) -> str:
@@ -168,7 +169,7 @@ def check(
             problems = [{"field": f, "problem": p} for f, p in err.problems]
             print_json({"file": err.source, "valid": False, "problems": problems})
             raise typer.Exit(1) from None
-        raise CliError(f"programmabestand ongeldig / programme file refused: {err}") from None
+        raise CliError(_("programme file refused: {err}").format(err=err)) from None
     if as_json:
         print_json({"file": str(file), "valid": True, "programme": programme_json(found)})
         return

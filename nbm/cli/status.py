@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.table import Table
 
+from nbm.i18n import _
 from nbm.local_files import LocalFileError, read_stack
 from nbm.processes import ProcessState, process_states
 from nbm.settings import load_settings
@@ -39,11 +40,17 @@ def stack_states(data_dir: Path) -> list[ProcessState]:
     except LocalFileError as err:
         raise CliError(str(err)) from None
     if info is None or info.supervisor_socket is None or not _alive(info.pid):
-        raise CliError(f"no embedded stack runs on {data_dir} (start one with `make run`)")
+        raise CliError(
+            _("no embedded stack runs on {data_dir} (start one with `make run`)").format(
+                data_dir=data_dir
+            )
+        )
     try:
         states = process_states(Path(info.supervisor_socket))
     except OSError as err:
-        raise CliError(f"the stack's supervisor does not answer ({err.strerror})") from None
+        raise CliError(
+            _("the stack's supervisor does not answer ({strerror})").format(strerror=err.strerror)
+        ) from None
     postgres = info.processes.get("postgres")
     if postgres is not None:
         up = _alive(postgres)
@@ -70,4 +77,4 @@ def status(as_json: AsJson = False) -> None:
         console().print(table)
     down = [s.name for s in states if s.state != "RUNNING"]
     if down:
-        fail(f"not running: {', '.join(down)}")
+        fail(_("not running: {down}").format(down=", ".join(down)))

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from domain import task
 from nbm import stream_service as streams
+from nbm.i18n import _
 from workflows.stream_messages import TASK_WORKFLOW
 
 from ._common import AsJson, RequestId, actor, console, new_request, print_json, run, when
@@ -82,7 +83,7 @@ def tasks(
         print_json(rows)
         return
     if not rows:
-        typer.echo("geen taken / no tasks")
+        typer.echo(_("no tasks"))
         return
     table = Table(show_edge=False)
     for column in ("id", "soort", "over", "bij", "status", "bevestigen voor", "geëscaleerd"):
@@ -131,14 +132,26 @@ def show(task_id: TaskId, as_json: AsJson = False) -> None:
     for n, p in enumerate(data["proposals"], start=1):
         sector = "zelfde sector" if p["same_sector"] else "andere sector"
         typer.echo(
-            f"voorstel {n}: {p['future_job_id']} ({p['employer_id']}, {p['function']}, per "
-            f"{p['expected_on']}, {p['free_places']} vrij, {sector}); past: "
-            f"{', '.join(p['matched_skills']) or '—'}; nog te leren: "
-            f"{', '.join(p['missing_skills']) or '—'}"
+            _(
+                "proposal {n}: {future_job_id} ({employer_id}, {function}, by "
+                "{expected_on}, {free_places} free, {sector}); fits: {value}; still to "
+                "learn: {value2}"
+            ).format(
+                n=n,
+                future_job_id=p["future_job_id"],
+                employer_id=p["employer_id"],
+                function=p["function"],
+                expected_on=p["expected_on"],
+                free_places=p["free_places"],
+                sector=sector,
+                value=", ".join(p["matched_skills"]) or "—",
+                value2=", ".join(p["missing_skills"]) or "—",
+            )
         )
     if data["proposals"]:
         typer.echo(
-            f"beslis met / decide with: nbm future-job decide {data['lost_on'] or '<FJ>'} "
-            f"--trajectory {data['about']} --move-to <voorstel> --reason ... "
-            "(of --work-study, --follow-on-education)"
+            _(
+                "decide with: nbm future-job decide {value} --trajectory {about} --move-to "
+                "<proposal> --reason ... (or --work-study, --follow-on-education)"
+            ).format(value=data["lost_on"] or "<FJ>", about=data["about"])
         )

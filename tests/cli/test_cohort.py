@@ -126,7 +126,7 @@ def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -
     assert_user_error(
         cli("cohort", "hire", cid, "--trajectory", tids[0], "--employer", employers[0][0],
             "--hours", "24", "--start-date", in_days(1)),
-        "weigert de BBL-baan",
+        "refuses the work-study job",
     )  # fmt: skip
     assert_user_error(cli("cohort", "confirm", cid), "assigning")
     # Bad input.

@@ -172,12 +172,12 @@ def test_a_lost_place_is_proposed_elsewhere_and_the_coach_moves_the_candidate(cl
         "the coach's task with the proposals",
     )  # fmt: skip
     assert found[0]["proposals"][0]["future_job_id"] == jobs[1]
-    assert "nog te leren" in cli.ok("tasks", "show", found[0]["task_id"]).stdout
+    assert "still to learn" in cli.ok("tasks", "show", found[0]["task_id"]).stdout
     # The candidate has no personal data matched yet: the reason cannot be sealed for them.
     assert_user_error(
         cli("future-job", "decide", jobs[0], "--trajectory", tids[1], "--move-to", jobs[1],
             "--reason", "zelfde functie, plek vrij"),
-        "nog geen kandidaat",
+        "has no candidate yet",
     )  # fmt: skip
     assert json.loads(cli.ok("future-job", "show", jobs[1], "--json").stdout)["attached"] == []
     cli.ok("future-job", "decide", jobs[0], "--trajectory", tids[1], "--work-study")

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from nbm.audit import Checked, export_stream, verify_file, verify_store
+from nbm.i18n import _
 
 from .._common import AsJson, CliError, fail, print_json
 from .._db import run_store
@@ -23,23 +24,37 @@ def _show(checked: Checked, as_json: bool) -> None:
         print_json(checked.as_json())
     else:
         typer.echo(
-            f"checked {report.events:,} events in {report.streams:,} stream(s) "
-            f"({checked.source}) in {checked.seconds:.2f} s: {checked.rate:,.0f} events/s"
+            _(
+                "checked {events:,} events in {streams:,} stream(s) ({source}) in "
+                "{seconds:.2f} s: {rate:,.0f} events/s"
+            ).format(
+                events=report.events,
+                streams=report.streams,
+                source=checked.source,
+                seconds=checked.seconds,
+                rate=checked.rate,
+            )
         )
         if report.intact:
             position, head = report.head
-            typer.echo("intact: every hash recomputed from the stored bytes matches")
+            typer.echo(_("intact: every hash recomputed from the stored bytes matches"))
             if report.global_chain and position:
-                typer.echo(f"head: position {position}, global hash {head.hex()}")
+                typer.echo(
+                    _("head: position {position}, global hash {hex}").format(
+                        position=position, hex=head.hex()
+                    )
+                )
             typer.echo(
-                "a rewrite with every hash recomputed is only seen against a signed "
-                "checkpoint: nbm audit checkpoints verify"
+                _(
+                    "a rewrite with every hash recomputed is only seen against a "
+                    "signed checkpoint: nbm audit checkpoints verify"
+                )
             )
     first = report.first
     if first is not None:
         more = report.breaks_total - 1
         rest = f" ({more} more break{'s' if more != 1 else ''}; --json lists them)" if more else ""
-        fail(f"tampering found: {first.describe()}{rest}")
+        fail(_("tampering found: {describe}{rest}").format(describe=first.describe(), rest=rest))
 
 
 @app.command("verify")
@@ -61,7 +76,7 @@ def verify(
 ) -> None:
     """Recompute the hash chains; exit 1 naming the first broken event."""
     if sum((trajectory_id is not None, all_, file is not None)) != 1:
-        raise CliError("give one of: a trajectory id, --all, --file F")
+        raise CliError(_("give one of: a trajectory id, --all, --file F"))
     if file is not None:
         checked = verify_file(file)
     else:
@@ -79,5 +94,11 @@ def export(
     try:
         out.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
     except OSError as err:
-        raise CliError(f"cannot write {out}: {err.strerror}") from None
-    typer.echo(f"exported {len(doc['events'])} events of {trajectory_id} to {out}")
+        raise CliError(
+            _("cannot write {out}: {strerror}").format(out=out, strerror=err.strerror)
+        ) from None
+    typer.echo(
+        _("exported {len} events of {trajectory_id} to {out}").format(
+            len=len(doc["events"]), trajectory_id=trajectory_id, out=out
+        )
+    )

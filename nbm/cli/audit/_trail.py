@@ -28,6 +28,7 @@ from activities.checkpoints import (
 )
 from domain.shared import COACH_TIME_ZONE
 from nbm import audit
+from nbm.i18n import _
 from nbm.settings import Settings, load_settings
 
 from .._common import (
@@ -125,7 +126,9 @@ def parse_moment(value: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise CliError(
-            f"DATE: {excerpt(value)} is not an ISO date or datetime (2027-03-01, 2027-03-01T12:00)"
+            _("DATE: {value} is not an ISO date or datetime (2027-03-01, 2027-03-01T12:00)").format(
+                value=excerpt(value)
+            )
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=COACH_TIME_ZONE)
 
@@ -158,7 +161,11 @@ def as_of(
     )
     state = found.state
     for err in found.unreadable_later:
-        warn(f"{err}; recorded after {audit.utc(until)}, it may have taken effect before")
+        warn(
+            _("{err}; recorded after {until}, it may have taken effect before").format(
+                err=err, until=audit.utc(until)
+            )
+        )
     view = "recorded by" if recorded else "in effect at"
     if as_json:
         print_json({"as_of": until.isoformat(), "view": view, "state": state_json(state)})
@@ -180,8 +187,12 @@ def checkpoint() -> None:
 
     taken = run_store(work)
     typer.echo(
-        f"checkpoint {taken.taken_at.isoformat()}: position {taken.position}, "
-        f"{taken.streams} streams, key {taken.key_id}"
+        _("checkpoint {isoformat}: position {position}, {streams} streams, key {key_id}").format(
+            isoformat=taken.taken_at.isoformat(),
+            position=taken.position,
+            streams=taken.streams,
+            key_id=taken.key_id,
+        )
     )
 
 
@@ -222,8 +233,15 @@ def verify_checkpoints(
         cp = r.checkpoint
         status = "ok" if not r.mismatches else "MISMATCH"
         typer.echo(
-            f"{status:8} {cp.taken_at.isoformat()}  position {cp.position}, "
-            f"{len(cp.stream_heads)} streams, key {cp.key_id}"
+            _(
+                "{status:8} {isoformat}  position {position}, {stream_heads} streams, key {key_id}"
+            ).format(
+                status=status,
+                isoformat=cp.taken_at.isoformat(),
+                position=cp.position,
+                stream_heads=len(cp.stream_heads),
+                key_id=cp.key_id,
+            )
         )
         for m in r.mismatches:
             typer.echo(f"         {m.message}")
@@ -243,11 +261,17 @@ LONGEST_INTERVAL = timedelta(days=366)
 def parse_every(value: str) -> timedelta:
     found = re.fullmatch(r"(\d{1,12})([smhd])", value.strip())
     if not found or int(found[1]) == 0:
-        raise CliError(f"--every: {excerpt(value)} is not an interval like 30m, 1h or 1d")
+        raise CliError(
+            _("--every: {value} is not an interval like 30m, 1h or 1d").format(value=excerpt(value))
+        )
     unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[found[2]]
     every = timedelta(**{unit: int(found[1])})
     if every > LONGEST_INTERVAL:
-        raise CliError(f"--every: {excerpt(value)} is longer than {LONGEST_INTERVAL.days} days")
+        raise CliError(
+            _("--every: {value} is longer than {days} days").format(
+                value=excerpt(value), days=LONGEST_INTERVAL.days
+            )
+        )
     return every
 
 
@@ -260,7 +284,11 @@ def schedule_checkpoints_command(
     done = run(
         lambda client, config: audit.schedule_checkpoints(client, config.task_queue, interval)
     )
-    typer.echo(f"schedule {audit.SCHEDULE_ID} {done}: a checkpoint every {interval}")
+    typer.echo(
+        _("schedule {SCHEDULE_ID} {done}: a checkpoint every {interval}").format(
+            SCHEDULE_ID=audit.SCHEDULE_ID, done=done, interval=interval
+        )
+    )
 
 
 @app.command("replay")
@@ -281,15 +309,19 @@ def replay(
         timeout=600,
     )
     if not found:
-        raise CliError("no trajectory workflows to replay")
+        raise CliError(_("no trajectory workflows to replay"))
     for r in found:
         typer.echo(f"{'ok' if r.failure is None else 'DIVERGED':9} {r.workflow_id}  {r.run_id}")
         if r.failure is not None:
             typer.echo(f"          {r.failure}")
     diverged = [r.workflow_id for r in found if r.failure is not None]
     if diverged:
-        fail(f"{len(diverged)} of {len(found)} runs diverge from the current code: {diverged[0]}")
-    typer.echo(f"{len(found)} runs replay with the current code")
+        fail(
+            _("{diverged} of {found} runs diverge from the current code: {diverged2}").format(
+                diverged=len(diverged), found=len(found), diverged2=diverged[0]
+            )
+        )
+    typer.echo(_("{found} runs replay with the current code").format(found=len(found)))
 
 
 # --- the access log ---------------------------------------------------------------------
@@ -329,6 +361,10 @@ def access_log(
             table.add_row(str(e.position), at, e.actor, e.candidate_ref, e.purpose, e.action)
         console().print(table if shown else "no readings of personal data logged")
         if broken is None:
-            typer.echo(f"chain intact: {len(entries)} entries")
+            typer.echo(_("chain intact: {entries} entries").format(entries=len(entries)))
     if broken is not None:
-        fail(f"the access log's chain breaks at entry {broken.position}: altered or removed")
+        fail(
+            _("the access log's chain breaks at entry {position}: altered or removed").format(
+                position=broken.position
+            )
+        )

@@ -13,6 +13,7 @@ from domain import cohort, trajectory
 from domain.shared import COACH_TIME_ZONE, DomainError
 from nbm import service
 from nbm import stream_service as streams
+from nbm.i18n import _
 from workflows.stream_messages import COHORT_WORKFLOW
 
 from .._common import (
@@ -44,7 +45,9 @@ CALENDAR_OPTIONS = {
 def _pair(value: str, option: str) -> tuple[str, str]:
     head, sep, tail = value.partition("=")
     if not sep or not head.strip() or not tail.strip():
-        raise CliError(f"{option}: {value[:40]!r} is geen A=B / use A=B")
+        raise CliError(
+            _("{option}: {value!r} is not A=B; use A=B").format(option=option, value=value[:40])
+        )
     return head.strip(), tail.strip()
 
 
@@ -134,8 +137,10 @@ def start(
             state = await service.state(client, tid)
             if not state.programme.job_alongside_learning:
                 raise CliError(
-                    f"traject {tid} volgt {state.programme.programme_id}, zonder BBL-baan naast "
-                    "het leren / its programme has no work-study job alongside learning"
+                    _(
+                        "trajectory {tid} follows {programme_id}, whose programme has no "
+                        "work-study job alongside learning"
+                    ).format(tid=tid, programme_id=state.programme.programme_id)
                 )
             ref = state.candidate.candidate_ref if state.candidate else None
             members.append(cohort.CohortCandidate(trajectory_id=tid, candidate_ref=ref))
@@ -143,7 +148,11 @@ def start(
         for employer_id, fj in pairs:
             job = await streams.future_job_state(client, fj)
             if job.employer_id != employer_id:
-                raise CliError(f"{fj} is van {job.employer_id}, niet van / not {employer_id}")
+                raise CliError(
+                    _("{fj} is {employer_id}'s, not {employer_id2}'s").format(
+                        fj=fj, employer_id=job.employer_id, employer_id2=employer_id
+                    )
+                )
             # Its free places, and those its cohort's own candidates learn towards already.
             ours = len(set(job.attached) & set(candidate))
             employers.append(cohort.CohortEmployer(
@@ -162,7 +171,7 @@ def start(
         print_json(result.model_dump(mode="json"))
     else:
         typer.echo(cohort_id)
-        typer.echo(f"lichting gestart / cohort started (request {rid})", err=True)
+        typer.echo(_("cohort started (request {rid})").format(rid=rid), err=True)
 
 
 async def not_in_another_cohort(client: Any, cohort_id: str, trajectories: list[str]) -> None:
@@ -174,7 +183,9 @@ async def not_in_another_cohort(client: Any, cohort_id: str, trajectories: list[
         shared = sorted({c.trajectory_id for c in other.candidates} & set(trajectories))
         if shared:
             raise CliError(
-                f"traject {shared[0]} zit al in lichting / is in cohort {other.cohort_id} already"
+                _("trajectory {shared} is in cohort {cohort_id} already").format(
+                    shared=shared[0], cohort_id=other.cohort_id
+                )
             )
 
 
@@ -255,7 +266,11 @@ def hire(
         try:
             trajectory.decide(state, job, datetime.now(COACH_TIME_ZONE))
         except DomainError as err:
-            raise CliError(f"traject {trajectory_id} weigert de BBL-baan: {err.message}") from None
+            raise CliError(
+                _("trajectory {trajectory_id} refuses the work-study job: {message}").format(
+                    trajectory_id=trajectory_id, message=err.message
+                )
+            ) from None
 
     run(checked)
     _done(_send(cohort_id, command, rid), as_json, "BBL-baan / work-study hire")
@@ -318,7 +333,7 @@ def confirm(
         {"trajectory_id": t, "employer_id": e} for t, e in (_pair(m, "--move") for m in move or [])
     )
     if moves and not reason:
-        raise CliError("--move: geef --reason (waarom) / a change needs --reason")
+        raise CliError(_("--move: a change needs --reason (why)"))
     command = build(
         cohort.ConfirmAssignment, actor=actor(ctx), request_id=rid, moves=moves, reason=reason
     )

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from domain import cohort
 from nbm import stream_service as streams
+from nbm.i18n import _
 from workflows.stream_messages import COHORT_WORKFLOW
 
 from .._common import AsJson, RequestId, actor, console, new_request, print_json, run, when
@@ -78,8 +79,14 @@ def show(cohort_id: CohortId, as_json: AsJson = False) -> None:
         return
     active, everyone = len(state.active), len(state.candidates)
     typer.echo(
-        f"{data['name']} {data['year']} ({cohort_id}): {data['phase']}, "
-        f"{active} of {everyone} kandidaten / candidates"
+        _("{name} {year} ({cohort_id}): {phase}, {active} of {everyone} candidates").format(
+            name=data["name"],
+            year=data["year"],
+            cohort_id=cohort_id,
+            phase=data["phase"],
+            active=active,
+            everyone=everyone,
+        )
     )
     for m in cohort.MILESTONES:
         done = "✓" if m in state.reached else " "
@@ -94,7 +101,7 @@ def show(cohort_id: CohortId, as_json: AsJson = False) -> None:
     standing = state.confirmed or state.proposal
     if standing is not None:
         what = "bevestigd / confirmed" if state.confirmed else "voorstel / proposed"
-        typer.echo(f"toewijzing {what}:")
+        typer.echo(_("assignment {what}:").format(what=what))
         _print_assignment(standing)
 
 
@@ -109,7 +116,9 @@ def _print_assignment(a: cohort.Assignment) -> None:
         )  # fmt: skip
     console().print(table)
     if a.unplaced:
-        typer.echo(f"zonder plaats / no place (every place taken): {', '.join(a.unplaced)}")
+        typer.echo(
+            _("no place (every place taken): {unplaced}").format(unplaced=", ".join(a.unplaced))
+        )
 
 
 def _rank(rank: int | None) -> str:
@@ -176,6 +185,9 @@ def assign(
         print_json({"cohort_id": cohort_id, "standing": state.proposal is not None,
                     **(_assignment(state, standing) or {})})  # fmt: skip
         return
-    typer.echo(f"{cohort_id}: {label}; kosten van de voorkeuren / preference cost "
-               f"{cohort.preference_cost(state, standing)}")  # fmt: skip
+    typer.echo(
+        _("{cohort_id}: {label}; preference cost {state}").format(
+            cohort_id=cohort_id, label=label, state=cohort.preference_cost(state, standing)
+        )
+    )
     _print_assignment(standing)

@@ -12,6 +12,7 @@ from domain import matching
 from domain.matching import Direction, Proposal, Verdict, Vocabulary
 from nbm import matching as service
 from nbm import stream_service as streams
+from nbm.i18n import _
 from nbm.service import ServiceError
 
 from .._common import (
@@ -54,12 +55,14 @@ def _show(ranking: list[Proposal], vocab: Vocabulary, as_json: bool, by: str, to
         print_json([p.model_dump(mode="json") for p in shown])
         return
     if not shown:
-        typer.echo("geen voorstellen / no proposals")
+        typer.echo(_("no proposals"))
     for p in shown:
         typer.echo(
             "\n".join(_explain(p, vocab, p.candidate_ref if by == "candidate" else p.profile_id))
         )
-    typer.echo("Een voorstel is geen besluit: bevestig of verwerp met `nbm match confirm|reject`.")
+    typer.echo(
+        _("A proposal is not a decision: confirm or reject it with `nbm match confirm|reject`.")
+    )
 
 
 Top = Annotated[int, typer.Option(help="Show the first N (0: all).")]
@@ -85,10 +88,14 @@ def candidates(
             found = service.functions_for(state, future_job)
             if len(found) > 1:
                 ids = ", ".join(f.profile_id for f in found)
-                raise CliError(f"{future_job} heeft meer profielen: kies met --profile ({ids})")
+                raise CliError(
+                    _("{future_job} has more profiles: choose with --profile ({ids})").format(
+                        future_job=future_job, ids=ids
+                    )
+                )
             function = found[0]
         else:
-            raise CliError("geef --future-job of --profile / give --future-job or --profile")
+            raise CliError(_("give --future-job or --profile"))
     except (matching.UnknownProfile, ServiceError) as err:
         raise CliError(str(err)) from None
     _show(service.candidates_for(state, function, vocab), vocab, as_json, "candidate", top)
@@ -138,17 +145,29 @@ def _decide(ctx: typer.Context, verdict: Verdict, candidate: str, profile_id: st
         )
         return
     against = " (afwijkend van het voorstel / overrides the proposal)" if d.overrode_top else ""
-    typer.echo(f"{d.verdict.value}: {candidate} voor / for {profile_id}, voorstel nr. {d.rank} "
-               f"van {d.proposals}{against}")  # fmt: skip
+    typer.echo(
+        _(
+            "{value}: {candidate} for {profile_id}, proposal no. {rank} of {proposals}{against}"
+        ).format(
+            value=d.verdict.value,
+            candidate=candidate,
+            profile_id=profile_id,
+            rank=d.rank,
+            proposals=d.proposals,
+            against=against,
+        )
+    )
     if d.verdict is Verdict.CONFIRMED and plan:
         items = "; ".join(f"{i.label} ({i.kind.value})" for i in plan)
-        typer.echo(f"voorgesteld leerplan / proposed learning plan: {items}")
+        typer.echo(_("proposed learning plan: {items}").format(items=items))
     if d.verdict is Verdict.CONFIRMED and d.future_job_id:
         # The match is the coach's decision on record; the trajectory is started as always
         # (its own step 4 records the candidate with their personal data, sealed).
         typer.echo(
-            f"volgende stap / next: nbm trajectory start --future-job {d.future_job_id}, "
-            f"dan / then: nbm trajectory match <trajectory> --candidate {candidate} ..."
+            _(
+                "next: nbm trajectory start --future-job {future_job_id}, then: nbm "
+                "trajectory match <trajectory> --candidate {candidate} ..."
+            ).format(future_job_id=d.future_job_id, candidate=candidate)
         )
 
 
@@ -194,5 +213,8 @@ def log(as_json: AsJson = False) -> None:
                       "ja" if d.overrode_top else "nee")  # fmt: skip
     console().print(table)
     rate = f"{stats.rate:.0%}" if stats.rate is not None else "—"
-    typer.echo(f"{stats.decisions} beslissingen / decisions, {stats.overrode_top} afwijkend "
-               f"van het voorstel / overrode the proposal ({rate})")  # fmt: skip
+    typer.echo(
+        _("{decisions} decisions, {overrode_top} overrode the proposal ({rate})").format(
+            decisions=stats.decisions, overrode_top=stats.overrode_top, rate=rate
+        )
+    )

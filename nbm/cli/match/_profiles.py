@@ -9,6 +9,7 @@ import typer
 from domain import matching
 from nbm import matching as service
 from nbm import stream_service as streams
+from nbm.i18n import _
 from nbm.service import ServiceError
 
 from .._common import (
@@ -87,7 +88,7 @@ def profile_candidate(
         return await streams.matching_command(client, config.task_queue, command)
 
     result = run(work, request_id=rid)
-    typer.echo(f"{ref}: profiel vastgelegd / profile recorded (v{result.version})")
+    typer.echo(_("{ref}: profile recorded (v{version})").format(ref=ref, version=result.version))
 
 
 @app.command("function")
@@ -130,7 +131,7 @@ def profile_function(
         fields["profile_id"] = profile_id
     if future_job is None:
         if profile_id is None or function is None:
-            raise CliError("geef een id en --function, of --future-job / give an id and --function")
+            raise CliError(_("give an id and --function, or --future-job"))
         fields.update(function=function, required_skills=uris_of(skill, vocab))
 
     async def work(client: Any, config: Any) -> tuple[str, streams.StreamResult]:
@@ -149,7 +150,7 @@ def profile_function(
         return made.profile_id, await streams.matching_command(client, config.task_queue, command)
 
     pid, result = run(work, request_id=rid)
-    typer.echo(f"{pid}: profiel vastgelegd / profile recorded (v{result.version})")
+    typer.echo(_("{pid}: profile recorded (v{version})").format(pid=pid, version=result.version))
 
 
 @app.command("remove")
@@ -169,7 +170,7 @@ def profile_remove(
     )
     run(lambda client, config: streams.matching_command(client, config.task_queue, command),
         request_id=rid)  # fmt: skip
-    typer.echo(f"{ref}: uit de rangorde / removed from the ranking")
+    typer.echo(_("{ref}: removed from the ranking").format(ref=ref))
 
 
 @app.command("list")
@@ -188,8 +189,19 @@ def profile_list(as_json: AsJson = False) -> None:
         print_json(data)
         return
     for c in data["candidates"]:
-        typer.echo(f"kandidaat {c['candidate_ref']}: {len(c['skills'])} vaardigheden, "
-                   f"{c['availability']['hours_per_week']} u/wk")  # fmt: skip
+        typer.echo(
+            _("candidate {candidate_ref}: {len} skills, {hours_per_week} h/wk").format(
+                candidate_ref=c["candidate_ref"],
+                len=len(c["skills"]),
+                hours_per_week=c["availability"]["hours_per_week"],
+            )
+        )
     for f in data["functions"]:
-        typer.echo(f"functie {f['profile_id']} ({f['function']}): "
-                   f"{len(f['required_skills'])} vereist, {f['hours_per_week']} u/wk")  # fmt: skip
+        typer.echo(
+            _("function {profile_id} ({function}): {len} required, {hours_per_week} h/wk").format(
+                profile_id=f["profile_id"],
+                function=f["function"],
+                len=len(f["required_skills"]),
+                hours_per_week=f["hours_per_week"],
+            )
+        )

@@ -11,6 +11,7 @@ import typer
 from domain import matching
 from nbm import matching as service
 from nbm import stream_service as streams
+from nbm.i18n import _
 from nbm.service import ServiceError
 from nbm.settings import ConfigError, load_settings
 
@@ -41,7 +42,7 @@ def vocabulary(
     for s in hits:
         mark = " (projecturi / project URI)" if s.is_project_uri else ""
         typer.echo(f"{s.label('nl')} / {s.label('en')}: {s.uri}{mark}")
-    typer.echo(f"{len(hits)} van / of {len(vocab)}")
+    typer.echo(_("{hits} of {vocab}").format(hits=len(hits), vocab=len(vocab)))
 
 
 @app.command("register")

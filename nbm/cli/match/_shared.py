@@ -9,6 +9,7 @@ import typer
 
 from domain.matching import Vocabulary, Weekday
 from nbm import matching as service
+from nbm.i18n import _
 from nbm.service import ServiceError
 
 from .._common import CliError, check_generated, has_control_characters
@@ -22,11 +23,15 @@ def checked_text(value: str, option: str) -> str:
     that names the option and never the text (it can be personal)."""
     text = value.strip()
     if not text:
-        raise CliError(f"{option}: leeg / empty: say why")
+        raise CliError(_("{option}: empty: say why").format(option=option))
     if has_control_characters(text):
-        raise CliError(f"{option}: bevat een stuurteken / holds a control character")
+        raise CliError(_("{option}: holds a control character").format(option=option))
     if len(text) > TEXT_LIMIT:
-        raise CliError(f"{option}: langer dan / longer than {TEXT_LIMIT} tekens / characters")
+        raise CliError(
+            _("{option}: longer than {TEXT_LIMIT} characters").format(
+                option=option, TEXT_LIMIT=TEXT_LIMIT
+            )
+        )
     return text
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from domain import trajectory
+from nbm.i18n import _
 
 from .._common import (
     FIELD_OPTIONS,
@@ -77,13 +78,17 @@ def benefit_end_answer(ended: bool | None, partly: bool, no_benefit: bool) -> tr
     given = (ended is not None) + partly + no_benefit
     if given == 0:
         raise CliError(
-            "zeg of de uitkering eindigt / say whether the benefit ends: --benefit-ended, "
-            "--benefit-partly or --benefit-continues (--no-benefit if the candidate had none)"
+            _(
+                "say whether the benefit ends: --benefit-ended, --benefit-partly or "
+                "--benefit-continues (--no-benefit if the candidate had none)"
+            )
         )
     if given > 1:
         raise CliError(
-            "kies er één / give one of --benefit-ended, --benefit-partly, --benefit-continues "
-            "or --no-benefit, not two"
+            _(
+                "give one of --benefit-ended, --benefit-partly, --benefit-continues or "
+                "--no-benefit, not two"
+            )
         )
     if partly:
         return trajectory.BenefitEnd.PARTLY
@@ -102,8 +107,10 @@ def wage_value(
     missing = [name for name, v in parts.items() if v is None]
     if missing:
         raise CliError(
-            "een loonwaardebepaling heeft drie delen / a wage-value assessment needs "
-            f"--wage-value, --assessed-by and --assessed-on; missing: {', '.join(missing)}"
+            _(
+                "a wage-value assessment needs --wage-value, --assessed-by and "
+                "--assessed-on; missing: {missing}"
+            ).format(missing=", ".join(missing))
         )
     assert assessed_on is not None
     return {
@@ -177,10 +184,7 @@ def record_wage_value_reassessment(
     the next date; resolves its task."""
     assessment = wage_value(wage_value_pct, assessed_by, assessed_on)
     if assessment is None:
-        raise CliError(
-            "geef de nieuwe loonwaarde / give the new wage value: --wage-value, --assessed-by "
-            "and --assessed-on"
-        )
+        raise CliError(_("give the new wage value: --wage-value, --assessed-by and --assessed-on"))
     rid, at = new_request(request_id), parse_effective(effective)
     command = build(
         trajectory.RecordWageValueReassessment,

@@ -13,6 +13,7 @@ from domain import people, trajectory
 from domain.shared import FreeText, Sealed
 from nbm import service
 from nbm import stream_service as streams
+from nbm.i18n import _
 
 from .._common import (
     AsJson,
@@ -40,7 +41,9 @@ def parse_placement(spec: str) -> dict[str, object]:
     parts = spec.rsplit(":", 2)
     if len(parts) != 3 or not parts[1].strip().isdigit() or not parts[2].strip().isdigit():
         raise CliError(
-            f"--placement: {excerpt(spec)} is not NAME:WEEKS:HOURS, e.g. introduction:4:16"
+            _("--placement: {spec} is not NAME:WEEKS:HOURS, e.g. introduction:4:16").format(
+                spec=excerpt(spec)
+            )
         )
     return {"name": parts[0], "weeks": int(parts[1]), "hours_per_week": int(parts[2])}
 
@@ -51,7 +54,9 @@ def parse_training(spec: str, *, paid_by_employer: bool) -> dict[str, object]:
     if course.endswith(":employer"):
         course, paid_by_employer = course.removesuffix(":employer"), True
     if not sep:
-        raise CliError(f"--training: {excerpt(spec)} is not INSTITUTE:COURSE[:employer]")
+        raise CliError(
+            _("--training: {spec} is not INSTITUTE:COURSE[:employer]").format(spec=excerpt(spec))
+        )
     return {"institute": institute, "course": course, "paid_by_employer": paid_by_employer}
 
 
@@ -174,14 +179,15 @@ def establish_agreement(
     """Record the signed learning plan and commitment (inleertraject vastgesteld, step 3)."""
     rid, at = new_request(request_id), parse_effective(effective)
     if ladder == bool(placement):
-        raise CliError("geef --placement (herhaal) óf --ladder / give --placement or --ladder")
+        raise CliError(_("give --placement (repeat) or --ladder"))
     if ladder:
         state = run(lambda client, _: service.state(client, trajectory_id))
         rungs = [r for r in state.programme.ladder if not r.when_needed]
         if not rungs:
             raise CliError(
-                f"programma {state.programme.programme_id} heeft geen ladder / has no ladder: "
-                "give --placement"
+                _("programme {programme_id} has no ladder: give --placement").format(
+                    programme_id=state.programme.programme_id
+                )
             )
         placement = [f"{r.name}:{r.weeks}:{r.hours_per_week}" for r in rungs]
     terms = agreement_terms(
@@ -477,14 +483,18 @@ async def check_approver(client: Any, trajectory_id: str, approver: str) -> None
     person = directory.people.get(approver)
     if person is None or not person.active:
         raise CliError(
-            f"--approved-by: {approver} staat niet in `nbm people list` / is not in the directory"
+            _("--approved-by: {approver} is not in the directory (`nbm people list`)").format(
+                approver=approver
+            )
         )
     if person.role is not people.Role.SUPERVISOR or approver not in directory.chain_of(
         state.coach_id
     ):
         raise CliError(
-            f"--approved-by: {approver} is geen leidinggevende boven coach {state.coach_id} / "
-            "is not a supervisor above the trajectory's coach"
+            _(
+                "--approved-by: {approver} is not a supervisor above the trajectory's "
+                "coach {coach_id}"
+            ).format(approver=approver, coach_id=state.coach_id)
         )
 
 
@@ -529,11 +539,15 @@ NoBenefitOption = Annotated[
 def benefit_answer(ended: bool | None, no_benefit: bool) -> bool | None:
     """The benefit question answered: ended, continues, or None when it does not apply."""
     if no_benefit and ended is not None:
-        raise CliError("give one of --benefit-ended, --benefit-continues or --no-benefit, not two")
+        raise CliError(
+            _("give one of --benefit-ended, --benefit-continues or --no-benefit, not two")
+        )
     if not no_benefit and ended is None:
         raise CliError(
-            "say whether the benefit ends: --benefit-ended or --benefit-continues "
-            "(--no-benefit if the candidate had none)"
+            _(
+                "say whether the benefit ends: --benefit-ended or --benefit-continues "
+                "(--no-benefit if the candidate had none)"
+            )
         )
     return None if no_benefit else ended
 

@@ -11,6 +11,7 @@ from temporalio.client import Client
 from domain import future_job, trajectory
 from nbm import service
 from nbm import stream_service as streams
+from nbm.i18n import _
 from nbm.settings import Settings
 
 from .._common import (
@@ -60,11 +61,15 @@ def hand_over(
     given = [name for name, v in (("--employer", employer), ("--function", function),
              ("--expected-date", expected_date), ("--skill", skill)) if v]  # fmt: skip
     if future_job_id is not None and given:
-        raise CliError(f"--future-job brings its own job: leave out {', '.join(given)}")
+        raise CliError(
+            _("--future-job brings its own job: leave out {given}").format(given=", ".join(given))
+        )
     if future_job_id is None and len(given) < 4:
         raise CliError(
-            "geef --future-job ID, of de baan zelf / give --future-job ID, or the job itself: "
-            "--employer, --function, --expected-date and --skill"
+            _(
+                "give --future-job ID, or the job itself: --employer, --function, "
+                "--expected-date and --skill"
+            )
         )
 
     def command(job: dict[str, Any], text: Any = None) -> trajectory.HandOver:

@@ -21,6 +21,7 @@ from domain import future_job, trajectory
 from domain.shared import DomainError
 from nbm import programmes, service
 from nbm import stream_service as streams
+from nbm.i18n import _
 from nbm.settings import Settings
 
 from .._common import (
@@ -56,11 +57,11 @@ def chosen_programme(programme_id: str, municipality: str | None) -> trajectory.
     try:
         return programmes.programme(programme_id, municipality)
     except KeyError as err:
-        raise CliError(f"--programme: {err.args[0]}") from None
+        raise CliError(_("--programme: {args}").format(args=err.args[0])) from None
     except trajectory.ProgrammeFileError as err:
-        raise CliError(f"programmabestand ongeldig / programme file refused: {err}") from None
+        raise CliError(_("programme file refused: {err}").format(err=err)) from None
     except DomainError as err:
-        raise CliError(f"--municipality: {err}") from None
+        raise CliError(_("--municipality: {err}").format(err=err)) from None
 
 
 def work_to_work_start(
@@ -69,9 +70,7 @@ def work_to_work_start(
     if outgoing_employer is None and dismissal_date is None:
         return None
     if outgoing_employer is None or dismissal_date is None:
-        raise CliError(
-            "Van Werk naar Werk: geef --outgoing-employer én --dismissal-date / give both"
-        )
+        raise CliError(_("Van Werk naar Werk: give both --outgoing-employer and --dismissal-date"))
     return {
         "outgoing_employer_id": outgoing_employer,
         "dismissal_date": parse_date(dismissal_date, "--dismissal-date"),
@@ -228,11 +227,15 @@ def start(
     given = [name for name, v in (("--employer", employer), ("--function", function),
              ("--expected-date", expected_date), ("--skill", skill)) if v]  # fmt: skip
     if future_job_id is not None and given:
-        raise CliError(f"--future-job brings its own job: leave out {', '.join(given)}")
+        raise CliError(
+            _("--future-job brings its own job: leave out {given}").format(given=", ".join(given))
+        )
     if future_job_id is None and len(given) < 4:
         raise CliError(
-            "give --future-job ID, or the job itself: --employer, --function, --expected-date "
-            "and --skill"
+            _(
+                "give --future-job ID, or the job itself: --employer, --function, "
+                "--expected-date and --skill"
+            )
         )
 
     def start_command(job: dict[str, Any]) -> trajectory.StartTrajectory:
@@ -304,7 +307,7 @@ def start(
         print_json(result_json(result))
     else:
         typer.echo(result.trajectory_id)  # alone on stdout, for scripts
-        typer.echo(f"request {rid} (to repeat this start safely)", err=True)
+        typer.echo(_("request {rid} (to repeat this start safely)").format(rid=rid), err=True)
 
 
 @app.command("show")

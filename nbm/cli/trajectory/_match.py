@@ -18,6 +18,7 @@ from temporalio.client import Client
 from domain import trajectory
 from domain.shared import PersonalData, Sealed
 from nbm import service
+from nbm.i18n import _
 from nbm.settings import Settings
 from privacy.seal import seal_personal
 from workflows import CommandResult
@@ -83,17 +84,22 @@ def practical_matters(
     for given, barriers in named.items():
         for b in barriers:
             if status.setdefault(b, given) is not given:
-                raise CliError(f"practical matter {b.value} is given twice, as {status[b].value} "
-                               f"and as {given.value}")  # fmt: skip
+                raise CliError(
+                    _(
+                        "practical matter {value} is given twice, as {value2} and as {value3}"
+                    ).format(value=b.value, value2=status[b].value, value3=given.value)
+                )
     if others is not None:
         for b in trajectory.Barrier:
             status.setdefault(b, others)
     missing = [b.value for b in trajectory.Barrier if b not in status]
     if missing:
         raise CliError(
-            "the conversation on practical matters covers every matter; not given: "
-            f"{', '.join(missing)}. Name each with --barrier, --no-problem or "
-            "--not-applicable, or give --other-matters for the rest"
+            _(
+                "the conversation on practical matters covers every matter; not given: "
+                "{missing}. Name each with --barrier, --no-problem or "
+                "--not-applicable, or give --other-matters for the rest"
+            ).format(missing=", ".join(missing))
         )
     return tuple(
         trajectory.PracticalMatter(barrier=b, status=status[b])
@@ -241,12 +247,19 @@ def match(
         print_json({**result_json(result), "candidate_ref": candidate_ref})
     else:
         show_result(result, as_json)
-        typer.echo(f"candidate {candidate_ref} (the reference for this person's next trajectory)")
+        typer.echo(
+            _("candidate {candidate_ref} (the reference for this person's next trajectory)").format(
+                candidate_ref=candidate_ref
+            )
+        )
     for old in replaced:
         # Another person, or the same one again without --candidate: either way the first
         # match stays in the history, readable until that candidate is erased.
         typer.echo(
-            f"replaces candidate {old} on this trajectory; their match stays in the history "
-            f"(nbm candidate erase {old} if they are not matched anywhere else)",
+            _(
+                "replaces candidate {old} on this trajectory; their match stays in the "
+                "history (nbm candidate erase {old} if they are not matched anywhere "
+                "else)"
+            ).format(old=old),
             err=True,
         )
