@@ -15,6 +15,7 @@ from rich.text import Text
 
 from domain import trajectory
 from domain.shared import PersonalData
+from nbm.i18n import _
 from workflows import CommandResult
 
 from ._common import when
@@ -131,31 +132,31 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
     parts: list[RenderableType] = [
         Text(f"Trajectory {s.trajectory_id}", style="bold"),
         _section(
-            "Overview",
+            _("Overview"),
             [
-                ("step", step_label(s.step)),
-                ("route", s.route.value),
+                (_("step"), step_label(s.step)),
+                (_("route"), s.route.value),
                 (
-                    "programme",
+                    _("programme"),
                     f"{s.programme.programme_id} (version {s.programme.version}): "
                     f"{s.programme.name}",
                 ),
                 *_chain_rows(s),
-                ("coach", s.coach_id),
-                ("employer", s.employer_id),
-                ("version", str(s.version)),
-                ("started", when(s.started_at)),
-                ("updated", when(s.updated_at)),
+                (_("coach"), s.coach_id),
+                (_("employer"), s.employer_id),
+                (_("version"), str(s.version)),
+                (_("started"), when(s.started_at)),
+                (_("updated"), when(s.updated_at)),
             ],
         ),
         _section(
-            "Future job (toekomstige baan)",
+            _("Future job"),
             [
-                ("function", job.function),
-                ("employer", job.employer_id),
-                ("expected", job.expected_date.isoformat()),
-                ("jobs", str(job.number_of_jobs)),
-                ("required skills", _join(job.required_skills)),
+                (_("function"), job.function),
+                (_("employer"), job.employer_id),
+                (_("expected"), job.expected_date.isoformat()),
+                (_("jobs"), str(job.number_of_jobs)),
+                (_("required skills"), _join(job.required_skills)),
             ],
         ),
     ]
@@ -163,17 +164,17 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
         p = s.preconditions
         parts.append(
             _section(
-                "Possibilities (mogelijkheden)",
+                _("Possibilities"),
                 [
-                    ("profile skills", _join(s.profile_skills)),
-                    ("employer role", p.employer_role),
-                    ("werkbedrijf role", p.werkbedrijf_role),
+                    (_("profile skills"), _join(s.profile_skills)),
+                    (_("employer role"), p.employer_role),
+                    (_("werkbedrijf role"), p.werkbedrijf_role),
                     (
-                        "commitment possible",
+                        _("commitment possible"),
                         "job guarantee" if p.guarantee_possible else "intention to hire only",
                     ),
-                    ("learning location", p.learning_location),
-                    ("training institute", p.training_institute or "—"),
+                    (_("learning location"), p.learning_location),
+                    (_("training institute"), p.training_institute or "—"),
                 ],
             )
         )
@@ -185,19 +186,19 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
         ]
         parts.append(
             _section(
-                "Agreement (inleerovereenkomst)",
+                _("Agreement"),
                 [
-                    ("commitment", a.commitment.value),
-                    ("duration", f"{a.duration_weeks} weeks"),
+                    (_("commitment"), a.commitment.value),
+                    (_("duration"), f"{a.duration_weeks} weeks"),
                     (
-                        "placements",
+                        _("placements"),
                         _join(
                             [f"{p.name} {p.weeks} wk × {p.hours_per_week} h" for p in a.placements]
                         ),
                     ),
-                    ("training", _join(training)),
-                    ("budget", f"EUR {a.budget_eur:,}"),
-                    ("signed by", _join([x.value for x in a.signed_by])),
+                    (_("training"), _join(training)),
+                    (_("budget"), f"EUR {a.budget_eur:,}"),
+                    (_("signed by"), _join([x.value for x in a.signed_by])),
                 ],
             )
         )
@@ -205,13 +206,13 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
         c = s.candidate
         parts.append(
             _section(
-                "Candidate (kandidaat)",
+                _("Candidate"),
                 [
-                    ("reference", c.candidate_ref),
+                    (_("reference"), c.candidate_ref),
                     *_personal_rows(personal),
-                    ("skills", _join(c.skills)),
-                    ("language level", c.language_level or "—"),
-                    ("open barriers", _join([b.value for b in s.open_barriers])),
+                    (_("skills"), _join(c.skills)),
+                    (_("language level"), c.language_level or "—"),
+                    (_("open barriers"), _join([b.value for b in s.open_barriers])),
                 ],
             )
         )
@@ -219,19 +220,19 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
         pending = s.evaluation_pending_since
         parts.append(
             _section(
-                "Learning in (inleren)",
+                _("Learning in"),
                 [
-                    ("started", when(s.learning_started_at)),
-                    ("ends", when(s.learning_ends_at)),
-                    ("weeks", str(s.learning_weeks)),
-                    ("ended", _yes_no(s.learning_ended)),
-                    ("benefits retained", _yes_no(s.benefits_retained)),
+                    (_("started"), when(s.learning_started_at)),
+                    (_("ends"), when(s.learning_ends_at)),
+                    (_("weeks"), str(s.learning_weeks)),
+                    (_("ended"), _yes_no(s.learning_ended)),
+                    (_("benefits retained"), _yes_no(s.benefits_retained)),
                     (
-                        "met behoud van uitkering tot / benefits kept until",
+                        _("benefits kept until"),
                         when(s.benefit_retention_ends_at),
                     ),
-                    ("next evaluation", when(s.next_evaluation_at)),
-                    ("evaluation due since", when(pending) if pending else "—"),
+                    (_("next evaluation"), when(s.next_evaluation_at)),
+                    (_("evaluation due since"), when(pending) if pending else "—"),
                 ],
             )
         )
@@ -264,8 +265,8 @@ def _history_tables(s: trajectory.Trajectory) -> list[RenderableType]:
     if s.placements:
         found.append(
             _table(
-                "Placements (stages)",
-                ["#", "name", "hours/week", "started", "as agreed", "ladder"],
+                _("Placements"),
+                ["#", _("name"), _("hours/week"), _("started"), _("as agreed"), _("ladder")],
                 [
                     [
                         str(p.number),
@@ -282,24 +283,24 @@ def _history_tables(s: trajectory.Trajectory) -> list[RenderableType]:
     if s.evaluations:
         found.append(
             _table(
-                "Evaluations (evaluaties)",
-                ["at", "verdict", "employer present"],
+                _("Evaluations"),
+                [_("at"), _("verdict"), _("employer present")],
                 [[when(e.at), e.verdict.value, _yes_no(e.employer_present)] for e in s.evaluations],
             )
         )
     if s.open_calamities:
         found.append(
             _table(
-                "Open calamities (calamiteiten)",
-                ["#", "kind", "since"],
+                _("Open calamities"),
+                ["#", _("kind"), _("since")],
                 [[str(c.number), c.kind.value, when(c.recorded_at)] for c in s.open_calamities],
             )
         )
     if s.escalations:
         found.append(
             _table(
-                "Escalations (escalaties)",
-                ["#", "at", "reason", "message", "resolved"],
+                _("Escalations"),
+                ["#", _("at"), _("reason"), _("message"), _("resolved")],
                 [
                     [str(n), when(e.at), e.reason.value, e.message, when(e.resolved_at)]
                     for n, e in enumerate(s.escalations, start=1)
@@ -309,8 +310,8 @@ def _history_tables(s: trajectory.Trajectory) -> list[RenderableType]:
     if s.employer_answers:
         found.append(
             _table(
-                "Employer's answers (antwoorden werkgever)",
-                ["at", "future job", "about", "answer", "reason"],
+                _("Employer's answers"),
+                [_("at"), _("future job"), _("about"), _("answer"), _("reason")],
                 [
                     [when(a.at), a.future_job_id, a.about, a.answer.value, a.reason or "—"]
                     for a in s.employer_answers
@@ -327,19 +328,19 @@ def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
         small = j.contract_hours_per_week < trajectory.SMALL_CONTRACT_HOURS
         found.append(
             _section(
-                "Work-study job (BBL-baan)" if j.work_study else "Regular job (reguliere baan)",
+                _("Work-study job") if j.work_study else _("Regular job"),
                 [
-                    ("employer", j.employer_id),
+                    (_("employer"), j.employer_id),
                     (
-                        "hours per week",
+                        _("hours per week"),
                         f"{j.contract_hours_per_week}" + (" (small contract)" if small else ""),
                     ),
-                    ("start date", j.start_date.isoformat()),
+                    (_("start date"), j.start_date.isoformat()),
                     (
-                        "wage-cost subsidy (LKS)",
+                        _("wage-cost subsidy (LKS)"),
                         f"{j.wage_cost_subsidy_pct}%" if j.wage_cost_subsidy_pct else "none",
                     ),
-                    ("benefit (uitkering)", BENEFIT_WORDS[j.benefit_end_kind]),
+                    (_("benefit (uitkering)"), BENEFIT_WORDS[j.benefit_end_kind]),
                     *(
                         []
                         if s.checkpoints
@@ -355,12 +356,12 @@ def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
     if s.closed_at is not None:
         found.append(
             _section(
-                "Outcome (uitkomst)",
+                _("Outcome"),
                 [
-                    ("closed", when(s.closed_at)),
-                    ("reason", s.closure_reason or "—"),
-                    ("outcome", s.outcome_type.value if s.outcome_type else "—"),
-                    ("lasting placement", _yes_no(s.lasting_placement)),
+                    (_("closed"), when(s.closed_at)),
+                    (_("reason"), s.closure_reason or "—"),
+                    (_("outcome"), s.outcome_type.value if s.outcome_type else "—"),
+                    (_("lasting placement"), _yes_no(s.lasting_placement)),
                 ],
             )
         )
@@ -383,23 +384,30 @@ def _aftercare(s: trajectory.Trajectory) -> list[RenderableType]:
         a = lks.assessment
         found.append(
             _section(
-                "Wage-cost subsidy (loonkostensubsidie, LKS)",
+                _("Wage-cost subsidy (LKS)"),
                 [
-                    ("subsidy", f"{lks.subsidy_pct}%" if lks.subsidy_pct else "ended"),
-                    ("wage value (loonwaarde)", f"{a.wage_value_pct}%"),
-                    ("assessed", f"{a.assessed_on} by {a.assessed_by}"),
-                    ("decided", lks.decided_on.isoformat()),
-                    ("re-assessment", lks.reassess_on.isoformat() if lks.reassess_on else "—"),
-                    ("re-assessment due now", _yes_no(lks.reassessment_due)),
-                    ("re-assessments so far", str(lks.reassessments)),
+                    (_("subsidy"), f"{lks.subsidy_pct}%" if lks.subsidy_pct else "ended"),
+                    (_("wage value"), f"{a.wage_value_pct}%"),
+                    (_("assessed"), f"{a.assessed_on} by {a.assessed_by}"),
+                    (_("decided"), lks.decided_on.isoformat()),
+                    (_("re-assessment"), lks.reassess_on.isoformat() if lks.reassess_on else "—"),
+                    (_("re-assessment due now"), _yes_no(lks.reassessment_due)),
+                    (_("re-assessments so far"), str(lks.reassessments)),
                 ],
             )
         )
     if s.checkpoints:
         found.append(
             _table(
-                "Checkpoints (nazorgmomenten)",
-                ["months", "due", "status", "still employed", "hours/week", "benefit"],
+                _("Checkpoints"),
+                [
+                    _("months"),
+                    _("due"),
+                    _("status"),
+                    _("still employed"),
+                    _("hours/week"),
+                    _("benefit"),
+                ],
                 [
                     [
                         str(p.month),

@@ -15,7 +15,7 @@ from domain import employer, future_job, people
 from domain.shared import ContactDetails
 from nbm import stream_service as streams
 from nbm.employer_page import DECLINE_REASONS
-from nbm.i18n import _
+from nbm.i18n import N_, _
 from workflows.stream_messages import EMPLOYER_WORKFLOW
 
 from ._common import (
@@ -161,14 +161,14 @@ def show(employer_id: EmployerId, as_json: AsJson = False) -> None:
         return
     table = Table(show_header=False, show_edge=False)
     for label, key in (
-        ("werkgever / employer", "employer_id"),
-        ("organisatie / organisation", "organisation"),
-        ("sector", "sector"),
-        ("accountmanager", "account_manager_id"),
-        ("contactpersonen / contacts", "contacts"),
-        ("geregistreerd / registered", "registered_at"),
+        (N_("employer"), "employer_id"),
+        (N_("organisation"), "organisation"),
+        (N_("sector"), "sector"),
+        (N_("account manager"), "account_manager_id"),
+        (N_("contacts"), "contacts"),
+        (N_("registered"), "registered_at"),
     ):
-        table.add_row(label, Text(str(data[key])))
+        table.add_row(_(label), Text(str(data[key])))
     console().print(table)
 
 
@@ -198,8 +198,8 @@ def list_(as_json: AsJson = False) -> None:
         print_json(rows)
         return
     table = Table(show_edge=False)
-    for column in ("id", "organisatie", "sector", "accountmanager"):
-        table.add_column(column, no_wrap=column == "id")
+    for column in (_("id"), _("organisation"), _("sector"), _("account manager")):
+        table.add_column(column, no_wrap=column == _("id"))
     for r in rows:
         table.add_row(
             r["employer_id"], Text(r["organisation"]), Text(r["sector"]), r["account_manager_id"]

@@ -214,8 +214,17 @@ def list_(
         print_json(rows)
         return
     table = Table(show_edge=False)
-    for column in ("id", "employer", "function", "expected", "jobs", "learning", "free", "status"):
-        table.add_column(column, no_wrap=column == "id")
+    for column in (
+        _("id"),
+        _("employer"),
+        _("function"),
+        _("expected"),
+        _("jobs"),
+        _("learning"),
+        _("free"),
+        _("status"),
+    ):
+        table.add_column(column, no_wrap=column == _("id"))
     for r in rows:
         table.add_row(
             r["future_job_id"], r["employer_id"], Text(r["function"]), r["expected_on"],

@@ -89,7 +89,14 @@ def list_(as_json: AsJson = False) -> None:
         print_json(rows)
         return
     table = Table(show_edge=False)
-    for column in ("id", "rol / role", "leidinggevende", "caseload", "actief", "escaleert naar"):
+    for column in (
+        _("id"),
+        _("role"),
+        _("supervisor"),
+        _("caseload"),
+        _("active"),
+        _("escalates to"),
+    ):
         table.add_column(column)
     for r in rows:
         table.add_row(

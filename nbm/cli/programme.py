@@ -57,10 +57,10 @@ def list_(as_json: AsJson = False) -> None:
         print_json([programme_json(e.programme, e.path) for e in entries.values()])
         return
     table = Table(show_edge=False)
-    table.add_column("id", no_wrap=True)  # the very id --programme needs: never cut
-    for column in ("v.", "week", "eval.", "ladder"):  # the rest: `programme show`
+    table.add_column(_("id"), no_wrap=True)  # the very id --programme needs: never cut
+    for column in ("v.", _("week"), _("eval."), _("ladder")):  # the rest: `programme show`
         table.add_column(column, no_wrap=True)
-    table.add_column("naam / name", ratio=1, min_width=24)  # wraps: the rest stays whole
+    table.add_column(_("name"), ratio=1, min_width=24)  # wraps: the rest stays whole
     for e in entries.values():
         p = e.programme
         table.add_row(
@@ -76,62 +76,97 @@ def list_(as_json: AsJson = False) -> None:
 
 def _show(p: trajectory.Programme, path: Path | None) -> None:
     out = console()
-    out.print(Text(f"{p.programme_id} (versie/version {p.version}): {p.name}"))
+    out.print(
+        Text(
+            _("{programme_id} (version {version}): {name}").format(
+                programme_id=p.programme_id, version=p.version, name=p.name
+            )
+        )
+    )
     if path is not None:
-        out.print(Text(f"bestand / file: {path}"))
+        out.print(Text(_("file: {path}").format(path=path)))
+    yes, no = _("yes"), _("no")
     facts = [
-        ("route", p.route.value if p.route else "elke / any"),
-        ("stappen / steps", ", ".join(s.value for s in p.steps)),
-        ("week", _weeks(p)),
+        (_("route"), p.route.value if p.route else _("any")),
+        (_("steps"), ", ".join(s.value for s in p.steps)),
+        (_("week"), _weeks(p)),
         (
-            "evaluatie / evaluation",
-            f"elke {p.evaluation_every_weeks} weken / every {p.evaluation_every_weeks} weeks",
+            _("evaluation"),
+            _("every {weeks} weeks").format(weeks=p.evaluation_every_weeks),
         ),
-        ("leerperiode / learning", f"{p.learning_weeks or '-'} weken, max. {p.max_learning_weeks}"),
         (
-            "nazorg / follow-up",
-            f"na {', '.join(map(str, p.checkpoint_months))} maanden / months (checkpoints)"
+            _("learning"),
+            _("{weeks} weeks, at most {most}").format(
+                weeks=p.learning_weeks or "-", most=p.max_learning_weeks
+            ),
+        ),
+        (
+            _("follow-up"),
+            _("after {months} months (checkpoints)").format(
+                months=", ".join(map(str, p.checkpoint_months))
+            )
             if p.checkpoint_months
-            else f"na {p.follow_up_after_weeks} weken / weeks",
+            else _("after {weeks} weeks").format(weeks=p.follow_up_after_weeks),
         ),
-        ("schooldagen / school days", f"{p.school_days_per_week} per week"),
-        ("contact werkgever / touchpoints", f"elke {p.touchpoint_every_weeks or '-'} weken"),
-        ("BBL-baan naast leren", "ja / yes" if p.job_alongside_learning else "nee / no"),
+        (_("school days"), _("{days} per week").format(days=p.school_days_per_week)),
+        (
+            _("touchpoints with the employer"),
+            _("every {weeks} weeks").format(weeks=p.touchpoint_every_weeks or "-"),
+        ),
+        (_("work-study job (BBL) alongside learning"), yes if p.job_alongside_learning else no),
     ]
     if p.budget is not None:
-        paid = "; opleiding door werkgever betaald" if p.budget.employer_paid_training else ""
-        facts.append(("budget", f"EUR {p.budget.per_year_eur} per jaar ({p.budget.source}){paid}"))
+        paid = _("; training paid by the employer") if p.budget.employer_paid_training else ""
+        facts.append(
+            (
+                _("budget"),
+                _("EUR {amount} per year ({source}){paid}").format(
+                    amount=p.budget.per_year_eur, source=p.budget.source, paid=paid
+                ),
+            )
+        )
     if p.benefit_retention is not None:
         limit = p.benefit_retention
         extra = "".join(f"; {m}: {w}" for m, w in sorted(limit.municipalities.items()))
         facts.append(
             (
-                "met behoud van uitkering",
-                f"max. {limit.max_weeks} weken, waarschuwing {limit.warn_weeks_before} weken "
-                f"ervoor{extra}",
+                _("keeping the benefit (met behoud van uitkering)"),
+                _("at most {weeks} weeks, a warning {warn} weeks before{extra}").format(
+                    weeks=limit.max_weeks, warn=limit.warn_weeks_before, extra=extra
+                ),
             )
         )
     if p.work_to_work is not None:
         facts.append(
             (
                 "Van Werk naar Werk",
-                f"doel: nieuw werk binnen {p.work_to_work.goal_within_weeks} weken",
+                _("goal: new work within {weeks} weeks").format(
+                    weeks=p.work_to_work.goal_within_weeks
+                ),
             )
         )
     if p.hands_over_to:
-        facts.append(("overdracht naar / hands over to", ", ".join(p.hands_over_to)))
+        facts.append((_("hands over to"), ", ".join(p.hands_over_to)))
     for label, value in facts:
         out.print(Text(f"  {label}: {value}"))
     if p.ladder:
-        table = Table(title="ladder (van meer naar minder beschut / more to less sheltered)")
-        for column in ("#", "rung", "naam / name", "soort", "weken", "uur/week", "beschut"):
+        table = Table(title=_("ladder (from more to less sheltered)"))
+        for column in (
+            "#",
+            _("rung"),
+            _("name"),
+            _("kind"),
+            _("weeks"),
+            _("hours/week"),
+            _("sheltered"),
+        ):
             table.add_column(column)
         number = 0
         for r in p.ladder:
             number += 0 if r.alongside else 1
-            mark = "naast / alongside" if r.alongside else str(number)
+            mark = _("alongside") if r.alongside else str(number)
             if r.when_needed:
-                mark += " (indien nodig)"
+                mark += _(" (when needed)")
             table.add_row(
                 mark, r.rung_id, Text(r.name), r.kind.value, str(r.weeks),
                 str(r.hours_per_week), str(r.shelter),
@@ -147,8 +182,11 @@ def show(
     """One programme in detail: its clock, ladder, budget and limits."""
     entries = _catalogue()
     if programme_id not in entries:
-        raise CliError(f"onbekend programma / unknown programme {programme_id!r}; known: "
-                       + ", ".join(entries))  # fmt: skip
+        raise CliError(
+            _("unknown programme {id}; known: {known}").format(
+                id=repr(programme_id), known=", ".join(entries)
+            )
+        )
     entry = entries[programme_id]
     if as_json:
         print_json(programme_json(entry.programme, entry.path))
@@ -173,5 +211,5 @@ def check(
     if as_json:
         print_json({"file": str(file), "valid": True, "programme": programme_json(found)})
         return
-    console().print(Text(f"in orde / valid: {file}"))
+    console().print(Text(_("valid: {file}").format(file=file)))
     _show(found, None)

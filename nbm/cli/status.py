@@ -70,7 +70,7 @@ def status(as_json: AsJson = False) -> None:
         print_json(rows)
     else:
         table = Table(show_edge=False)
-        for column in ("process", "state", "pid", ""):
+        for column in (_("process"), _("state"), _("pid"), ""):
             table.add_column(column)
         for s in states:
             table.add_row(s.name, s.state, str(s.pid or "—"), s.description)

@@ -86,7 +86,15 @@ def tasks(
         typer.echo(_("no tasks"))
         return
     table = Table(show_edge=False)
-    for column in ("id", "soort", "over", "bij", "status", "bevestigen voor", "geëscaleerd"):
+    for column in (
+        _("id"),
+        _("kind"),
+        _("about"),
+        _("with"),
+        _("status"),
+        _("acknowledge by"),
+        _("escalated"),
+    ):
         table.add_column(column, overflow="fold")  # ids wrap, never cut: they are copied
     for r in rows:
         due = r["ack_due_on"] + (" (te laat)" if r["overdue"] else "")

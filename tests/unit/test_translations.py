@@ -48,6 +48,6 @@ def test_a_long_translation_is_not_the_english_left_in_place() -> None:
     same = [
         msgid
         for msgid, msgstr in _entries()
-        if msgstr == msgid and len(msgid.split()) >= 3 and "`" not in msgid
+        if msgstr == msgid and len(PLACEHOLDER.sub("", msgid).split()) >= 3 and "`" not in msgid
     ]
     assert not same, same

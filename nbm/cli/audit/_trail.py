@@ -70,9 +70,9 @@ def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
         _fail_on_unreadable(read)
         return
     table = Table(show_edge=False)
-    for column in ("#", "recorded (UTC)", "actor", "event"):
+    for column in ("#", _("recorded (UTC)"), _("actor"), _("event")):
         table.add_column(column, no_wrap=True)  # the why wraps; the facts stay on one line
-    table.add_column("why")
+    table.add_column(_("why"))
     for e, row in zip(found, rows, strict=True):
         at = e.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         # Both times when they differ: when it was recorded, and when it took effect.
@@ -101,9 +101,9 @@ def _stream_history(stream_id: str, as_json: bool) -> None:
         print_json(rows)
     else:
         table = Table(show_edge=False)
-        for column in ("#", "recorded (UTC)", "actor", "event"):
+        for column in ("#", _("recorded (UTC)"), _("actor"), _("event")):
             table.add_column(column, no_wrap=True)
-        table.add_column("facts", overflow="fold")
+        table.add_column(_("facts"), overflow="fold")
         for r in rows:
             table.add_row(str(r["version"]), r["recorded"], Text(r["actor"]), r["event"],
                           Text(r["facts"]))  # fmt: skip
@@ -354,7 +354,7 @@ def access_log(
         )  # fmt: skip
     else:
         table = Table(show_edge=False)
-        for column in ("#", "at (UTC)", "who", "candidate", "purpose", "action"):
+        for column in ("#", _("at (UTC)"), _("who"), _("candidate"), _("purpose"), _("action")):
             table.add_column(column, no_wrap=True)
         for e in shown:
             at = e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")

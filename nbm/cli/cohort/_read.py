@@ -92,7 +92,7 @@ def show(cohort_id: CohortId, as_json: AsJson = False) -> None:
         done = "✓" if m in state.reached else " "
         typer.echo(f"  [{done}] {m.value}: {state.schedule.on(m)}")
     table = Table(show_edge=False)
-    for column in ("employer", "future job", "planned", "places", "BBL"):
+    for column in (_("employer"), _("future job"), _("planned"), _("places"), _("BBL")):
         table.add_column(column)
     for e in data["employers"]:
         table.add_row(e["employer_id"], e["future_job_id"], str(e["planned_places"]),
@@ -107,8 +107,8 @@ def show(cohort_id: CohortId, as_json: AsJson = False) -> None:
 
 def _print_assignment(a: cohort.Assignment) -> None:
     table = Table(show_edge=False)
-    for column in ("trajectory", "employer", "its choice", "employer's", "BBL"):
-        table.add_column(column, no_wrap=column == "trajectory")
+    for column in (_("trajectory"), _("employer"), _("its choice"), _("employer's"), _("BBL")):
+        table.add_column(column, no_wrap=column == _("trajectory"))
     for p in a.placements:
         table.add_row(
             p.trajectory_id, p.employer_id, _rank(p.candidate_rank), _rank(p.employer_rank),
@@ -143,9 +143,19 @@ def list_(
         print_json(rows)
         return
     table = Table(show_edge=False)
-    for column in ("year", "cohort", "phase", "candidates", "dropped out", "BBL", "places",
-                   "placed", "rate", "moved by a person"):  # fmt: skip
-        table.add_column(column, no_wrap=column == "cohort")
+    for column in (
+        _("year"),
+        _("cohort"),
+        _("phase"),
+        _("candidates"),
+        _("dropped out"),
+        _("BBL"),
+        _("places"),
+        _("placed"),
+        _("rate"),
+        _("moved by a person"),
+    ):
+        table.add_column(column, no_wrap=column == _("cohort"))
     for r in rows:
         rate = "-" if r["placement_rate"] is None else f"{r['placement_rate']:.0%}"
         table.add_row(

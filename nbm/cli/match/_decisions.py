@@ -205,7 +205,16 @@ def log(as_json: AsJson = False) -> None:
         print_json({"decisions": rows, "overrides": stats.model_dump() | {"rate": stats.rate}})
         return
     table = Table(show_edge=False)
-    for column in ("wanneer", "wie", "besluit", "kandidaat", "functie", "nr.", "van", "afwijkend"):
+    for column in (
+        _("when"),
+        _("who"),
+        _("decision"),
+        _("candidate"),
+        _("function"),
+        _("no."),
+        _("of"),
+        _("overrode"),
+    ):
         table.add_column(column)
     for d in state.decisions:
         table.add_row(when(d.decided_at), d.decided_by, d.verdict.value, d.candidate_ref,

@@ -375,7 +375,7 @@ def list_(
         )  # fmt: skip
         return
     table = Table(show_edge=False)
-    for column in ("id", "status", "started", "step"):
+    for column in (_("id"), _("status"), _("started"), _("step")):
         table.add_column(column)
     for r in rows:
         table.add_row(Text(r.trajectory_id), r.status, when(r.started), r.step)
@@ -397,7 +397,7 @@ def events(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
         )  # fmt: skip
         return
     table = Table(show_edge=False)
-    for column in ("version", "type", "time", "actor"):
+    for column in (_("version"), _("type"), _("time"), _("actor")):
         table.add_column(column)
     for e in found:
         table.add_row(str(e.version), e.type, when(e.occurred_at), Text(e.actor))
