@@ -15,7 +15,7 @@ from rich.text import Text
 
 from domain import trajectory
 from domain.shared import PersonalData
-from nbm.i18n import _
+from nbm.i18n import N_, _
 from workflows import CommandResult
 
 from ._common import when
@@ -23,19 +23,19 @@ from ._common import when
 MASK = "***"
 MASK_HINT = "*** (--show-personal)"
 ERASED: Literal["erased"] = "erased"
-ERASED_HINT = "erased (nbm candidate erase)"
+ERASED_HINT = N_("erased (nbm candidate erase)")
 
 Personal = PersonalData | Literal["erased"] | None
 """What may be shown of the candidate: nothing (masked), the opened data, or `ERASED`."""
 
 _PERSONAL_ROWS = (
-    ("external reference", "external_ref"),
-    ("e-mail", "email"),
-    ("phone", "phone"),
-    ("address", "address"),
-    ("health notes", "health_notes"),
-    ("debt notes", "debt_notes"),
-    ("family notes", "family_notes"),
+    (N_("external reference"), "external_ref"),
+    (N_("e-mail"), "email"),
+    (N_("phone"), "phone"),
+    (N_("address"), "address"),
+    (N_("health notes"), "health_notes"),
+    (N_("debt notes"), "debt_notes"),
+    (N_("family notes"), "family_notes"),
 )
 
 STEP_TERMS: dict[trajectory.Step, str] = {
@@ -55,11 +55,18 @@ def step_label(step: trajectory.Step) -> str:
 
 def result_line(result: CommandResult) -> str:
     """One line for a coach after a command: where the trajectory stands now."""
-    events = ", ".join(result.event_types) or "no events"
-    request = f" (request {result.request_id})" if result.request_id else ""
-    return (
-        f"{result.trajectory_id}: version {result.version}, step {step_label(result.step)}"
-        f" — {events}{request}"
+    events = ", ".join(result.event_types) or _("no events")
+    request = (
+        _(" (request {request_id})").format(request_id=result.request_id)
+        if result.request_id
+        else ""
+    )
+    return _("{trajectory_id}: version {version}, step {step} — {events}{request}").format(
+        trajectory_id=result.trajectory_id,
+        version=result.version,
+        step=step_label(result.step),
+        events=events,
+        request=request,
     )
 
 
@@ -85,19 +92,19 @@ def state_json(state: trajectory.Trajectory, *, personal: Personal = None) -> di
 
 def _personal_rows(personal: Personal) -> list[tuple[str, str]]:
     if personal is None:
-        return [("name", MASK_HINT), ("BSN", MASK_HINT)]
+        return [(_("name"), MASK_HINT), ("BSN", MASK_HINT)]
     if not isinstance(personal, PersonalData):  # ERASED
-        return [("personal data", ERASED_HINT)]
-    rows = [("name", personal.name), ("BSN", personal.bsn)]
+        return [(_("personal data"), _(ERASED_HINT))]
+    rows = [(_("name"), personal.name), ("BSN", personal.bsn)]
     for label, field in _PERSONAL_ROWS:
         value = getattr(personal, field)
         if value is not None:
-            rows.append((label, value))
+            rows.append((_(label), value))
     return rows
 
 
 def _yes_no(value: bool | None) -> str:
-    return "—" if value is None else ("yes" if value else "no")
+    return "—" if value is None else (_("yes") if value else _("no"))
 
 
 def _join(items: tuple[Any, ...] | list[Any]) -> str:
@@ -171,7 +178,7 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
                     (_("werkbedrijf role"), p.werkbedrijf_role),
                     (
                         _("commitment possible"),
-                        "job guarantee" if p.guarantee_possible else "intention to hire only",
+                        _("job guarantee") if p.guarantee_possible else _("intention to hire only"),
                     ),
                     (_("learning location"), p.learning_location),
                     (_("training institute"), p.training_institute or "—"),
@@ -181,7 +188,7 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
     if s.agreement is not None:
         a = s.agreement
         training = [
-            f"{t.institute}: {t.course}" + (" (paid by employer)" if t.paid_by_employer else "")
+            f"{t.institute}: {t.course}" + (_(" (paid by employer)") if t.paid_by_employer else "")
             for t in a.training
         ]
         parts.append(
@@ -189,7 +196,7 @@ def state_view(state: trajectory.Trajectory, *, personal: Personal = None) -> Re
                 _("Agreement"),
                 [
                     (_("commitment"), a.commitment.value),
-                    (_("duration"), f"{a.duration_weeks} weeks"),
+                    (_("duration"), _("{weeks} weeks").format(weeks=a.duration_weeks)),
                     (
                         _("placements"),
                         _join(
@@ -245,17 +252,17 @@ def _chain_rows(s: trajectory.Trajectory) -> list[tuple[str, str]]:
     """Where the trajectory came from: the programmes before (one history), Van Werk naar
     Werk's outgoing employer, dismissal date and its 6-month measure."""
     rows = [
-        ("handed over / overgedragen", f"{h.from_programme_id} → {h.to_programme_id} {when(h.at)}")
+        (_("handed over"), f"{h.from_programme_id} → {h.to_programme_id} {when(h.at)}")
         for h in s.handovers
     ]
     if s.work_to_work is not None:
         w = s.work_to_work
         within = s.placed_within_goal
-        goal = "—" if within is None else ("ja / yes" if within else "nee / no")
+        goal = _yes_no(within)
         rows += [
-            ("outgoing employer / vertrekkende werkgever", w.outgoing_employer_id),
-            ("dismissal date / ontslagdatum", w.dismissal_date.isoformat()),
-            ("new job within the goal / binnen het doel", goal),
+            (_("outgoing employer"), w.outgoing_employer_id),
+            (_("dismissal date"), w.dismissal_date.isoformat()),
+            (_("new job within the goal"), goal),
         ]
     return rows
 
@@ -333,20 +340,20 @@ def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
                     (_("employer"), j.employer_id),
                     (
                         _("hours per week"),
-                        f"{j.contract_hours_per_week}" + (" (small contract)" if small else ""),
+                        f"{j.contract_hours_per_week}" + (_(" (small contract)") if small else ""),
                     ),
                     (_("start date"), j.start_date.isoformat()),
                     (
                         _("wage-cost subsidy (LKS)"),
-                        f"{j.wage_cost_subsidy_pct}%" if j.wage_cost_subsidy_pct else "none",
+                        f"{j.wage_cost_subsidy_pct}%" if j.wage_cost_subsidy_pct else _("none"),
                     ),
-                    (_("benefit (uitkering)"), BENEFIT_WORDS[j.benefit_end_kind]),
+                    (_("benefit"), _(BENEFIT_WORDS[j.benefit_end_kind])),
                     *(
                         []
                         if s.checkpoints
                         else [
-                            ("follow-up due", when(s.follow_up_at)),
-                            ("follow-up pending", _yes_no(s.follow_up_pending)),
+                            (_("follow-up due"), when(s.follow_up_at)),
+                            (_("follow-up pending"), _yes_no(s.follow_up_pending)),
                         ]
                     ),
                 ],
@@ -369,10 +376,10 @@ def _outcome_sections(s: trajectory.Trajectory) -> list[RenderableType]:
 
 
 BENEFIT_WORDS = {
-    trajectory.BenefitEnd.FULLY: "ended fully (volledig beëindigd)",
-    trajectory.BenefitEnd.PARTLY: "ended partly (gedeeltelijk): benefit dependence continues",
-    trajectory.BenefitEnd.CONTINUES: "continues (loopt door)",
-    trajectory.BenefitEnd.NOT_APPLICABLE: "does not apply (geen uitkering)",
+    trajectory.BenefitEnd.FULLY: N_("ended fully"),
+    trajectory.BenefitEnd.PARTLY: N_("ended partly: benefit dependence continues"),
+    trajectory.BenefitEnd.CONTINUES: N_("continues"),
+    trajectory.BenefitEnd.NOT_APPLICABLE: N_("does not apply (no benefit)"),
 }
 
 
@@ -386,9 +393,9 @@ def _aftercare(s: trajectory.Trajectory) -> list[RenderableType]:
             _section(
                 _("Wage-cost subsidy (LKS)"),
                 [
-                    (_("subsidy"), f"{lks.subsidy_pct}%" if lks.subsidy_pct else "ended"),
+                    (_("subsidy"), f"{lks.subsidy_pct}%" if lks.subsidy_pct else _("ended")),
                     (_("wage value"), f"{a.wage_value_pct}%"),
-                    (_("assessed"), f"{a.assessed_on} by {a.assessed_by}"),
+                    (_("assessed"), _("{on} by {who}").format(on=a.assessed_on, who=a.assessed_by)),
                     (_("decided"), lks.decided_on.isoformat()),
                     (_("re-assessment"), lks.reassess_on.isoformat() if lks.reassess_on else "—"),
                     (_("re-assessment due now"), _yes_no(lks.reassessment_due)),
@@ -412,13 +419,13 @@ def _aftercare(s: trajectory.Trajectory) -> list[RenderableType]:
                     [
                         str(p.month),
                         when(p.due_at),
-                        "recorded"
+                        _("recorded")
                         if p.recorded_at
-                        else "missed"
+                        else _("missed")
                         if p.missed
-                        else "due"
+                        else _("due")
                         if p.due
-                        else "coming",
+                        else _("coming"),
                         _yes_no(p.still_employed),
                         str(p.hours_per_week) if p.hours_per_week else "—",
                         p.benefit_end.value if p.benefit_end else "—",

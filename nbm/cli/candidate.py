@@ -60,21 +60,24 @@ def erase(
     who = actor(ctx)
     if not yes:
         typer.confirm(
-            f"Erase the personal data of candidate {candidate_ref} for good? This cannot be undone",
+            _("Erase the personal data of candidate {ref} for good? This cannot be undone").format(
+                ref=candidate_ref
+            ),
             abort=True,
         )
     config = load_settings()
     done = asyncio.run(erase_for_good(config, candidate_ref, who))
     typer.echo(
-        f"candidate {candidate_ref}: personal data erased (key destroyed)"
+        _("candidate {ref}: personal data erased (key destroyed)").format(ref=candidate_ref)
         if done.erased_now
-        else f"candidate {candidate_ref}: was already erased"
+        else _("candidate {ref}: was already erased").format(ref=candidate_ref)
     )
     if done.retired:
         typer.echo(
-            f"KEK {', '.join(done.retired)} retired and destroyed: {done.rewrapped} other "
-            f"key(s) now under KEK {done.current}"
-            + ("" if done.vacuumed else "; the key table's dead rows stay until VACUUM FULL")
+            _(
+                "KEK {retired} retired and destroyed: {count} other key(s) now under KEK {current}"
+            ).format(retired=", ".join(done.retired), count=done.rewrapped, current=done.current)
+            + ("" if done.vacuumed else _("; the key table's dead rows stay until VACUUM FULL"))
         )
     else:
         typer.echo(
@@ -133,13 +136,16 @@ def status(
         return
     if erased:
         console().print(
-            f"candidate {candidate_ref}: erased on {when(row['erased_at'])} by {row['erased_by']}",
+            _("candidate {ref}: erased on {at} by {who}").format(
+                ref=candidate_ref, at=when(row["erased_at"]), who=row["erased_by"]
+            ),
             markup=False,
         )
     else:
         console().print(
-            f"candidate {candidate_ref}: key since {when(row['created_at'])} "
-            f"(wrapped by KEK {row['kek_id']})",
+            _("candidate {ref}: key since {at} (wrapped by KEK {kek})").format(
+                ref=candidate_ref, at=when(row["created_at"]), kek=row["kek_id"]
+            ),
             markup=False,
         )
 

@@ -16,7 +16,7 @@ from domain import future_job, trajectory
 from domain.trajectory import Commitment, ProgrammeFileError
 from nbm import programmes, service
 from nbm import stream_service as streams
-from nbm.i18n import _
+from nbm.i18n import N_, _
 from workflows.stream_messages import FUTURE_JOB_WORKFLOW
 
 from ._common import (
@@ -50,9 +50,8 @@ def _done(result: streams.StreamResult, as_json: bool, what: str) -> None:
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
-        typer.echo(
-            f"{result.stream_id}: {what} ({', '.join(result.event_types) or 'al vastgelegd'})"
-        )
+        types = ", ".join(result.event_types) or _("recorded already")
+        typer.echo(f"{result.stream_id}: {_(what)} ({types})")
 
 
 @app.command("forecast")
@@ -255,7 +254,7 @@ def withdraw(
     """The employer withdraws the job; the candidates need another place."""
     rid = new_request(request_id)
     _done(_send(ctx, future_job_id, future_job.WithdrawFutureJob, rid, reason=reason), as_json,
-          "ingetrokken / withdrawn")  # fmt: skip
+          N_("withdrawn"))  # fmt: skip
 
 
 @app.command("reduce")
@@ -270,7 +269,7 @@ def reduce(
     """Fewer places than estimated."""
     rid = new_request(request_id)
     _done(_send(ctx, future_job_id, future_job.ReduceJobs, rid, jobs=jobs, reason=reason),
-          as_json, "minder plaatsen / reduced")  # fmt: skip
+          as_json, N_("fewer places"))  # fmt: skip
 
 
 @app.command("request-commitment")
@@ -301,7 +300,7 @@ def request_commitment(
     result = _send(
         ctx, future_job_id, future_job.RequestCommitment, rid, trajectory_id=trajectory_id
     )
-    _done(result, as_json, "toezegging gevraagd / requested")
+    _done(result, as_json, N_("commitment requested"))
 
 
 @app.command("move-chase")
@@ -317,7 +316,7 @@ def move_chase(
     """Move the next reminder; the steps after it move along (move a deadline)."""
     rid = new_request(request_id)
     _done(_send(ctx, future_job_id, future_job.MoveChase, rid, trajectory_id=trajectory_id,
-                to=parse_date(to, "--to"), reason=reason), as_json, "verzet / moved")  # fmt: skip
+                to=parse_date(to, "--to"), reason=reason), as_json, N_("moved"))  # fmt: skip
 
 
 @app.command("decide")
@@ -408,14 +407,22 @@ def decide(
                 trajectory.ProposeOtherEmployer(actor=who, request_id=f"{rid}.p",
                                                 employer_id=target.employer_id, reason=sealed),
             )  # fmt: skip
-            done.append(f"voorgedragen bij / proposed to {target.employer_id} ({move_to})")
+            done.append(
+                _("proposed to {employer} ({future_job})").format(
+                    employer=target.employer_id, future_job=move_to
+                )
+            )
         if not lost.closed:  # withdrawn: everyone let go of it already
             await streams.future_job_command(
                 client, future_job_id,
                 future_job.DetachCandidate(actor=who, request_id=f"{rid}.d",
                                            trajectory_id=trajectory_id, reason=why),
             )  # fmt: skip
-            done.append(f"los van / detached from {future_job_id} ({why.value})")
+            done.append(
+                _("detached from {future_job} ({why})").format(
+                    future_job=future_job_id, why=why.value
+                )
+            )
         return done
 
     for line in run(work, request_id=rid):

@@ -133,12 +133,12 @@ def show(task_id: TaskId, as_json: AsJson = False) -> None:
         if key == "proposals" or value is None:
             continue
         if isinstance(value, bool):
-            value = "ja" if value else "nee"
+            value = _("yes") if value else _("no")
         elif isinstance(value, list):
             value = " → ".join(value) or "—"
         typer.echo(f"{key.replace('_', ' ')}: {value}")
     for n, p in enumerate(data["proposals"], start=1):
-        sector = "zelfde sector" if p["same_sector"] else "andere sector"
+        sector = _("same sector") if p["same_sector"] else _("another sector")
         typer.echo(
             _(
                 "proposal {n}: {future_job_id} ({employer_id}, {function}, by "

@@ -10,7 +10,7 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from .conftest import Cli, assert_user_error
+from .conftest import invoke, Cli, assert_user_error
 
 STRENGTHS = "Sterk in contact met ouderen; schulden bij de Belastingdienst"
 REASON = "Zij woont om de hoek en wil graag in de logistiek werken"
@@ -53,7 +53,9 @@ def test_profiles_ranking_a_decision_against_the_proposal_and_the_register(cli: 
     ]
     assert mine[1]["learning_plan"][0]["label"] == "heftruck besturen"
     text = cli.ok("match", "candidates", "--future-job", fj).stdout
-    assert "ontbreekt / missing: heftruck besturen" in text and "bevestig of verwerp" in text
+    assert "missing: heftruck besturen" in text and "confirm or reject" in text
+    dutch = invoke(["match", "candidates", "--future-job", fj], {**cli.env, "NBM_LANG": "nl"})
+    assert "ontbreekt: heftruck besturen" in dutch.stdout and "bevestig of verwerp" in dutch.stdout
 
     # The system may not decide; a person may, against the proposal, and it is counted.
     refused = cli("--actor", "system", "match", "confirm", "--candidate", other,

@@ -13,7 +13,7 @@ from domain import cohort, trajectory
 from domain.shared import COACH_TIME_ZONE, DomainError
 from nbm import service
 from nbm import stream_service as streams
-from nbm.i18n import _
+from nbm.i18n import N_, _
 from workflows.stream_messages import COHORT_WORKFLOW
 
 from .._common import (
@@ -55,8 +55,8 @@ def _done(result: streams.StreamResult, as_json: bool, what: str) -> None:
     if as_json:
         print_json(result.model_dump(mode="json"))
     else:
-        types = ", ".join(result.event_types) or "al vastgelegd / recorded already"
-        typer.echo(f"{result.stream_id}: {what} ({types})")
+        types = ", ".join(result.event_types) or _("recorded already")
+        typer.echo(f"{result.stream_id}: {_(what)} ({types})")
 
 
 def _send(cohort_id: str, command: cohort.AnyCommand, rid: str, reason: str | None = None) -> Any:
@@ -222,7 +222,7 @@ def selection_day(
         candidates=tuple({"trajectory_id": t, "ranking": _list(r)} for t, r in cps),
         employers=tuple({"employer_id": e, "ranking": _list(r)} for e, r in eps),
     )  # fmt: skip
-    _done(_send(cohort_id, command, rid), as_json, "selectiedag vastgelegd / selection day")
+    _done(_send(cohort_id, command, rid), as_json, N_("selection day recorded"))
 
 
 def _list(text: str) -> tuple[str, ...]:
@@ -273,7 +273,7 @@ def hire(
             ) from None
 
     run(checked)
-    _done(_send(cohort_id, command, rid), as_json, "BBL-baan / work-study hire")
+    _done(_send(cohort_id, command, rid), as_json, N_("work-study hire"))
 
 
 @app.command("places")
@@ -293,7 +293,7 @@ def places(
         cohort.ChangePlaces, actor=actor(ctx), request_id=rid, employer_id=employer,
         places=count, reason=reason,
     )  # fmt: skip
-    _done(_send(cohort_id, command, rid, reason), as_json, "plaatsen gewijzigd / places changed")
+    _done(_send(cohort_id, command, rid, reason), as_json, N_("places changed"))
 
 
 @app.command("drop-out")
@@ -311,7 +311,7 @@ def drop_out(
         cohort.RecordDropOut, actor=actor(ctx), request_id=rid, trajectory_id=trajectory_id,
         reason=reason,
     )  # fmt: skip
-    _done(_send(cohort_id, command, rid), as_json, "uitgevallen / dropped out")
+    _done(_send(cohort_id, command, rid), as_json, N_("dropped out"))
 
 
 @app.command("confirm")
@@ -337,4 +337,4 @@ def confirm(
     command = build(
         cohort.ConfirmAssignment, actor=actor(ctx), request_id=rid, moves=moves, reason=reason
     )
-    _done(_send(cohort_id, command, rid, reason), as_json, "bevestigd / confirmed")
+    _done(_send(cohort_id, command, rid, reason), as_json, N_("confirmed"))

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from domain import cohort
 from nbm import stream_service as streams
-from nbm.i18n import _
+from nbm.i18n import N_, _
 from workflows.stream_messages import COHORT_WORKFLOW
 
 from .._common import AsJson, RequestId, actor, console, new_request, print_json, run, when
@@ -100,7 +100,7 @@ def show(cohort_id: CohortId, as_json: AsJson = False) -> None:
     console().print(table)
     standing = state.confirmed or state.proposal
     if standing is not None:
-        what = "bevestigd / confirmed" if state.confirmed else "voorstel / proposed"
+        what = _("confirmed") if state.confirmed else _("proposed")
         typer.echo(_("assignment {what}:").format(what=what))
         _print_assignment(standing)
 
@@ -187,10 +187,10 @@ def assign(
         command = cohort.ProposeAssignment(actor=actor(ctx), request_id=rid, assignment=computed)
         result = run(lambda client, _: streams.cohort_command(client, cohort_id, command),
                      request_id=rid)  # fmt: skip
-        _done(result, as_json, "voorgesteld / proposed")
+        _done(result, as_json, N_("proposed"))
         return
     standing = state.proposal or computed
-    label = "voorstel / proposed" if state.proposal else "voorlopig, nu berekend / preview"
+    label = _("proposed") if state.proposal else _("preview, computed now")
     if as_json:
         print_json({"cohort_id": cohort_id, "standing": state.proposal is not None,
                     **(_assignment(state, standing) or {})})  # fmt: skip

@@ -39,13 +39,15 @@ def _explain(p: Proposal, vocab: Vocabulary, name: str) -> list[str]:
     parts = " + ".join(f"{x.feature} {x.points:g}/{x.max_points:g}" for x in p.parts)
     lines = [
         f"{p.rank}. {name}  score {p.score:g}/{matching.MAX_SCORE:g}",
-        f"   aanwezig / matched: {', '.join(map(label, p.matched_skills)) or '—'}",
-        f"   ontbreekt / missing: {', '.join(map(label, p.missing_skills)) or '—'}",
+        "   "
+        + _("matched: {skills}").format(skills=", ".join(map(label, p.matched_skills)) or "—"),
+        "   "
+        + _("missing: {skills}").format(skills=", ".join(map(label, p.missing_skills)) or "—"),
     ]
     if p.learning_plan:
         plan = "; ".join(f"{i.label} ({i.kind.value})" for i in p.learning_plan)
-        lines.append(f"   leerplan / learning plan: {plan}")
-    lines += [f"   voorkeuren / preferences: {fits}", f"   score: {parts}"]
+        lines.append("   " + _("learning plan: {plan}").format(plan=plan))
+    lines += ["   " + _("preferences: {fits}").format(fits=fits), f"   score: {parts}"]
     return lines
 
 
@@ -144,7 +146,7 @@ def _decide(ctx: typer.Context, verdict: Verdict, candidate: str, profile_id: st
             | {"learning_plan": [i.model_dump(mode="json") for i in plan]}
         )
         return
-    against = " (afwijkend van het voorstel / overrides the proposal)" if d.overrode_top else ""
+    against = _(" (overrides the proposal)") if d.overrode_top else ""
     typer.echo(
         _(
             "{value}: {candidate} for {profile_id}, proposal no. {rank} of {proposals}{against}"

@@ -40,7 +40,7 @@ def vocabulary(
         print_json([s.model_dump(mode="json") for s in hits])
         return
     for s in hits:
-        mark = " (projecturi / project URI)" if s.is_project_uri else ""
+        mark = _(" (project URI)") if s.is_project_uri else ""
         typer.echo(f"{s.label('nl')} / {s.label('en')}: {s.uri}{mark}")
     typer.echo(_("{hits} of {vocab}").format(hits=len(hits), vocab=len(vocab)))
 
