@@ -76,7 +76,7 @@ async def connected(config: Settings, *, role: Role, missing: str) -> AsyncItera
 @asynccontextmanager
 async def open_store(config: Settings) -> AsyncIterator[PostgresEventStore]:
     """The event store of the configured database, as the auditor (read only)."""
-    missing = "the event store is not migrated"
+    missing = _("the event store is not migrated")
     async with connected(config, role=Role.AUDITOR, missing=missing) as pool:
         try:
             store = await PostgresEventStore.on_pool(pool)

@@ -32,7 +32,7 @@ async def key_store(
     """The key store of the configured database (under `kek`, default the configured KEK);
     its problems become one-line `CliError`s."""
     kek = kek or config.resolved_kek()  # a ConfigError before anything connects
-    missing = "the database has no key store yet: start the worker once, which migrates it"
+    missing = _("the database has no key store yet: start the worker once, which migrates it")
     async with connected(config, role=Role.KEYS, missing=missing) as pool:
         try:
             yield PostgresKeyStore(pool, kek)

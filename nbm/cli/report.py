@@ -17,6 +17,7 @@ from rich.table import Table
 
 from activities.projections import Projector, Quarantined, Tracking
 from domain import trajectory
+from nbm.i18n import N_, _
 
 from ._common import AsJson, console, print_json
 from ._db import Role, run_db
@@ -66,12 +67,12 @@ async def outcome_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
     return [by_route[k] for k in sorted(by_route)]
 
 
-NO_READ_MODELS = "the read models do not exist in this database; run the migrations first"
+NO_READ_MODELS = N_("the read models do not exist in this database; run the migrations first")
 
 
 def read_models(work: Callable[[asyncpg.Pool], Awaitable[T]], *, role: Role = Role.AUDITOR) -> T:
     """`work(pool)` on the configured database, whose read models it reads (as `role`)."""
-    return run_db(lambda pool, _: work(pool), role=role, missing=NO_READ_MODELS)
+    return run_db(lambda pool, _config: work(pool), role=role, missing=_(NO_READ_MODELS))
 
 
 # --- commands --------------------------------------------------------------------------
@@ -84,8 +85,8 @@ def caseload(as_json: AsJson = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table(show_edge=False, caption="escalations: raised on open trajectories")
-    for column in ("coach", "open", "learning in", "escalations"):
+    table = Table(show_edge=False, caption=_("escalations: raised on open trajectories"))
+    for column in (_("coach"), _("open"), _("learning in"), _("escalations")):
         table.add_column(column)
     for r in rows:
         table.add_row(
@@ -141,16 +142,22 @@ def projections(as_json: AsJson = False) -> None:
         print_json(data)
         return
     typer.echo(
-        f"read models at position {status.position}; store head {status.head}; lag {status.lag}"
+        _("read models at position {position}; store head {head}; lag {lag}").format(
+            position=status.position, head=status.head, lag=status.lag
+        )
     )
     if not held:
-        typer.echo("quarantine: empty")
+        typer.echo(_("quarantine: empty"))
         return
     streams = len({q.stream_id for q in held})
-    typer.echo(f"quarantine: {len(held)} event(s) of {streams} stream(s) set aside")
+    typer.echo(
+        _("quarantine: {events} event(s) of {streams} stream(s) set aside").format(
+            events=len(held), streams=streams
+        )
+    )
     table = Table(show_edge=False)
-    for column in ("position", "stream", "version", "why"):
-        table.add_column(column, no_wrap=column != "why")
+    for column in (_("position"), _("stream"), _("version"), _("why")):
+        table.add_column(column, no_wrap=column != _("why"))
     for q in held:
         table.add_row(str(q.position), q.stream_id, str(q.version), q.reason)
     console().print(table)

@@ -10,7 +10,7 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from .conftest import invoke, Cli, assert_user_error
+from .conftest import Cli, assert_user_error, invoke
 
 STRENGTHS = "Sterk in contact met ouderen; schulden bij de Belastingdienst"
 REASON = "Zij woont om de hoek en wil graag in de logistiek werken"

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from nbm.audit import Checked, export_stream, verify_file, verify_store
-from nbm.i18n import _
+from nbm.i18n import _, ngettext
 
 from .._common import AsJson, CliError, fail, print_json
 from .._db import run_store
@@ -53,7 +53,15 @@ def _show(checked: Checked, as_json: bool) -> None:
     first = report.first
     if first is not None:
         more = report.breaks_total - 1
-        rest = f" ({more} more break{'s' if more != 1 else ''}; --json lists them)" if more else ""
+        rest = (
+            ngettext(
+                " ({count} more break; --json lists them)",
+                " ({count} more breaks; --json lists them)",
+                more,
+            ).format(count=more)
+            if more
+            else ""
+        )
         fail(_("tampering found: {describe}{rest}").format(describe=first.describe(), rest=rest))
 
 

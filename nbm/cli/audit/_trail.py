@@ -76,7 +76,7 @@ def history(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
     for e, row in zip(found, rows, strict=True):
         at = e.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         # Both times when they differ: when it was recorded, and when it took effect.
-        took = f"took effect {audit.utc(e.at)}; " if e.at != e.occurred_at else ""
+        took = _("took effect {at}; ").format(at=audit.utc(e.at)) if e.at != e.occurred_at else ""
         table.add_row(str(e.version), at, Text(e.actor), e.type, Text(took + row["why"]))
     console().print(table)
     _fail_on_unreadable(read)
@@ -114,7 +114,10 @@ def _stream_history(stream_id: str, as_json: bool) -> None:
 def _fail_on_unreadable(read: audit.History | audit.StreamHistory) -> None:
     if read.unreadable:
         more = len(read.unreadable) - 1
-        fail(f"{read.unreadable[0]}" + (f" ({more} more cannot be read)" if more else ""))
+        fail(
+            f"{read.unreadable[0]}"
+            + (_(" ({count} more cannot be read)").format(count=more) if more else "")
+        )
 
 
 def parse_moment(value: str) -> datetime:
@@ -341,7 +344,7 @@ def access_log(
     async def work(pool: asyncpg.Pool, _: Settings) -> list[Access]:
         return await read_accesses(pool)
 
-    entries = run_db(work, role=Role.AUDITOR, missing="the access log is not migrated")
+    entries = run_db(work, role=Role.AUDITOR, missing=_("the access log is not migrated"))
     broken = first_break(entries)
     shown = [e for e in entries if candidate is None or e.candidate_ref == candidate]
     if as_json:
@@ -359,7 +362,7 @@ def access_log(
         for e in shown:
             at = e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
             table.add_row(str(e.position), at, e.actor, e.candidate_ref, e.purpose, e.action)
-        console().print(table if shown else "no readings of personal data logged")
+        console().print(table if shown else _("no readings of personal data logged"))
         if broken is None:
             typer.echo(_("chain intact: {entries} entries").format(entries=len(entries)))
     if broken is not None:

@@ -401,4 +401,4 @@ def events(trajectory_id: TrajectoryId, as_json: AsJson = False) -> None:
         table.add_column(column)
     for e in found:
         table.add_row(str(e.version), e.type, when(e.occurred_at), Text(e.actor))
-    console().print(table if found else "no events in this run")
+    console().print(table if found else _("no events in this run"))
