@@ -268,7 +268,7 @@ def answer(
     else:
         commands = [confirmed]
 
-    async def work(client: Any, _: Any) -> streams.StreamResult:
+    async def work(client: Any, _config: Any) -> streams.StreamResult:
         if places is not None:
             state = await streams.future_job_state(client, future_job_id)
             if places > state.jobs:

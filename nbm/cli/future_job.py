@@ -284,7 +284,7 @@ def request_commitment(
     account manager (chased on the ladder)."""
     rid = new_request(request_id)
 
-    async def checked(client: Any, _: Any) -> None:
+    async def checked(client: Any, _config: Any) -> None:
         # The trajectory must exist, and the employer have someone to mail.
         await service.state(client, trajectory_id)
         job = await streams.future_job_state(client, future_job_id)

@@ -103,7 +103,7 @@ def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -
     line = assert_user_error(
         cli("cohort", "start", "--year", "2026", "--name", "Zorg", "--candidate", standard,
             "--employer", pairs[0]),
-        "zonder BBL-baan",
+        "has no work-study job alongside learning",
     )  # fmt: skip
     assert standard in line
     both = [a for t in tids for a in ("--candidate", t)]

@@ -120,7 +120,7 @@ def test_van_werk_naar_werk_on_the_stack(cli: Cli, fresh_id: str) -> None:
     assert shown["work_to_work"] == {"outgoing_employer_id": "metaal-bv",
                                      "dismissal_date": in_days(60)}  # fmt: skip
     assert shown["programme"]["work_to_work"]["goal_within_weeks"] == 26
-    assert "ontslagdatum" in cli.ok("trajectory", "show", fresh_id).stdout
+    assert "dismissal date" in cli.ok("trajectory", "show", fresh_id).stdout
 
 
 def test_werkfit_on_its_ladder_then_handed_over(cli: Cli, fresh_id: str) -> None:

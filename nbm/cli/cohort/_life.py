@@ -253,7 +253,7 @@ def hire(
         benefit_ended=benefit_ended,
     )  # fmt: skip
 
-    async def checked(client: Any, _: Any) -> None:
+    async def checked(client: Any, _config: Any) -> None:
         # The trajectory must take the work-study job too: checked before the cohort has it.
         # Once the cohort has it (a retry), the cohort answers: it passed the job on itself.
         if trajectory_id in (await streams.cohort_state(client, cohort_id)).work_study:
