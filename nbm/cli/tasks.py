@@ -63,7 +63,7 @@ def tasks(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """De open taken (open tasks), oudste eerst."""
+    """The open tasks, oldest first."""
     if ctx.invoked_subcommand is not None:
         return
     me = actor(ctx)
