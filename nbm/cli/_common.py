@@ -7,15 +7,17 @@ field: pydantic errors are reduced to the field and the rule it breaks.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import getpass
+import gettext as _gettext
 import hashlib
 import json
 import os
 import re
 import shlex
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -115,13 +117,13 @@ class ErrorHandlingGroup(TyperGroup):
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as err:
-            usage_failure(err, list(args))
+            usage_failure(err)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except click.UsageError as err:
-            usage_failure(err, ctx.meta.get(_ARGV, []))
+            usage_failure(err)
         except CommandUnanswered as err:
             again = repeat_command(ctx, err.request_id) if err.request_id else None
             fail(
@@ -137,7 +139,7 @@ class ErrorHandlingGroup(TyperGroup):
             fail(_("Temporal refused the request: {message}").format(message=err.message))
 
 
-def usage_failure(err: click.UsageError, argv: Sequence[str]) -> NoReturn:
+def usage_failure(err: click.UsageError) -> NoReturn:
     """A usage error as one line and exit 1; a group without its subcommand: its help."""
     if isinstance(err, click.NoArgsIsHelpError):
         typer.echo(err.ctx.get_help())
@@ -145,12 +147,12 @@ def usage_failure(err: click.UsageError, argv: Sequence[str]) -> NoReturn:
     command = err.ctx.command_path if err.ctx is not None else "nbm"
     fail(
         _("{problem}; see '{command} --help'").format(
-            problem=usage_problem(err, argv).rstrip(". "), command=command
+            problem=usage_problem(err).rstrip(". "), command=command
         )
     )
 
 
-def usage_problem(err: click.UsageError, argv: Sequence[str]) -> str:
+def usage_problem(err: click.UsageError) -> str:
     """What is wrong, in the current language, without a personal value typed.
 
     click's messages are English f-strings (Typer's copy of click does not ask gettext), so
@@ -202,7 +204,27 @@ def usage_problem(err: click.UsageError, argv: Sequence[str]) -> str:
             "{count} unexpected extra arguments (a value with spaces needs quotes)",
             count,
         ).format(count=count)
-    return one_line(err.format_message())  # Typer's own (no such command): translated
+    unknown = _unknown_command(err)
+    if unknown is not None:
+        name, suggestions = unknown
+        problem = _("unknown command {name}").format(name=excerpt(name))
+        if suggestions:
+            return _("{problem} (did you mean {names}?)").format(problem=problem, names=suggestions)
+        return problem
+    return one_line(err.format_message())
+
+
+def _unknown_command(err: click.UsageError) -> tuple[str, str] | None:
+    """The name in Typer's "No such command 'x'." (in the current language: Typer asks
+    gettext for it) and the names of its English "Did you mean 'y'?", or None."""
+    head = _gettext.gettext("No such command {name!r}.").partition("{name!r}")[0]
+    if not err.message.startswith(head):
+        return None
+    found = re.match(r"""('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(.*)""", err.message[len(head) :])
+    if found is None:
+        return None
+    suggested = re.search(r"Did you mean (.*)\?$", found[2])
+    return ast.literal_eval(found[1]), suggested[1] if suggested else ""
 
 
 _TYPE_ERRORS = {
