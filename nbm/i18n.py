@@ -254,12 +254,11 @@ SOURCE_DIRS = ("nbm", "domain", "activities", "workflows", "privacy")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
-def source_messages(root: Path | None = None) -> dict[str, str]:
-    """Every message marked in the code (`_`, `N_`, `ngettext`), with where it is."""
+def _extracted(root: Path | None = None) -> Iterator[tuple[str, str, str | None]]:
+    """(message, where, its plural or None) for every message marked in the code."""
     from babel.messages.extract import extract_from_dir
 
     base = root or Path(__file__).resolve().parent.parent
-    found: dict[str, str] = {}
     for folder in SOURCE_DIRS:
         for filename, lineno, message, _comments, _context in extract_from_dir(
             base / folder,
@@ -269,10 +268,24 @@ def source_messages(root: Path | None = None) -> dict[str, str]:
             strip_comment_tags=True,
         ):
             # A plural (`ngettext`) is one catalogue entry, named by its singular.
-            text = message[0] if isinstance(message, tuple) else message
+            text, plural = (
+                (message[0], message[1]) if isinstance(message, tuple) else (message, None)
+            )
             if text:
-                found.setdefault(text, f"{folder}/{filename}:{lineno}")
+                yield text, f"{folder}/{filename}:{lineno}", plural
+
+
+def source_messages(root: Path | None = None) -> dict[str, str]:
+    """Every message marked in the code (`_`, `N_`, `ngettext`), with where it is."""
+    found: dict[str, str] = {}
+    for text, where, _plural in _extracted(root):
+        found.setdefault(text, where)
     return found
+
+
+def source_plurals(root: Path | None = None) -> dict[str, str]:
+    """The plural of every message marked with `ngettext`, by its singular."""
+    return {text: plural for text, _where, plural in _extracted(root) if plural}
 
 
 def missing_translations(lang: str = "nl", extra: Iterable[str] = ()) -> dict[str, str]:
@@ -302,5 +315,6 @@ __all__ = [
     "missing_translations",
     "ngettext",
     "set_language",
+    "source_plurals",
     "translate_commands",
 ]

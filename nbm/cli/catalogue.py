@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from typer.main import get_command
 
-from nbm.i18n import help_texts, missing_translations
+from nbm.i18n import help_texts, missing_translations, source_plurals
 
 from . import app
 
@@ -24,8 +24,13 @@ def main(argv: Sequence[str] = sys.argv[1:]) -> int:
     """`python -m nbm.cli.catalogue [LANG]`: untranslated messages as a `.po` fragment."""
     lang = argv[0] if argv else "nl"
     missing = missing_translations(lang, help_texts(get_command(app)))
+    plurals = source_plurals()
     for text, where in missing.items():
-        print(f'#: {where}\nmsgid {_po_string(text)}\nmsgstr ""\n')
+        if text in plurals:  # ngettext: both forms, a translation for each
+            print(f"#: {where}\nmsgid {_po_string(text)}\nmsgid_plural {_po_string(plurals[text])}")
+            print('msgstr[0] ""\nmsgstr[1] ""\n')
+        else:
+            print(f'#: {where}\nmsgid {_po_string(text)}\nmsgstr ""\n')
     print(f"# {len(missing)} message(s) without a translation", file=sys.stderr)
     return 1 if missing else 0
 
