@@ -35,7 +35,7 @@ from typer.core import TyperGroup
 
 from activities.chain import UnreadableEvent
 from domain.shared import COACH_TIME_ZONE, is_opaque_id
-from nbm import i18n
+from nbm import i18n, service
 from nbm.i18n import N_, _, ngettext
 from nbm.logs import configure_logging
 from nbm.service import CommandUnanswered, ServiceError
@@ -58,8 +58,40 @@ def _trajectory_id(value: str) -> str:
     return value
 
 
+COMPLETE_TIMEOUT = 2.0
+"""Seconds a Tab waits for the running trajectories before it completes nothing."""
+
+
+def complete_trajectory_id(incomplete: str) -> list[str]:
+    """Tab where a trajectory id goes: the running trajectories whose id starts so (ids are
+    opaque, never personal). Nothing when no server answers in time: a Tab never fails."""
+    try:
+        config = load_settings()
+        address = config.resolved_temporal_address()
+    except ConfigError:
+        return []
+
+    async def running() -> list[str]:
+        # No codec needed: the list holds ids and times, no payloads.
+        client = await Client.connect(address, namespace=config.temporal_namespace)
+        found = await service.list_trajectories(client, limit=200)
+        return [trajectory_id for trajectory_id, _status, _at in found]
+
+    try:
+        ids = asyncio.run(asyncio.wait_for(running(), COMPLETE_TIMEOUT))
+    except Exception:
+        return []
+    return sorted(i for i in ids if i.startswith(incomplete))
+
+
 TrajectoryId = Annotated[
-    str, typer.Argument(help="The trajectory's id.", show_default=False, callback=_trajectory_id)
+    str,
+    typer.Argument(
+        help="The trajectory's id.",
+        show_default=False,
+        callback=_trajectory_id,
+        autocompletion=complete_trajectory_id,
+    ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 RequestId = Annotated[

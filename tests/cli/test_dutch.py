@@ -7,7 +7,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +183,23 @@ def test_the_shell_completes_commands_for_real() -> None:
 )
 def test_an_unknown_id_against_the_stack_is_one_dutch_line(cli: Cli, args: list[str]) -> None:
     assert_dutch_error(invoke(args, dutch(cli.env)))
+
+
+def test_the_shell_completes_a_running_trajectory_s_id(cli: Cli, fresh_id: str) -> None:
+    """Tab after `nbm trajectory show traj-…`: the running trajectories' ids, from the stack."""
+    cli.ok("trajectory", "start", "--id", fresh_id, "--employer", "zorgcentrum", "--function",
+           "Helpende zorg", "--expected-date", str(date.today() + timedelta(days=200)),
+           "--skill", "ADL care")  # fmt: skip
+    env = {**os.environ, **{k: v for k, v in cli.env.items() if v is not None},
+           "_NBM_COMPLETE": "complete_bash", "COMP_WORDS": f"nbm trajectory show {fresh_id[:9]}",
+           "COMP_CWORD": "3"}  # fmt: skip
+    nbm = str(Path(sys.executable).parent / "nbm")
+    deadline = time.monotonic() + 20  # the server's list of workflows follows a moment later
+    while True:
+        done = subprocess.run([nbm], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        if fresh_id in done.stdout.split() or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert fresh_id in done.stdout.split()
+    assert all(word.startswith(fresh_id[:9]) for word in done.stdout.split())
