@@ -145,6 +145,12 @@ def test_dutch_in_a_process_of_its_own(tmp_path: Path) -> None:
     assert done.stderr == (
         "fout: optie --employer ontbreekt; zie 'nbm future-job forecast --help'\n"
     )
+    # Typer's own words come through gettext, bound to the same catalogue.
+    helped = subprocess.run([nbm, "trajectory", "--help"], env=env, cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert helped.returncode == 0
+    for word in ("Gebruik: nbm trajectory", "Opties:", "Commando's:", "Toon deze hulptekst"):
+        assert word in helped.stdout, word
 
 
 @pytest.mark.parametrize("path", [p for p, _ in LEAVES if p[-1] in READ_WORDS], ids=" ".join)
