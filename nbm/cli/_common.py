@@ -29,9 +29,10 @@ from temporalio.service import RPCError
 from typer.core import TyperGroup
 
 from activities.chain import UnreadableEvent
-from domain.shared import COACH_TIME_ZONE, is_opaque_id
+from domain.shared import COACH_TIME_ZONE, DomainError, is_opaque_id
 from nbm import i18n
 from nbm.i18n import _
+from nbm.localize import localized
 from nbm.logs import configure_logging
 from nbm.service import CommandUnanswered, ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
@@ -114,9 +115,9 @@ class ErrorHandlingGroup(TyperGroup):
             raise
         except CommandUnanswered as err:
             again = repeat_command(ctx, err.request_id) if err.request_id else None
-            fail(f"{err}. To repeat it safely: {again}" if again else str(err))
-        except (CliError, ServiceError, ConfigError, UnreadableEvent) as err:
-            fail(str(err))
+            fail(f"{localized(err)}. To repeat it safely: {again}" if again else localized(err))
+        except (CliError, ServiceError, ConfigError, UnreadableEvent, DomainError) as err:
+            fail(localized(err))  # a template and its parameters, in the coach's language
         except ValidationError as err:
             fail(describe_validation_error(err))
         except RPCError as err:
