@@ -63,7 +63,7 @@ def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli
     assert_user_error(
         cli("future-job", "forecast", "--employer", emp, "--function", "anders",
             "--expected-date", in_days(100), "--skill", "x", "--id", fj),
-        "bestaat al",
+        "exists already",
     )  # fmt: skip
     job = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
     assert (job["learning_towards_it"], job["free_places"], job["attached"]) == (1, 1, [tid])
