@@ -39,7 +39,7 @@ class Skill(Value):
     @model_validator(mode="after")
     def _has_a_label(self) -> Skill:
         if not any(label.strip() for label in self.labels.values()):
-            raise ValueError("a skill needs a preferred label in at least one language")
+            raise ValueError(N_("a skill needs a preferred label in at least one language"))
         return self
 
     def label(self, lang: str = "nl") -> str:

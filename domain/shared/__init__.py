@@ -19,7 +19,16 @@ from ._calendar import (
     months_later,
 )
 from ._envelope import CommandEnvelope, EventEnvelope
-from ._errors import N_, DomainError, JsonParam, Phrase, RuleViolation, WrongStep, json_param
+from ._errors import (
+    N_,
+    DomainError,
+    InvalidValue,
+    JsonParam,
+    Phrase,
+    RuleViolation,
+    WrongStep,
+    json_param,
+)
 from ._personal import ContactDetails, FreeText, PersonalData, Sealed, is_valid_bsn
 from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_id
 
@@ -33,6 +42,7 @@ __all__ = [
     "DomainError",
     "EventEnvelope",
     "FreeText",
+    "InvalidValue",
     "JsonParam",
     "NonEmpty",
     "Note",

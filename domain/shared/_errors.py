@@ -101,6 +101,19 @@ class DomainError(Exception):
         return {name: json_param(value) for name, value in self.params.items()}
 
 
+class InvalidValue(ValueError):
+    """A validator's refusal of a value, as a template like `DomainError`'s: pydantic keeps
+    the error (`ctx["error"]`), so whoever shows it translates `template` (a plain
+    `ValueError` with a marked text is translated by its text)."""
+
+    def __init__(self, template: str, /, **params: Any) -> None:
+        message = template.format(**params)
+        super().__init__(message)
+        self.message = message
+        self.template = template
+        self.params = params
+
+
 class RuleViolation(DomainError):
     """The command breaks a rule of the method (a date too far, a contract without hours)."""
 

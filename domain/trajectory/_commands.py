@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from ..shared import FreeText, NonEmpty, OpaqueId, Sealed, Value
+from ..shared import N_, FreeText, InvalidValue, NonEmpty, OpaqueId, Sealed, Value, json_param
 from ._programme import Programme
 from ._values import (
     Barrier,
@@ -232,7 +232,7 @@ class RecordRegularJob(Command):
         end = data.get("benefit_end")
         if end is None:
             if "benefit_ended" not in data:
-                raise ValueError("say whether the benefit ends (benefit_end or benefit_ended)")
+                raise ValueError(N_("say whether the benefit ends (benefit_end or benefit_ended)"))
             return {**data, "benefit_end": BenefitEnd.of(data["benefit_ended"])}
         if "benefit_ended" not in data:
             return {**data, "benefit_ended": BenefitEnd(end).ended}
@@ -242,14 +242,18 @@ class RecordRegularJob(Command):
     def _agree(self) -> RecordRegularJob:
         assert self.benefit_end is not None  # set above
         if self.benefit_ended != self.benefit_end.ended:
-            raise ValueError(
-                f"benefit_ended={self.benefit_ended} contradicts benefit_end={self.benefit_end}"
+            raise InvalidValue(
+                N_("benefit_ended={ended} contradicts benefit_end={end}"),
+                ended=self.benefit_ended,
+                end=json_param(self.benefit_end),
             )
         lks = (self.wage_value, self.subsidy_decided_on, self.reassess_on)
         if any(x is not None for x in lks) and any(x is None for x in lks):
             raise ValueError(
-                "a wage-cost subsidy needs its wage-value assessment, decision date and "
-                "re-assessment date together"
+                N_(
+                    "a wage-cost subsidy needs its wage-value assessment, decision date and "
+                    "re-assessment date together"
+                )
             )
         return self
 

@@ -89,7 +89,7 @@ def in_effect(s: Trajectory | None, at: datetime, now: datetime) -> None:
     """Refuse a time a command takes effect at that is not possible: one in the future,
     one before the trajectory began, or one before what it recorded last."""
     if at.tzinfo is None:
-        raise ValueError("a command's effective time must be aware (with a time zone)")
+        raise ValueError(N_("a command's effective time must be aware (with a time zone)"))
     if at > now:
         raise RuleViolation(
             N_(

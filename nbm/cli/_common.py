@@ -32,7 +32,7 @@ from activities.chain import UnreadableEvent
 from domain.shared import COACH_TIME_ZONE, DomainError, is_opaque_id
 from nbm import i18n
 from nbm.i18n import _
-from nbm.localize import localized
+from nbm.localize import localized, validation_rule
 from nbm.logs import configure_logging
 from nbm.service import CommandUnanswered, ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
@@ -314,7 +314,7 @@ def describe_validation_error(
             continue  # "too few items" only because an item itself was refused: said below
         loc = ".".join(str(p) for p in e["loc"])
         generic = re.sub(r"\.\d+(?=\.|$)", "", loc)  # placements.0.weeks -> placements.weeks
-        head, _, rest = generic.partition(".")
+        head, _sep, rest = generic.partition(".")
         if generic in options:
             name = options[generic]
         elif head in options:  # a part of a value typed as one option (--placement)
@@ -327,13 +327,12 @@ def describe_validation_error(
             if str(e["loc"][-1]) == "Sealed":
                 continue
             name = re.sub(r"[ .](constrained-str|str)$", "", name)
-        message = re.sub(r"^Value error, ", "", e["msg"])
-        if e["type"] == "string_pattern_mismatch":  # the regex says little to a coach
-            message = "must be an id of letters, digits, '.', '_', ':', '-' (no spaces)"
+        # The rule in the coach's language, by its type (`nbm.localize`); never the input.
+        message = validation_rule(e)
         if e["type"] == "string_too_short":
-            message = "is empty; type the text, or leave the option out"
+            message = _("is empty; type the text, or leave the option out")
         problems.append(f"{name}: {message}")
-    return "invalid command: " + "; ".join(dict.fromkeys(problems))
+    return _("invalid command: {problems}").format(problems="; ".join(dict.fromkeys(problems)))
 
 
 _UNION_TAGS = frozenset({"Sealed", "constrained-str", "str"})
