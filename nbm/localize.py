@@ -15,7 +15,7 @@ from typing import Any
 
 from domain.shared import N_, Phrase
 
-from .i18n import _, ngettext
+from .i18n import _
 
 
 def render(template: str, params: Mapping[str, Any] | None = None) -> str:
@@ -27,7 +27,8 @@ def render(template: str, params: Mapping[str, Any] | None = None) -> str:
     try:
         return translated.format(**values) if values or "{" in template else translated
     except (KeyError, IndexError, ValueError):
-        return template.format(**values) if values else template
+        # A translation that does not fit: the English (which raises if it does not either).
+        return template.format(**values) if values or "{" in template else template
 
 
 def _value(value: Any) -> Any:
@@ -101,38 +102,36 @@ _COUNT_KEYS = {
 
 
 def _counted(kind: str, n: int) -> str:
-    # Each with its literal texts: Babel finds the messages in these calls.
+    # Two marked texts rather than `ngettext`: Dutch counts as English does (one, more), and
+    # the catalogue check (`i18n.missing_translations`) looks each text up on its own.
+    one = n == 1
     if kind == "string_too_long":
-        return ngettext(
-            "String should have at most {max_length} character",
-            "String should have at most {max_length} characters",
-            n,
-        )
+        if one:
+            return N_("String should have at most {max_length} character")
+        return N_("String should have at most {max_length} characters")
     if kind == "string_too_short":
-        return ngettext(
-            "String should have at least {min_length} character",
-            "String should have at least {min_length} characters",
-            n,
-        )
+        if one:
+            return N_("String should have at least {min_length} character")
+        return N_("String should have at least {min_length} characters")
     if kind == "too_long":
-        return ngettext(
-            "should have at most {max_length} item", "should have at most {max_length} items", n
+        return (
+            N_("should have at most {max_length} item")
+            if one
+            else N_("should have at most {max_length} items")
         )
     if kind == "too_short":
-        return ngettext(
-            "should have at least {min_length} item", "should have at least {min_length} items", n
+        return (
+            N_("should have at least {min_length} item")
+            if one
+            else N_("should have at least {min_length} items")
         )
     if kind == "decimal_max_digits":
-        return ngettext(
-            "Decimal input should have no more than {max_digits} digit in total",
-            "Decimal input should have no more than {max_digits} digits in total",
-            n,
-        )
-    return ngettext(
-        "Decimal input should have no more than {decimal_places} decimal place",
-        "Decimal input should have no more than {decimal_places} decimal places",
-        n,
-    )
+        if one:
+            return N_("Decimal input should have no more than {max_digits} digit in total")
+        return N_("Decimal input should have no more than {max_digits} digits in total")
+    if one:
+        return N_("Decimal input should have no more than {decimal_places} decimal place")
+    return N_("Decimal input should have no more than {decimal_places} decimal places")
 
 
 def validation_rule(error: Mapping[str, Any]) -> str:
@@ -153,7 +152,7 @@ def validation_rule(error: Mapping[str, Any]) -> str:
     if kind in _COUNT_KEYS:
         count = ctx.get(_COUNT_KEYS[kind])
         try:
-            return _counted(kind, count if isinstance(count, int) else 2).format(**ctx)
+            return render(_counted(kind, count if isinstance(count, int) else 2), ctx)
         except (KeyError, IndexError, ValueError):
             return str(error.get("msg", ""))
     template = VALIDATION_RULES.get(kind)
