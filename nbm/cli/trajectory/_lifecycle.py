@@ -21,6 +21,7 @@ from domain import future_job, trajectory
 from domain.shared import DomainError
 from nbm import programmes, service
 from nbm import stream_service as streams
+from nbm.localize import localized
 from nbm.settings import Settings
 
 from .._common import (
@@ -60,7 +61,7 @@ def chosen_programme(programme_id: str, municipality: str | None) -> trajectory.
     except trajectory.ProgrammeFileError as err:
         raise CliError(f"programmabestand ongeldig / programme file refused: {err}") from None
     except DomainError as err:
-        raise CliError(f"--municipality: {err}") from None
+        raise CliError(f"--municipality: {localized(err)}") from None
 
 
 def work_to_work_start(
