@@ -40,7 +40,7 @@ from activities.checkpoints import (
     verify_checkpoint,
 )
 from domain import trajectory
-from domain.shared import Sealed, is_opaque_id
+from domain.shared import N_, Phrase, Sealed, is_opaque_id
 from domain.streams import DomainEvent, NotATrajectoryEvent, as_trajectory_event
 from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
@@ -85,7 +85,10 @@ async def state_as_of(
             event = _trajectory_event(record)
         except UnreadableEvent as err:
             if record.occurred_at <= moment:
-                raise AuditError(f"{err}; the state after it is not known") from None
+                raise AuditError(
+                    N_("{unreadable}; the state after it is not known"),
+                    unreadable=Phrase(err.template, **err.params),
+                ) from None
             later.append(err)  # recorded later: it takes effect no later than it was recorded
             continue
         if event.at <= moment:
