@@ -80,3 +80,17 @@ def test_the_other_streams_refuse_in_dutch_too(cli: Cli) -> None:
     show = ("employer", "show", "emp-nobody-here")
     assert refused(cli, "nl", *show) == "fout: geen werkgever met id emp-nobody-here"
     assert refused(cli, "en", *show) == "error: no employer with id emp-nobody-here"
+
+
+def test_a_broken_rule_of_an_option_in_dutch_names_the_option_not_the_value(
+    offline_env: dict[str, str | None],
+) -> None:
+    """pydantic's rule, told by its type before anything is sent: no server needed."""
+    args = ("trajectory", "extend-learning", "traj-1", "--weeks", "0", "--reason", "practice")
+    result = invoke(args, {**offline_env, "NBM_LANG": "nl"})
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines() == ["fout: ongeldige opdracht: --weeks: moet minstens 1 zijn"]
+    result = invoke(args, {**offline_env, "NBM_LANG": "en"})
+    assert result.stderr.splitlines() == [
+        "error: invalid command: --weeks: Input should be greater than or equal to 1"
+    ]
