@@ -100,6 +100,38 @@ def test_every_raise_site_of_the_domain_marks_its_template() -> None:
     assert problems == []
 
 
+def unfilled_templates(source: str, names: set[str]) -> list[tuple[int, str]]:
+    """`raise X(N_("..."), ...)` whose template names a parameter the call does not give,
+    or gives one the template does not name: (line, the template)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+            continue
+        call = node.exc
+        if not (isinstance(call.func, ast.Name) and call.func.id in names and call.args):
+            continue
+        first = call.args[0]
+        if not (isinstance(first, ast.Call) and getattr(first.func, "id", None) == "N_"):
+            continue
+        template = first.args[0].value  # type: ignore[attr-defined]
+        named = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+        given = {k.arg for k in call.keywords if k.arg not in (None, "stream_id")}
+        if named != given:
+            found.append((node.lineno, template))
+    return found
+
+
+def test_every_template_gets_exactly_its_parameters() -> None:
+    names = error_names()
+    problems = [
+        f"{path.relative_to(ROOT)}:{line}: {text}"
+        for path in sorted(DOMAIN_DIR.rglob("*.py"))
+        for line, text in unfilled_templates(path.read_text(), names)
+    ]
+    assert problems == []
+    assert unfilled_templates('raise RuleViolation(N_("no {x}"), y=1)', {"RuleViolation"})
+
+
 def test_the_scan_finds_an_unmarked_message() -> None:
     """The scan itself can fail: an f-string, a plain string, an N_ of an f-string."""
     source = (
