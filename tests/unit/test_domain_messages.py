@@ -45,7 +45,7 @@ def dutch() -> Iterator[None]:
 
 
 def _subclasses(cls: type) -> set[type]:
-    found = set(cls.__subclasses__())
+    found: set[type] = set(cls.__subclasses__())
     for sub in list(found):
         found |= _subclasses(sub)
     return found
@@ -239,7 +239,7 @@ params = st.dictionaries(
 @given(params)
 def test_any_parameters_cross_as_json_and_read_the_same(values: dict[str, object]) -> None:
     template = " / ".join(f"{name}={{{name}}}" for name in values) or "nothing"
-    err = DomainError(template, **values)
+    err = DomainError(template, **values)  # type: ignore[arg-type]
     crossed = json.loads(json.dumps(err.json_params()))
     assert set(crossed) == set(values)
     for name, value in values.items():

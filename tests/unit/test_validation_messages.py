@@ -102,7 +102,7 @@ def test_an_invalid_value_with_parameters_is_translated(dutch: None) -> None:
 def test_our_templates_are_pydantics_own_english() -> None:
     """A pydantic upgrade that renames a type or rewords a rule fails here, not in front of
     a coach."""
-    known = {e["type"]: e["message_template_python"] for e in list_all_errors()}
+    known: dict[str, str] = {e["type"]: e["message_template_python"] for e in list_all_errors()}
     for kind, template in VALIDATION_RULES.items():
         theirs = known.get(kind)
         if kind in OWN_WORDING:
