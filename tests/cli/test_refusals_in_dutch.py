@@ -89,7 +89,7 @@ def test_a_broken_rule_of_an_option_in_dutch_names_the_option_not_the_value(
     args = ("trajectory", "extend-learning", "traj-1", "--weeks", "0", "--reason", "practice")
     result = invoke(args, {**offline_env, "NBM_LANG": "nl"})
     assert result.exit_code == 1, result.output
-    assert result.stderr.splitlines() == ["fout: ongeldige opdracht: --weeks: moet minstens 1 zijn"]
+    assert result.stderr.splitlines() == ["fout: ongeldig commando: --weeks: moet minstens 1 zijn"]
     result = invoke(args, {**offline_env, "NBM_LANG": "en"})
     assert result.stderr.splitlines() == [
         "error: invalid command: --weeks: Input should be greater than or equal to 1"

@@ -54,15 +54,15 @@ def test_the_rules_read_in_dutch_with_the_option_and_never_the_input(dutch: None
     line = describe_validation_error(
         problems(weeks=0, kind="guaranteed", on=secret, extra=secret), OPTIONS
     )
-    assert line.startswith("ongeldige opdracht: ")
+    assert line.startswith("ongeldig commando: ")
     assert "--weeks: moet minstens 1 zijn" in line
     assert "--commitment: moet een van deze zijn: 'job-guarantee', 'intention'" in line
     assert "--note: mag hoogstens 10 tekens lang zijn" in line
     assert secret not in line and "guaranteed" not in line
     line = describe_validation_error(problems(weeks="veel", kind="intention", on="x"), OPTIONS)
-    assert line == "ongeldige opdracht: --weeks: moet een geheel getal zijn"
+    assert line == "ongeldig commando: --weeks: moet een geheel getal zijn"
     line = describe_validation_error(problems(weeks=60, on="x"), OPTIONS)
-    assert line == "ongeldige opdracht: --weeks: mag hoogstens 52 zijn; --commitment: is verplicht"
+    assert line == "ongeldig commando: --weeks: mag hoogstens 52 zijn; --commitment: is verplicht"
 
 
 def test_the_same_rules_in_english_are_pydantics(dutch: None) -> None:
@@ -80,7 +80,7 @@ def test_a_validators_own_message_is_translated_and_holds_no_input(dutch: None) 
         PersonalData.model_validate({**f.personal_data().model_dump(), "bsn": bad_bsn})
     line = describe_validation_error(caught.value, {"bsn": "--bsn"})
     assert line == (
-        "ongeldige opdracht: --bsn: is geen geldig BSN (9 cijfers die de elfproef doorstaan)"
+        "ongeldig commando: --bsn: is geen geldig BSN (9 cijfers die de elfproef doorstaan)"
     )
     assert bad_bsn not in line
 
@@ -89,7 +89,7 @@ def test_a_domain_command_refused_by_pydantic_in_dutch(dutch: None) -> None:
     with pytest.raises(ValidationError) as caught:
         trajectory.StartPlacement(actor=f.COACH, name="intro", hours_per_week=99)
     line = describe_validation_error(caught.value, {"hours_per_week": "--hours"})
-    assert line == "ongeldige opdracht: --hours: mag hoogstens 40 zijn"
+    assert line == "ongeldig commando: --hours: mag hoogstens 40 zijn"
 
 
 def test_an_invalid_value_with_parameters_is_translated(dutch: None) -> None:
