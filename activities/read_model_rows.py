@@ -58,6 +58,7 @@ SUMMARY_COLUMNS = (
     "evaluation_pending_since",
     "benefit_retention_ends_at",
     "benefit_warn_from",
+    "week_seconds",
 )
 UPSERT_SUMMARY = (
     f"INSERT INTO trajectory_summary ({', '.join(SUMMARY_COLUMNS)}) "
@@ -166,6 +167,7 @@ def summary_row(state: trajectory.Trajectory) -> tuple[Any, ...]:
         state.evaluation_pending_since if state.learning_in_progress else None,
         state.benefit_retention_ends_at,
         _benefit_warn_from(state),
+        state.programme.week.total_seconds(),
     )
 
 

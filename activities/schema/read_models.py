@@ -122,7 +122,9 @@ PROJECTION_MIGRATIONS: list[tuple[str, str]] = [
             ADD COLUMN next_evaluation_at        timestamptz,
             ADD COLUMN evaluation_pending_since  timestamptz,
             ADD COLUMN benefit_retention_ends_at timestamptz,
-            ADD COLUMN benefit_warn_from         timestamptz;
+            ADD COLUMN benefit_warn_from         timestamptz,
+            -- How long a week lasts on the trajectory's clock (the demo's are seconds).
+            ADD COLUMN week_seconds              double precision;
         CREATE INDEX trajectory_summary_programme ON trajectory_summary (programme_id);
         CREATE INDEX trajectory_summary_employer ON trajectory_summary (employer_id);
 
