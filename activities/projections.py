@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -60,6 +60,9 @@ from .read_model_rows import (  # READ_MODELS, summary_row: also read from here
     summary_row,
     task_row,
 )
+
+Progress = Callable[[int, int], None]
+"""Told (done, total) as long work goes on: what a progress bar draws."""
 
 PROJECTION = "read_models"
 """The one projection the tracking table knows; the three read models move together."""
@@ -131,10 +134,12 @@ class Projector:
         async with self._pool.acquire() as conn, conn.transaction():
             return await self._apply(conn, batch)
 
-    async def rebuild(self, batch: int = 500) -> Rebuilt:
+    async def rebuild(self, batch: int = 500, progress: Progress | None = None) -> Rebuilt:
         """The read models and the quarantine made again from zero, in one transaction.
 
         All or nothing: a rebuild that fails leaves the previous read models in place.
+        `progress(done, total)` is told after each batch how many events were applied of
+        the store's head when the rebuild began (a bar's counts; it reaches the total).
         """
         started = time.perf_counter()
         self._states.clear()
@@ -150,8 +155,14 @@ class Projector:
             await conn.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE projection = $1", PROJECTION
             )
+            # Gap-free positions: the head is the number of events (later ones come on top).
+            total = await conn.fetchval("SELECT coalesce(max(position), 0) FROM events")
+            if progress is not None:
+                progress(0, total)
             while done := await self._apply(conn, batch):
                 events += done
+                if progress is not None:
+                    progress(events, max(total, events))
             held = await conn.fetchval("SELECT count(*) FROM projection_quarantine")
         return Rebuilt(events=events, seconds=time.perf_counter() - started, quarantined=held)
 
