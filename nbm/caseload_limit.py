@@ -142,3 +142,52 @@ async def check_caseload(
     return trajectory.CaseloadOverride(
         by=override_by, reason=reason, open_trajectories=opened, limit=limit
     )
+
+
+class CaseloadBudget:
+    """The limit for many starts in a row (`nbm import`): the directory read once and each
+    coach's open trajectories counted once, then counted up here at each start admitted, so
+    a file of thousands of rows asks the server once per coach, not once per row.
+
+    The same race as `check_caseload`, over the batch's duration: starts by others meanwhile
+    are not seen until the next batch.
+    """
+
+    def __init__(self, client: Client, task_queue: str, *, default_limit: int) -> None:
+        self._client, self._queue, self._default = client, task_queue, default_limit
+        self._directory: people.Directory | None = None
+        self._open: dict[str, int] = {}
+
+    async def admit(
+        self,
+        coach_id: str,
+        *,
+        override_by: str | None = None,
+        reason: trajectory.OverrideReason | None = None,
+    ) -> trajectory.CaseloadOverride | None:
+        """As `check_caseload`, for one more start of the batch; counts it as started.
+
+        Call `release` if the start then fails after all."""
+        if self._directory is None:
+            self._directory = await streams.directory(self._client)
+        if override_by is not None:
+            if reason is None:
+                raise ValueError("an override needs a reason")
+            check_supervisor(self._directory, override_by, coach_id)
+        if coach_id not in self._open:
+            self._open[coach_id] = await open_trajectories(self._client, self._queue, coach_id)
+        opened, limit = self._open[coach_id], limit_of(self._directory, coach_id, self._default)
+        override = None
+        if opened >= limit:
+            if override_by is None or reason is None:
+                raise CaseloadFull(coach_id, opened, limit)
+            override = trajectory.CaseloadOverride(
+                by=override_by, reason=reason, open_trajectories=opened, limit=limit
+            )
+        self._open[coach_id] = opened + 1
+        return override
+
+    def release(self, coach_id: str) -> None:
+        """A start admitted that did not happen after all: its place back."""
+        if self._open.get(coach_id):
+            self._open[coach_id] -= 1

@@ -10,8 +10,10 @@ import time
 import uuid
 
 import asyncpg
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from domain import trajectory
 from nbm import caseload_limit
 from tests import factories as f
 
@@ -103,3 +105,46 @@ async def test_past_the_limit_only_with_a_supervisor_above_the_coach(
     cli.ok(*_start_args(coach))
     listed = json.loads(cli.ok("people", "list", "--json").stdout)
     assert {p["person_id"]: p["caseload_limit"] for p in listed}[coach] == 3
+
+    # Many starts in a row (nbm import): counted once, then up here; full at the limit.
+    await _until_counted(dev_env, cli, coach, 3)
+    budget = caseload_limit.CaseloadBudget(
+        dev_env.client, str(cli.env["NBM_TASK_QUEUE"]), default_limit=35
+    )
+    with pytest.raises(caseload_limit.CaseloadFull):
+        await budget.admit(coach)
+    allowed_too = await budget.admit(coach, override_by=sup,
+                                     reason=trajectory.OverrideReason.TRANSFER)  # fmt: skip
+    assert allowed_too is not None and allowed_too.open_trajectories == 3
+    with pytest.raises(caseload_limit.OverrideRefused):
+        await budget.admit(coach, override_by=stranger, reason=trajectory.OverrideReason.COVER)
+    other = f"coach-b{suffix}"  # not in the directory: the default limit, counted up locally
+    for _ in range(35):
+        assert await budget.admit(other) is None
+    with pytest.raises(caseload_limit.CaseloadFull):
+        await budget.admit(other)
+    budget.release(other)
+    assert await budget.admit(other) is None
+
+
+async def test_the_caseload_of_a_team_and_of_a_coach_without_trajectories(
+    cli: Cli,
+) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    sup, lone, coach = f"sup-t{suffix}", f"sup-u{suffix}", f"coach-t{suffix}"
+    for person in (sup, lone):
+        cli.ok("people", "add", person, "--role", "supervisor", "--name", "S",
+               "--email", "s@wb.example")  # fmt: skip
+    cli.ok("people", "add", coach, "--role", "coach", "--supervisor", sup, "--name", "C",
+           "--email", "c@wb.example")  # fmt: skip
+    team = json.loads(cli.ok("caseload", "--team", sup, "--json").stdout)
+    assert team["coaches"] == [coach] and team["open_trajectories"] == 0
+    # In the directory but nothing in the read models yet: an empty caseload, not an error.
+    mine = json.loads(cli.ok("caseload", "--coach", coach, "--json").stdout)
+    assert mine["coaches"] == [coach] and mine["tasks"] == []
+    assert_user_error(cli("caseload", "--team", lone), f"no coaches below {lone}")
+    assert_user_error(cli("caseload", "--team", coach), "is not a supervisor")
+    assert_user_error(cli("caseload", "--coach", f"coach-n{suffix}"), "not in the people")
+    # A coach added without a limit has the default one (NBM_CASELOAD_LIMIT).
+    listed = {p["person_id"]: p for p in json.loads(cli.ok("people", "list", "--json").stdout)}
+    assert listed[coach]["caseload_limit"] == int(str(cli.env["NBM_CASELOAD_LIMIT"]))
