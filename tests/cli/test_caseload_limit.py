@@ -91,6 +91,9 @@ async def test_past_the_limit_only_with_a_supervisor_above_the_coach(
         "by": sup, "reason": "cover", "open_trajectories": 1, "limit": 1,
     }  # fmt: skip
     assert "caseload_override" not in json.loads(plain)  # within the limit: nothing recorded
+    (started, *_) = json.loads(cli.ok("trajectory", "timeline", second, "--json").stdout)
+    assert started["caseload_override"]["by"] == sup
+    assert started["caseload_override"]["reason"] == "cover"
 
     # The limit raised by the supervisor above the coach (not by anyone else): room again.
     assert_user_error(cli("people", "set-caseload-limit", coach, "3"), "only a supervisor")

@@ -85,6 +85,8 @@ def timeline_rows(
     for event, row in zip(events, rows, strict=True):
         state = trajectory.evolve(state, event)
         row["step"] = state.step.value
+        if isinstance(event, trajectory.TrajectoryStarted) and event.caseload_override:
+            row["caseload_override"] = event.caseload_override.model_dump(mode="json")
         if event.version in opened:
             row["personal"] = opened[event.version]
     return rows
@@ -128,6 +130,12 @@ def timeline(
         table.add_column(_("what"), overflow="fold", ratio=1)
         for e, row in zip(read.events, rows, strict=True):
             what = row["why"]
+            if override := row.get("caseload_override"):
+                what += "; " + _(
+                    "past the caseload limit ({open} open, limit {limit}), allowed by {by}: "
+                    "{reason}"
+                ).format(open=override["open_trajectories"], limit=override["limit"],
+                         by=override["by"], reason=override["reason"])  # fmt: skip
             if e.occurred_at != e.at:  # entered later: when it was recorded too
                 what = _("recorded {moment}").format(moment=when(e.occurred_at)) + "; " + what
             for field, text in row.get("personal", {}).items():
