@@ -77,4 +77,13 @@ ROLE_MIGRATIONS: list[tuple[str, str]] = [
         GRANT SELECT ON checkpoint_results TO nbm_auditor;
         """,
     ),
+    (
+        "0304_caseload",
+        """
+        -- The caseload's read models (0204_caseload).
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_contact, cohort_members, task_summary TO nbm_projector;
+        GRANT SELECT ON trajectory_contact, cohort_members, task_summary TO nbm_auditor;
+        """,
+    ),
 ]
