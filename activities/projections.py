@@ -35,8 +35,19 @@ from domain.streams import TRAJECTORY_EVENT_TYPES, as_trajectory_event
 
 from .chain import StoredEvent, UnreadableEvent
 from .event_store import PostgresEventStore
-from .read_model_rows import (  # READ_MODELS, summary_row: also read from here
-    READ_MODELS,
+from .outcome_rows import (
+    INSERT_EMPLOYER,
+    INSERT_MILESTONE,
+    OUTCOME_READ_MODELS,
+    SET_COHORT,
+    UPSERT_FACTS,
+    cohort_rows,
+    employer_rows,
+    fact_row,
+    milestone_rows,
+)
+from .read_model_rows import READ_MODELS as SUMMARY_READ_MODELS
+from .read_model_rows import (  # summary_row: also read from here
     REFRESH_CASELOAD,
     REFRESH_OUTCOMES,
     REPLACE_CHECKPOINTS,
@@ -44,6 +55,9 @@ from .read_model_rows import (  # READ_MODELS, summary_row: also read from here
     checkpoint_rows,
     summary_row,
 )
+
+READ_MODELS = (*SUMMARY_READ_MODELS, *OUTCOME_READ_MODELS)
+"""Every read model the projector keeps (a rebuild empties them all)."""
 
 PROJECTION = "read_models"
 """The one projection the tracking table knows; the three read models move together."""
@@ -68,6 +82,16 @@ class Rebuilt:
     events: int
     seconds: float
     quarantined: int = 0
+
+
+@dataclass
+class _History:
+    """What a batch's events did once, beside the states they led to: the steps reached,
+    the employers attached, the cohorts joined (`outcome_rows`)."""
+
+    milestones: list[tuple[object, ...]]
+    employers: list[tuple[object, ...]]
+    cohorts: list[tuple[object, ...]]
 
 
 @dataclass(frozen=True)
@@ -161,9 +185,11 @@ class Projector:
         if not stored:
             return 0
         held = {r["stream_id"] for r in await conn.fetch(_HELD_STREAMS)}
-        states, quarantined = await self._states_after(stored, held)
+        history = _History([], [], [])
+        states, quarantined = await self._states_after(stored, held, history)
         if states:
             await self._write(conn, list(states.values()))
+        await _write_history(conn, history)
         if quarantined:
             await conn.executemany(
                 _QUARANTINE, [(q.position, q.stream_id, q.version, q.reason) for q in quarantined]
@@ -194,13 +220,17 @@ class Projector:
         return Tracking(position=row["pos"] or 0, head=row["head"])
 
     async def _states_after(
-        self, stored: Sequence[StoredEvent], held: set[str]
+        self, stored: Sequence[StoredEvent], held: set[str], history: _History
     ) -> tuple[dict[str, trajectory.Trajectory], list[Quarantined]]:
         """Each touched stream's state after its last good event in `stored`, and the events
-        set aside: one that cannot be read or applied, and every later one of its stream."""
+        set aside: one that cannot be read or applied, and every later one of its stream.
+        What each applied event did once goes into `history`."""
         states: dict[str, trajectory.Trajectory] = {}
         quarantined: list[Quarantined] = []
         for record in stored:
+            if record.event_type == "CohortStarted":
+                _cohort_members(record, history)
+                continue
             if record.event_type not in TRAJECTORY_EVENT_TYPES:
                 continue  # another aggregate's: the trajectories' read models do not hold it
             sid = record.stream_id
@@ -212,7 +242,8 @@ class Projector:
                 # Outside the broad catch below: a database error is no reason to set aside.
                 before = states.get(sid) or await self._state_at(sid, record.version - 1)
                 try:
-                    state = trajectory.evolve(before, as_trajectory_event(record.event()))
+                    event = as_trajectory_event(record.event())
+                    state = trajectory.evolve(before, event)
                 except UnreadableEvent as err:
                     raise _Unusable(f"cannot be read: {err.reason}") from None
                 except Exception as err:  # a bug on one event must not stop every stream
@@ -224,6 +255,8 @@ class Projector:
             else:
                 states[sid] = state
                 self._remember(state)
+                history.milestones.extend(milestone_rows(before, event, state))
+                history.employers.extend(employer_rows(before, event, state))
                 continue
             held.add(sid)
             quarantined.append(Quarantined(record.position, sid, record.version, reason))
@@ -273,6 +306,7 @@ class Projector:
         self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]
     ) -> None:
         await conn.executemany(UPSERT_SUMMARY, [summary_row(s) for s in states])
+        await conn.executemany(UPSERT_FACTS, [fact_row(s) for s in states])
         # A trajectory's checkpoints, replaced whole: a handful of rows, right by construction.
         await conn.execute(REPLACE_CHECKPOINTS[0], [s.trajectory_id for s in states])
         rows = [row for s in states for row in checkpoint_rows(s)]
@@ -286,6 +320,26 @@ class _Unusable(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+async def _write_history(conn: asyncpg.Connection, history: _History) -> None:
+    for statement, rows in (
+        (INSERT_MILESTONE, history.milestones),
+        (INSERT_EMPLOYER, history.employers),
+        (SET_COHORT, history.cohorts),
+    ):
+        if rows:
+            await conn.executemany(statement, rows)
+
+
+def _cohort_members(record: StoredEvent, history: _History) -> None:
+    """A cohort's candidates, for the report's cohort column; an unreadable cohort event is
+    the cohort's own business (its workflow reads it), so it is logged and passed by."""
+    try:
+        history.cohorts.extend(cohort_rows(record.event()))
+    except UnreadableEvent as err:
+        log.warning("cohort event unreadable for the reports", stream_id=record.stream_id,
+                    version=record.version, reason=err.reason)  # fmt: skip
 
 
 def _first_line(err: Exception) -> str:
