@@ -42,7 +42,7 @@ By = Annotated[
     typer.Option(
         "--by",
         metavar="BY",
-        help="Group by programme, cohort, employer, coach or year (the year it started).",
+        help="Group by programme, route, cohort, employer, coach or year (the year it started).",
         show_default=False,
     ),
 ]
@@ -106,14 +106,16 @@ CsvFile = Annotated[
         show_default=False,
     ),
 ]
-HtmlFile = Annotated[
+AsHtml = Annotated[
+    bool,
+    typer.Option("--html", help="Write the page with charts (default: data/reports/, or --out)."),
+]
+OutFile = Annotated[
     str | None,
     typer.Option(
-        "--html",
+        "--out",
         metavar="FILE",
-        help="Write the page with charts to FILE (without FILE: data/reports/).",
-        is_flag=False,
-        flag_value="",
+        help="Where --html writes the page (default: data/reports/outcomes-DATE.html).",
         show_default=False,
     ),
 ]
@@ -302,7 +304,8 @@ def outcomes(
     target: Target = None,
     as_json: AsJson = False,
     csv_file: CsvFile = None,
-    html_file: HtmlFile = None,
+    as_html: AsHtml = False,
+    out: OutFile = None,
 ) -> None:
     """Outcomes: the funnel through the six steps, placement rate, time to job, lasting
     placement, cost per trajectory, benefit after placement, jobs per year against the
@@ -316,6 +319,7 @@ def outcomes(
     goal = settings.accord_target_per_year if target is None else target
     if goal < 0:
         raise CliError(_("--target must be 0 or more, not {n}").format(n=goal))
+    html_file = out if out is not None else "" if as_html else None
     if html_file is not None and html_file != "-":
         _writable(html_file or None, settings.data_dir, window)
     report = outcome_report(_facts(), window, by=grouping, min_cell=cell, target_per_year=goal)

@@ -112,6 +112,7 @@ SECTIONS: tuple[tuple[str, tuple[Column, ...]], ...] = (
 GROUP_HEADERS = {
     None: N_("all"),
     GroupBy.PROGRAMME: N_("programme"),
+    GroupBy.ROUTE: N_("route"),
     GroupBy.COHORT: N_("cohort"),
     GroupBy.EMPLOYER: N_("employer"),
     GroupBy.COACH: N_("coach"),

@@ -44,6 +44,7 @@ DEFAULT_MIN_CELL = 5
 
 class GroupBy(StrEnum):
     PROGRAMME = "programme"
+    ROUTE = "route"
     COHORT = "cohort"
     EMPLOYER = "employer"
     COACH = "coach"
@@ -352,6 +353,8 @@ def group_keys(by: GroupBy, t: TrajectoryFacts, as_of: date) -> list[str]:
     match by:
         case GroupBy.PROGRAMME:
             return [t.programme_id]
+        case GroupBy.ROUTE:
+            return [t.route]
         case GroupBy.COHORT:
             return [t.cohort_id or NO_GROUP]
         case GroupBy.COACH:

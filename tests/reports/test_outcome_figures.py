@@ -7,8 +7,6 @@ from datetime import date
 
 import pytest
 
-from activities import PostgresEventStore
-from activities.projections import Projector
 from nbm.reports.outcomes import (
     COUNTS,
     VALUES,
@@ -18,19 +16,10 @@ from nbm.reports.outcomes import (
     Window,
     outcome_report,
 )
-from nbm.reports.read import read_facts
-from tests.integration.test_projections import append_interleaved
 
 from . import scenario
 
 EVERYTHING = Window(None, None, scenario.AS_OF)
-
-
-@pytest.fixture
-async def facts(store: PostgresEventStore) -> list[TrajectoryFacts]:
-    await append_interleaved(store, scenario.streams())
-    await Projector(store.pool).catch_up()
-    return await read_facts(store.pool)
 
 
 def by_group(report: Report) -> dict[str, dict[str, object]]:
