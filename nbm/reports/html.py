@@ -13,13 +13,33 @@ from pathlib import Path
 
 import jinja2
 
-from nbm.i18n import _, current_language
+from nbm.i18n import N_, _, current_language
 
 from .layout import SECTIONS, Column, cell, group_label, header, suppressed_mark
 from .outcomes import FUNNEL, WEEK_BINS, Figures, Report
 
 TEMPLATE = Path(__file__).with_name("outcomes.html")
 COLOURS = ("#1f5c99", "#c05a1a", "#6b6b6b")
+PAGE_TEXTS = (
+    N_("Outcomes"),
+    N_("Trajectories started from {start} to {end}; facts in effect on {as_of}. Made on {made}."),
+    N_(
+        "Figures based on fewer than {n} trajectories are not shown ({mark}), nor are figures "
+        "from which they could be worked out."
+    ),
+    N_(
+        "A trajectory that moved employer counts for each employer: the rows do not add up "
+        "to the total."
+    ),
+    N_("Charts"),
+    N_("suppressed: a small cell"),
+    N_("Jobs per year against the target"),
+    N_("year"),
+    N_("jobs"),
+    N_("target"),
+    N_("of the target"),
+)
+"""The template's texts (`outcomes.html` calls them through `t`), marked for the catalogue."""
 
 
 def _svg(figure: object) -> str:

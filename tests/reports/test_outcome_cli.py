@@ -65,13 +65,13 @@ def test_csv_to_a_file_says_where(report_env: dict[str, str | None], tmp_path: P
 
 
 def test_the_table_in_english_and_in_dutch(report_env: dict[str, str | None]) -> None:
-    table = ok(OUTCOMES, {**report_env, "COLUMNS": "100"})
+    table = ok(OUTCOMES, {**report_env, "COLUMNS": "200"})
     assert "placement rate" in table and "standard" in table and "<5" in table
     assert "67%" in table and "Jobs per year against the target" in table
-    dutch = ok(OUTCOMES, {**report_env, "NBM_LANG": "nl", "COLUMNS": "100"})
+    dutch = ok(OUTCOMES, {**report_env, "NBM_LANG": "nl", "COLUMNS": "200"})
     assert "plaatsingspercentage" in dutch and "Trechter" in dutch and "<5" in dutch
     assert "Banen per jaar tegen het doel" in dutch
-    assert "placement rate" not in dutch
+    assert "placement rate" not in dutch and "€ 40.000" in dutch and "24,5" in dutch
 
 
 def test_the_page_is_written_where_it_says(report_env: dict[str, str | None]) -> None:
@@ -118,7 +118,7 @@ def test_bad_input_in_dutch(report_env: dict[str, str | None]) -> None:
     result = invoke(["report", "outcomes", "--by", "postcode"], {**report_env, "NBM_LANG": "nl"})
     assert result.exit_code == 1
     [line] = result.stderr.splitlines()
-    assert line.startswith("fout: --by: 'postcode' is geen van programme, route")
+    assert line.startswith("fout: --by: 'postcode' is niet een van programme, route")
 
 
 def test_a_folder_as_the_page_is_one_line(
