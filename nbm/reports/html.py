@@ -71,16 +71,24 @@ def _bars(
     bars = (ax.barh if horizontal else ax.bar)(positions, heights, color=COLOURS[0])
     texts = [mark if v is None else str(v) for v in values]
     ax.bar_label(bars, labels=texts, padding=2)
+    from matplotlib.ticker import MaxNLocator
+
+    # Counts: whole ticks, from zero, with room for the labels (also when all are withheld).
+    top = max([*heights, target or 0, 4]) * 1.15
+    axis = ax.xaxis if horizontal else ax.yaxis
+    axis.set_major_locator(MaxNLocator(integer=True))
     if horizontal:
         ax.set_yticks(positions, labels)
+        ax.set_xlim(0, top)
         ax.invert_yaxis()
     else:
         ax.set_xticks(positions, labels)
+        ax.set_ylim(0, top)
     if target is not None:
         ax.axhline(target, color=COLOURS[1], linestyle="--", label=target_label)
         ax.legend(loc="upper left")
-    ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
+    fig.set_label(title)  # type: ignore[attr-defined]
     return _svg(fig)
 
 
