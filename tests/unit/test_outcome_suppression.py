@@ -101,7 +101,7 @@ def test_the_groups_add_up_to_the_total() -> None:
             coach_id="c",
             started_on=start,
             steps={STEPS[0]: start},
-        )  # fmt: skip
+        )
         for i in range(30)
     ]
     report = outcome_report(facts, EVERYTHING, by=GroupBy.PROGRAMME)
