@@ -98,6 +98,16 @@ SECTIONS: tuple[tuple[str, tuple[Column, ...]], ...] = (
         ),
     ),
     (
+        N_("Closed: how trajectories ended"),
+        (
+            Column("closed", N_("closed")),
+            Column("closed_placed", N_("placed")),
+            Column("closed_education", N_("education")),
+            Column("closed_neutral", N_("neutral")),
+            Column("closed_not_placed", N_("not placed")),
+        ),
+    ),
+    (
         N_("Cost per trajectory (participation budget)"),
         (
             Column("with_budget", N_("with a plan")),

@@ -36,6 +36,7 @@ CHECKPOINT_MONTHS = (1, 3, 6, 12)
 WEEK_BINS = ((0, 13), (13, 26), (26, 52), (52, 78), (78, 104), (104, None))
 """Time to job in weeks since the start: [low, high)."""
 BENEFIT_ENDS = ("fully", "partly", "continues", "not-applicable")
+OUTCOME_TYPES = ("placed", "education", "neutral", "not-placed")
 TOTAL = "total"
 NO_GROUP = "-"
 """The group of a trajectory that has none (no cohort)."""
@@ -179,10 +180,11 @@ FUNNEL = tuple(f"step_{s[0]}" for s in STEPS)
 LASTING = tuple(f"lasting_{m}m" for m in CHECKPOINT_MONTHS)
 LASTING_KNOWN = tuple(f"lasting_{m}m_known" for m in CHECKPOINT_MONTHS)
 BENEFIT = tuple(f"benefit_{b.replace('-', '_')}" for b in BENEFIT_ENDS)
+CLOSED_AS = tuple(f"closed_{o.replace('-', '_')}" for o in OUTCOME_TYPES)
 COUNTS = (
     "trajectories", *FUNNEL, "placed", "within_6m", "within_6m_eligible",
     *BIN_NAMES, *LASTING, *LASTING_KNOWN, *BENEFIT, "small_contract", "with_lks",
-    "with_budget", "employer_paid_training",
+    "with_budget", "employer_paid_training", "closed", *CLOSED_AS,
 )  # fmt: skip
 """Every count of a row, in the order of the flat outputs (CSV)."""
 VALUES = (
@@ -206,6 +208,7 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
 PARTITIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("placed", BIN_NAMES),
     ("placed", BENEFIT),
+    ("closed", CLOSED_AS),
 )
 """Counts that add up to another in the same row: hiding one alone would not hide it."""
 
@@ -246,6 +249,10 @@ def figures(group: str, population: Iterable[TrajectoryFacts], w: Window) -> Fig
             budget_years += (t.agreed_weeks or 52) / 52
             if t.employer_paid_courses:
                 c["employer_paid_training"] += 1
+        if t.closed_on is not None and t.closed_on <= w.as_of:
+            c["closed"] += 1
+            kind = (t.outcome_type or "not-placed").replace("-", "_")
+            c[f"closed_{kind}"] += 1
         if job is None:
             continue
         c["placed"] += 1
