@@ -7,6 +7,9 @@ from datetime import date
 
 import pytest
 
+from activities import PostgresEventStore
+from activities.projections import Projector
+from domain import cohort
 from nbm.reports.outcomes import (
     COUNTS,
     VALUES,
@@ -16,6 +19,8 @@ from nbm.reports.outcomes import (
     Window,
     outcome_report,
 )
+from nbm.reports.read import read_facts
+from tests import factories as f
 
 from . import scenario
 
@@ -133,3 +138,27 @@ async def test_a_larger_smallest_cell_withholds_more(facts: list[TrajectoryFacts
     assert a["trajectories"] is None
     everything = outcome_report(facts, EVERYTHING, by=GroupBy.PROGRAMME, min_cell=1)
     assert by_group(everything)["large-scale-growth"]["trajectories"] == 3
+
+
+async def test_by_cohort_the_candidates_a_cohort_started_with(
+    projected: PostgresEventStore,
+) -> None:
+    tids = tuple(f"traj-a{i:02d}" for i in range(1, 7))
+    start = cohort.StartCohort(
+        actor=f.COACH, request_id="rq-coh", cohort_id="coh-2027", year=2027,
+        programme_id="wijkleerbedrijf", name="WijkLeerbedrijf Zorg 2027", coach_id=f.COACH,
+        candidates=tuple(cohort.CohortCandidate(trajectory_id=t) for t in tids),
+        employers=(cohort.CohortEmployer(employer_id="emp-a", future_job_id="fj-a",
+                                         planned_places=6),),
+        schedule=cohort.Schedule.wijkleerbedrijf(date(2027, 1, 4)),
+    )  # fmt: skip
+    await projected.append(cohort.decide(None, start, scenario.START_A))
+    await Projector(projected.pool).catch_up()
+    report = outcome_report(await read_facts(projected.pool), EVERYTHING, by=GroupBy.COHORT)
+    rows = by_group(report)
+    assert set(rows) == {"coh-2027", "-", "total"}
+    assert (rows["coh-2027"]["trajectories"], rows["coh-2027"]["step_2"]) == (6, 6)
+    assert rows["-"]["trajectories"] == 15
+    # 6 of the 8 placed are the cohort's: shown, the total (8) minus them would give 2.
+    assert rows["coh-2027"]["placed"] is None and rows["-"]["placed"] is None
+    assert rows["total"]["placed"] == 8
