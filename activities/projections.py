@@ -7,7 +7,10 @@ rebuilt from position zero:
 - `caseload`: per work coach, the open trajectories, those learning in and their escalations;
 - `outcomes`: per route and outcome type, how many trajectories closed so (placement rate);
 - `checkpoint_results`: per regular job's follow-up checkpoint (1, 3, 6, 12 months) its due
-  date and answer: still employed, hours, benefit (lasting placement, benefit dependence).
+  date and answer: still employed, hours, benefit (lasting placement, benefit dependence);
+- the outcome report's `trajectory_milestones`, `trajectory_employers` and
+  `trajectory_report_facts` (`outcome_rows`): what an event did once (a step first reached,
+  an employer attached, a cohort joined), kept beside the states.
 
 They hold only non-personal facts: ids of trajectories, coaches, employers and programmes,
 codes, dates and counts. No name, BSN, candidate reference, free text or sealed blob.
