@@ -231,14 +231,9 @@ def report_csv(report: Report) -> str:
     return out.getvalue()
 
 
-def print_tables(report: Report) -> None:
+def print_tables(report: Report, accord: str) -> None:
     out = console()
-    w = report.window
-    out.print(
-        _("Trajectories started from {start} to {end}; facts in effect on {as_of}.").format(
-            start=w.start or "—", end=w.end or "—", as_of=w.as_of
-        )
-    )
+    out.print(layout.window_line(report.window))
     group_header = _(layout.GROUP_HEADERS[report.by])
     for title, columns in layout.SECTIONS:
         table = Table(title=_(title), title_justify="left", show_edge=False)
@@ -258,6 +253,7 @@ def print_tables(report: Report) -> None:
         share = "—" if y.share is None else f"{y.share:.0%}"
         jobs.add_row(str(y.year), mark if y.suppressed else str(y.jobs), str(y.target), share)
     out.print(jobs)
+    out.print(layout.target_line(report.target_per_year, accord))
     out.print(
         _(
             "Figures based on fewer than {n} trajectories are not shown ({mark}), nor are "
@@ -328,7 +324,12 @@ def outcomes(
         if written:
             typer.echo(_("CSV written to {path}").format(path=written), err=True)
     if html_file is not None:
-        page = html.render(report, organisation=settings.organisation, generated_on=str(today()))
+        page = html.render(
+            report,
+            organisation=settings.organisation,
+            generated_on=str(today()),
+            accord=settings.accord_name,
+        )
         target_path = html_file or str(default_html_path(settings.data_dir, window))
         written = _write(target_path, page)
         if written:
@@ -336,7 +337,7 @@ def outcomes(
     if as_json:
         print_json(report_json(report))
     elif csv_file is None and html_file is None:
-        print_tables(report)
+        print_tables(report, settings.accord_name)
 
 
 def default_html_path(data_dir: Path, window: Window) -> Path:

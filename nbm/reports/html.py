@@ -15,14 +15,23 @@ import jinja2
 
 from nbm.i18n import N_, _, current_language
 
-from .layout import SECTIONS, Column, cell, group_label, header, suppressed_mark
+from .layout import (
+    SECTIONS,
+    Column,
+    cell,
+    group_label,
+    header,
+    suppressed_mark,
+    target_line,
+    window_line,
+)
 from .outcomes import FUNNEL, WEEK_BINS, Figures, Report
 
 TEMPLATE = Path(__file__).with_name("outcomes.html")
 COLOURS = ("#1f5c99", "#c05a1a", "#6b6b6b")
 PAGE_TEXTS = (
     N_("Outcomes"),
-    N_("Trajectories started from {start} to {end}; facts in effect on {as_of}. Made on {made}."),
+    N_("Made on {made}."),
     N_(
         "Figures based on fewer than {n} trajectories are not shown ({mark}), nor are figures "
         "from which they could be worked out."
@@ -127,7 +136,9 @@ def _count(f: Figures, name: str) -> int | None:
     return None if value is None else int(value)
 
 
-def render(report: Report, *, organisation: str, generated_on: str) -> str:
+def render(
+    report: Report, *, organisation: str, generated_on: str, accord: str = "Lelystad Akkoord"
+) -> str:
     """The page, in the current language."""
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
@@ -149,9 +160,8 @@ def render(report: Report, *, organisation: str, generated_on: str) -> str:
         t=_,
         organisation=organisation,
         generated_on=generated_on,
-        window_from=str(w.start) if w.start else "—",
-        window_to=str(w.end) if w.end else "—",
-        as_of=str(w.as_of),
+        window_line=window_line(w),
+        target_line=target_line(report.target_per_year, accord),
         min_cell=report.min_cell,
         mark=suppressed_mark(report.min_cell),
         group_header=_(_group_header(report)),

@@ -9,7 +9,16 @@ from enum import StrEnum
 
 from nbm.i18n import N_, _, current_language
 
-from .outcomes import CHECKPOINT_MONTHS, NO_GROUP, TOTAL, WEEK_BINS, Figures, GroupBy, Report
+from .outcomes import (
+    CHECKPOINT_MONTHS,
+    NO_GROUP,
+    TOTAL,
+    WEEK_BINS,
+    Figures,
+    GroupBy,
+    Report,
+    Window,
+)
 
 
 class Kind(StrEnum):
@@ -169,3 +178,20 @@ def cell(f: Figures, column: Column, min_cell: int) -> str:
 def rows(report: Report) -> list[Figures]:
     """The groups, then the total."""
     return [*report.groups, report.total]
+
+
+def window_line(w: Window) -> str:
+    """Which trajectories the report is about, and as of when."""
+    if w.start and w.end:
+        text = _("Trajectories started from {start} to {end}; facts in effect on {as_of}.")
+    elif w.start:
+        text = _("Trajectories started on or after {start}; facts in effect on {as_of}.")
+    elif w.end:
+        text = _("Trajectories started on or before {end}; facts in effect on {as_of}.")
+    else:
+        text = _("All trajectories; facts in effect on {as_of}.")
+    return text.format(start=w.start, end=w.end, as_of=w.as_of)
+
+
+def target_line(target: int, accord: str) -> str:
+    return _("The target: {target} jobs a year ({accord}).").format(target=target, accord=accord)
