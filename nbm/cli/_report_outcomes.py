@@ -32,7 +32,7 @@ from nbm.reports.read import read_facts
 from nbm.reports.statistics import COLUMNS, statistics_rows
 from nbm.settings import load_settings
 
-from ._common import AsJson, CliError, console, excerpt, print_json
+from ._common import AsJson, CliError, console, excerpt, print_json, warn
 from ._db import Role, run_db
 
 NO_READ_MODELS = "the read models do not exist in this database; run the migrations first"
@@ -173,10 +173,29 @@ def group_by(value: str | None) -> GroupBy | None:
 
 
 def _facts() -> list[TrajectoryFacts]:
-    async def work(pool: asyncpg.Pool, _settings: Any) -> list[TrajectoryFacts]:
-        return await read_facts(pool)
+    """Every trajectory's facts; a warning first when the read models lag behind the store
+    (the figures are then those of a moment ago)."""
 
-    return run_db(work, role=Role.AUDITOR, missing=NO_READ_MODELS)
+    async def work(pool: asyncpg.Pool, _settings: Any) -> tuple[list[TrajectoryFacts], int]:
+        async with pool.acquire() as conn:
+            lag = await conn.fetchval(LAG)
+        return await read_facts(pool), lag or 0
+
+    facts, lag = run_db(work, role=Role.AUDITOR, missing=NO_READ_MODELS)
+    if lag > 0:
+        warn(
+            _(
+                "events not yet in the read models: {n} (is the projector running?); these "
+                "figures leave them out"
+            ).format(n=lag)
+        )
+    return facts
+
+
+LAG = (
+    "SELECT (SELECT coalesce(max(position), 0) FROM events) - (SELECT position FROM "
+    "projection_tracking WHERE projection = 'read_models')"
+)
 
 
 # --- outputs -------------------------------------------------------------------------------

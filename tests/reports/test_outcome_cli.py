@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from activities import PostgresEventStore
 from nbm.reports.statistics import COLUMNS
 from tests import factories as f
 from tests.cli.conftest import assert_user_error, invoke
+from tests.unit.story import Story
 
 from . import scenario
 
@@ -167,3 +169,19 @@ def test_the_statistics_export_has_its_columns_and_nothing_personal(
 
 def test_the_statistics_export_needs_a_good_year(report_env: dict[str, str | None]) -> None:
     assert_user_error(invoke(["report", "statistics", "--year", "3000"], report_env), "not a year")
+
+
+async def test_read_models_behind_the_store_say_so(
+    projected: PostgresEventStore, report_env: dict[str, str | None]
+) -> None:
+    start = f.start(scenario.START_A, trajectory_id="traj-late")
+    story = Story(scenario.START_A)
+    story.do(start)
+    await projected.append(story.events)  # not projected yet
+    result = invoke([*OUTCOMES, "--json"], report_env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "warning: events not yet in the read models: 1 (is the projector running?); these "
+        "figures leave them out"
+    ]
+    assert json.loads(result.stdout)["total"]["trajectories"] == 21
