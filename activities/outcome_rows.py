@@ -8,7 +8,7 @@ Three tables beside `trajectory_summary`, kept by the projector in the same tran
   start's future job, a handover's, a proposal to another employer, the job's employer), each
   with the date it came; a trajectory that moved counts for both in the reports;
 - `trajectory_report_facts`: per trajectory its municipality, the agreement's budget and
-  length, its employer-paid courses, its cohort.
+  length, its employer-paid courses (its cohort is in `cohort_members`, the caseload's).
 
 A milestone or an employer is kept the first time it happens (`ON CONFLICT DO NOTHING`): the
 events come in their streams' order, so a rebuild writes the same rows. Codes, dates and
@@ -52,10 +52,6 @@ UPSERT_FACTS = (
     f"VALUES ({', '.join(f'${i}' for i in range(1, len(FACT_COLUMNS) + 1))}) "
     "ON CONFLICT (trajectory_id) DO UPDATE SET "
     + ", ".join(f"{c} = EXCLUDED.{c}" for c in FACT_COLUMNS[1:])
-)
-SET_COHORT = (
-    "INSERT INTO trajectory_report_facts (trajectory_id, cohort_id) VALUES ($1, $2) "
-    "ON CONFLICT (trajectory_id) DO UPDATE SET cohort_id = EXCLUDED.cohort_id"
 )
 
 
@@ -116,8 +112,3 @@ def fact_row(state: trajectory.Trajectory) -> tuple[Any, ...]:
         sum(1 for t in training if t.paid_by_employer),
         state.placed_within_goal,
     )
-
-
-def cohort_rows(event: Any) -> list[tuple[str, str]]:
-    """(trajectory, cohort) for each candidate a cohort starts with."""
-    return [(c.trajectory_id, event.cohort_id) for c in event.candidates]

@@ -268,9 +268,10 @@ def source_messages(root: Path | None = None) -> dict[str, str]:
             comment_tags=(),
             strip_comment_tags=True,
         ):
-            for text in message if isinstance(message, tuple) else (message,):
-                if text:
-                    found.setdefault(text, f"{folder}/{filename}:{lineno}")
+            # A plural (`ngettext`) is one entry, found by its singular: its msgid.
+            text = message[0] if isinstance(message, tuple) else message
+            if text:
+                found.setdefault(text, f"{folder}/{filename}:{lineno}")
     return found
 
 

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     """The outcome report shows no figure based on fewer trajectories than this."""
     request_timeout: float = Field(default=30.0, gt=0, le=3600, alias="NBM_REQUEST_TIMEOUT")
     """Seconds a CLI command waits for its answer (a worker must pick it up and store it)."""
+    caseload_limit: int = Field(default=35, ge=0, le=500, alias="NBM_CASELOAD_LIMIT")
+    """How many open trajectories a coach may hold when the people directory gives no limit
+    (a coach not in it); `nbm people add --role coach` takes it as the default too."""
     workflow_cache: int = Field(
         default=DEFAULT_WORKFLOW_CACHE, ge=0, le=1_000_000, alias="NBM_WORKFLOW_CACHE"
     )

@@ -78,6 +78,15 @@ ROLE_MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "0304_caseload",
+        """
+        -- The caseload's read models (0204_caseload).
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_contact, cohort_members, task_summary TO nbm_projector;
+        GRANT SELECT ON trajectory_contact, cohort_members, task_summary TO nbm_auditor;
+        """,
+    ),
+    (
         "0305_outcome_report",
         """
         -- The outcome report's read models (0205_outcome_report).

@@ -16,6 +16,7 @@ from ._values import (
     Barrier,
     BenefitEnd,
     CalamityKind,
+    CaseloadOverride,
     ClosureReason,
     Commitment,
     DeadlineKind,
@@ -59,6 +60,9 @@ class StartTrajectory(Command):
     future_job: FutureJob
     work_to_work: WorkToWorkStart | None = None
     """Van Werk naar Werk: the outgoing employer and the dismissal date."""
+    caseload_override: CaseloadOverride | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Past the coach's caseload limit: who allowed it and why. Left out of the stored JSON
+    when absent, so the events stored before it keep their bytes (and their hashes)."""
 
 
 class MapPossibilities(Command):

@@ -67,6 +67,7 @@ def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime
         coach_id=c.coach_id,
         future_job=job,
         work_to_work=c.work_to_work,
+        caseload_override=c.caseload_override,
     )
     return emit.events
 

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,8 +70,16 @@ class Checked:
         }
 
 
-async def verify_store(store: EventStore, trajectory_id: str | None = None) -> Checked:
-    """Recompute the chains of one trajectory, or (None) of the whole table."""
+async def verify_store(
+    store: EventStore,
+    trajectory_id: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Checked:
+    """Recompute the chains of one trajectory, or (None) of the whole table.
+
+    `progress(done, total)` is told after each batch of the whole table how many events were
+    checked of the head when the check began (a bar's counts; it reaches the total).
+    """
     started = time.perf_counter()
     if trajectory_id is not None:
         records = await store.read_records(trajectory_id)
@@ -80,6 +89,10 @@ async def verify_store(store: EventStore, trajectory_id: str | None = None) -> C
         source = f"trajectory {trajectory_id}"
     else:
         verifier = ChainVerifier(global_chain=True)
+        total, _ = await store.head()  # gap-free positions: the number of events
+        done = 0
+        if progress is not None:
+            progress(done, total)
         # The next batch is read (the database's part on the other core) while this one is
         # hashed here, a slice at a time: between slices the event loop sends the query and
         # takes in the rows that came.
@@ -91,6 +104,9 @@ async def verify_store(store: EventStore, trajectory_id: str | None = None) -> C
             for start in range(0, len(batch), SLICE):
                 await asyncio.sleep(0)
                 verifier.add_links(batch[start : start + SLICE])
+            done += len(batch)
+            if progress is not None:
+                progress(done, max(total, done))
             batch = await following
         report = verifier.report()
         source = "every event, in position order"

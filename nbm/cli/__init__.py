@@ -17,6 +17,7 @@ import typer
 from . import (
     audit,
     candidate,
+    caseload,
     cohort,
     employer,
     future_job,
@@ -63,6 +64,7 @@ app.add_typer(tasks.app, name="tasks")
 app.add_typer(mail.app, name="mail")
 app.add_typer(match.app, name="match")
 app.command("status")(status.status)  # one command, not a noun
+app.command("caseload")(caseload.caseload)  # the coach's morning lists, one command
 
 
 @app.callback()

@@ -16,8 +16,10 @@ import typer
 from rich.table import Table
 
 from activities.projections import Projector, Quarantined, Tracking
+from nbm.i18n import _
 
 from . import _report_outcomes
+from ._bars import progress_bar
 from ._common import AsJson, console, print_json
 from ._db import Role, run_db
 
@@ -111,7 +113,8 @@ def projections(as_json: AsJson = False) -> None:
 @app.command("rebuild")
 def rebuild_(as_json: AsJson = False) -> None:
     """Rebuild the read models from zero: empty them, then replay every event."""
-    done = read_models(lambda pool: Projector(pool).rebuild(), role=Role.PROJECTOR)
+    with progress_bar(_("rebuilding the read models"), quiet=as_json) as tell:
+        done = read_models(lambda pool: Projector(pool).rebuild(progress=tell), role=Role.PROJECTOR)
     if as_json:
         print_json(
             {

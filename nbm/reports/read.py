@@ -1,7 +1,8 @@
 """The report's rows: every trajectory's facts from the read models, in one query.
 
 Only the projections (`trajectory_summary`, `trajectory_milestones`, `trajectory_employers`,
-`trajectory_report_facts`, `checkpoint_results`): never the events, never a workflow.
+`trajectory_report_facts`, `checkpoint_results`, `cohort_members`): never the events, never a
+workflow.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ SELECT s.trajectory_id, s.programme_id, s.route, s.coach_id, s.started_at,
        s.contract_hours, s.wage_cost_subsidy_pct, s.benefit_end, s.closed_at,
        s.outcome_type, s.closure_reason,
        f.municipality, f.budget_eur, f.agreed_weeks, f.courses, f.employer_paid_courses,
-       f.cohort_id,
+       (SELECT min(cm.cohort_id) FROM cohort_members cm
+         WHERE cm.trajectory_id = s.trajectory_id) AS cohort_id,
        (SELECT json_object_agg(m.step, m.reached_on) FROM trajectory_milestones m
          WHERE m.trajectory_id = s.trajectory_id) AS steps,
        (SELECT json_agg(json_build_array(e.employer_id, e.since) ORDER BY e.since, e.employer_id)
