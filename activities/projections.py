@@ -7,7 +7,10 @@ rebuilt from position zero:
 - `caseload`: per work coach, the open trajectories, those learning in and their escalations;
 - `outcomes`: per route and outcome type, how many trajectories closed so (placement rate);
 - `checkpoint_results`: per regular job's follow-up checkpoint (1, 3, 6, 12 months) its due
-  date and answer: still employed, hours, benefit (lasting placement, benefit dependence).
+  date and answer: still employed, hours, benefit (lasting placement, benefit dependence);
+- the outcome report's `trajectory_milestones`, `trajectory_employers` and
+  `trajectory_report_facts` (`outcome_rows`): what an event did once (a step first reached,
+  an employer attached), kept beside the states.
 
 - for the coach's morning lists (`nbm caseload`, 0204): `trajectory_contact` (the latest
   contact with the candidate), `cohort_members` (from the cohorts' events) and `task_summary`
@@ -45,9 +48,17 @@ from domain.streams import (
 
 from .chain import StoredEvent, UnreadableEvent
 from .event_store import PostgresEventStore
-from .read_model_rows import (  # READ_MODELS, summary_row: also read from here
+from .outcome_rows import (
+    INSERT_EMPLOYER,
+    INSERT_MILESTONE,
+    OUTCOME_READ_MODELS,
+    UPSERT_FACTS,
+    employer_rows,
+    fact_row,
+    milestone_rows,
+)
+from .read_model_rows import (  # summary_row: also read from here
     DROP_COHORT_MEMBER,
-    READ_MODELS,
     REFRESH_CASELOAD,
     REFRESH_OUTCOMES,
     REPLACE_CHECKPOINTS,
@@ -60,6 +71,10 @@ from .read_model_rows import (  # READ_MODELS, summary_row: also read from here
     summary_row,
     task_row,
 )
+from .read_model_rows import READ_MODELS as SUMMARY_READ_MODELS
+
+READ_MODELS = (*SUMMARY_READ_MODELS, *OUTCOME_READ_MODELS)
+"""Every read model the projector keeps (a rebuild empties them all)."""
 
 Progress = Callable[[int, int], None]
 """Told (done, total) as long work goes on: what a progress bar draws."""
@@ -87,6 +102,15 @@ class Rebuilt:
     events: int
     seconds: float
     quarantined: int = 0
+
+
+@dataclass
+class _History:
+    """What a batch's events did once, beside the states they led to: the steps reached and
+    the employers attached (`outcome_rows`)."""
+
+    milestones: list[tuple[object, ...]]
+    employers: list[tuple[object, ...]]
 
 
 @dataclass(frozen=True)
@@ -188,11 +212,13 @@ class Projector:
         if not stored:
             return 0
         held = {r["stream_id"] for r in await conn.fetch(_HELD_STREAMS)}
-        states, quarantined, contacts = await self._states_after(stored, held)
+        history = _History([], [])
+        states, quarantined, contacts = await self._states_after(stored, held, history)
         if states:
             await self._write(conn, list(states.values()))
         if contacts:
             await conn.executemany(UPSERT_CONTACT, sorted(contacts.items()))
+        await _write_history(conn, history)
         others = await self._others_after(stored, held)
         await self._write_others(conn, others)
         quarantined = sorted([*quarantined, *others.quarantined], key=lambda q: q.position)
@@ -226,11 +252,12 @@ class Projector:
         return Tracking(position=row["pos"] or 0, head=row["head"])
 
     async def _states_after(
-        self, stored: Sequence[StoredEvent], held: set[str]
+        self, stored: Sequence[StoredEvent], held: set[str], history: _History
     ) -> tuple[dict[str, trajectory.Trajectory], list[Quarantined], dict[str, datetime]]:
         """Each touched stream's state after its last good event in `stored`, the events
         set aside (one that cannot be read or applied, and every later one of its stream),
-        and each stream's latest contact with the candidate in `stored` (`contact_at`)."""
+        and each stream's latest contact with the candidate in `stored` (`contact_at`).
+        What each applied event did once (a step reached, an employer) goes into `history`."""
         states: dict[str, trajectory.Trajectory] = {}
         quarantined: list[Quarantined] = []
         contacts: dict[str, datetime] = {}
@@ -259,6 +286,8 @@ class Projector:
             else:
                 states[sid] = state
                 self._remember(state)
+                history.milestones.extend(milestone_rows(before, event, state))
+                history.employers.extend(employer_rows(before, event, state))
                 if (contact := contact_at(event)) is not None:
                     contacts[sid] = max(contact, contacts.get(sid, contact))
                 continue
@@ -357,6 +386,7 @@ class Projector:
         self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]
     ) -> None:
         await conn.executemany(UPSERT_SUMMARY, [summary_row(s) for s in states])
+        await conn.executemany(UPSERT_FACTS, [fact_row(s) for s in states])
         # A trajectory's checkpoints, replaced whole: a handful of rows, right by construction.
         await conn.execute(REPLACE_CHECKPOINTS[0], [s.trajectory_id for s in states])
         rows = [row for s in states for row in checkpoint_rows(s)]
@@ -380,6 +410,15 @@ class _Unusable(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+async def _write_history(conn: asyncpg.Connection, history: _History) -> None:
+    for statement, rows in (
+        (INSERT_MILESTONE, history.milestones),
+        (INSERT_EMPLOYER, history.employers),
+    ):
+        if rows:
+            await conn.executemany(statement, rows)
 
 
 def _first_line(err: Exception) -> str:

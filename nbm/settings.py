@@ -65,6 +65,14 @@ class Settings(BaseSettings):
     match_legal_basis: str | None = Field(default=None, alias="NBM_MATCH_LEGAL_BASIS")
     """The legal basis the municipality gives for the matching (its Algoritmeregister entry)."""
     organisation: str = Field(default="Werkbedrijf Lelystad", alias="NBM_ORGANISATION")
+    accord_name: str = Field(default="Lelystad Akkoord", alias="NBM_ACCORD_NAME")
+    accord_target_per_year: int = Field(default=150, ge=0, le=1_000_000, alias="NBM_ACCORD_TARGET")
+    """The jobs a year the accord aims at (the Lelystad Akkoord: 150), in the outcome report."""
+    statistics_salt: str | None = Field(default=None, alias="NBM_STATISTICS_SALT", repr=False)
+    """The secret behind the statistics export's pseudonymous record ids (default: the
+    organisation's name; set one of your own so the ids cannot be worked out)."""
+    report_min_cell: int = Field(default=5, ge=1, le=1000, alias="NBM_REPORT_MIN_CELL")
+    """The outcome report shows no figure based on fewer trajectories than this."""
     request_timeout: float = Field(default=30.0, gt=0, le=3600, alias="NBM_REQUEST_TIMEOUT")
     """Seconds a CLI command waits for its answer (a worker must pick it up and store it)."""
     caseload_limit: int = Field(default=35, ge=0, le=500, alias="NBM_CASELOAD_LIMIT")

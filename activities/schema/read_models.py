@@ -163,4 +163,37 @@ PROJECTION_MIGRATIONS: list[tuple[str, str]] = [
             ON trajectory_contact, cohort_members, task_summary TO nbm_app;
         """,
     ),
+    (
+        "0205_outcome_report",
+        """
+        -- The outcome report (issue 12): the date each step was first reached (by effective
+        -- dates; the regular job's by its first day), every employer a trajectory was meant
+        -- for or hired by (a move counts for both), and per trajectory its municipality,
+        -- budget, agreed length and courses. Codes, numbers and dates only.
+        CREATE TABLE trajectory_milestones (
+            trajectory_id text NOT NULL,
+            step          text NOT NULL,
+            reached_on    date NOT NULL,
+            PRIMARY KEY (trajectory_id, step)
+        );
+        CREATE TABLE trajectory_employers (
+            trajectory_id text NOT NULL,
+            employer_id   text NOT NULL,
+            since         date NOT NULL,
+            how           text NOT NULL,
+            PRIMARY KEY (trajectory_id, employer_id)
+        );
+        CREATE TABLE trajectory_report_facts (
+            trajectory_id         text PRIMARY KEY,
+            municipality          text,
+            budget_eur            integer,
+            agreed_weeks          integer,
+            courses               integer NOT NULL DEFAULT 0,
+            employer_paid_courses integer NOT NULL DEFAULT 0,
+            placed_within_goal    boolean
+        );
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_milestones, trajectory_employers, trajectory_report_facts TO nbm_app;
+        """,
+    ),
 ]
