@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from domain.shared import N_
 from domain.streams import DomainEvent, load_any_event
 
 ZERO_HASH = bytes(32)
@@ -250,10 +251,16 @@ class StoredEvent(BaseModel):
 class UnreadableEvent(Exception):
     """A stored event that cannot be read as a domain event; names where, never what."""
 
+    template = N_(
+        "stream {stream_id}, version {version} (position {position}) cannot be read: {reason}"
+    )
+    """The message for the catalogue: shown in the reader's language (`params`)."""
+
     def __init__(self, stream_id: str, version: int, position: int, reason: str) -> None:
-        super().__init__(
-            f"stream {stream_id}, version {version} (position {position}) cannot be read: {reason}"
-        )
+        self.params = {
+            "stream_id": stream_id, "version": version, "position": position, "reason": reason
+        }  # fmt: skip
+        super().__init__(self.template.format(**self.params))
         self.stream_id, self.version, self.position, self.reason = (
             stream_id,
             version,

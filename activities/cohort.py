@@ -16,6 +16,7 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from domain import cohort, trajectory
+from domain.shared import N_
 
 TRAJECTORY_UPDATE = "execute"
 """The trajectory workflow's coach-command update (`workflows.TrajectoryWorkflow.execute`)."""
@@ -104,6 +105,10 @@ async def _send(trajectory_id: str, command: Any) -> Delivered:
         cause = err.cause
         code = cause.type if isinstance(cause, ApplicationError) else "refused"
         raise ApplicationError(
-            f"trajectory {trajectory_id} refused {command.kind}", type=code, non_retryable=True
+            f"trajectory {trajectory_id} refused {command.kind}",
+            N_("trajectory {trajectory_id} refused {kind}"),
+            {"trajectory_id": trajectory_id, "kind": command.kind},
+            type=code,
+            non_retryable=True,
         ) from None
     return Delivered(trajectory_id=trajectory_id, event_types=list(result["event_types"]))

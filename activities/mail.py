@@ -28,6 +28,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from domain import employer
+from domain.shared import N_
 from privacy.seal import SealError, open_contact
 
 from .event_store import PostgresEventStore
@@ -114,6 +115,8 @@ class MailActivities:
         if not recipients:
             raise ApplicationError(
                 f"employer {boss.employer_id} has no contact to mail",
+                N_("employer {employer_id} has no contact to mail"),
+                {"employer_id": boss.employer_id},
                 type="no-recipient",
                 non_retryable=True,
             )

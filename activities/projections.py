@@ -7,7 +7,14 @@ rebuilt from position zero:
 - `caseload`: per work coach, the open trajectories, those learning in and their escalations;
 - `outcomes`: per route and outcome type, how many trajectories closed so (placement rate);
 - `checkpoint_results`: per regular job's follow-up checkpoint (1, 3, 6, 12 months) its due
-  date and answer: still employed, hours, benefit (lasting placement, benefit dependence).
+  date and answer: still employed, hours, benefit (lasting placement, benefit dependence);
+- the outcome report's `trajectory_milestones`, `trajectory_employers` and
+  `trajectory_report_facts` (`outcome_rows`): what an event did once (a step first reached,
+  an employer attached), kept beside the states.
+
+- for the coach's morning lists (`nbm caseload`, 0204): `trajectory_contact` (the latest
+  contact with the candidate), `cohort_members` (from the cohorts' events) and `task_summary`
+  (from the tasks' events: who has each, until when to acknowledge).
 
 They hold only non-personal facts: ids of trajectories, coaches, employers and programmes,
 codes, dates and counts. No name, BSN, candidate reference, free text or sealed blob.
@@ -24,26 +31,53 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import asyncpg
 import structlog
 
-from domain import trajectory
-from domain.streams import TRAJECTORY_EVENT_TYPES, as_trajectory_event
+from domain import cohort, task, trajectory
+from domain.streams import (
+    COHORT_EVENT_TYPES,
+    TASK_EVENT_TYPES,
+    TRAJECTORY_EVENT_TYPES,
+    as_trajectory_event,
+)
 
 from .chain import StoredEvent, UnreadableEvent
 from .event_store import PostgresEventStore
-from .read_model_rows import (  # READ_MODELS, summary_row: also read from here
-    READ_MODELS,
+from .outcome_rows import (
+    INSERT_EMPLOYER,
+    INSERT_MILESTONE,
+    OUTCOME_READ_MODELS,
+    UPSERT_FACTS,
+    employer_rows,
+    fact_row,
+    milestone_rows,
+)
+from .read_model_rows import (  # summary_row: also read from here
+    DROP_COHORT_MEMBER,
     REFRESH_CASELOAD,
     REFRESH_OUTCOMES,
     REPLACE_CHECKPOINTS,
+    UPSERT_COHORT_MEMBER,
+    UPSERT_CONTACT,
     UPSERT_SUMMARY,
+    UPSERT_TASK,
     checkpoint_rows,
+    contact_at,
     summary_row,
+    task_row,
 )
+from .read_model_rows import READ_MODELS as SUMMARY_READ_MODELS
+
+READ_MODELS = (*SUMMARY_READ_MODELS, *OUTCOME_READ_MODELS)
+"""Every read model the projector keeps (a rebuild empties them all)."""
+
+Progress = Callable[[int, int], None]
+"""Told (done, total) as long work goes on: what a progress bar draws."""
 
 PROJECTION = "read_models"
 """The one projection the tracking table knows; the three read models move together."""
@@ -68,6 +102,15 @@ class Rebuilt:
     events: int
     seconds: float
     quarantined: int = 0
+
+
+@dataclass
+class _History:
+    """What a batch's events did once, beside the states they led to: the steps reached and
+    the employers attached (`outcome_rows`)."""
+
+    milestones: list[tuple[object, ...]]
+    employers: list[tuple[object, ...]]
 
 
 @dataclass(frozen=True)
@@ -115,10 +158,12 @@ class Projector:
         async with self._pool.acquire() as conn, conn.transaction():
             return await self._apply(conn, batch)
 
-    async def rebuild(self, batch: int = 500) -> Rebuilt:
+    async def rebuild(self, batch: int = 500, progress: Progress | None = None) -> Rebuilt:
         """The read models and the quarantine made again from zero, in one transaction.
 
         All or nothing: a rebuild that fails leaves the previous read models in place.
+        `progress(done, total)` is told after each batch how many events were applied of
+        the store's head when the rebuild began (a bar's counts; it reaches the total).
         """
         started = time.perf_counter()
         self._states.clear()
@@ -134,8 +179,14 @@ class Projector:
             await conn.execute(
                 "UPDATE projection_tracking SET position = 0 WHERE projection = $1", PROJECTION
             )
+            # Gap-free positions: the head is the number of events (later ones come on top).
+            total = await conn.fetchval("SELECT coalesce(max(position), 0) FROM events")
+            if progress is not None:
+                progress(0, total)
             while done := await self._apply(conn, batch):
                 events += done
+                if progress is not None:
+                    progress(events, max(total, events))
             held = await conn.fetchval("SELECT count(*) FROM projection_quarantine")
         return Rebuilt(events=events, seconds=time.perf_counter() - started, quarantined=held)
 
@@ -161,9 +212,16 @@ class Projector:
         if not stored:
             return 0
         held = {r["stream_id"] for r in await conn.fetch(_HELD_STREAMS)}
-        states, quarantined = await self._states_after(stored, held)
+        history = _History([], [])
+        states, quarantined, contacts = await self._states_after(stored, held, history)
         if states:
             await self._write(conn, list(states.values()))
+        if contacts:
+            await conn.executemany(UPSERT_CONTACT, sorted(contacts.items()))
+        await _write_history(conn, history)
+        others = await self._others_after(stored, held)
+        await self._write_others(conn, others)
+        quarantined = sorted([*quarantined, *others.quarantined], key=lambda q: q.position)
         if quarantined:
             await conn.executemany(
                 _QUARANTINE, [(q.position, q.stream_id, q.version, q.reason) for q in quarantined]
@@ -194,12 +252,15 @@ class Projector:
         return Tracking(position=row["pos"] or 0, head=row["head"])
 
     async def _states_after(
-        self, stored: Sequence[StoredEvent], held: set[str]
-    ) -> tuple[dict[str, trajectory.Trajectory], list[Quarantined]]:
-        """Each touched stream's state after its last good event in `stored`, and the events
-        set aside: one that cannot be read or applied, and every later one of its stream."""
+        self, stored: Sequence[StoredEvent], held: set[str], history: _History
+    ) -> tuple[dict[str, trajectory.Trajectory], list[Quarantined], dict[str, datetime]]:
+        """Each touched stream's state after its last good event in `stored`, the events
+        set aside (one that cannot be read or applied, and every later one of its stream),
+        and each stream's latest contact with the candidate in `stored` (`contact_at`).
+        What each applied event did once (a step reached, an employer) goes into `history`."""
         states: dict[str, trajectory.Trajectory] = {}
         quarantined: list[Quarantined] = []
+        contacts: dict[str, datetime] = {}
         for record in stored:
             if record.event_type not in TRAJECTORY_EVENT_TYPES:
                 continue  # another aggregate's: the trajectories' read models do not hold it
@@ -212,7 +273,8 @@ class Projector:
                 # Outside the broad catch below: a database error is no reason to set aside.
                 before = states.get(sid) or await self._state_at(sid, record.version - 1)
                 try:
-                    state = trajectory.evolve(before, as_trajectory_event(record.event()))
+                    event = as_trajectory_event(record.event())
+                    state = trajectory.evolve(before, event)
                 except UnreadableEvent as err:
                     raise _Unusable(f"cannot be read: {err.reason}") from None
                 except Exception as err:  # a bug on one event must not stop every stream
@@ -224,10 +286,61 @@ class Projector:
             else:
                 states[sid] = state
                 self._remember(state)
+                history.milestones.extend(milestone_rows(before, event, state))
+                history.employers.extend(employer_rows(before, event, state))
+                if (contact := contact_at(event)) is not None:
+                    contacts[sid] = max(contact, contacts.get(sid, contact))
                 continue
             held.add(sid)
             quarantined.append(Quarantined(record.position, sid, record.version, reason))
-        return states, quarantined
+        return states, quarantined, contacts
+
+    async def _others_after(self, stored: Sequence[StoredEvent], held: set[str]) -> _Others:
+        """What the tasks' and cohorts' events in `stored` change, with the same quarantine
+        as a trajectory's (an event that cannot be read or applied holds its stream)."""
+        others = _Others()
+        for record in stored:
+            is_task = record.event_type in TASK_EVENT_TYPES
+            if not is_task and record.event_type not in COHORT_EVENT_TYPES:
+                continue
+            sid = record.stream_id
+            if sid in held:
+                reason = "an earlier event of this stream is quarantined"
+                others.quarantined.append(Quarantined(record.position, sid, record.version, reason))
+                continue
+            try:
+                event = record.event()
+                if is_task:
+                    before = others.tasks.get(sid) or await self._task_at(sid, record.version - 1)
+                    others.tasks[sid] = task.evolve(before, event)  # type: ignore[arg-type]
+                elif isinstance(event, cohort.CohortStarted):
+                    others.joined += [(c.trajectory_id, sid) for c in event.candidates]
+                elif isinstance(event, cohort.CandidateDroppedOut):
+                    others.dropped.append((event.trajectory_id, sid))
+            except UnreadableEvent as err:
+                reason = f"cannot be read: {err.reason}"
+            except Exception as err:  # as for a trajectory: one bad event stops one stream
+                reason = f"cannot be applied ({type(err).__name__}: {_first_line(err)})"
+            else:
+                continue
+            held.add(sid)
+            others.quarantined.append(Quarantined(record.position, sid, record.version, reason))
+        return others
+
+    async def _task_at(self, stream_id: str, version: int) -> task.Task | None:
+        """A task's state after `version` events, folded from the store (a task has a few)."""
+        if version == 0:
+            return None
+        events = await self._store.read(stream_id, until_version=version)
+        return task.fold(events)  # type: ignore[arg-type]
+
+    async def _write_others(self, conn: asyncpg.Connection, others: _Others) -> None:
+        if others.tasks:
+            await conn.executemany(UPSERT_TASK, [task_row(t) for t in others.tasks.values()])
+        if others.joined:
+            await conn.executemany(UPSERT_COHORT_MEMBER, others.joined)
+        if others.dropped:
+            await conn.executemany(DROP_COHORT_MEMBER, others.dropped)
 
     async def _state_at(self, stream_id: str, version: int) -> trajectory.Trajectory | None:
         """The stream's state after `version` events: from the cache, else folded from the store."""
@@ -273,11 +386,22 @@ class Projector:
         self, conn: asyncpg.Connection, states: list[trajectory.Trajectory]
     ) -> None:
         await conn.executemany(UPSERT_SUMMARY, [summary_row(s) for s in states])
+        await conn.executemany(UPSERT_FACTS, [fact_row(s) for s in states])
         # A trajectory's checkpoints, replaced whole: a handful of rows, right by construction.
         await conn.execute(REPLACE_CHECKPOINTS[0], [s.trajectory_id for s in states])
         rows = [row for s in states for row in checkpoint_rows(s)]
         if rows:
             await conn.executemany(REPLACE_CHECKPOINTS[1], rows)
+
+
+@dataclass
+class _Others:
+    """A batch's changes to the tasks and the cohorts' members."""
+
+    tasks: dict[str, task.Task] = field(default_factory=dict)
+    joined: list[tuple[str, str]] = field(default_factory=list)
+    dropped: list[tuple[str, str]] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
 
 
 class _Unusable(Exception):
@@ -286,6 +410,15 @@ class _Unusable(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+async def _write_history(conn: asyncpg.Connection, history: _History) -> None:
+    for statement, rows in (
+        (INSERT_MILESTONE, history.milestones),
+        (INSERT_EMPLOYER, history.employers),
+    ):
+        if rows:
+            await conn.executemany(statement, rows)
 
 
 def _first_line(err: Exception) -> str:

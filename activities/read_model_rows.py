@@ -6,11 +6,21 @@ Only non-personal facts: ids, codes, dates and counts.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from domain import trajectory
+from domain import task, trajectory
 
-READ_MODELS = ("trajectory_summary", "caseload", "outcomes", "checkpoint_results")
+READ_MODELS = (
+    "trajectory_summary",
+    "caseload",
+    "outcomes",
+    "checkpoint_results",
+    # 0204_caseload: the coach's morning lists and the search (`nbm caseload`, `trajectory search`)
+    "trajectory_contact",
+    "cohort_members",
+    "task_summary",
+)
 
 SUMMARY_COLUMNS = (
     "trajectory_id",
@@ -42,6 +52,13 @@ SUMMARY_COLUMNS = (
     "lks_decided_on",
     "lks_reassess_on",
     "lks_reassessments",
+    # 0204_caseload
+    "future_job_id",
+    "next_evaluation_at",
+    "evaluation_pending_since",
+    "benefit_retention_ends_at",
+    "benefit_warn_from",
+    "week_seconds",
 )
 UPSERT_SUMMARY = (
     f"INSERT INTO trajectory_summary ({', '.join(SUMMARY_COLUMNS)}) "
@@ -144,4 +161,89 @@ def summary_row(state: trajectory.Trajectory) -> tuple[Any, ...]:
         lks.decided_on if lks else None,
         lks.reassess_on if lks else None,
         lks.reassessments if lks else 0,
+        # 0204_caseload: what the coach's morning lists read.
+        state.future_job.future_job_id,
+        state.next_evaluation_at if state.learning_in_progress else None,
+        state.evaluation_pending_since if state.learning_in_progress else None,
+        state.benefit_retention_ends_at,
+        _benefit_warn_from(state),
+        state.programme.week.total_seconds(),
+    )
+
+
+def _benefit_warn_from(state: trajectory.Trajectory) -> datetime | None:
+    """From when the coach is warned that learning with benefits reaches its maximum."""
+    ends, retention = state.benefit_retention_ends_at, state.programme.benefit_retention
+    if ends is None or retention is None:
+        return None
+    return ends - state.programme.week * retention.warn_weeks_before
+
+
+# --- 0204_caseload: contact, cohort membership, tasks -------------------------------------
+
+CONTACT_EVENT_TYPES = frozenset(
+    {
+        "TrajectoryStarted", "PossibilitiesMapped", "AgreementEstablished", "AgreementAmended",
+        "CandidateMatched", "LearningStarted", "PlacementStarted", "HandedOver",
+        "EvaluationRecorded", "CalamityRecorded", "CalamityResolved", "BarrierResolved",
+        "EscalationResolved", "LearningExtended", "ProposedToOtherEmployer",
+        "RegularJobStarted", "WageCostSubsidyDecided", "WageValueReassessed",
+        "CheckpointRecorded", "FollowUpRecorded", "FollowOnEducationStarted",
+    }
+)  # fmt: skip
+"""What counts as contact with the candidate: an event a person recorded about their path (an
+evaluation, a calamity, a match, a placement, a job, a checkpoint answer, ...). The engine's
+own events (an evaluation falling due, a warning, a checkpoint missed) and the employer's
+answers do not: they say nothing about whether the coach spoke to the candidate."""
+
+
+def contact_at(event: trajectory.AnyEvent) -> datetime | None:
+    """When `event` was contact with the candidate (its effective time), else None."""
+    if event.type not in CONTACT_EVENT_TYPES or event.actor == trajectory.SYSTEM_ACTOR:
+        return None
+    return event.effective_at or event.occurred_at
+
+
+UPSERT_CONTACT = (
+    "INSERT INTO trajectory_contact (trajectory_id, last_contact_at) VALUES ($1, $2) "
+    "ON CONFLICT (trajectory_id) DO UPDATE SET last_contact_at = "
+    "greatest(trajectory_contact.last_contact_at, EXCLUDED.last_contact_at)"
+)
+"""The latest contact wins: an event entered later with an earlier effective date does not
+move it back."""
+
+UPSERT_COHORT_MEMBER = (
+    "INSERT INTO cohort_members (trajectory_id, cohort_id, dropped_out) VALUES ($1, $2, false) "
+    "ON CONFLICT (trajectory_id, cohort_id) DO NOTHING"
+)
+DROP_COHORT_MEMBER = (
+    "UPDATE cohort_members SET dropped_out = true WHERE trajectory_id = $1 AND cohort_id = $2"
+)
+
+TASK_COLUMNS = (
+    "task_id", "version", "task_kind", "about", "assignee_id", "status", "ack_due_on",
+    "ack_due_at", "climbed", "opened_at", "escalation",
+)  # fmt: skip
+UPSERT_TASK = (
+    f"INSERT INTO task_summary ({', '.join(TASK_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${i}' for i in range(1, len(TASK_COLUMNS) + 1))}) "
+    "ON CONFLICT (task_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in TASK_COLUMNS[1:])
+)
+
+
+def task_row(state: task.Task) -> tuple[Any, ...]:
+    """The task's row, in `TASK_COLUMNS` order: ids, codes and dates (a task holds no more)."""
+    return (
+        state.task_id,
+        state.version,
+        state.task_kind.value,
+        state.about,
+        state.assignee_id,
+        state.status.value,
+        state.ack_due_on,
+        state.moment(state.ack_due_on),
+        len(state.climbed),
+        state.opened_at,
+        state.escalation,
     )

@@ -15,6 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from domain import cohort, employer, future_job, matching, people, task, trajectory
+from domain.shared import N_
 from domain.streams import DomainEvent
 
 from .event_store import EventConflict, EventGap, PostgresEventStore
@@ -74,7 +75,13 @@ async def read_future_job(store: PostgresEventStore, future_job_id: str) -> futu
     events = await store.read(future_job_id)
     state = future_job.fold(e for e in events if isinstance(e, future_job.Event))
     if state is None:
-        raise ApplicationError(f"no future job {future_job_id}", type="unknown", non_retryable=True)
+        raise ApplicationError(
+            f"no future job {future_job_id}",
+            N_("no future job {future_job_id}"),
+            {"future_job_id": future_job_id},
+            type="unknown",
+            non_retryable=True,
+        )
     return state
 
 
@@ -83,7 +90,13 @@ async def read_employer(store: PostgresEventStore, employer_id: str) -> employer
     events = await store.read(employer_id)
     boss = employer.fold(e for e in events if isinstance(e, employer.Event))
     if boss is None:
-        raise ApplicationError(f"no employer {employer_id}", type="unknown", non_retryable=True)
+        raise ApplicationError(
+            f"no employer {employer_id}",
+            N_("no employer {employer_id}"),
+            {"employer_id": employer_id},
+            type="unknown",
+            non_retryable=True,
+        )
     return boss
 
 

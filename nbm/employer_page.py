@@ -37,6 +37,7 @@ from domain import employer, future_job
 from domain.shared import COACH_TIME_ZONE, DomainError
 
 from . import stream_service as streams
+from .localize import localized
 from .logs import configure_logging, get_logger
 from .service import ServiceError
 from .settings import ConfigError, load_settings
@@ -414,7 +415,7 @@ def _check(job: future_job.FutureJob, commands: list[future_job.AnyCommand]) -> 
         try:
             state = future_job.fold(future_job.decide(state, command, now), state)
         except DomainError as err:
-            raise ValueError(f"Dit antwoord kan niet worden vastgelegd: {err.message}") from None
+            raise ValueError(f"Dit antwoord kan niet worden vastgelegd: {localized(err)}") from None
 
 
 def _commands(link: Link, job: future_job.FutureJob, data: Any) -> list[future_job.AnyCommand]:

@@ -10,9 +10,10 @@ from temporalio.client import Client
 
 from domain import future_job, matching
 from domain.matching import FunctionProfile, Proposal, RegisterEntry, Sector, Vocabulary
+from domain.shared import N_
 
 from . import stream_service as streams
-from .service import ServiceError
+from .service import CommandRefused, ServiceError
 from .skills import VocabularyError, load_vocabulary
 
 SECTORS = frozenset(s.value for s in Sector)
@@ -22,7 +23,7 @@ def vocabulary(esco_dir: Path | None) -> Vocabulary:
     try:
         return load_vocabulary(esco_dir)
     except VocabularyError as err:
-        raise ServiceError(str(err), code="vocabulary") from None
+        raise ServiceError(N_("{reason}"), code="vocabulary", reason=str(err)) from None
 
 
 def skill_uris(words: list[str], vocab: Vocabulary) -> tuple[str, ...]:
@@ -37,10 +38,9 @@ def skill_uris(words: list[str], vocab: Vocabulary) -> tuple[str, ...]:
             found.append(skill.uri)
     if unknown:
         raise ServiceError(
-            "niet in de woordenlijst / not in the vocabulary: "
-            + ", ".join(repr(u) for u in unknown)
-            + " (zoek met / search with `nbm match vocabulary`)",
+            N_("not in the vocabulary: {skills} (search with `nbm match vocabulary`)"),
             code="unknown-skill",
+            skills=", ".join(repr(u) for u in unknown),
         )
     return tuple(found)
 
@@ -70,9 +70,12 @@ def functions_for(state: matching.Matching, future_job_id: str) -> list[Function
     found = state.functions_of(future_job_id)
     if not found:
         raise ServiceError(
-            f"geen functieprofiel voor / no function profile for {future_job_id}: maak er een "
-            f"met / make one with `nbm match profile function --future-job {future_job_id}`",
+            N_(
+                "no function profile for {future_job_id}: make one with "
+                "`nbm match profile function --future-job {future_job_id}`"
+            ),
             code="unknown-profile",
+            future_job_id=future_job_id,
         )
     return found
 
@@ -87,7 +90,7 @@ def jobs_for(state: matching.Matching, candidate_ref: str, vocab: Vocabulary) ->
     try:
         candidate = state.candidate(candidate_ref)
     except matching.UnknownProfile as err:
-        raise ServiceError(err.message, code=err.code) from None
+        raise CommandRefused.of(err) from None
     return matching.rank_jobs(candidate, state.functions.values(), vocab)
 
 

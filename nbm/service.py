@@ -1,12 +1,17 @@
 """The client side of a trajectory: start it, send it a coach's command, read it.
 
 The CLI, the demo and the tests go through these functions; each turns Temporal's errors
-into `ServiceError`s with one line a coach can read.
+into `ServiceError`s with one line a coach can read. The line is an English template marked
+for the catalogue (`template`, `params`: the CLI shows it in the coach's language); a refusal
+of the domain keeps the domain's template, also when it crossed Temporal (the details of the
+`ApplicationError`, see `workflows.shell.refusal`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 from temporalio.client import (
@@ -22,7 +27,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import trajectory
-from domain.shared import DomainError, is_opaque_id
+from domain.shared import N_, DomainError, is_opaque_id
 from workflows import (
     WORKFLOW_TYPE,
     CoachRequest,
@@ -34,20 +39,64 @@ from workflows import (
 
 
 class ServiceError(Exception):
-    """A request that could not be carried out; the message is one line for people."""
+    """A request that could not be carried out; the message is one line for people.
 
-    def __init__(self, message: str, *, code: str = "error") -> None:
+    Args:
+        template: the English message, marked with `N_`; with `params`, a template whose
+            `{named}` parameters they fill in (ids, dates, numbers, codes; never personal
+            data). `str(err)` is the English text; the CLI translates `template`.
+        code: a stable code (the domain error's, for a refusal).
+    """
+
+    def __init__(self, template: str, /, *, code: str = "error", **params: Any) -> None:
+        message = template.format(**params) if params else template
         super().__init__(message)
+        self.message = message
         self.code = code
+        self.template = template
+        self.params = params
 
 
 class UnknownTrajectory(ServiceError):
     def __init__(self, trajectory_id: str) -> None:
-        super().__init__(f"no trajectory with id {trajectory_id}", code="unknown-trajectory")
+        super().__init__(
+            N_("no trajectory with id {trajectory_id}"),
+            code="unknown-trajectory",
+            trajectory_id=trajectory_id,
+        )
 
 
 class CommandRefused(ServiceError):
     """The domain refused the command; `code` is the domain error's code."""
+
+    @classmethod
+    def of(cls, err: DomainError) -> CommandRefused:
+        """The domain's refusal, its template and parameters kept."""
+        return cls(err.template, code=err.code, **err.json_params())
+
+    @classmethod
+    def from_failure(cls, cause: ApplicationError) -> CommandRefused:
+        """A refusal that crossed Temporal: the template and parameters in its details
+        (`workflows.shell.refusal`), else its message as it is."""
+        found = refusal_details(cause.details)
+        code = cause.type or "error"
+        if found is None:
+            return cls(N_("{message}"), code=code, message=cause.message)
+        template, params = found
+        refused = cls(cause.message, code=code)
+        refused.template, refused.params = template, params
+        return refused
+
+
+def refusal_details(details: Any) -> tuple[str, dict[str, Any]] | None:
+    """(template, params) from an `ApplicationError`'s details, `(template, params)` as
+    `workflows.shell.refusal` gives them; None when it carries none (raised by other code)."""
+    if not details or len(details) != 2:
+        return None
+    template, params = details
+    if isinstance(template, str) and isinstance(params, Mapping):
+        return template, dict(params)
+    return None
 
 
 class CommandUnanswered(ServiceError):
@@ -55,14 +104,23 @@ class CommandUnanswered(ServiceError):
     id, it is applied at most once and answered as the first time."""
 
     def __init__(self, request_id: str | None) -> None:
-        again = (
-            f"send it again with --request-id {request_id}: it is applied at most once"
-            if request_id
-            else "look with `nbm trajectory show` before sending it again"
-        )
-        super().__init__(
-            f"no answer in time: the command may still be applied; {again}", code="unanswered"
-        )
+        if request_id:
+            super().__init__(
+                N_(
+                    "no answer in time: the command may still be applied; send it again with "
+                    "--request-id {request_id}: it is applied at most once"
+                ),
+                code="unanswered",
+                request_id=request_id,
+            )
+        else:
+            super().__init__(
+                N_(
+                    "no answer in time: the command may still be applied; look with "
+                    "`nbm trajectory show` before sending it again"
+                ),
+                code="unanswered",
+            )
         self.request_id = request_id
 
 
@@ -74,13 +132,14 @@ def check_start(command: trajectory.StartTrajectory, *, now: datetime | None = N
         trajectory.StartTrajectory.model_validate(command.model_dump())
     except ValidationError as err:
         raise CommandRefused(
-            f"invalid start: {err.error_count()} field(s) do not hold (programme copy, job)",
+            N_("invalid start: {count} field(s) do not hold (programme copy, job)"),
             code="invalid-command",
+            count=err.error_count(),
         ) from None
     try:
         trajectory.decide(None, command, now or datetime.now(UTC))
     except DomainError as err:
-        raise CommandRefused(err.message, code=err.code) from None
+        raise CommandRefused.of(err) from None
 
 
 async def start_trajectory(
@@ -109,8 +168,9 @@ async def start_trajectory(
     except WorkflowAlreadyStartedError:
         if command.request_id is None:
             raise CommandRefused(
-                f"trajectory {command.trajectory_id} already exists",
+                N_("trajectory {trajectory_id} already exists"),
                 code="trajectory-already-started",
+                trajectory_id=command.trajectory_id,
             ) from None
         # Perhaps this very start, sent before without an answer: the workflow knows.
         handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, command.trajectory_id)
@@ -144,9 +204,16 @@ async def state(client: Client, trajectory_id: str) -> trajectory.Trajectory:
     except RPCError as err:
         raise _rpc_error(err, trajectory_id) from None
     except WorkflowQueryFailedError as err:  # e.g. its history no longer replays
-        raise ServiceError(f"trajectory {trajectory_id} cannot be read: {err.message}") from None
+        raise ServiceError(
+            N_("trajectory {trajectory_id} cannot be read: {reason}"),
+            trajectory_id=trajectory_id,
+            reason=err.message,
+        ) from None
     if found is None:
-        raise ServiceError(f"trajectory {trajectory_id} is still starting; try again")
+        raise ServiceError(
+            N_("trajectory {trajectory_id} is still starting; try again"),
+            trajectory_id=trajectory_id,
+        )
     return found
 
 
@@ -174,7 +241,7 @@ async def list_trajectories(
     query = f"WorkflowType = '{WORKFLOW_TYPE}'"
     if coach is not None:
         if not is_opaque_id(coach):  # it goes into a query: an id, no quotes
-            raise ServiceError(f"{coach[:40]!r} is not a coach id")
+            raise ServiceError(N_("{coach!r} is not a coach id"), coach=coach[:40])
         query += f" AND {search.COACH_ID.name} = '{coach}'"
     if step is not None:
         query += f" AND {search.STEP.name} = '{trajectory.Step(step).value}'"
@@ -203,13 +270,14 @@ async def _update(
     except WorkflowUpdateFailedError as err:
         cause = err.cause
         if isinstance(cause, ApplicationError):
-            raise CommandRefused(cause.message, code=cause.type or "error") from None
-        raise ServiceError(f"the command failed: {cause}") from None
+            raise CommandRefused.from_failure(cause) from None
+        raise ServiceError(N_("the command failed: {reason}"), reason=str(cause)) from None
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND and await _has_ended(handle):
             raise CommandRefused(
-                f"trajectory {trajectory_id} is closed; nothing more can be recorded",
+                N_("trajectory {trajectory_id} is closed; nothing more can be recorded"),
                 code="trajectory-closed",
+                trajectory_id=trajectory_id,
             ) from None
         raise _rpc_error(err, trajectory_id) from None
     return result
@@ -233,4 +301,4 @@ async def _has_ended(handle: WorkflowHandle) -> bool:
 def _rpc_error(err: RPCError, trajectory_id: str) -> ServiceError:
     if err.status == RPCStatusCode.NOT_FOUND:
         return UnknownTrajectory(trajectory_id)
-    return ServiceError(f"Temporal refused the request: {err.message}")
+    return ServiceError(N_("Temporal refused the request: {reason}"), reason=err.message)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.shared import N_
 from privacy.keyring import Keyring, KeyringError, parse_keyring
 
 from .local_files import (
@@ -33,7 +34,16 @@ DEFAULT_WORKFLOW_CACHE = 1000
 
 
 class ConfigError(Exception):
-    """The configuration is missing or wrong; the message names the variable to set."""
+    """The configuration is missing or wrong; the message names the variable to set.
+
+    `template` (marked with `N_`) and `params` as `nbm.service.ServiceError`'s: `str(err)`
+    is the English text, the CLI shows it in the user's language."""
+
+    def __init__(self, template: str, /, **params: Any) -> None:
+        message = template.format(**params) if params else template
+        super().__init__(message)
+        self.template = template
+        self.params = params
 
 
 class Settings(BaseSettings):
@@ -55,8 +65,19 @@ class Settings(BaseSettings):
     match_legal_basis: str | None = Field(default=None, alias="NBM_MATCH_LEGAL_BASIS")
     """The legal basis the municipality gives for the matching (its Algoritmeregister entry)."""
     organisation: str = Field(default="Werkbedrijf Lelystad", alias="NBM_ORGANISATION")
+    accord_name: str = Field(default="Lelystad Akkoord", alias="NBM_ACCORD_NAME")
+    accord_target_per_year: int = Field(default=150, ge=0, le=1_000_000, alias="NBM_ACCORD_TARGET")
+    """The jobs a year the accord aims at (the Lelystad Akkoord: 150), in the outcome report."""
+    statistics_salt: str | None = Field(default=None, alias="NBM_STATISTICS_SALT", repr=False)
+    """The secret behind the statistics export's pseudonymous record ids (default: the
+    organisation's name; set one of your own so the ids cannot be worked out)."""
+    report_min_cell: int = Field(default=5, ge=1, le=1000, alias="NBM_REPORT_MIN_CELL")
+    """The outcome report shows no figure based on fewer trajectories than this."""
     request_timeout: float = Field(default=30.0, gt=0, le=3600, alias="NBM_REQUEST_TIMEOUT")
     """Seconds a CLI command waits for its answer (a worker must pick it up and store it)."""
+    caseload_limit: int = Field(default=35, ge=0, le=500, alias="NBM_CASELOAD_LIMIT")
+    """How many open trajectories a coach may hold when the people directory gives no limit
+    (a coach not in it); `nbm people add --role coach` takes it as the default too."""
     workflow_cache: int = Field(
         default=DEFAULT_WORKFLOW_CACHE, ge=0, le=1_000_000, alias="NBM_WORKFLOW_CACHE"
     )
@@ -107,15 +128,17 @@ class Settings(BaseSettings):
         try:
             return read_stack(self.data_dir) or StackInfo(pid=0)
         except LocalFileError as err:
-            raise ConfigError(str(err)) from None
+            raise ConfigError(N_("{reason}"), reason=str(err)) from None
 
     def resolved_temporal_address(self) -> str:
         """TEMPORAL_ADDRESS, or the embedded dev server's address."""
         address = self.temporal_address or self._stack().temporal_address
         if not address:
             raise ConfigError(
-                "no Temporal server: set TEMPORAL_ADDRESS (host:port) or start the embedded "
-                "stack with `make run`"
+                N_(
+                    "no Temporal server: set TEMPORAL_ADDRESS (host:port) or start the embedded "
+                    "stack with `make run`"
+                )
             )
         return address
 
@@ -124,8 +147,10 @@ class Settings(BaseSettings):
         url = self.database_url or self._stack().database_url
         if not url:
             raise ConfigError(
-                "no PostgreSQL: set NBM_DATABASE_URL (postgresql://...) or start the embedded "
-                "stack with `make run`"
+                N_(
+                    "no PostgreSQL: set NBM_DATABASE_URL (postgresql://...) or start the "
+                    "embedded stack with `make run`"
+                )
             )
         return url
 
@@ -149,7 +174,7 @@ class Settings(BaseSettings):
         url = self.smtp_url or self._stack().smtp_url
         if not url:
             raise ConfigError(
-                "no SMTP server: set NBM_SMTP_URL, or start the embedded stack with `make run`"
+                N_("no SMTP server: set NBM_SMTP_URL, or start the embedded stack with `make run`")
             )
         return url
 
@@ -164,7 +189,7 @@ class Settings(BaseSettings):
             self.link_secret, "NBM_LINK_SECRET", lambda local: local.link_secret or ""
         )
         if len(text) < 32:
-            raise ConfigError("NBM_LINK_SECRET must be at least 32 characters")
+            raise ConfigError(N_("NBM_LINK_SECRET must be at least 32 characters"))
         return text.encode()
 
     def resolved_mail_dir(self) -> Path:
@@ -189,11 +214,16 @@ class Settings(BaseSettings):
         try:
             local = read_secrets(self.data_dir)
         except LocalFileError as err:
-            raise ConfigError(f"no {variable} set, and {err}") from None
+            raise ConfigError(
+                N_("no {variable} set, and {reason}"), variable=variable, reason=str(err)
+            ) from None
         if local is None:
             raise ConfigError(
-                f"no {variable}: set it, or start the embedded stack with `make run` "
-                "(which keeps generated secrets in the data folder)"
+                N_(
+                    "no {variable}: set it, or start the embedded stack with `make run` "
+                    "(which keeps generated secrets in the data folder)"
+                ),
+                variable=variable,
             )
         return pick(local)
 
@@ -225,7 +255,11 @@ class Settings(BaseSettings):
             try:
                 text = Path(text).read_text()
             except OSError as err:
-                raise ConfigError(f"NBM_AUDIT_SIGNING_KEY: cannot read {text}: {err}") from None
+                raise ConfigError(
+                    N_("NBM_AUDIT_SIGNING_KEY: cannot read {path}: {reason}"),
+                    path=text,
+                    reason=str(err),
+                ) from None
         return text.encode()
 
     @staticmethod
@@ -233,7 +267,7 @@ class Settings(BaseSettings):
         try:
             return parse_keyring(text, variable)
         except KeyringError as err:
-            raise ConfigError(str(err)) from None
+            raise ConfigError(N_("{reason}"), reason=str(err)) from None
 
 
 def load_settings() -> Settings:
@@ -242,6 +276,7 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as err:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+            for e in err.errors(include_input=False, include_url=False)
         )
-        raise ConfigError(f"invalid configuration: {problems}") from None
+        raise ConfigError(N_("invalid configuration: {problems}"), problems=problems) from None

@@ -22,7 +22,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain import cohort, employer, future_job, matching, people, task
-from domain.shared import DomainError, is_opaque_id
+from domain.shared import N_, DomainError, Phrase, is_opaque_id
 from workflows.cohort import CohortWorkflow
 from workflows.employer import EmployerWorkflow, PeopleWorkflow
 from workflows.future_job import FutureJobWorkflow
@@ -47,21 +47,28 @@ from .service import CommandRefused, CommandUnanswered, ServiceError
 
 T = TypeVar("T")
 
-ENGLISH = {
-    "werkgever": "employer",
-    "toekomstige baan": "future job",
-    "taak": "task",
-    "personenlijst": "directory",
-    "matching": "matching",
-    "cohort": "cohort",
+WHAT = {
+    "werkgever": N_("employer"),
+    "toekomstige baan": N_("future job"),
+    "taak": N_("task"),
+    "personenlijst": N_("directory"),
+    "matching": N_("matching"),
+    "cohort": N_("cohort"),
 }
+"""What a stream is, by the name its functions pass (`what`), as a marked phrase."""
+
+
+def _what(what: str) -> Phrase:
+    return Phrase(WHAT.get(what, what))
 
 
 class UnknownStream(ServiceError):
     def __init__(self, what: str, stream_id: str) -> None:
-        english = ENGLISH.get(what, what)
         super().__init__(
-            f"geen {what} met id {stream_id} / no {english} {stream_id}", code="unknown"
+            N_("no {what} with id {stream_id}"),
+            code="unknown",
+            what=_what(what),
+            stream_id=stream_id,
         )
 
 
@@ -69,7 +76,7 @@ def check_new(decide: Callable[..., Any], command: Any, now: datetime | None) ->
     try:
         decide(None, command, now or datetime.now(UTC))
     except DomainError as err:
-        raise CommandRefused(err.message, code=err.code) from None
+        raise CommandRefused.of(err) from None
 
 
 async def _start(
@@ -92,7 +99,11 @@ async def _start(
         )
     except WorkflowAlreadyStartedError:
         if request_id is None:
-            raise CommandRefused(f"{what} {workflow_id} bestaat al / exists already") from None
+            raise CommandRefused(
+                N_("{what} {stream_id} exists already"),
+                what=_what(what),
+                stream_id=workflow_id,
+            ) from None
         handle = client.get_workflow_handle(workflow_id)
     return await _update(handle, what, workflow_id, stored, request_id, None)
 
@@ -258,14 +269,25 @@ async def _query(client: Client, stream_id: str, query: Any, what: str) -> Any:
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
             raise UnknownStream(what, stream_id) from None
-        raise ServiceError(f"Temporal weigert het verzoek / refused: {err.message}") from None
+        raise ServiceError(
+            N_("Temporal refused the request: {reason}"), reason=err.message
+        ) from None
     except WorkflowQueryFailedError as err:
         message = str(err.message)
         if "unknown queryType" in message or "not registered" in message:
             raise UnknownStream(what, stream_id) from None  # a workflow of another kind
-        raise ServiceError(f"{what} {stream_id} is niet te lezen / unreadable: {message}") from None
+        raise ServiceError(
+            N_("{what} {stream_id} cannot be read: {reason}"),
+            what=_what(what),
+            stream_id=stream_id,
+            reason=message,
+        ) from None
     if found is None:
-        raise ServiceError(f"{what} {stream_id} start nog; probeer het opnieuw / still starting")
+        raise ServiceError(
+            N_("{what} {stream_id} is still starting; try again"),
+            what=_what(what),
+            stream_id=stream_id,
+        )
     return found
 
 
@@ -291,8 +313,8 @@ async def _update(
         if isinstance(cause, ApplicationError):
             if "not registered" in cause.message or "unknown update" in cause.message.lower():
                 raise UnknownStream(what, stream_id) from None
-            raise CommandRefused(cause.message, code=cause.type or "error") from None
-        raise ServiceError(f"de opdracht mislukte / the command failed: {cause}") from None
+            raise CommandRefused.from_failure(cause) from None
+        raise ServiceError(N_("the command failed: {reason}"), reason=str(cause)) from None
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:
             try:
@@ -301,7 +323,12 @@ async def _update(
                 raise UnknownStream(what, stream_id) from None
             if status != WorkflowExecutionStatus.RUNNING:
                 raise CommandRefused(
-                    f"{what} {stream_id} is afgesloten / closed", code="closed"
+                    N_("{what} {stream_id} is closed"),
+                    code="closed",
+                    what=_what(what),
+                    stream_id=stream_id,
                 ) from None
-        raise ServiceError(f"Temporal weigert het verzoek / refused: {err.message}") from None
+        raise ServiceError(
+            N_("Temporal refused the request: {reason}"), reason=err.message
+        ) from None
     return result

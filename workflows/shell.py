@@ -16,7 +16,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain.shared import DomainError
+    from domain.shared import N_, DomainError, json_param
 
     from .stream_messages import StreamResult
 
@@ -34,8 +34,21 @@ APPEND_RETRY = RetryPolicy(
 """No attempt limit: a command waits for the database to come back rather than be lost."""
 
 
+def refusal(template: str, *, type: str, **params: Any) -> ApplicationError:
+    """A refused command as it crosses Temporal: the English message, and its template and
+    parameters as the details `(template, params)` (JSON-safe: dates in ISO 8601), so the
+    caller shows it in the coach's language (`nbm.service.CommandRefused.from_failure`).
+
+    The details are not part of a workflow's commands: adding them changes no history."""
+    values = {name: json_param(value) for name, value in params.items()}
+    message = template.format(**params) if params else template
+    return ApplicationError(message, template, values, type=type, non_retryable=True)
+
+
 def domain_failure(err: DomainError) -> ApplicationError:
-    return ApplicationError(err.message, type=err.code, non_retryable=True)
+    return ApplicationError(
+        err.message, err.template, err.json_params(), type=err.code, non_retryable=True
+    )
 
 
 class Shell(Generic[S, C, E]):
@@ -106,10 +119,10 @@ class Shell(Generic[S, C, E]):
         first = self.answered.get(request_id)
         if first is None:
             stream = self._stream_of(self.state) if self.state is not None else "?"
-            raise ApplicationError(
-                f"{stream} bestaat al / exists already (started by another request)",
+            raise refusal(
+                N_("{stream_id} exists already (started by another request)"),
                 type="already-exists",
-                non_retryable=True,
+                stream_id=stream,
             )
         return first
 

@@ -19,7 +19,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.trajectory_events import AppendEvents, TrajectoryEventActivities
-    from domain.shared import DomainError
+    from domain.shared import N_, DomainError
     from domain.trajectory import (
         SYSTEM_ACTOR,
         AnyCommand,
@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         TrajectoryResult,
         result_of,
     )
+    from .shell import domain_failure, refusal
     from .stream_messages import (
         EMPLOYER_ANSWERED,
         RESOLVE_ESCALATION,
@@ -97,10 +98,6 @@ def _from_its_task(command: AnyCommand) -> bool:
     """A task's own resolution passed on (`TaskWorkflow`'s request id `<task>.resolved`)."""
     request_id = command.request_id or ""
     return isinstance(command, ResolveEscalation) and request_id.endswith(".resolved")
-
-
-def _domain_failure(err: DomainError) -> ApplicationError:
-    return ApplicationError(err.message, type=err.code, non_retryable=True)
 
 
 @workflow.defn(name=WORKFLOW_TYPE)
@@ -232,13 +229,11 @@ class TrajectoryWorkflow:
         if request_id is not None and request_id in self._answered:
             return  # a retry of an applied command: the handler answers as the first time
         if self._state is None:
-            raise ApplicationError(
-                "the trajectory is still starting; try again", type="starting", non_retryable=True
-            )
+            raise refusal(N_("the trajectory is still starting; try again"), type="starting")
         try:
             decide(self._state, request.command, workflow.now())
         except DomainError as err:
-            raise _domain_failure(err) from None
+            raise domain_failure(err) from None
 
     @workflow.update
     async def stored(self, request_id: str | None = None) -> CommandResult:
@@ -252,10 +247,10 @@ class TrajectoryWorkflow:
             return result_of(self._state_now, self._run_events[:1])
         first = self._answered.get(request_id)
         if first is None or first.event_types[:1] != ["TrajectoryStarted"]:
-            raise ApplicationError(
-                f"trajectory {self._state_now.trajectory_id} already exists",
+            raise refusal(
+                N_("trajectory {trajectory_id} already exists"),
                 type="trajectory-already-started",
-                non_retryable=True,
+                trajectory_id=self._state_now.trajectory_id,
             )
         return first
 
@@ -287,7 +282,7 @@ class TrajectoryWorkflow:
         try:
             events = decide(self._state, command, workflow.now(), rules)
         except DomainError as err:
-            raise _domain_failure(err) from None
+            raise domain_failure(err) from None
         if not events:
             return events
         # Safe to await while holding the lock: other handlers queue on it, and the state is

@@ -111,4 +111,89 @@ PROJECTION_MIGRATIONS: list[tuple[str, str]] = [
         GRANT SELECT, INSERT, UPDATE, DELETE ON checkpoint_results TO nbm_app;
         """,
     ),
+    (
+        "0204_caseload",
+        """
+        -- The coach's morning lists and the search (issue 12: `nbm caseload`, `nbm trajectory
+        -- search`). Ids, codes and dates only. A database migrated from before this keeps
+        -- these empty until `nbm report rebuild` (`nbm caseload` says so).
+        ALTER TABLE trajectory_summary
+            ADD COLUMN future_job_id             text,
+            ADD COLUMN next_evaluation_at        timestamptz,
+            ADD COLUMN evaluation_pending_since  timestamptz,
+            ADD COLUMN benefit_retention_ends_at timestamptz,
+            ADD COLUMN benefit_warn_from         timestamptz,
+            -- How long a week lasts on the trajectory's clock (the demo's are seconds).
+            ADD COLUMN week_seconds              double precision;
+        CREATE INDEX trajectory_summary_programme ON trajectory_summary (programme_id);
+        CREATE INDEX trajectory_summary_employer ON trajectory_summary (employer_id);
+
+        -- The latest contact with the candidate: an event a person recorded
+        -- (`read_model_rows.CONTACT_EVENT_TYPES`), by its effective time.
+        CREATE TABLE trajectory_contact (
+            trajectory_id   text PRIMARY KEY,
+            last_contact_at timestamptz NOT NULL
+        );
+
+        -- A cohort's trajectories (CohortStarted), and who dropped out (CandidateDroppedOut).
+        CREATE TABLE cohort_members (
+            trajectory_id text    NOT NULL,
+            cohort_id     text    NOT NULL,
+            dropped_out   boolean NOT NULL,
+            PRIMARY KEY (trajectory_id, cohort_id)
+        );
+        CREATE INDEX cohort_members_cohort ON cohort_members (cohort_id);
+
+        -- The tasks, as their events leave them: who has each, and until when to acknowledge.
+        CREATE TABLE task_summary (
+            task_id     text PRIMARY KEY,
+            version     integer     NOT NULL,
+            task_kind   text        NOT NULL,
+            about       text        NOT NULL,
+            assignee_id text        NOT NULL,
+            status      text        NOT NULL,
+            ack_due_on  date        NOT NULL,
+            ack_due_at  timestamptz NOT NULL,
+            climbed     integer     NOT NULL,
+            opened_at   timestamptz NOT NULL,
+            escalation  integer
+        );
+        CREATE INDEX task_summary_assignee ON task_summary (assignee_id);
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_contact, cohort_members, task_summary TO nbm_app;
+        """,
+    ),
+    (
+        "0205_outcome_report",
+        """
+        -- The outcome report (issue 12): the date each step was first reached (by effective
+        -- dates; the regular job's by its first day), every employer a trajectory was meant
+        -- for or hired by (a move counts for both), and per trajectory its municipality,
+        -- budget, agreed length and courses. Codes, numbers and dates only.
+        CREATE TABLE trajectory_milestones (
+            trajectory_id text NOT NULL,
+            step          text NOT NULL,
+            reached_on    date NOT NULL,
+            PRIMARY KEY (trajectory_id, step)
+        );
+        CREATE TABLE trajectory_employers (
+            trajectory_id text NOT NULL,
+            employer_id   text NOT NULL,
+            since         date NOT NULL,
+            how           text NOT NULL,
+            PRIMARY KEY (trajectory_id, employer_id)
+        );
+        CREATE TABLE trajectory_report_facts (
+            trajectory_id         text PRIMARY KEY,
+            municipality          text,
+            budget_eur            integer,
+            agreed_weeks          integer,
+            courses               integer NOT NULL DEFAULT 0,
+            employer_paid_courses integer NOT NULL DEFAULT 0,
+            placed_within_goal    boolean
+        );
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_milestones, trajectory_employers, trajectory_report_facts TO nbm_app;
+        """,
+    ),
 ]

@@ -77,4 +77,24 @@ ROLE_MIGRATIONS: list[tuple[str, str]] = [
         GRANT SELECT ON checkpoint_results TO nbm_auditor;
         """,
     ),
+    (
+        "0304_caseload",
+        """
+        -- The caseload's read models (0204_caseload).
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_contact, cohort_members, task_summary TO nbm_projector;
+        GRANT SELECT ON trajectory_contact, cohort_members, task_summary TO nbm_auditor;
+        """,
+    ),
+    (
+        "0305_outcome_report",
+        """
+        -- The outcome report's read models (0205_outcome_report).
+        GRANT SELECT, INSERT, UPDATE, DELETE
+            ON trajectory_milestones, trajectory_employers, trajectory_report_facts
+            TO nbm_projector;
+        GRANT SELECT ON trajectory_milestones, trajectory_employers, trajectory_report_facts
+            TO nbm_auditor;
+        """,
+    ),
 ]

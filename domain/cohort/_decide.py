@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import assert_never
 
+from ..shared import N_
 from . import _rules as rules
 from ._commands import (
     AnyCommand,
@@ -32,14 +33,18 @@ def decide(state: Cohort | None, command: AnyCommand, now: datetime) -> list[Any
     if isinstance(command, StartCohort):
         if state is not None:
             raise CohortAlreadyStarted(
-                f"cohort {command.cohort_id} exists already", stream_id=command.cohort_id
+                N_("cohort {cohort_id} exists already"),
+                cohort_id=command.cohort_id,
+                stream_id=command.cohort_id,
             )
         return _stamp(command.cohort_id, 0, rules.start(command, now), command, now)
     if state is None:
-        raise CohortNotStarted("this cohort was never started")
+        raise CohortNotStarted(N_("this cohort was never started"))
     if state.closed:
         raise CohortClosed(
-            f"cohort {state.cohort_id} is confirmed and closed", stream_id=state.cohort_id
+            N_("cohort {cohort_id} is confirmed and closed"),
+            cohort_id=state.cohort_id,
+            stream_id=state.cohort_id,
         )
     match command:
         case ReachMilestone():

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from ..shared import COACH_TIME_ZONE, RuleViolation, WrongStep
+from ..shared import COACH_TIME_ZONE, N_, Phrase, RuleViolation, WrongStep
 from ._commands import (
     SYSTEM_ACTOR,
     ChangePlaces,
@@ -41,18 +41,24 @@ def _today(now: datetime) -> Any:
     return now.astimezone(COACH_TIME_ZONE).date()
 
 
-def _unique(ids: Iterable[str], what: str) -> None:
+def _unique(ids: Iterable[str], what: str | Phrase) -> None:
     twice = sorted(i for i, n in Counter(ids).items() if n > 1)
     if twice:
-        raise RuleViolation(f"{what} named twice: {', '.join(twice)}")
+        raise RuleViolation(
+            N_("{what} named twice: {twice}"),
+            what=what if isinstance(what, Phrase) else Phrase(what),
+            twice=", ".join(twice),
+        )
 
 
 def start(c: StartCohort, now: datetime) -> list[Draft]:
-    _unique((x.trajectory_id for x in c.candidates), "trajectory")
-    _unique((x.employer_id for x in c.employers), "employer")
-    _unique((x.future_job_id for x in c.employers), "future job")
+    _unique((x.trajectory_id for x in c.candidates), N_("trajectory"))
+    _unique((x.employer_id for x in c.employers), N_("employer"))
+    _unique((x.future_job_id for x in c.employers), N_("future job"))
     if c.schedule.ends_on < _today(now):
-        raise RuleViolation(f"the cohort's end, {c.schedule.ends_on}, has passed already")
+        raise RuleViolation(
+            N_("the cohort's end, {ends_on}, has passed already"), ends_on=c.schedule.ends_on
+        )
     fields = c.model_dump(exclude={"kind", "cohort_id", "actor", "request_id"})
     fields["candidates"], fields["employers"] = c.candidates, c.employers
     fields["schedule"] = c.schedule
@@ -67,9 +73,12 @@ def milestone(s: Cohort, c: ReachMilestone, now: datetime) -> list[Draft]:
 
 def _active(s: Cohort, trajectory_id: str) -> None:
     if trajectory_id not in s.active:
-        left = " (dropped out)" if trajectory_id in s.dropped_out else ""
+        left = Phrase(N_(" (dropped out)")) if trajectory_id in s.dropped_out else ""
         raise NotInCohort(
-            f"trajectory {trajectory_id} is not in cohort {s.cohort_id}{left}",
+            N_("trajectory {trajectory_id} is not in cohort {cohort_id}{left}"),
+            trajectory_id=trajectory_id,
+            cohort_id=s.cohort_id,
+            left=left,
             stream_id=s.cohort_id,
         )
 
@@ -77,37 +86,55 @@ def _active(s: Cohort, trajectory_id: str) -> None:
 def _member(s: Cohort, employer_id: str) -> None:
     if s.employer(employer_id) is None:
         raise NotInCohort(
-            f"employer {employer_id} is not in cohort {s.cohort_id}", stream_id=s.cohort_id
+            N_("employer {employer_id} is not in cohort {cohort_id}"),
+            employer_id=employer_id,
+            cohort_id=s.cohort_id,
+            stream_id=s.cohort_id,
         )
 
 
 def _in_phase(s: Cohort, what: str, *phases: Phase) -> None:
     if s.phase not in phases:
-        allowed = " or ".join(p.value for p in phases)
-        raise WrongStep(f"{what} comes in the phase {allowed}; the cohort is in {s.phase.value}")
+        allowed = " / ".join(p.value for p in phases)
+        raise WrongStep(
+            N_("{what} comes in the phase {allowed}; the cohort is in {phase}"),
+            what=Phrase(what),
+            allowed=allowed,
+            phase=s.phase.value,
+        )
 
 
 def selection_day(s: Cohort, c: RecordSelectionDay, now: datetime) -> list[Draft]:
-    _in_phase(s, "the selection day", Phase.LEARNING, Phase.SELECTED, Phase.YEAR_TWO)
+    _in_phase(s, N_("the selection day"), Phase.LEARNING, Phase.SELECTED, Phase.YEAR_TWO)
     if c.held_on > _today(now):
-        raise RuleViolation(f"the selection day {c.held_on} lies in the future")
+        raise RuleViolation(N_("the selection day {held_on} lies in the future"), held_on=c.held_on)
     if c.held_on < s.schedule.introduction_ends_on:
         raise RuleViolation(
-            f"the selection day {c.held_on} lies before the introduction weeks ended "
-            f"({s.schedule.introduction_ends_on})"
+            N_(
+                "the selection day {held_on} lies before the introduction weeks ended "
+                "({introduction_ends_on})"
+            ),
+            held_on=c.held_on,
+            introduction_ends_on=s.schedule.introduction_ends_on,
         )
     if not c.candidates and not c.employers:
-        raise RuleViolation("a selection day records at least one side's preferences")
-    _unique((p.trajectory_id for p in c.candidates), "candidate")
-    _unique((p.employer_id for p in c.employers), "employer")
+        raise RuleViolation(N_("a selection day records at least one side's preferences"))
+    _unique((p.trajectory_id for p in c.candidates), N_("candidate"))
+    _unique((p.employer_id for p in c.employers), N_("employer"))
     for cp in c.candidates:
         _active(s, cp.trajectory_id)
-        _unique(cp.ranking, f"in {cp.trajectory_id}'s ranking, employer")
+        _unique(
+            cp.ranking,
+            Phrase(N_("in {trajectory_id}'s ranking, employer"), trajectory_id=cp.trajectory_id),
+        )
         for employer_id in cp.ranking:
             _member(s, employer_id)
     for ep in c.employers:
         _member(s, ep.employer_id)
-        _unique(ep.ranking, f"in {ep.employer_id}'s ranking, trajectory")
+        _unique(
+            ep.ranking,
+            Phrase(N_("in {employer_id}'s ranking, trajectory"), employer_id=ep.employer_id),
+        )
         for trajectory_id in ep.ranking:
             _active(s, trajectory_id)
     return [
@@ -117,20 +144,29 @@ def selection_day(s: Cohort, c: RecordSelectionDay, now: datetime) -> list[Draft
 
 
 def hire(s: Cohort, c: HireWorkStudy) -> list[Draft]:
-    _in_phase(s, "a work-study (BBL) hire", Phase.YEAR_TWO)
+    _in_phase(s, N_("a work-study (BBL) hire"), Phase.YEAR_TWO)
     _active(s, c.trajectory_id)
     _member(s, c.employer_id)
     if c.trajectory_id in s.work_study:
-        raise RuleViolation(f"trajectory {c.trajectory_id} has a work-study (BBL) job already")
+        raise RuleViolation(
+            N_("trajectory {trajectory_id} has a work-study (BBL) job already"),
+            trajectory_id=c.trajectory_id,
+        )
     if not s.schedule.year_two_on <= c.start_date < s.schedule.ends_on:
         raise RuleViolation(
-            f"a work-study (BBL) job starts in year 2: from {s.schedule.year_two_on}, before "
-            f"the cohort ends on {s.schedule.ends_on}"
+            N_(
+                "a work-study (BBL) job starts in year 2: from {year_two_on}, before the cohort "
+                "ends on {ends_on}"
+            ),
+            year_two_on=s.schedule.year_two_on,
+            ends_on=s.schedule.ends_on,
         )
     hired = sum(1 for job in s.work_study.values() if job.employer_id == c.employer_id)
     if hired >= s.places[c.employer_id]:
         raise RuleViolation(
-            f"employer {c.employer_id} has {s.places[c.employer_id]} place(s), all taken"
+            N_("employer {employer_id} has {places} place(s), all taken"),
+            employer_id=c.employer_id,
+            places=s.places[c.employer_id],
         )
     fields = c.model_dump(exclude={"kind", "actor", "request_id"})
     return [(WorkStudyHired, fields)]
@@ -140,7 +176,11 @@ def change_places(s: Cohort, c: ChangePlaces) -> list[Draft]:
     _member(s, c.employer_id)
     previous = s.places[c.employer_id]
     if c.places == previous:
-        raise RuleViolation(f"employer {c.employer_id} has {previous} place(s) already")
+        raise RuleViolation(
+            N_("employer {employer_id} has {previous} place(s) already"),
+            employer_id=c.employer_id,
+            previous=previous,
+        )
     fields = {
         "employer_id": c.employer_id, "places": c.places, "previous": previous,
         "reason": c.reason, "proposal_withdrawn": s.proposal is not None,
@@ -161,28 +201,33 @@ def check_assignment(s: Cohort, a: Assignment) -> None:
     """An assignment the cohort can take: its own candidates and employers, nobody twice, no
     employer beyond its places, and nobody without a place while a place is free."""
     placed = [p.trajectory_id for p in a.placements]
-    _unique(placed + list(a.unplaced), "in the assignment, trajectory")
+    _unique(placed + list(a.unplaced), N_("in the assignment, trajectory"))
     for p in a.placements:
         _active(s, p.trajectory_id)
         _member(s, p.employer_id)
     for employer_id, places in s.places.items():
         if a.count_at(employer_id) > places:
             raise RuleViolation(
-                f"employer {employer_id} gets {a.count_at(employer_id)} candidates for "
-                f"{places} place(s)"
+                N_("employer {employer_id} gets {candidates} candidates for {places} place(s)"),
+                employer_id=employer_id,
+                candidates=a.count_at(employer_id),
+                places=places,
             )
     missing = set(s.active) - set(placed) - set(a.unplaced)
     if missing:
-        raise RuleViolation(f"the assignment leaves out {', '.join(sorted(missing))}")
+        raise RuleViolation(
+            N_("the assignment leaves out {missing}"), missing=", ".join(sorted(missing))
+        )
     if a.unplaced and len(placed) < s.total_places:
         raise RuleViolation(
-            f"{len(a.unplaced)} candidate(s) without a place while "
-            f"{s.total_places - len(placed)} place(s) are free"
+            N_("{unplaced} candidate(s) without a place while {free} place(s) are free"),
+            unplaced=len(a.unplaced),
+            free=s.total_places - len(placed),
         )
 
 
 def propose(s: Cohort, c: ProposeAssignment) -> list[Draft]:
-    _in_phase(s, "an assignment", Phase.ASSIGNING)
+    _in_phase(s, N_("an assignment"), Phase.ASSIGNING)
     check_assignment(s, c.assignment)
     if c.assignment == s.proposal:
         return []  # proposed already
@@ -203,20 +248,24 @@ def placement(s: Cohort, trajectory_id: str, employer_id: str) -> Placement:
 
 
 def confirm(s: Cohort, c: ConfirmAssignment) -> list[Draft]:
-    _in_phase(s, "the confirmation", Phase.ASSIGNING)
+    _in_phase(s, N_("the confirmation"), Phase.ASSIGNING)
     if s.proposal is None:
-        raise WrongStep("no assignment is proposed (a change withdrew it); propose one first")
+        raise WrongStep(N_("no assignment is proposed (a change withdrew it); propose one first"))
     if c.actor == SYSTEM_ACTOR:
-        raise RuleViolation("a person confirms the assignment, not the engine")
+        raise RuleViolation(N_("a person confirms the assignment, not the engine"))
     if c.moves and c.reason is None:
-        raise RuleViolation("a change to the proposal needs a reason")
-    _unique((m.trajectory_id for m in c.moves), "in the changes, trajectory")
+        raise RuleViolation(N_("a change to the proposal needs a reason"))
+    _unique((m.trajectory_id for m in c.moves), N_("in the changes, trajectory"))
     moved = {m.trajectory_id: m.employer_id for m in c.moves}
     for tid, employer_id in moved.items():
         _active(s, tid)
         _member(s, employer_id)
         if s.proposal.employer_of(tid) == employer_id:
-            raise RuleViolation(f"{tid} is proposed to {employer_id} already: no change")
+            raise RuleViolation(
+                N_("{tid} is proposed to {employer_id} already: no change"),
+                tid=tid,
+                employer_id=employer_id,
+            )
     kept = [p for p in s.proposal.placements if p.trajectory_id not in moved]
     placements = (*kept, *(placement(s, t, e) for t, e in moved.items()))
     final = Assignment(

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from ..shared import OpaqueId, Value
+from ..shared import N_, OpaqueId, Value
 
 MAX_CANDIDATES = 60
 MAX_EMPLOYERS = 20
@@ -74,8 +74,10 @@ class Schedule(Value):
         days = [self.starts_on, *self.dates]
         if days != sorted(set(days)):
             raise ValueError(
-                "the calendar must rise: start < introduction's end < selection day "
-                "< year two < end"
+                N_(
+                    "the calendar must rise: start < introduction's end < selection day "
+                    "< year two < end"
+                )
             )
         return self
 

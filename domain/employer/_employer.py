@@ -9,6 +9,7 @@ from typing import Annotated, Literal, assert_never
 from pydantic import Field, TypeAdapter
 
 from ..shared import (
+    N_,
     CommandEnvelope,
     DomainError,
     EventEnvelope,
@@ -174,7 +175,9 @@ def decide(state: Employer | None, command: AnyCommand, now: datetime) -> list[A
         raise ValueError("now must be timezone-aware")
     if isinstance(command, RegisterEmployer):
         if state is not None:
-            raise RuleViolation(f"employer {command.employer_id} is registered already")
+            raise RuleViolation(
+                N_("employer {employer_id} is registered already"), employer_id=command.employer_id
+            )
         return [
             EmployerRegistered(
                 employer_id=command.employer_id,
@@ -188,7 +191,7 @@ def decide(state: Employer | None, command: AnyCommand, now: datetime) -> list[A
             )
         ]
     if state is None:
-        raise EmployerNotRegistered("this employer was never registered")
+        raise EmployerNotRegistered(N_("this employer was never registered"))
     stamp = {
         "employer_id": state.employer_id,
         "version": state.version + 1,
@@ -200,17 +203,27 @@ def decide(state: Employer | None, command: AnyCommand, now: datetime) -> list[A
     match command:
         case AddContact():
             if command.contact.contact_id in ids:
-                raise RuleViolation(f"contact {command.contact.contact_id} is there already")
+                raise RuleViolation(
+                    N_("contact {contact_id} is there already"),
+                    contact_id=command.contact.contact_id,
+                )
             if len(ids) >= MAX_CONTACTS:
-                raise RuleViolation(f"an employer has at most {MAX_CONTACTS} contacts")
+                raise RuleViolation(
+                    N_("an employer has at most {max_contacts} contacts"), max_contacts=MAX_CONTACTS
+                )
             return [ContactAdded(contact=command.contact, **stamp)]  # type: ignore[arg-type]
         case RemoveContact():
             if command.contact_id not in ids:
-                raise RuleViolation(f"no contact {command.contact_id} at this employer")
+                raise RuleViolation(
+                    N_("no contact {contact_id} at this employer"), contact_id=command.contact_id
+                )
             return [ContactRemoved(contact_id=command.contact_id, **stamp)]  # type: ignore[arg-type]
         case ChangeAccountManager():
             if command.account_manager_id == state.account_manager_id:
-                raise RuleViolation(f"{command.account_manager_id} owns the relation already")
+                raise RuleViolation(
+                    N_("{account_manager_id} owns the relation already"),
+                    account_manager_id=command.account_manager_id,
+                )
             return [
                 AccountManagerChanged(  # type: ignore[arg-type]
                     account_manager_id=command.account_manager_id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import assert_never
 
+from ..shared import N_
 from . import _rules as rules
 from ._commands import (
     AnyCommand,
@@ -41,17 +42,20 @@ def decide(state: FutureJob | None, command: AnyCommand, now: datetime) -> list[
     if isinstance(command, ForecastFutureJob):
         if state is not None:
             raise FutureJobAlreadyForecast(
-                f"future job {command.future_job_id} exists already",
+                N_("future job {future_job_id} exists already"),
+                future_job_id=command.future_job_id,
                 stream_id=command.future_job_id,
             )
         return _stamp(command.future_job_id, 0, rules.forecast(command, now), command, now)
     if state is None:
-        raise FutureJobNotForecast("this future job was never forecast")
+        raise FutureJobNotForecast(N_("this future job was never forecast"))
     # A closed future job still lets go of a candidate it listed (after a reduction or
     # the last place filled); everything else is refused.
     if state.closed and not isinstance(command, DetachCandidate):
         raise FutureJobClosed(
-            f"future job {state.future_job_id} is {state.status.value}",
+            N_("future job {future_job_id} is {status}"),
+            future_job_id=state.future_job_id,
+            status=state.status.value,
             stream_id=state.future_job_id,
         )
     match command:

@@ -8,6 +8,8 @@ from typing import Literal
 
 from ..shared import (
     COACH_TIME_ZONE,
+    N_,
+    Phrase,
     RuleViolation,
     Value,
     add_months,
@@ -138,14 +140,19 @@ def _check_horizon(expected_on: date, now: datetime, stream_id: str) -> None:
     day = today(now)
     if expected_on <= day:
         raise RuleViolation(
-            f"the expected date {expected_on} is not in the future: a future job lies ahead",
+            N_("the expected date {expected_on} is not in the future: a future job lies ahead"),
+            expected_on=expected_on,
             stream_id=stream_id,
         )
     if expected_on > add_months(day, MAX_FORECAST_MONTHS):
         raise RuleViolation(
-            f"the expected date {expected_on} is more than {MAX_FORECAST_MONTHS} months ahead "
-            f"(after {add_months(day, MAX_FORECAST_MONTHS)}); only jobs expected within two "
-            "years count as future jobs",
+            N_(
+                "the expected date {expected_on} is more than {months} months ahead "
+                "(after {day}); only jobs expected within two years count as future jobs"
+            ),
+            expected_on=expected_on,
+            months=MAX_FORECAST_MONTHS,
+            day=add_months(day, MAX_FORECAST_MONTHS),
             stream_id=stream_id,
         )
 
@@ -153,7 +160,7 @@ def _check_horizon(expected_on: date, now: datetime, stream_id: str) -> None:
 def forecast(c: ForecastFutureJob, now: datetime) -> list[Draft]:
     _check_horizon(c.expected_on, now, c.future_job_id)
     if len(set(c.required_skills)) != len(c.required_skills):
-        raise RuleViolation("a required skill is named twice", stream_id=c.future_job_id)
+        raise RuleViolation(N_("a required skill is named twice"), stream_id=c.future_job_id)
     return [
         (
             FutureJobForecast,
@@ -174,17 +181,25 @@ def forecast(c: ForecastFutureJob, now: datetime) -> list[Draft]:
 def attach(s: FutureJob, c: AttachCandidate) -> list[Draft]:
     if c.trajectory_id in s.attached:
         raise RuleViolation(
-            f"trajectory {c.trajectory_id} already learns towards this future job",
+            N_("trajectory {trajectory_id} already learns towards this future job"),
+            trajectory_id=c.trajectory_id,
             stream_id=s.future_job_id,
         )
     if c.trajectory_id in s.filled:
         raise RuleViolation(
-            f"trajectory {c.trajectory_id} already took a place here", stream_id=s.future_job_id
+            N_("trajectory {trajectory_id} already took a place here"),
+            trajectory_id=c.trajectory_id,
+            stream_id=s.future_job_id,
         )
     if s.free_places == 0:
         raise NoPlaceLeft(
-            f"no place left: {s.jobs} job(s), {len(s.filled)} filled, {len(s.attached)} "
-            "promised to candidates learning towards it",
+            N_(
+                "no place left: {jobs} job(s), {filled} filled, {promised} promised "
+                "to candidates learning towards it"
+            ),
+            jobs=s.jobs,
+            filled=len(s.filled),
+            promised=len(s.attached),
             stream_id=s.future_job_id,
         )
     return [(CandidateAttached, {"trajectory_id": c.trajectory_id})]
@@ -199,7 +214,8 @@ def fill(s: FutureJob, c: FillPlace, now: datetime) -> list[Draft]:
     _must_be_attached(s, c.trajectory_id)
     if c.started_on > s.today(now):
         raise RuleViolation(
-            f"the job starts on {c.started_on}: record the place once it has started",
+            N_("the job starts on {started_on}: record the place once it has started"),
+            started_on=c.started_on,
             stream_id=s.future_job_id,
         )
     # An open future job has a place left: the last one filled, or a reduction to the filled
@@ -215,12 +231,14 @@ def fill(s: FutureJob, c: FillPlace, now: datetime) -> list[Draft]:
 def reduce(s: FutureJob, c: ReduceJobs) -> list[Draft]:
     if c.jobs >= s.jobs:
         raise RuleViolation(
-            f"it has {s.jobs} job(s); a reduction offers fewer (more places are a new forecast)",
+            N_("it has {jobs} job(s); a reduction offers fewer (more places are a new forecast)"),
+            jobs=s.jobs,
             stream_id=s.future_job_id,
         )
     if c.jobs < len(s.filled):
         raise RuleViolation(
-            f"{len(s.filled)} of its places are filled already; it cannot offer fewer",
+            N_("{filled} of its places are filled already; it cannot offer fewer"),
+            filled=len(s.filled),
             stream_id=s.future_job_id,
         )
     without_place = max(0, len(s.filled) + len(s.attached) - c.jobs)
@@ -244,7 +262,9 @@ def reduce(s: FutureJob, c: ReduceJobs) -> list[Draft]:
 def change_commitment(s: FutureJob, c: ChangeCommitment) -> list[Draft]:
     if c.commitment == s.commitment:
         raise RuleViolation(
-            f"the commitment is already {s.commitment.value}", stream_id=s.future_job_id
+            N_("the commitment is already {commitment}"),
+            commitment=s.commitment.value,
+            stream_id=s.future_job_id,
         )
     return [(CommitmentChanged, {"commitment": c.commitment, "reason": c.reason})]
 
@@ -252,7 +272,9 @@ def change_commitment(s: FutureJob, c: ChangeCommitment) -> list[Draft]:
 def move_date(s: FutureJob, c: MoveExpectedDate, now: datetime) -> list[Draft]:
     if c.expected_on == s.expected_on:
         raise RuleViolation(
-            f"the expected date is already {s.expected_on}", stream_id=s.future_job_id
+            N_("the expected date is already {expected_on}"),
+            expected_on=s.expected_on,
+            stream_id=s.future_job_id,
         )
     _check_horizon(c.expected_on, now, s.future_job_id)
     return [(ExpectedDateMoved, {"expected_on": c.expected_on, "reason": c.reason})]
@@ -266,7 +288,9 @@ def expire(s: FutureJob, c: ReachExpiry, now: datetime) -> list[Draft]:
     due = expires_on(s)
     if due is None or due != c.due_on or s.today(now) < due:
         raise RuleViolation(
-            f"the future job does not expire on {c.due_on} (its expiry: {due or 'none'})",
+            N_("the future job does not expire on {due_on} (its expiry: {expiry})"),
+            due_on=c.due_on,
+            expiry=due or Phrase(N_("none")),
             stream_id=s.future_job_id,
         )
     return [(FutureJobExpired, {"due_on": c.due_on})]
@@ -277,7 +301,8 @@ def request_commitment(s: FutureJob, c: RequestCommitment, now: datetime) -> lis
     open_chase = s.chases.get(c.trajectory_id)
     if open_chase is not None and open_chase.answer is None:
         raise RuleViolation(
-            f"the employer was asked on {open_chase.requested_on} already and has not answered",
+            N_("the employer was asked on {requested_on} already and has not answered"),
+            requested_on=open_chase.requested_on,
             stream_id=s.future_job_id,
         )
     day = s.today(now)
@@ -296,7 +321,8 @@ def record_commitment(s: FutureJob, c: RecordCommitment) -> list[Draft]:
     chase = s.chases.get(c.trajectory_id)
     if chase is None or chase.answer is not None:
         raise RuleViolation(
-            f"no open request for a commitment for trajectory {c.trajectory_id}",
+            N_("no open request for a commitment for trajectory {trajectory_id}"),
+            trajectory_id=c.trajectory_id,
             stream_id=s.future_job_id,
         )
     return [
@@ -311,15 +337,20 @@ def move_chase(s: FutureJob, c: MoveChase, now: datetime) -> list[Draft]:
     chase = s.chases.get(c.trajectory_id)
     if chase is None or not chase.pending:
         raise RuleViolation(
-            f"nothing is being chased for trajectory {c.trajectory_id}", stream_id=s.future_job_id
+            N_("nothing is being chased for trajectory {trajectory_id}"),
+            trajectory_id=c.trajectory_id,
+            stream_id=s.future_job_id,
         )
     if c.to < s.today(now) or not is_working_day(c.to):
         raise RuleViolation(
-            f"{c.to} is not a working day from today on (weekends and public holidays are not)",
+            N_("{to} is not a working day from today on (weekends and public holidays are not)"),
+            to=c.to,
             stream_id=s.future_job_id,
         )
     if c.to == chase.pending[0].due_on:
-        raise RuleViolation(f"the next step is on {c.to} already", stream_id=s.future_job_id)
+        raise RuleViolation(
+            N_("the next step is on {to} already"), to=c.to, stream_id=s.future_job_id
+        )
     moved = [chase.pending[0].model_copy(update={"due_on": c.to})]
     for before, step in zip(chase.pending, chase.pending[1:], strict=False):
         gap = _working_days_between(before.due_on, step.due_on)
@@ -334,7 +365,10 @@ def chase_step(s: FutureJob, c: ReachChaseStep, now: datetime) -> list[Draft]:
     step = chase.pending[0] if chase is not None and chase.pending else None
     if step is None or (step.kind, step.due_on) != (c.step, c.due_on) or s.today(now) < c.due_on:
         raise RuleViolation(
-            f"no {c.step.value} of trajectory {c.trajectory_id} falls due on {c.due_on}",
+            N_("no {step} of trajectory {trajectory_id} falls due on {due_on}"),
+            step=c.step.value,
+            trajectory_id=c.trajectory_id,
+            due_on=c.due_on,
             stream_id=s.future_job_id,
         )
     assert chase is not None
@@ -371,7 +405,9 @@ def vacancy_check(s: FutureJob, c: ReachVacancyCheck, now: datetime) -> list[Dra
     plan = s.learning.get(c.trajectory_id)
     if plan is None or plan.asked or plan.confirm_on != c.due_on or s.today(now) < c.due_on:
         raise RuleViolation(
-            f"no vacancy confirmation of trajectory {c.trajectory_id} falls due on {c.due_on}",
+            N_("no vacancy confirmation of trajectory {trajectory_id} falls due on {due_on}"),
+            trajectory_id=c.trajectory_id,
+            due_on=c.due_on,
             stream_id=s.future_job_id,
         )
     # The question supersedes a commitment still being chased for this candidate.
@@ -391,7 +427,9 @@ def vacancy_check(s: FutureJob, c: ReachVacancyCheck, now: datetime) -> list[Dra
 
 def check_in(s: FutureJob, c: ReachCheckIn, now: datetime) -> list[Draft]:
     if not s.attached or s.next_check_in_on != c.due_on or s.today(now) < c.due_on:
-        raise RuleViolation(f"no check-in falls due on {c.due_on}", stream_id=s.future_job_id)
+        raise RuleViolation(
+            N_("no check-in falls due on {due_on}"), due_on=c.due_on, stream_id=s.future_job_id
+        )
     weeks = s.touchpoints.check_in_weeks if s.touchpoints else None
     following = c.due_on + timedelta(weeks=weeks) if weeks is not None else None
     fields: dict[str, object] = {
@@ -413,6 +451,7 @@ def _working_days_between(first: date, then: date) -> int:
 def _must_be_attached(s: FutureJob, tid: str) -> None:
     if tid not in s.attached:
         raise RuleViolation(
-            f"trajectory {tid} does not learn towards this future job",
+            N_("trajectory {tid} does not learn towards this future job"),
+            tid=tid,
             stream_id=s.future_job_id,
         )

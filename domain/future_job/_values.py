@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, model_validator
 
-from ..shared import Value
+from ..shared import N_, Value
 
 EXPIRES_AFTER_MONTHS = 6
 """A future job nobody learns towards expires this many calendar months after its expected
@@ -49,7 +49,7 @@ class ChaseLadder(Value):
     def _rising(self) -> ChaseLadder:
         steps = (*self.reminders, self.escalation)
         if any(n < 1 for n in steps) or list(steps) != sorted(set(steps)):
-            raise ValueError("the ladder's working days must rise, each at least 1")
+            raise ValueError(N_("the ladder's working days must rise, each at least 1"))
         return self
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Literal, assert_never
 from pydantic import Field, TypeAdapter
 
 from ..shared import (
+    N_,
     CommandEnvelope,
     DomainError,
     EventEnvelope,
@@ -210,13 +211,13 @@ class Matching(Value):
     def candidate(self, ref: str) -> CandidateProfile:
         found = self.candidates.get(ref)
         if found is None:
-            raise UnknownProfile(f"geen kandidaatprofiel / no candidate profile {ref}")
+            raise UnknownProfile(N_("no candidate profile {ref}"), ref=ref)
         return found
 
     def function(self, profile_id: str) -> FunctionProfile:
         found = self.functions.get(profile_id)
         if found is None:
-            raise UnknownProfile(f"geen functieprofiel / no function profile {profile_id}")
+            raise UnknownProfile(N_("no function profile {profile_id}"), profile_id=profile_id)
         return found
 
     def functions_of(self, future_job_id: str) -> list[FunctionProfile]:
@@ -275,11 +276,11 @@ def decide(state: Matching | None, command: AnyCommand, now: datetime) -> list[A
     match command:
         case RecordCandidateProfile():
             if state.candidates.get(command.profile.candidate_ref) == command.profile:
-                raise RuleViolation("dit profiel staat er al zo / this profile is recorded as is")
+                raise RuleViolation(N_("this profile is recorded as is"))
             return [CandidateProfileRecorded(profile=command.profile, **stamp)]  # type: ignore[arg-type]
         case RecordFunctionProfile():
             if state.functions.get(command.profile.profile_id) == command.profile:
-                raise RuleViolation("dit profiel staat er al zo / this profile is recorded as is")
+                raise RuleViolation(N_("this profile is recorded as is"))
             return [FunctionProfileRecorded(profile=command.profile, **stamp)]  # type: ignore[arg-type]
         case RemoveCandidateProfile():
             state.candidate(command.candidate_ref)
@@ -298,21 +299,19 @@ def decide(state: Matching | None, command: AnyCommand, now: datetime) -> list[A
 
 def _decision(state: Matching, command: DecideMatch, now: datetime) -> MatchDecision:
     if command.actor.casefold() in SYSTEM_ACTORS:
-        raise RuleViolation(
-            "een match beslist een mens, niet het systeem / a person decides a match, "
-            "never the system"
-        )
+        raise RuleViolation(N_("a person decides a match, never the system"))
     candidate = state.candidate(command.candidate_ref)
     function = state.function(command.profile_id)
     if command.reason.key_id != candidate.candidate_ref:
-        raise RuleViolation("the reason must be sealed with the candidate's key")
+        raise RuleViolation(N_("the reason must be sealed with the candidate's key"))
     if command.verdict is Verdict.CONFIRMED and any(
         d.candidate_ref == candidate.candidate_ref and d.profile_id == function.profile_id
         for d in state.confirmed()
     ):
         raise RuleViolation(
-            f"{candidate.candidate_ref} is al bevestigd voor / already confirmed for "
-            f"{function.profile_id}"
+            N_("{candidate_ref} is already confirmed for {profile_id}"),
+            candidate_ref=candidate.candidate_ref,
+            profile_id=function.profile_id,
         )
     earlier = [
         d for d in state.decisions
@@ -321,8 +320,9 @@ def _decision(state: Matching, command: DecideMatch, now: datetime) -> MatchDeci
     if earlier and earlier[-1].verdict is command.verdict:
         # The same decision again would count twice in the override rate.
         raise RuleViolation(
-            f"{candidate.candidate_ref} is al afgewezen voor / already rejected for "
-            f"{function.profile_id}"
+            N_("{candidate_ref} is already rejected for {profile_id}"),
+            candidate_ref=candidate.candidate_ref,
+            profile_id=function.profile_id,
         )
     if command.direction is Direction.CANDIDATES:
         ranking = rank_candidates(function, state.candidates.values())

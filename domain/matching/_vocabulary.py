@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from ..shared import DomainError, Value
+from ..shared import N_, DomainError, Value
 
 PROJECT_NAMESPACE = "urn:nieuwe-banen:skill:"
 """The URIs of skills this project names itself, where no ESCO concept is known for them
@@ -39,7 +39,7 @@ class Skill(Value):
     @model_validator(mode="after")
     def _has_a_label(self) -> Skill:
         if not any(label.strip() for label in self.labels.values()):
-            raise ValueError("a skill needs a preferred label in at least one language")
+            raise ValueError(N_("a skill needs a preferred label in at least one language"))
         return self
 
     def label(self, lang: str = "nl") -> str:
@@ -112,7 +112,8 @@ class Vocabulary(Value):
         found = self.find(text)
         if found is None:
             raise UnknownSkill(
-                f"vaardigheid niet in de woordenlijst / skill not in the vocabulary: {text[:80]!r}"
+                N_("skill not in the vocabulary: {text!r}"),
+                text=text[:80],
             )
         return found
 

@@ -10,6 +10,7 @@ from typing import Annotated, Literal, assert_never
 from pydantic import Field, TypeAdapter
 
 from ..shared import (
+    N_,
     CommandEnvelope,
     DomainError,
     EventEnvelope,
@@ -128,7 +129,9 @@ class Directory(Value):
     def person(self, person_id: str) -> Person:
         found = self.people.get(person_id)
         if found is None:
-            raise UnknownPerson(f"nobody with id {person_id} in the directory")
+            raise UnknownPerson(
+                N_("nobody with id {person_id} in the directory"), person_id=person_id
+            )
         return found
 
     def with_role(self, role: Role) -> list[Person]:
@@ -175,7 +178,9 @@ def decide(state: Directory | None, command: AnyCommand, now: datetime) -> list[
     match command:
         case AddPerson():
             if command.person_id in state.people:
-                raise RuleViolation(f"{command.person_id} is in the directory already")
+                raise RuleViolation(
+                    N_("{person_id} is in the directory already"), person_id=command.person_id
+                )
             person = Person(
                 person_id=command.person_id,
                 role=command.role,
@@ -190,24 +195,31 @@ def decide(state: Directory | None, command: AnyCommand, now: datetime) -> list[
             given = ("role", "supervisor_id", "caseload_limit", "contact")
             changes = {k: v for k in given if (v := getattr(command, k)) is not None}
             if not changes:
-                raise RuleViolation("nothing to change: give a role, supervisor, limit or contact")
+                raise RuleViolation(
+                    N_("nothing to change: give a role, supervisor, limit or contact")
+                )
             person = before.model_copy(update=changes)
             if person.role is not Role.COACH and command.caseload_limit is None:
                 person = person.model_copy(update={"caseload_limit": None})  # no longer a coach
             if person == before:
-                raise RuleViolation(f"{command.person_id} is like that already")
+                raise RuleViolation(
+                    N_("{person_id} is like that already"), person_id=command.person_id
+                )
             _check(state, person)
             return [PersonChanged(person=person, **stamp)]  # type: ignore[arg-type]
         case RemovePerson():
             person = state.person(command.person_id)
             if not person.active:
-                raise RuleViolation(f"{command.person_id} has left already")
+                raise RuleViolation(N_("{person_id} has left already"), person_id=command.person_id)
             reports = [p.person_id for p in state.people.values()
                        if p.active and p.supervisor_id == person.person_id]  # fmt: skip
             if reports:
                 raise RuleViolation(
-                    f"{command.person_id} still supervises {', '.join(sorted(reports))}: give "
-                    "them another supervisor first"
+                    N_(
+                        "{person_id} still supervises {reports}: give them another supervisor first"
+                    ),
+                    person_id=command.person_id,
+                    reports=", ".join(sorted(reports)),
                 )
             return [PersonLeft(person_id=command.person_id, **stamp)]  # type: ignore[arg-type]
         case _:
@@ -216,20 +228,31 @@ def decide(state: Directory | None, command: AnyCommand, now: datetime) -> list[
 
 def _check(state: Directory, person: Person) -> None:
     if person.role is Role.COACH and person.caseload_limit is None:
-        raise RuleViolation(f"coach {person.person_id} needs a caseload limit")
+        raise RuleViolation(
+            N_("coach {person_id} needs a caseload limit"), person_id=person.person_id
+        )
     if person.role is not Role.COACH and person.caseload_limit is not None:
-        raise RuleViolation("only a coach has a caseload limit")
+        raise RuleViolation(N_("only a coach has a caseload limit"))
     if person.supervisor_id is None:
         if person.role is not Role.SUPERVISOR:
-            raise RuleViolation(f"{person.person_id} needs a supervisor (whom to escalate to)")
+            raise RuleViolation(
+                N_("{person_id} needs a supervisor (whom to escalate to)"),
+                person_id=person.person_id,
+            )
         return
     if person.supervisor_id == person.person_id:
-        raise RuleViolation(f"{person.person_id} cannot supervise themselves")
+        raise RuleViolation(
+            N_("{person_id} cannot supervise themselves"), person_id=person.person_id
+        )
     supervisor = state.person(person.supervisor_id)
     if supervisor.role is not Role.SUPERVISOR or not supervisor.active:
-        raise RuleViolation(f"{person.supervisor_id} is not an active supervisor")
+        raise RuleViolation(
+            N_("{supervisor_id} is not an active supervisor"), supervisor_id=person.supervisor_id
+        )
     # Up the line from the supervisor, nobody may be this person: no loop of supervisors.
     if person.person_id in state.chain_of(person.supervisor_id):
         raise RuleViolation(
-            f"{person.supervisor_id} answers to {person.person_id} already: that would be a loop"
+            N_("{supervisor_id} answers to {person_id} already: that would be a loop"),
+            supervisor_id=person.supervisor_id,
+            person_id=person.person_id,
         )

@@ -19,12 +19,22 @@ from ._calendar import (
     months_later,
 )
 from ._envelope import CommandEnvelope, EventEnvelope
-from ._errors import DomainError, RuleViolation, WrongStep
+from ._errors import (
+    N_,
+    DomainError,
+    InvalidValue,
+    JsonParam,
+    Phrase,
+    RuleViolation,
+    WrongStep,
+    json_param,
+)
 from ._personal import ContactDetails, FreeText, PersonalData, Sealed, is_valid_bsn
 from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value, is_opaque_id
 
 __all__ = [
     "COACH_TIME_ZONE",
+    "N_",
     "REAL_DAY",
     "Base64",
     "CommandEnvelope",
@@ -32,11 +42,14 @@ __all__ = [
     "DomainError",
     "EventEnvelope",
     "FreeText",
+    "InvalidValue",
+    "JsonParam",
     "NonEmpty",
     "Note",
     "OpaqueId",
     "PersonalData",
     "Phone",
+    "Phrase",
     "RuleViolation",
     "Sealed",
     "Value",
@@ -51,5 +64,6 @@ __all__ = [
     "is_opaque_id",
     "is_valid_bsn",
     "is_working_day",
+    "json_param",
     "months_later",
 ]

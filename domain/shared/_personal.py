@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import field_validator
 
+from ._errors import N_
 from ._values import Base64, NonEmpty, Note, OpaqueId, Phone, Value
 
 
@@ -32,7 +33,7 @@ class PersonalData(Value):
         digits = v.strip()
         if not is_valid_bsn(digits):
             # The value itself never appears in the message.
-            raise ValueError("is not a valid BSN (9 digits passing the eleven-test)")
+            raise ValueError(N_("is not a valid BSN (9 digits passing the eleven-test)"))
         return digits
 
     @field_validator("email")
@@ -40,7 +41,7 @@ class PersonalData(Value):
     def _valid_email(cls, v: str | None) -> str | None:
         local, at, domain = (v or "").partition("@")
         if v is not None and not (local and at and "." in domain and " " not in v):
-            raise ValueError("is not an e-mail address")
+            raise ValueError(N_("is not an e-mail address"))
         return v
 
     def __repr__(self) -> str:
@@ -65,7 +66,7 @@ class ContactDetails(Value):
     def _valid_email(cls, v: str) -> str:
         local, at, domain = v.partition("@")
         if not (local and at and "." in domain and " " not in v and "\n" not in v):
-            raise ValueError("is not an e-mail address")
+            raise ValueError(N_("is not an e-mail address"))
         return v
 
     def __repr__(self) -> str:

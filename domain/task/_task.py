@@ -17,6 +17,7 @@ from pydantic import Field, TypeAdapter
 
 from ..future_job import MAX_PROPOSALS, Proposal
 from ..shared import (
+    N_,
     REAL_DAY,
     CommandEnvelope,
     DomainError,
@@ -216,7 +217,9 @@ def evolve(state: Task | None, event: AnyEvent) -> Task:
             lost_on=event.lost_on,
         )
     if state is None:
-        raise TaskNotOpened(f"{event.type} before TaskOpened", stream_id=event.task_id)
+        raise TaskNotOpened(
+            N_("{type} before TaskOpened"), type=event.type, stream_id=event.task_id
+        )
     match event:
         case TaskAcknowledged():
             update: dict[str, object] = {"status": TaskStatus.ACKNOWLEDGED}
@@ -259,10 +262,12 @@ def decide(state: Task | None, command: AnyCommand, now: datetime) -> list[AnyEv
     if isinstance(command, OpenTask):
         if state is not None:
             raise RuleViolation(
-                f"task {command.task_id} is open already", stream_id=command.task_id
+                N_("task {task_id} is open already"),
+                task_id=command.task_id,
+                stream_id=command.task_id,
             )
         if command.assignee_id in command.route or len(set(command.route)) != len(command.route):
-            raise RuleViolation("the route climbs past each person once, never the assignee")
+            raise RuleViolation(N_("the route climbs past each person once, never the assignee"))
         return [
             TaskOpened(
                 task_id=command.task_id,
@@ -281,9 +286,11 @@ def decide(state: Task | None, command: AnyCommand, now: datetime) -> list[AnyEv
             )
         ]
     if state is None:
-        raise TaskNotOpened("no such task", stream_id="task")
+        raise TaskNotOpened(N_("no such task"), stream_id="task")
     if state.closed:
-        raise TaskClosed(f"task {state.task_id} is resolved", stream_id=state.task_id)
+        raise TaskClosed(
+            N_("task {task_id} is resolved"), task_id=state.task_id, stream_id=state.task_id
+        )
     stamp = {"task_id": state.task_id, "version": state.version + 1, **envelope}
     match command:
         case AcknowledgeTask():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from ..shared import COACH_TIME_ZONE, RuleViolation, WrongStep, add_months, coach_time
+from ..shared import COACH_TIME_ZONE, N_, RuleViolation, WrongStep, add_months, coach_time
 from ._commands import ReachDeadline, RecordCheckpoint, RecordWageValueReassessment
 from ._emit import Emit
 from ._events import (
@@ -70,15 +70,21 @@ def schedule(
         assessment, decided_on, reassess_on = lks
         today = now.astimezone(COACH_TIME_ZONE).date()
         if assessment.wage_value_pct >= 100:
-            raise RuleViolation("a wage value of 100% needs no wage-cost subsidy")
+            raise RuleViolation(N_("a wage value of 100% needs no wage-cost subsidy"))
         if not assessment.assessed_on <= decided_on <= today:
             raise RuleViolation(
-                f"the subsidy's decision ({decided_on}) comes after the wage-value assessment "
-                f"({assessment.assessed_on}) and not after today ({today})"
+                N_(
+                    "the subsidy's decision ({decided_on}) comes after the wage-value assessment "
+                    "({assessed_on}) and not after today ({today})"
+                ),
+                decided_on=decided_on,
+                assessed_on=assessment.assessed_on,
+                today=today,
             )
         if reassess_on <= max(decided_on, start):
             raise RuleViolation(
-                f"the re-assessment ({reassess_on}) lies after the decision and the job's start"
+                N_("the re-assessment ({reassess_on}) lies after the decision and the job's start"),
+                reassess_on=reassess_on,
             )
         emit(
             WageCostSubsidyDecided,
@@ -113,9 +119,17 @@ def aftercare_deadlines(s: Trajectory) -> list[tuple[DeadlineKind, datetime]]:
 def reach(s: Trajectory, c: ReachDeadline, now: datetime, emit: Emit) -> None:
     """One of the aftercare's timers fired: the coach is called in."""
     if (c.deadline, c.due_at) not in aftercare_deadlines(s):
-        raise WrongStep(f"no {c.deadline} deadline is due at {coach_time(c.due_at)}")
+        raise WrongStep(
+            N_("no {deadline} deadline is due at {due_at}"),
+            deadline=c.deadline,
+            due_at=coach_time(c.due_at),
+        )
     if c.due_at > now:
-        raise WrongStep(f"the {c.deadline} deadline is not due before {coach_time(c.due_at)}")
+        raise WrongStep(
+            N_("the {deadline} deadline is not due before {due_at}"),
+            deadline=c.deadline,
+            due_at=coach_time(c.due_at),
+        )
     emit.effective_at = c.due_at if c.due_at < now else None  # it took effect when due
     number = len(s.escalations) + 1
     if c.deadline is DeadlineKind.WAGE_VALUE_REASSESSMENT:
@@ -149,21 +163,29 @@ def reach(s: Trajectory, c: ReachDeadline, now: datetime, emit: Emit) -> None:
 
 def record_checkpoint(s: Trajectory, c: RecordCheckpoint, now: datetime, emit: Emit) -> None:
     if not s.checkpoints:
-        raise WrongStep("this trajectory has no follow-up checkpoints (no regular job with them)")
+        raise WrongStep(
+            N_("this trajectory has no follow-up checkpoints (no regular job with them)")
+        )
     point = next((p for p in s.checkpoints if p.month == c.month), None)
     if point is None:
         months = ", ".join(str(p.month) for p in s.checkpoints)
-        raise RuleViolation(f"there is no {c.month}-month checkpoint; there are: {months}")
+        raise RuleViolation(
+            N_("there is no {month}-month checkpoint; there are: {months}"),
+            month=c.month,
+            months=months,
+        )
     if point.recorded_at is not None:
-        raise WrongStep(f"the {c.month}-month checkpoint is recorded already")
+        raise WrongStep(N_("the {month}-month checkpoint is recorded already"), month=c.month)
     if not point.due:
         raise WrongStep(
-            f"the {c.month}-month checkpoint is due on {coach_time(point.due_at)}; record it then"
+            N_("the {month}-month checkpoint is due on {due_at}; record it then"),
+            month=c.month,
+            due_at=coach_time(point.due_at),
         )
     if c.still_employed and c.hours_per_week is None:
-        raise RuleViolation("still employed: say how many hours a week")
+        raise RuleViolation(N_("still employed: say how many hours a week"))
     if not c.still_employed and c.hours_per_week is not None:
-        raise RuleViolation("no longer employed: there are no hours a week to record")
+        raise RuleViolation(N_("no longer employed: there are no hours a week to record"))
     emit(
         CheckpointRecorded, month=c.month, still_employed=c.still_employed,
         hours_per_week=c.hours_per_week, benefit_end=c.benefit_end,
@@ -185,21 +207,29 @@ def record_reassessment(
 ) -> None:
     lks = s.wage_cost_subsidy
     if lks is None or lks.reassess_on is None:
-        raise WrongStep("no wage-cost subsidy awaits a re-assessment of the wage value")
+        raise WrongStep(N_("no wage-cost subsidy awaits a re-assessment of the wage value"))
     new = c.wage_value
     if new.assessed_on < lks.assessment.assessed_on:
         raise RuleViolation(
-            f"the re-assessment ({new.assessed_on}) comes after the last one "
-            f"({lks.assessment.assessed_on})"
+            N_("the re-assessment ({assessed_on}) comes after the last one ({last_assessed_on})"),
+            assessed_on=new.assessed_on,
+            last_assessed_on=lks.assessment.assessed_on,
         )
     today = now.astimezone(COACH_TIME_ZONE).date()
     if new.assessed_on > today:
-        raise RuleViolation(f"the re-assessment ({new.assessed_on}) lies in the future")
+        raise RuleViolation(
+            N_("the re-assessment ({assessed_on}) lies in the future"), assessed_on=new.assessed_on
+        )
     if c.next_reassess_on is not None and c.next_reassess_on <= today:
         # A date already past would fire at once, dated back (before the trajectory, even).
-        raise RuleViolation(f"the next re-assessment ({c.next_reassess_on}) lies after today")
+        raise RuleViolation(
+            N_("the next re-assessment ({next_reassess_on}) lies after today"),
+            next_reassess_on=c.next_reassess_on,
+        )
     if new.wage_value_pct >= 100 and (c.subsidy_pct or c.next_reassess_on):
-        raise RuleViolation("at a full wage value the subsidy ends: no percentage, no next date")
+        raise RuleViolation(
+            N_("at a full wage value the subsidy ends: no percentage, no next date")
+        )
     subsidy = c.subsidy_pct or (None if new.wage_value_pct >= 100 else 100 - new.wage_value_pct)
     nxt = c.next_reassess_on
     emit(

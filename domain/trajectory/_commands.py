@@ -10,12 +10,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from ..shared import FreeText, NonEmpty, OpaqueId, Sealed, Value
+from ..shared import N_, FreeText, InvalidValue, NonEmpty, OpaqueId, Sealed, Value, json_param
 from ._programme import Programme
 from ._values import (
     Barrier,
     BenefitEnd,
     CalamityKind,
+    CaseloadOverride,
     ClosureReason,
     Commitment,
     DeadlineKind,
@@ -59,6 +60,9 @@ class StartTrajectory(Command):
     future_job: FutureJob
     work_to_work: WorkToWorkStart | None = None
     """Van Werk naar Werk: the outgoing employer and the dismissal date."""
+    caseload_override: CaseloadOverride | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Past the coach's caseload limit: who allowed it and why. Left out of the stored JSON
+    when absent, so the events stored before it keep their bytes (and their hashes)."""
 
 
 class MapPossibilities(Command):
@@ -232,7 +236,7 @@ class RecordRegularJob(Command):
         end = data.get("benefit_end")
         if end is None:
             if "benefit_ended" not in data:
-                raise ValueError("say whether the benefit ends (benefit_end or benefit_ended)")
+                raise ValueError(N_("say whether the benefit ends (benefit_end or benefit_ended)"))
             return {**data, "benefit_end": BenefitEnd.of(data["benefit_ended"])}
         if "benefit_ended" not in data:
             return {**data, "benefit_ended": BenefitEnd(end).ended}
@@ -242,14 +246,18 @@ class RecordRegularJob(Command):
     def _agree(self) -> RecordRegularJob:
         assert self.benefit_end is not None  # set above
         if self.benefit_ended != self.benefit_end.ended:
-            raise ValueError(
-                f"benefit_ended={self.benefit_ended} contradicts benefit_end={self.benefit_end}"
+            raise InvalidValue(
+                N_("benefit_ended={ended} contradicts benefit_end={end}"),
+                ended=self.benefit_ended,
+                end=json_param(self.benefit_end),
             )
         lks = (self.wage_value, self.subsidy_decided_on, self.reassess_on)
         if any(x is not None for x in lks) and any(x is None for x in lks):
             raise ValueError(
-                "a wage-cost subsidy needs its wage-value assessment, decision date and "
-                "re-assessment date together"
+                N_(
+                    "a wage-cost subsidy needs its wage-value assessment, decision date and "
+                    "re-assessment date together"
+                )
             )
         return self
 

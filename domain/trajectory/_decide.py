@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import assert_never
 
-from ..shared import RuleViolation, WrongStep
+from ..shared import N_, RuleViolation, WrongStep
 from . import _checkpoints as aftercare
 from . import _handover as handover
 from . import _learning as learning
@@ -76,11 +76,15 @@ def decide(
                 raise
         return setup.start_trajectory(state, command, now)
     if state is None:
-        raise TrajectoryNotStarted("this trajectory has not been started")
+        raise TrajectoryNotStarted(N_("this trajectory has not been started"))
     if state.closed:
         raise TrajectoryClosedError(
-            f"trajectory {state.trajectory_id} is closed ({state.closure_reason}); "
-            "nothing more can be recorded",
+            N_(
+                "trajectory {trajectory_id} is closed ({closure_reason}); nothing more can be "
+                "recorded"
+            ),
+            trajectory_id=state.trajectory_id,
+            closure_reason=state.closure_reason,
             stream_id=state.trajectory_id,
         )
     emit = Emit(
@@ -155,7 +159,8 @@ def _dispatch(
         case RecordFutureJobChange():
             if command.future_job_id != s.future_job.future_job_id:
                 raise RuleViolation(
-                    f"the trajectory does not learn towards {command.future_job_id}"
+                    N_("the trajectory does not learn towards {future_job_id}"),
+                    future_job_id=command.future_job_id,
                 )
             emit(
                 FutureJobChanged, future_job_id=command.future_job_id,

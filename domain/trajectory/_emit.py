@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..shared import FreeText, RuleViolation, Sealed, WrongStep, coach_time
+from ..shared import N_, FreeText, Phrase, RuleViolation, Sealed, WrongStep, coach_time
 from ._events import AnyEvent, Event
 from ._state import Trajectory
 
@@ -49,16 +49,22 @@ class Emit:
 
 def before_learning(s: Trajectory, what: str) -> None:
     if s.learning_started_at is not None:
-        raise WrongStep(f"the learning period has started; {what} can no longer change")
+        raise WrongStep(
+            N_("the learning period has started; {what} can no longer change"), what=Phrase(what)
+        )
     if s.regular_job is not None:  # a job without learning: the set-up is behind it
-        raise WrongStep(f"the candidate has a regular job; {what} can no longer change")
+        raise WrongStep(
+            N_("the candidate has a regular job; {what} can no longer change"), what=Phrase(what)
+        )
 
 
 def sealed_for_candidate(s: Trajectory, summary: Sealed | None) -> None:
     # A text sealed with another candidate's key would be unreadable here, and erasing this
     # candidate would not erase it.
     if summary is not None and (s.candidate is None or summary.key_id != s.candidate.candidate_ref):
-        raise RuleViolation("the summary is sealed for another candidate than this trajectory's")
+        raise RuleViolation(
+            N_("the summary is sealed for another candidate than this trajectory's")
+        )
 
 
 def sealed_for_trajectory(s: Trajectory, text: FreeText | None) -> None:
@@ -68,35 +74,45 @@ def sealed_for_trajectory(s: Trajectory, text: FreeText | None) -> None:
         s.trajectory_id,
         s.candidate.candidate_ref if s.candidate else None,
     }:
-        raise RuleViolation("the text is sealed for another candidate or trajectory than this")
+        raise RuleViolation(N_("the text is sealed for another candidate or trajectory than this"))
 
 
 def no_job_yet(s: Trajectory, what: str) -> None:
     # A work-study (BBL) job goes alongside learning: it is no outcome yet.
     if s.placed:
-        raise WrongStep(f"the candidate already has a regular job; {what} no longer fits")
+        raise WrongStep(
+            N_("the candidate already has a regular job; {what} no longer fits"), what=Phrase(what)
+        )
 
 
 def in_effect(s: Trajectory | None, at: datetime, now: datetime) -> None:
     """Refuse a time a command takes effect at that is not possible: one in the future,
     one before the trajectory began, or one before what it recorded last."""
     if at.tzinfo is None:
-        raise ValueError("a command's effective time must be aware (with a time zone)")
+        raise ValueError(N_("a command's effective time must be aware (with a time zone)"))
     if at > now:
         raise RuleViolation(
-            f"it cannot take effect at {coach_time(at)}, which is in the future; "
-            "record it once it has happened"
+            N_(
+                "it cannot take effect at {at}, which is in the future; record it once it has "
+                "happened"
+            ),
+            at=coach_time(at),
         )
     if s is None:
         return
     if at < s.started_at:
         raise RuleViolation(
-            f"it cannot take effect at {coach_time(at)}, before the trajectory began "
-            f"({coach_time(s.started_at)})"
+            N_("it cannot take effect at {at}, before the trajectory began ({started_at})"),
+            at=coach_time(at),
+            started_at=coach_time(s.started_at),
         )
     last = s.effective_through
     if last is not None and at < last:
         raise RuleViolation(
-            f"it cannot take effect at {coach_time(at)}, before the last change recorded "
-            f"took effect ({coach_time(last)}); record what happened in order"
+            N_(
+                "it cannot take effect at {at}, before the last change recorded took effect "
+                "({last}); record what happened in order"
+            ),
+            at=coach_time(at),
+            last=coach_time(last),
         )

@@ -18,6 +18,7 @@ from ._values import (
     Barrier,
     BenefitEnd,
     CalamityKind,
+    CaseloadOverride,
     ClosedBecause,
     Commitment,
     EmployerAnswer,
@@ -91,6 +92,9 @@ class TrajectoryStarted(Event):
     coach_id: OpaqueId
     future_job: FutureJob
     work_to_work: WorkToWorkStart | None = None
+    caseload_override: CaseloadOverride | None = Field(default=None, exclude_if=lambda v: v is None)
+    """Past the coach's caseload limit: who allowed it and why. Left out of the stored JSON
+    when absent, so the events stored before it keep their bytes (and their hashes)."""
 
 
 class PossibilitiesMapped(Event):

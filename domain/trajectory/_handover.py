@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..shared import RuleViolation, WrongStep
+from ..shared import N_, Phrase, RuleViolation, WrongStep
 from ._commands import HandOver
 from ._emit import Emit, no_job_yet, sealed_for_trajectory
 from ._events import HandedOver
@@ -19,16 +19,24 @@ from ._state import Trajectory
 def hand_over(s: Trajectory, c: HandOver, now: datetime, emit: Emit) -> None:
     allowed = s.programme.hands_over_to
     if c.programme.programme_id not in allowed:
-        into = f"only into {', '.join(allowed)}" if allowed else "into no other programme"
+        into = (
+            Phrase(N_("only into {programmes}"), programmes=", ".join(allowed))
+            if allowed
+            else Phrase(N_("into no other programme"))
+        )
         raise RuleViolation(
-            f"programme {s.programme.programme_id} hands over {into}, not into "
-            f"{c.programme.programme_id}"
+            N_("programme {programme_id} hands over {into}, not into {target}"),
+            programme_id=s.programme.programme_id,
+            into=into,
+            target=c.programme.programme_id,
         )
     if s.candidate is None:
-        raise WrongStep("a handover takes the candidate along: match a candidate first (step 4)")
-    no_job_yet(s, "a handover into another programme")
+        raise WrongStep(
+            N_("a handover takes the candidate along: match a candidate first (step 4)")
+        )
+    no_job_yet(s, N_("a handover into another programme"))
     if s.open_calamities:
-        raise WrongStep("resolve the open calamities before the handover")
+        raise WrongStep(N_("resolve the open calamities before the handover"))
     future_job_ahead(c.future_job, now)
     programme_fits(c.programme, c.route, None)
     sealed_for_trajectory(s, c.reason)

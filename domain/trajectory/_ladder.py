@@ -8,7 +8,7 @@ it, outside the order and the gate. A programme without a ladder has no gate (as
 
 from __future__ import annotations
 
-from ..shared import RuleViolation
+from ..shared import N_, RuleViolation
 from ._commands import StartPlacement
 from ._state import Trajectory
 from ._values import EvaluationVerdict, LadderMove
@@ -38,15 +38,22 @@ def move(s: Trajectory, c: StartPlacement) -> tuple[LadderMove | None, tuple[str
     since = [e for e in s.evaluations if e.version > last.version]
     if not since:
         raise RuleViolation(
-            f"rung {last.name!r} has had no evaluation since it started: record one before "
-            f"{c.name!r} can start (each rung of the ladder is gated by an evaluation)"
+            N_(
+                "rung {name!r} has had no evaluation since it started: record one before "
+                "{next_name!r} can start (each rung of the ladder is gated by an evaluation)"
+            ),
+            name=last.name,
+            next_name=c.name,
         )
     if target <= current:
         return LadderMove.REPEAT, ()
     if since[-1].verdict is EvaluationVerdict.OFF_TRACK:
         raise RuleViolation(
-            f"the last evaluation of rung {last.name!r} found the candidate off track: repeat "
-            "the rung (with the reason) or record a new evaluation before the next rung"
+            N_(
+                "the last evaluation of rung {name!r} found the candidate off track: repeat the "
+                "rung (with the reason) or record a new evaluation before the next rung"
+            ),
+            name=last.name,
         )
     if target == current + 1:
         return LadderMove.NEXT, ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from ..shared import COACH_TIME_ZONE, RuleViolation, WrongStep, coach_time
+from ..shared import COACH_TIME_ZONE, N_, RuleViolation, WrongStep, coach_time
 from . import _checkpoints as aftercare
 from ._commands import EndTrajectory, RecordFollowOnEducation, RecordFollowUp, RecordRegularJob
 from ._emit import SMALL_CONTRACT_HOURS, Emit, no_job_yet, sealed_for_trajectory
@@ -24,17 +24,22 @@ def record_regular_job(
     s: Trajectory, c: RecordRegularJob, now: datetime, emit: Emit, rules: Rules
 ) -> None:
     if s.candidate is None:
-        raise WrongStep("a regular job is a candidate's: match a candidate first (step 4)")
-    no_job_yet(s, "a second regular job")
+        raise WrongStep(N_("a regular job is a candidate's: match a candidate first (step 4)"))
+    no_job_yet(s, N_("a second regular job"))
     hours = c.contract_hours_per_week
     if hours is None:
-        raise RuleViolation("a contract must state its hours per week")
+        raise RuleViolation(N_("a contract must state its hours per week"))
     if not 1 <= hours <= 40:
-        raise RuleViolation(f"contract hours must be between 1 and 40 a week, not {hours}")
+        raise RuleViolation(
+            N_("contract hours must be between 1 and 40 a week, not {hours}"), hours=hours
+        )
     if rules.method_as_written and c.start_date < s.started_at.astimezone(COACH_TIME_ZONE).date():
         raise RuleViolation(
-            f"the job's first day, {c.start_date}, lies before the trajectory began "
-            f"({coach_time(s.started_at)})"
+            N_(
+                "the job's first day, {start_date}, lies before the trajectory began ({started_at})"
+            ),
+            start_date=c.start_date,
+            started_at=coach_time(s.started_at),
         )
     if c.work_study:
         _work_study(s)
@@ -80,13 +85,18 @@ def record_regular_job(
 def _work_study(s: Trajectory) -> None:
     if not s.programme.job_alongside_learning:
         raise RuleViolation(
-            f"programme {s.programme.programme_id} has no work-study (BBL) job alongside "
-            "learning; record a regular job"
+            N_(
+                "programme {programme_id} has no work-study (BBL) job alongside learning; record "
+                "a regular job"
+            ),
+            programme_id=s.programme.programme_id,
         )
     if not s.learning_in_progress:
-        raise WrongStep("a work-study (BBL) job goes alongside learning, which is not under way")
+        raise WrongStep(
+            N_("a work-study (BBL) job goes alongside learning, which is not under way")
+        )
     if s.regular_job is not None:
-        raise WrongStep("the candidate already has a work-study (BBL) job")
+        raise WrongStep(N_("the candidate already has a work-study (BBL) job"))
 
 
 def follow_up_due(s: Trajectory, c: RecordRegularJob, now: datetime, rules: Rules) -> datetime:
@@ -106,8 +116,8 @@ def record_follow_on_education(
     s: Trajectory, c: RecordFollowOnEducation, now: datetime, emit: Emit
 ) -> None:
     if s.learning_started_at is None:
-        raise WrongStep("follow-on education comes after learning in, which has not started")
-    no_job_yet(s, "follow-on education")
+        raise WrongStep(N_("follow-on education comes after learning in, which has not started"))
+    no_job_yet(s, N_("follow-on education"))
     emit(FollowOnEducationStarted, institute=c.institute, course=c.course)
     emit(
         TrajectoryClosed,
@@ -118,12 +128,12 @@ def record_follow_on_education(
 
 def record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: Emit) -> None:
     if not s.placed:
-        raise WrongStep("a follow-up comes after a regular job, which has not been recorded")
+        raise WrongStep(N_("a follow-up comes after a regular job, which has not been recorded"))
     if s.checkpoints:
-        raise WrongStep("this job is followed up at its checkpoints: record those instead")
+        raise WrongStep(N_("this job is followed up at its checkpoints: record those instead"))
     if not s.follow_up_pending:
         due = coach_time(s.follow_up_at) if s.follow_up_at else "a date not yet known"
-        raise WrongStep(f"the follow-up is due on {due}; record it then")
+        raise WrongStep(N_("the follow-up is due on {due}; record it then"), due=due)
     emit(FollowUpRecorded, still_employed=c.still_employed, benefit_ended=c.benefit_ended)
     emit(
         TrajectoryClosed,
@@ -135,7 +145,7 @@ def record_follow_up(s: Trajectory, c: RecordFollowUp, now: datetime, emit: Emit
 
 def end_trajectory(s: Trajectory, c: EndTrajectory, now: datetime, emit: Emit) -> None:
     if c.reason is ClosureReason.OTHER and c.explanation is None:
-        raise RuleViolation("ending for reason 'other' needs an explanation")
+        raise RuleViolation(N_("ending for reason 'other' needs an explanation"))
     sealed_for_trajectory(s, c.explanation)
     # Ended after a regular job (before its follow-up): the placement happened and counts;
     # whether it lasted is unknown.

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from ..shared import NonEmpty, OpaqueId, RuleViolation, Value
+from ..shared import N_, NonEmpty, OpaqueId, Phrase, RuleViolation, Value
 from ._values import Route, Step
 
 
@@ -210,15 +210,27 @@ class Programme(Value):
             return self
         if self.benefit_retention is None:
             raise RuleViolation(
-                f"programme {self.programme_id} has no maximum of learning with benefits, so "
-                "no municipality's applies"
+                N_(
+                    "programme {programme_id} has no maximum of learning with benefits, so no "
+                    "municipality's applies"
+                ),
+                programme_id=self.programme_id,
             )
         known = sorted(self.benefit_retention.municipalities)
         if municipality not in known:
-            named = f"only {', '.join(known)}" if known else "none"
+            named = (
+                Phrase(N_("only {municipalities}"), municipalities=", ".join(known))
+                if known
+                else Phrase(N_("none"))
+            )
             raise RuleViolation(
-                f"programme {self.programme_id} names {named} with a maximum of its own; "
-                f"without a municipality its {self.benefit_retention.max_weeks} weeks apply"
+                N_(
+                    "programme {programme_id} names {named} with a maximum of its own; without a "
+                    "municipality its {max_weeks} weeks apply"
+                ),
+                programme_id=self.programme_id,
+                named=named,
+                max_weeks=self.benefit_retention.max_weeks,
             )
         # Validated like the file itself: the copy goes into the trajectory's first event.
         return Programme.model_validate({**self.model_dump(), "municipality": municipality})

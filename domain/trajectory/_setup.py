@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..shared import RuleViolation, WrongStep, coach_time, months_later
+from ..shared import N_, RuleViolation, WrongStep, coach_time, months_later
 from ._commands import (
     AmendAgreement,
     EstablishAgreement,
@@ -47,7 +47,9 @@ from ._values import (
 def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime) -> list[AnyEvent]:
     if state is not None:
         raise TrajectoryAlreadyStarted(
-            f"trajectory {state.trajectory_id} already exists", stream_id=state.trajectory_id
+            N_("trajectory {trajectory_id} already exists"),
+            trajectory_id=state.trajectory_id,
+            stream_id=state.trajectory_id,
         )
     job = c.future_job
     at = c.effective_at or now  # a caseload entered with its history began back then
@@ -67,6 +69,7 @@ def start_trajectory(state: Trajectory | None, c: StartTrajectory, now: datetime
         coach_id=c.coach_id,
         future_job=job,
         work_to_work=c.work_to_work,
+        caseload_override=c.caseload_override,
     )
     return emit.events
 
@@ -75,12 +78,17 @@ def future_job_ahead(job: FutureJob, at: datetime) -> None:
     """A future job lies ahead, within two years (step 1)."""
     if job.expected_date < at.date():
         raise RuleViolation(
-            f"the expected date {job.expected_date} is in the past: a future job lies ahead"
+            N_("the expected date {expected_date} is in the past: a future job lies ahead"),
+            expected_date=job.expected_date,
         )
     if months_later(at.date(), job.expected_date, MAX_FORECAST_MONTHS):
         raise RuleViolation(
-            f"the expected date {job.expected_date} is more than {MAX_FORECAST_MONTHS} months "
-            "ahead; only jobs expected within two years count as future jobs"
+            N_(
+                "the expected date {expected_date} is more than {months} months "
+                "ahead; only jobs expected within two years count as future jobs"
+            ),
+            expected_date=job.expected_date,
+            months=MAX_FORECAST_MONTHS,
         )
 
 
@@ -93,12 +101,18 @@ def dismissal_in_view(dismissal: date, at: datetime) -> None:
     start = at.date()
     if months_later(dismissal, start, before):
         raise RuleViolation(
-            f"the dismissal date {dismissal} lies more than {before} months before the start: "
-            "Van Werk naar Werk guides workers facing dismissal"
+            N_(
+                "the dismissal date {dismissal} lies more than {before} months before the start: "
+                "Van Werk naar Werk guides workers facing dismissal"
+            ),
+            dismissal=dismissal,
+            before=before,
         )
     if months_later(start, dismissal, ahead):
         raise RuleViolation(
-            f"the dismissal date {dismissal} lies more than {ahead} months ahead of the start"
+            N_("the dismissal date {dismissal} lies more than {ahead} months ahead of the start"),
+            dismissal=dismissal,
+            ahead=ahead,
         )
 
 
@@ -108,28 +122,38 @@ def programme_fits(
     """The route is the programme's, and Van Werk naar Werk says where the worker comes from."""
     if programme.route is not None and route is not programme.route:
         raise RuleViolation(
-            f"programme {programme.programme_id} is for route {programme.route.value}, "
-            f"not {route.value}"
+            N_("programme {programme_id} is for route {route}, not {asked}"),
+            programme_id=programme.programme_id,
+            route=programme.route.value,
+            asked=route.value,
         )
     if programme.work_to_work is not None and work_to_work is None:
         raise RuleViolation(
-            f"programme {programme.programme_id} (Van Werk naar Werk) starts from the outgoing "
-            "employer and the dismissal date: give both"
+            N_(
+                "programme {programme_id} (Van Werk naar Werk) starts from the outgoing employer "
+                "and the dismissal date: give both"
+            ),
+            programme_id=programme.programme_id,
         )
     if programme.work_to_work is None and work_to_work is not None:
         raise RuleViolation(
-            f"programme {programme.programme_id} is not Van Werk naar Werk: an outgoing "
-            "employer and a dismissal date do not apply"
+            N_(
+                "programme {programme_id} is not Van Werk naar Werk: an outgoing employer and a "
+                "dismissal date do not apply"
+            ),
+            programme_id=programme.programme_id,
         )
 
 
 def map_possibilities(s: Trajectory, c: MapPossibilities, now: datetime, emit: Emit) -> None:
-    before_learning(s, "the possibilities")
+    before_learning(s, N_("the possibilities"))
     guaranteed = s.agreement and s.agreement.commitment is Commitment.JOB_GUARANTEE
     if guaranteed and not c.preconditions.guarantee_possible:
         raise RuleViolation(
-            "the agreement holds a job guarantee; the preconditions cannot say "
-            "that only an intention to hire is possible"
+            N_(
+                "the agreement holds a job guarantee; the preconditions cannot say that only an "
+                "intention to hire is possible"
+            )
         )
     emit(PossibilitiesMapped, profile_skills=c.profile_skills, preconditions=c.preconditions)
 
@@ -139,15 +163,17 @@ def establish_agreement(
 ) -> None:
     if s.preconditions is None:
         raise WrongStep(
-            "map the possibilities first (step 2): the agreement builds on the preconditions"
+            N_("map the possibilities first (step 2): the agreement builds on the preconditions")
         )
     if s.learning_started_at is not None and s.agreement is not None:
         raise WrongStep(
-            "the learning period has started; adjust the agreement with amend-agreement "
-            "(bijstelling van het inleertraject), with the reason"
+            N_(
+                "the learning period has started; adjust the agreement with amend-agreement "
+                "(bijstelling van het inleertraject), with the reason"
+            )
         )
     if s.learning_started_at is not None:
-        no_job_yet(s, "an agreement")  # learning began before it (small-scale growth)
+        no_job_yet(s, N_("an agreement"))  # learning began before it (small-scale growth)
     _check_terms(s, c, rules)
     emit(AgreementEstablished, **_terms(c))
 
@@ -157,17 +183,23 @@ def amend_agreement(
 ) -> None:
     if s.agreement is None or s.learning_started_at is None:
         raise WrongStep(
-            "an agreement is amended during learning; before learning starts, establish "
-            "it again (establish-agreement)"
+            N_(
+                "an agreement is amended during learning; before learning starts, establish it "
+                "again (establish-agreement)"
+            )
         )
-    no_job_yet(s, "an amendment of the agreement")
+    no_job_yet(s, N_("an amendment of the agreement"))
     sealed_for_trajectory(s, c.reason)
     _check_terms(s, c, rules)
     ends_at = end_with(s, c.duration_weeks)
     if ends_at is not None and ends_at < now and not s.learning_ended:
         raise RuleViolation(
-            f"with {c.duration_weeks} weeks the learning period would have ended on "
-            f"{coach_time(ends_at)}, before this amendment takes effect"
+            N_(
+                "with {duration_weeks} weeks the learning period would have ended on {ends_at}, "
+                "before this amendment takes effect"
+            ),
+            duration_weeks=c.duration_weeks,
+            ends_at=coach_time(ends_at),
         )
     emit(AgreementAmended, **_terms(c), reason=c.reason, ends_at=ends_at)
 
@@ -189,15 +221,21 @@ def _check_terms(s: Trajectory, c: EstablishAgreement | AmendAgreement, rules: R
     assert s.preconditions is not None, "an agreement follows the preconditions"
     if c.commitment is Commitment.JOB_GUARANTEE and not s.preconditions.guarantee_possible:
         raise RuleViolation(
-            "the preconditions say this employer can give only an intention to hire, "
-            "not a job guarantee"
+            N_(
+                "the preconditions say this employer can give only an intention to hire, not a "
+                "job guarantee"
+            )
         )
     limit = s.programme.max_learning_weeks
     weeks = s.learning_weeks - s.agreed_weeks + c.duration_weeks  # extensions count too
     if weeks > limit:
         raise RuleViolation(
-            f"a learning period of {weeks} weeks is longer than the {limit} weeks this "
-            "programme allows; beyond that, extend it with a supervisor's approval"
+            N_(
+                "a learning period of {weeks} weeks is longer than the {limit} weeks this "
+                "programme allows; beyond that, extend it with a supervisor's approval"
+            ),
+            weeks=weeks,
+            limit=limit,
         )
     # The programme's rungs alongside the others (a school day a week) take no weeks of
     # their own.
@@ -205,8 +243,12 @@ def _check_terms(s: Trajectory, c: EstablishAgreement | AmendAgreement, rules: R
     planned = sum(p.weeks for p in c.placements if p.name.casefold() not in alongside)
     if planned > c.duration_weeks:
         raise RuleViolation(
-            f"the placements take {planned} weeks, more than the {c.duration_weeks} weeks "
-            "of the learning period"
+            N_(
+                "the placements take {planned} weeks, more than the {duration_weeks} weeks of the "
+                "learning period"
+            ),
+            planned=planned,
+            duration_weeks=c.duration_weeks,
         )
     if rules.method_as_written:
         needed = {Signatory.EMPLOYER, Signatory.WERKBEDRIJF}
@@ -215,8 +257,11 @@ def _check_terms(s: Trajectory, c: EstablishAgreement | AmendAgreement, rules: R
         missing = [x.value for x in Signatory if x in needed and x not in c.signed_by]
         if missing:
             raise RuleViolation(
-                "the learning plan is set once it is signed (inleertraject vastgesteld); "
-                f"not signed yet by: {', '.join(missing)}"
+                N_(
+                    "the learning plan is set once it is signed (inleertraject vastgesteld); not "
+                    "signed yet by: {missing}"
+                ),
+                missing=", ".join(missing),
             )
 
 
@@ -224,23 +269,31 @@ def match_candidate(
     s: Trajectory, c: MatchCandidate, now: datetime, emit: Emit, rules: Rules
 ) -> None:
     if s.preconditions is None:
-        raise WrongStep("map the possibilities first (step 2): a match needs the profile")
-    before_learning(s, "the match")
+        raise WrongStep(N_("map the possibilities first (step 2): a match needs the profile"))
+    before_learning(s, N_("the match"))
     if not c.motivation_screen_passed:
-        raise RuleViolation("a candidate who did not pass the motivation screen cannot be matched")
+        raise RuleViolation(
+            N_("a candidate who did not pass the motivation screen cannot be matched")
+        )
     if c.personal.key_id != c.candidate_ref:
-        raise RuleViolation("the personal data is sealed for another candidate reference")
+        raise RuleViolation(N_("the personal data is sealed for another candidate reference"))
     barriers = c.barriers
     if rules.method_as_written and c.language_level not in (None, *LANGUAGE_LEVELS):
         raise RuleViolation(
-            f"a language level is one of {', '.join(LANGUAGE_LEVELS)} (the language test's "
-            "result on the European scale)"
+            N_(
+                "a language level is one of {levels} (the language test's result on the "
+                "European scale)"
+            ),
+            levels=", ".join(LANGUAGE_LEVELS),
         )
     if rules.method_as_written:
         if s.route.has_group_intake and not (c.information_meeting_attended and c.language_level):
             raise RuleViolation(
-                f"on the {s.route.value} route a match follows the information meeting and "
-                "the language test: record both (the level the test found)"
+                N_(
+                    "on the {route} route a match follows the information meeting and the "
+                    "language test: record both (the level the test found)"
+                ),
+                route=s.route.value,
             )
         barriers = (*barriers, *_practical_matters(c))
     emit(
@@ -260,17 +313,23 @@ def _practical_matters(c: MatchCandidate) -> tuple[Barrier, ...]:
     given = [m.barrier for m in c.practical_matters]
     twice = sorted({b.value for b in given if given.count(b) > 1})
     if twice:
-        raise RuleViolation(f"practical matters given more than once: {', '.join(twice)}")
+        raise RuleViolation(
+            N_("practical matters given more than once: {twice}"), twice=", ".join(twice)
+        )
     missing = [b.value for b in Barrier if b not in given]
     if missing:
         raise RuleViolation(
-            "the conversation on practical matters (gesprek over praktische zaken) covers "
-            f"every matter: to solve, no problem, or not applicable; missing: {', '.join(missing)}"
+            N_(
+                "the conversation on practical matters (gesprek over praktische zaken) covers "
+                "every matter: to solve, no problem, or not applicable; missing: {missing}"
+            ),
+            missing=", ".join(missing),
         )
     settled = {m.barrier for m in c.practical_matters if m.status is not PracticalStatus.TO_SOLVE}
     clash = sorted({b.value for b in c.barriers if b in settled})
     if clash:
         raise RuleViolation(
-            f"a barrier to solve is also given as no problem or not applicable: {', '.join(clash)}"
+            N_("a barrier to solve is also given as no problem or not applicable: {clash}"),
+            clash=", ".join(clash),
         )
     return tuple(m.barrier for m in c.practical_matters if m.status is PracticalStatus.TO_SOLVE)

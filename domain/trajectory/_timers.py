@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..shared import WrongStep, coach_time
+from ..shared import N_, WrongStep, coach_time
 from . import _checkpoints as aftercare
 from ._commands import ReachDeadline
 from ._deadlines import deadlines
@@ -29,9 +29,17 @@ def reach_deadline(
         return
     expected = {d.kind: d.at for d in deadlines(s)}
     if expected.get(c.deadline) != c.due_at:
-        raise WrongStep(f"no {c.deadline} deadline is due at {coach_time(c.due_at)}")
+        raise WrongStep(
+            N_("no {deadline} deadline is due at {due_at}"),
+            deadline=c.deadline,
+            due_at=coach_time(c.due_at),
+        )
     if c.due_at > now:
-        raise WrongStep(f"the {c.deadline} deadline is not due before {coach_time(c.due_at)}")
+        raise WrongStep(
+            N_("the {deadline} deadline is not due before {due_at}"),
+            deadline=c.deadline,
+            due_at=coach_time(c.due_at),
+        )
     if rules.method_as_written and c.due_at < now:
         emit.effective_at = c.due_at  # what a timer decides took effect when it fell due
     if c.deadline is DeadlineKind.EVALUATION:

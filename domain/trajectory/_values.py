@@ -223,6 +223,26 @@ class WorkToWorkStart(Value):
     dismissal_date: date
 
 
+class OverrideReason(StrEnum):
+    """Why a supervisor lets a coach take a trajectory past their caseload limit: a code,
+    never a free text (it would be about a person)."""
+
+    COVER = "cover"  # waarneming: a colleague is away, their trajectories come over
+    TRANSFER = "transfer"  # overdracht: a colleague leaves, the caseload moves
+    COHORT_INTAKE = "cohort-intake"  # a cohort starts together with one coach
+    EXISTING_CASELOAD = "existing-caseload"  # entering trajectories already under way
+
+
+class CaseloadOverride(Value):
+    """A start past the coach's caseload limit, allowed by a supervisor above the coach."""
+
+    by: OpaqueId
+    reason: OverrideReason
+    open_trajectories: int = Field(ge=0)
+    """How many open trajectories the coach had when it was allowed."""
+    limit: int = Field(ge=0)
+
+
 class FutureJob(Value):
     """Step 1: the job an employer expects to create (toekomstige baan)."""
 

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from activities.chain import StoredEvent
 from activities.event_store import EventStore
 from activities.verification import Break, ChainVerifier, VerificationReport, verify_records
+from domain.shared import N_
+from nbm.localize import validation_rule
 
 from ._errors import AuditError
 
@@ -69,17 +72,31 @@ class Checked:
         }
 
 
-async def verify_store(store: EventStore, trajectory_id: str | None = None) -> Checked:
-    """Recompute the chains of one trajectory, or (None) of the whole table."""
+async def verify_store(
+    store: EventStore,
+    trajectory_id: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Checked:
+    """Recompute the chains of one trajectory, or (None) of the whole table.
+
+    `progress(done, total)` is told after each batch of the whole table how many events were
+    checked of the head when the check began (a bar's counts; it reaches the total).
+    """
     started = time.perf_counter()
     if trajectory_id is not None:
         records = await store.read_records(trajectory_id)
         if not records:
-            raise AuditError(f"no trajectory {trajectory_id} in the event store")
+            raise AuditError(
+                N_("no trajectory {trajectory_id} in the event store"), trajectory_id=trajectory_id
+            )
         report = verify_records(records, global_chain=False)
         source = f"trajectory {trajectory_id}"
     else:
         verifier = ChainVerifier(global_chain=True)
+        total, _ = await store.head()  # gap-free positions: the number of events
+        done = 0
+        if progress is not None:
+            progress(done, total)
         # The next batch is read (the database's part on the other core) while this one is
         # hashed here, a slice at a time: between slices the event loop sends the query and
         # takes in the rows that came.
@@ -91,6 +108,9 @@ async def verify_store(store: EventStore, trajectory_id: str | None = None) -> C
             for start in range(0, len(batch), SLICE):
                 await asyncio.sleep(0)
                 verifier.add_links(batch[start : start + SLICE])
+            done += len(batch)
+            if progress is not None:
+                progress(done, max(total, done))
             batch = await following
         report = verifier.report()
         source = "every event, in position order"
@@ -101,7 +121,9 @@ async def export_stream(store: EventStore, trajectory_id: str, exported_at: date
     """The export document of one trajectory: every event, byte for byte, with its hashes."""
     records = await store.read_records(trajectory_id)
     if not records:
-        raise AuditError(f"no trajectory {trajectory_id} in the event store")
+        raise AuditError(
+            N_("no trajectory {trajectory_id} in the event store"), trajectory_id=trajectory_id
+        )
     return {
         "format": EXPORT_FORMAT,
         "format_version": EXPORT_VERSION,
@@ -173,7 +195,11 @@ def _unhex(value: str, name: str, version: int) -> bytes:
     try:
         return bytes.fromhex(value)
     except ValueError:
-        raise AuditError(f"the file's event at version {version}: {name} is not hex") from None
+        raise AuditError(
+            N_("the file's event at version {version}: {name} is not hex"),
+            version=version,
+            name=name,
+        ) from None
 
 
 def read_export(path: Path) -> tuple[str, list[StoredEvent], tuple[int, bytes]]:
@@ -181,24 +207,39 @@ def read_export(path: Path) -> tuple[str, list[StoredEvent], tuple[int, bytes]]:
     try:
         doc = _ExportFile.model_validate_json(path.read_bytes())
     except OSError as err:
-        raise AuditError(f"cannot read {path}: {err.strerror}") from None
+        raise AuditError(
+            N_("cannot read {path}: {reason}"), path=str(path), reason=err.strerror
+        ) from None
     except ValidationError as err:
         first = err.errors(include_input=False, include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise AuditError(f"{path} is not an nbm audit export ({where}: {first['msg']})") from None
+        raise AuditError(
+            N_("{path} is not an nbm audit export ({where}: {reason})"),
+            path=str(path),
+            where=where,
+            reason=validation_rule(first),
+        ) from None
     if doc.format != EXPORT_FORMAT or doc.format_version != EXPORT_VERSION:
         raise AuditError(
-            f"{path} is not an nbm audit export of format version {EXPORT_VERSION} "
-            f"({doc.format!r} version {doc.format_version})"
+            N_(
+                "{path} is not an nbm audit export of format version {expected} "
+                "({format!r} version {version})"
+            ),
+            path=str(path),
+            expected=EXPORT_VERSION,
+            format=doc.format,
+            version=doc.format_version,
         )
     if not doc.events:
-        raise AuditError(f"{path} holds no events")
+        raise AuditError(N_("{path} holds no events"), path=str(path))
     records = []
     for e in doc.events:
         try:
             payload = base64.b64decode(e.payload, validate=True)
         except ValueError:
-            raise AuditError(f"the file's event at version {e.version}: bad base64") from None
+            raise AuditError(
+                N_("the file's event at version {version}: bad base64"), version=e.version
+            ) from None
         fields = e.model_dump(exclude={"payload", *_HASHES})
         hashes = {name: _unhex(getattr(e, name), name, e.version) for name in _HASHES}
         records.append(StoredEvent(stream_id=doc.stream_id, payload=payload, **fields, **hashes))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nbm.service import ServiceError
 
 
 class AuditError(ServiceError):
-    """An audit that cannot be carried out (no such trajectory, an unreadable file, ...)."""
+    """An audit that cannot be carried out (no such trajectory, an unreadable file, ...);
+    a template with its parameters, as every `ServiceError`."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="audit-error")
+    def __init__(self, template: str, /, **params: Any) -> None:
+        super().__init__(template, code="audit-error", **params)

@@ -40,7 +40,7 @@ from activities.checkpoints import (
     verify_checkpoint,
 )
 from domain import trajectory
-from domain.shared import Sealed, is_opaque_id
+from domain.shared import N_, Phrase, Sealed, is_opaque_id
 from domain.streams import DomainEvent, NotATrajectoryEvent, as_trajectory_event
 from workflows import TrajectoryWorkflow, workflow_runner
 from workflows.checkpoint import CheckpointWorkflow
@@ -85,7 +85,10 @@ async def state_as_of(
             event = _trajectory_event(record)
         except UnreadableEvent as err:
             if record.occurred_at <= moment:
-                raise AuditError(f"{err}; the state after it is not known") from None
+                raise AuditError(
+                    N_("{unreadable}; the state after it is not known"),
+                    unreadable=Phrase(err.template, **err.params),
+                ) from None
             later.append(err)  # recorded later: it takes effect no later than it was recorded
             continue
         if event.at <= moment:
@@ -94,15 +97,24 @@ async def state_as_of(
     if state is None:
         first = await store.read_records(trajectory_id)
         if not first:
-            raise AuditError(f"no trajectory {trajectory_id} in the event store")
+            raise AuditError(
+                N_("no trajectory {trajectory_id} in the event store"), trajectory_id=trajectory_id
+            )
         if recorded:
             raise AuditError(
-                f"nothing of trajectory {trajectory_id} was recorded by {utc(moment)} "
-                f"(first recorded {utc(first[0].occurred_at)})"
+                N_(
+                    "nothing of trajectory {trajectory_id} was recorded by {moment} "
+                    "(first recorded {first})"
+                ),
+                trajectory_id=trajectory_id,
+                moment=utc(moment),
+                first=utc(first[0].occurred_at),
             )
         raise AuditError(
-            f"trajectory {trajectory_id} did not exist yet at {utc(moment)} "
-            f"(it started at {utc(first[0].event().at)})"
+            N_("trajectory {trajectory_id} did not exist yet at {moment} (it started at {start})"),
+            trajectory_id=trajectory_id,
+            moment=utc(moment),
+            start=utc(first[0].event().at),
         )
     return AsOf(state, later)
 
@@ -119,7 +131,9 @@ async def read_history(store: PostgresEventStore, trajectory_id: str) -> History
     """Every event of the trajectory that can be read; the others named, not skipped over."""
     records = await store.read_records(trajectory_id)
     if not records:
-        raise AuditError(f"no trajectory {trajectory_id} in the event store")
+        raise AuditError(
+            N_("no trajectory {trajectory_id} in the event store"), trajectory_id=trajectory_id
+        )
     events: list[trajectory.AnyEvent] = []
     unreadable: list[UnreadableEvent] = []
     for record in records:
@@ -143,7 +157,7 @@ async def read_stream_history(store: PostgresEventStore, stream_id: str) -> Stre
     """Every event of any stream that can be read; the others named."""
     records = await store.read_records(stream_id)
     if not records:
-        raise AuditError(f"no stream {stream_id} in the event store")
+        raise AuditError(N_("no stream {stream_id} in the event store"), stream_id=stream_id)
     events: list[DomainEvent] = []
     unreadable: list[UnreadableEvent] = []
     for record in records:
@@ -198,9 +212,11 @@ def load_checkpoints(
         given = load_public_key(public_key_file.read_bytes()) if public_key_file else None
         return [(cp, given or public_key_for(path, cp)) for cp in checkpoints]
     except OSError as err:
-        raise AuditError(f"cannot read {err.filename}: {err.strerror}") from None
+        raise AuditError(
+            N_("cannot read {path}: {reason}"), path=str(err.filename), reason=err.strerror
+        ) from None
     except CheckpointError as err:
-        raise AuditError(str(err)) from None
+        raise AuditError(N_("{reason}"), reason=str(err)) from None
 
 
 async def schedule_checkpoints(
@@ -244,7 +260,7 @@ async def replay_trajectories(
     query = f"WorkflowType = '{WORKFLOW_TYPE}'"
     if workflow_id is not None:
         if not is_opaque_id(workflow_id):  # it goes into a query: ids only, no quotes
-            raise AuditError(f"{workflow_id!r} is not a trajectory id")
+            raise AuditError(N_("{workflow_id!r} is not a trajectory id"), workflow_id=workflow_id)
         query += f" AND WorkflowId = '{workflow_id}'"  # every run, continued-as-new ones too
     elif not include_closed:
         query += " AND ExecutionStatus = 'Running'"
@@ -275,4 +291,6 @@ def _trajectory_event(record: StoredEvent) -> trajectory.AnyEvent:
     try:
         return as_trajectory_event(record.event())
     except NotATrajectoryEvent as err:
-        raise AuditError(f"{err}: the trail and the as-of view are a trajectory's") from None
+        raise AuditError(
+            N_("{reason}: the trail and the as-of view are a trajectory's"), reason=str(err)
+        ) from None

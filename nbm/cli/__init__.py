@@ -18,6 +18,7 @@ import typer
 from . import (
     audit,
     candidate,
+    caseload,
     cohort,
     completion,
     employer,
@@ -66,6 +67,7 @@ app.add_typer(mail.app, name="mail")
 app.add_typer(match.app, name="match")
 app.command("status")(status.status)  # one command, not a noun
 app.command("completion")(completion.completion)
+app.command("caseload")(caseload.caseload)  # the coach's morning lists, one command
 
 
 @app.callback()

@@ -34,9 +34,10 @@ from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
 from activities.chain import UnreadableEvent
-from domain.shared import COACH_TIME_ZONE, is_opaque_id
+from domain.shared import COACH_TIME_ZONE, DomainError, is_opaque_id
 from nbm import i18n, service
 from nbm.i18n import N_, _, ngettext
+from nbm.localize import localized, validation_rule
 from nbm.logs import configure_logging
 from nbm.service import CommandUnanswered, ServiceError
 from nbm.settings import ConfigError, Settings, load_settings
@@ -159,12 +160,14 @@ class ErrorHandlingGroup(TyperGroup):
         except CommandUnanswered as err:
             again = repeat_command(ctx, err.request_id) if err.request_id else None
             fail(
-                _("{problem}. To repeat it safely: {command}").format(problem=err, command=again)
+                _("{problem}. To repeat it safely: {command}").format(
+                    problem=localized(err), command=again
+                )
                 if again
-                else str(err)
+                else localized(err)
             )
-        except (CliError, ServiceError, ConfigError, UnreadableEvent) as err:
-            fail(str(err))
+        except (CliError, ServiceError, ConfigError, UnreadableEvent, DomainError) as err:
+            fail(localized(err))  # a template and its parameters, in the coach's language
         except ValidationError as err:
             fail(describe_validation_error(err))
         except RPCError as err:
@@ -501,9 +504,8 @@ def describe_validation_error(
             if str(e["loc"][-1]) == "Sealed":
                 continue
             name = re.sub(r"[ .](constrained-str|str)$", "", name)
-        message = re.sub(r"^Value error, ", "", e["msg"])
-        if e["type"] == "string_pattern_mismatch":  # the regex says little to a coach
-            message = _("must be an id of letters, digits, '.', '_', ':', '-' (no spaces)")
+        # The rule in the coach's language, by its type (`nbm.localize`); never the input.
+        message = validation_rule(e)
         if e["type"] == "string_too_short":
             message = _("is empty; type the text, or leave the option out")
         problems.append(f"{name}: {message}")

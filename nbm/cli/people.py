@@ -10,10 +10,21 @@ from rich.table import Table
 
 from domain import people
 from domain.shared import ContactDetails
+from nbm import caseload_limit
 from nbm import stream_service as streams
 from nbm.i18n import _
 
-from ._common import AsJson, RequestId, actor, build, console, new_request, print_json, run
+from ._common import (
+    AsJson,
+    CliError,
+    RequestId,
+    actor,
+    build,
+    console,
+    new_request,
+    print_json,
+    run,
+)
 from ._keys import seal_contact_details
 
 app = typer.Typer(
@@ -49,7 +60,8 @@ def add(
         sealed = await seal_contact_details(config, person_id, details)
         command = build(
             people.AddPerson, actor=who, request_id=rid, person_id=person_id, role=role,
-            supervisor_id=supervisor, caseload_limit=caseload_limit, contact=sealed,
+            supervisor_id=supervisor, caseload_limit=_limit_for(role, caseload_limit, config),
+            contact=sealed,
         )  # fmt: skip
         return await streams.people_command(client, config.task_queue, command)
 
@@ -58,6 +70,61 @@ def add(
         print_json(result.model_dump(mode="json"))
     else:
         typer.echo(_("{person_id} added ({value})").format(person_id=person_id, value=role.value))
+
+
+def _limit_for(role: people.Role, given: int | None, config: Any) -> int | None:
+    """A coach's limit: as given, else the setting's default (NBM_CASELOAD_LIMIT)."""
+    if given is None and role is people.Role.COACH:
+        return int(config.caseload_limit)
+    return given
+
+
+@app.command("set-caseload-limit")
+def set_caseload_limit(
+    ctx: typer.Context,
+    person_id: PersonId,
+    limit: Annotated[
+        int,
+        typer.Argument(
+            help="How many open trajectories the coach may hold (0 to 500).", min=0, max=500
+        ),
+    ],
+    request_id: RequestId = None,
+    as_json: AsJson = False,
+) -> None:
+    """Set a coach's caseload limit (by a supervisor above the coach, the actor).
+
+    A start past it is refused unless a supervisor allows it (nbm trajectory start
+    --override-by); trajectories already open stay.
+    """
+    who, rid = actor(ctx), new_request(request_id)
+
+    async def work(client: Any, config: Any) -> streams.StreamResult:
+        directory = await streams.directory(client)
+        person = directory.people.get(person_id)
+        if person is None:
+            raise CliError(_("{who} is not in the people directory").format(who=person_id))
+        if person.role is not people.Role.COACH:
+            raise CliError(_("{who} is not a coach: only a coach has a caseload limit").format(
+                who=person_id))  # fmt: skip
+        try:
+            caseload_limit.check_supervisor(directory, who, person_id)
+        except caseload_limit.OverrideRefused:
+            raise CliError(
+                _(
+                    "only a supervisor above coach {coach} can set their limit; you are {who}"
+                ).format(coach=person_id, who=who)
+            ) from None
+        command = people.ChangePerson(
+            actor=who, request_id=rid, person_id=person_id, caseload_limit=limit
+        )
+        return await streams.people_command(client, config.task_queue, command)
+
+    result = run(work, request_id=rid)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        typer.echo(_("{who}: caseload limit {limit}").format(who=person_id, limit=limit))
 
 
 @app.command("remove")

@@ -16,16 +16,18 @@ import typer
 from rich.table import Table
 
 from activities.projections import Projector, Quarantined, Tracking
-from domain import trajectory
 from nbm.i18n import N_, _
 
+from . import _report_outcomes
+from ._bars import progress_bar
 from ._common import AsJson, console, print_json
 from ._db import Role, run_db
 
 T = TypeVar("T")
 
 app = typer.Typer(
-    help="Reports: caseload per coach, outcomes per route, the read models.",
+    help="Reports (rapportages): caseload per coach, outcomes, the statistics export, the "
+    "read models.",
     no_args_is_help=True,
 )
 
@@ -41,32 +43,6 @@ async def caseload_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def outcome_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
-    """Per route: closed trajectories by outcome, and the placement rate (placed / closed)."""
-    async with pool.acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT route, outcome_type, count, lasting_placements FROM outcomes"
-        )
-    by_route: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        route = by_route.setdefault(
-            r["route"],
-            {
-                "route": r["route"],
-                "closed": 0,
-                **{o.value: 0 for o in trajectory.OutcomeType},
-                "lasting": 0,
-            },
-        )
-        route["closed"] += r["count"]
-        route[r["outcome_type"]] = route.get(r["outcome_type"], 0) + r["count"]
-        route["lasting"] += r["lasting_placements"]
-    for route in by_route.values():
-        placed = route[trajectory.OutcomeType.PLACED.value]
-        route["placement_rate"] = round(placed / route["closed"], 4) if route["closed"] else None
-    return [by_route[k] for k in sorted(by_route)]
-
-
 NO_READ_MODELS = N_("the read models do not exist in this database; run the migrations first")
 
 
@@ -76,6 +52,10 @@ def read_models(work: Callable[[asyncpg.Pool], Awaitable[T]], *, role: Role = Ro
 
 
 # --- commands --------------------------------------------------------------------------
+
+# The outcome figures and the statistics export (their own module: nbm.reports does the work).
+app.command("outcomes")(_report_outcomes.outcomes)
+app.command("statistics")(_report_outcomes.statistics)
 
 
 @app.command()
@@ -91,33 +71,6 @@ def caseload(as_json: AsJson = False) -> None:
     for r in rows:
         table.add_row(
             r["coach_id"], str(r["open_trajectories"]), str(r["in_learning"]), str(r["escalations"])
-        )
-    console().print(table)
-
-
-@app.command()
-def outcomes(as_json: AsJson = False) -> None:
-    """Outcomes per route: closed trajectories, placed, placement rate (placed / closed)."""
-    rows = read_models(outcome_rows)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table(show_edge=False)
-    outcome_columns = [o.value for o in trajectory.OutcomeType]
-    # Headers break at their hyphens and spaces, and everything folds rather than being cut
-    # off: 80 columns hold the table.
-    table.add_column("route", overflow="fold", ratio=2)
-    for column in ("closed", *outcome_columns, "lasting", "placed %"):
-        label = column.replace("-", "-\n").replace(" ", "\n")
-        table.add_column(label, justify="right", overflow="fold", ratio=1)
-    for r in rows:
-        rate = r["placement_rate"]
-        table.add_row(
-            r["route"],
-            str(r["closed"]),
-            *(str(r[o]) for o in outcome_columns),
-            str(r["lasting"]),
-            "—" if rate is None else f"{rate:.0%}",
         )
     console().print(table)
 
@@ -166,7 +119,8 @@ def projections(as_json: AsJson = False) -> None:
 @app.command("rebuild")
 def rebuild_(as_json: AsJson = False) -> None:
     """Rebuild the read models from zero: empty them, then replay every event."""
-    done = read_models(lambda pool: Projector(pool).rebuild(), role=Role.PROJECTOR)
+    with progress_bar(_("rebuilding the read models"), quiet=as_json) as tell:
+        done = read_models(lambda pool: Projector(pool).rebuild(progress=tell), role=Role.PROJECTOR)
     if as_json:
         print_json(
             {

@@ -155,6 +155,9 @@ async def cli(
                 "NBM_DATABASE_URL": cli_database_url,
                 "NBM_KEK": kek,
                 "NBM_ACTOR": "coach-test",
+                # The tests' common coach (not in the directory) holds the whole session's
+                # trajectories; the limit itself is tested with coaches of its own.
+                "NBM_CASELOAD_LIMIT": "500",
             },
             worker_log=log,
             mailer_log=mail_log,

@@ -203,7 +203,7 @@ def test_an_edition_its_refusals_and_the_lessons_beside_the_next_one(cli: Cli) -
     # (Its trajectory, never matched here, refuses another employer: the worker logs it;
     # tests/employers/test_cohort.py shows matched ones follow.)
     assert_user_error(cli("cohort", "drop-out", old, "--trajectory", earlier[0],
-                          "--reason", "other"), "gesloten")  # fmt: skip
+                          "--reason", "other"), "is closed")  # fmt: skip
 
     # The lessons: one edition beside the next.
     rows = {r["cohort_id"]: r for r in json.loads(cli.ok("cohort", "list", "--json").stdout)}

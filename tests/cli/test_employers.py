@@ -63,7 +63,7 @@ def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli
     assert_user_error(
         cli("future-job", "forecast", "--employer", emp, "--function", "anders",
             "--expected-date", in_days(100), "--skill", "x", "--id", fj),
-        "bestaat al",
+        "exists already",
     )  # fmt: skip
     job = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
     assert (job["learning_towards_it"], job["free_places"], job["attached"]) == (1, 1, [tid])
@@ -116,8 +116,12 @@ def test_an_employer_a_future_job_a_trajectory_towards_it_and_its_chase(cli: Cli
 
 
 def test_bad_input_is_one_line_without_a_traceback(cli: Cli) -> None:
-    assert_user_error(cli("future-job", "show", "fj-000000000000"), "geen toekomstige baan")
-    assert_user_error(cli("employer", "show", "emp-000000000000"), "geen werkgever")
+    assert_user_error(
+        cli("future-job", "show", "fj-000000000000"), "no future job with id fj-000000000000"
+    )
+    assert_user_error(
+        cli("employer", "show", "emp-000000000000"), "no employer with id emp-000000000000"
+    )
     assert_user_error(
         cli("employer", "add", "--organisation", "X", "--sector", "zorg", "--account-manager",
             "am-1", "--contact-name", "Bob", "--contact-email", "not-an-address"),
@@ -129,9 +133,9 @@ def test_bad_input_is_one_line_without_a_traceback(cli: Cli) -> None:
         "24 months",
     )  # fmt: skip
     assert_user_error(cli("trajectory", "start", "--function", "x"), "--future-job")
-    assert_user_error(cli("tasks", "ack", "task-nope"), "geen taak")
+    assert_user_error(cli("tasks", "ack", "task-nope"), "no task with id task-nope")
     assert_user_error(cli("mail", "show", "zzzz"), "no (unique) mail")
-    assert_user_error(cli("future-job", "show", ""), "geen toekomstige baan")
+    assert_user_error(cli("future-job", "show", ""), "no future job with id")
     assert_user_error(
         cli("employer", "add", "--organisation", "X", "--sector", "zorg",
             "--account-manager", "nobody-am"),

@@ -64,21 +64,34 @@ async def test_outcomes_give_the_placement_rate_per_route(
     store: PostgresEventStore, events: int, env: dict[str, str | None]
 ) -> None:
     await Projector(store.pool).catch_up()
-    rows = {r["route"]: r for r in json.loads(ok(["report", "outcomes", "--json"], env))}
+    args = [
+        "report",
+        "outcomes",
+        "--json",
+        "--by",
+        "route",
+        "--min-cell",
+        "1",
+        "--as-of",
+        "2028-01-01",
+    ]
+    rows = {r["group"]: r for r in json.loads(ok(args, env))["groups"]}
     small = rows["small-scale-growth"]
-    assert (small["closed"], small["placed"], small["neutral"], small["lasting"]) == (2, 1, 1, 1)
-    assert small["placement_rate"] == 0.5
+    # Placed from the job's first day, among every trajectory that started (not only closed).
+    assert (small["trajectories"], small["placed"]) == (3, 1)
+    assert small["placement_rate"] == 0.3333
     assert rows["wijkleerbedrijf"]["placement_rate"] == 0.0
-    assert "large-scale-growth" not in rows  # nothing closed there yet
-    table = ok(["report", "outcomes"], env)
-    assert "50%" in table and "0%" in table
+    assert rows["large-scale-growth"]["placed"] == 0
+    table = ok([*args[:2], *args[3:]], env)
+    assert "33%" in table and "0%" in table
 
 
 async def test_empty_read_models_give_empty_reports(
     store: PostgresEventStore, env: dict[str, str | None]
 ) -> None:
     assert json.loads(ok(["report", "caseload", "--json"], env)) == []
-    assert json.loads(ok(["report", "outcomes", "--json"], env)) == []
+    empty = json.loads(ok(["report", "outcomes", "--json"], env))
+    assert (empty["groups"], empty["total"]["trajectories"], empty["jobs_per_year"]) == ([], 0, [])
 
 
 def test_no_database_configured_is_one_line(tmp_path: Path) -> None:
@@ -104,8 +117,9 @@ async def test_outcomes_fit_an_80_column_terminal(
     store: PostgresEventStore, events: int, env: dict[str, str | None]
 ) -> None:
     await Projector(store.pool).catch_up()
-    table = ok(["report", "outcomes"], {**env, "COLUMNS": "80"})
+    args = ["report", "outcomes", "--by", "route", "--min-cell", "1", "--as-of", "2028-01-01"]
+    table = ok(args, {**env, "COLUMNS": "80"})
     lines = table.splitlines()
     assert max(len(line) for line in lines) <= 80, table
     assert "…" not in table  # nothing cut off: headers break, values fold
-    assert "small-sc" in table and "50%" in table
+    assert "small-sc" in table and "33%" in table

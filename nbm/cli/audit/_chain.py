@@ -12,6 +12,7 @@ import typer
 from nbm.audit import Checked, export_stream, verify_file, verify_store
 from nbm.i18n import _, ngettext
 
+from .._bars import progress_bar
 from .._common import AsJson, CliError, fail, print_json
 from .._db import run_store
 
@@ -88,7 +89,9 @@ def verify(
     if file is not None:
         checked = verify_file(file)
     else:
-        checked = run_store(lambda store, _: verify_store(store, trajectory_id))
+        whole = trajectory_id is None  # one trajectory's chain is checked in a moment
+        with progress_bar(_("checking the hash chains"), quiet=as_json or not whole) as tell:
+            checked = run_store(lambda store, _cfg: verify_store(store, trajectory_id, tell))
     _show(checked, as_json)
 
 

@@ -13,6 +13,7 @@ from domain.matching import Direction, Proposal, Verdict, Vocabulary
 from nbm import matching as service
 from nbm import stream_service as streams
 from nbm.i18n import _
+from nbm.localize import localized
 from nbm.service import ServiceError
 
 from .._common import (
@@ -99,7 +100,7 @@ def candidates(
         else:
             raise CliError(_("give --future-job or --profile"))
     except (matching.UnknownProfile, ServiceError) as err:
-        raise CliError(str(err)) from None
+        raise CliError(localized(err)) from None
     _show(service.candidates_for(state, function, vocab), vocab, as_json, "candidate", top)
 
 
@@ -113,7 +114,7 @@ def jobs(
     try:
         ranking = service.jobs_for(state, candidate, vocab)
     except ServiceError as err:
-        raise CliError(str(err)) from None
+        raise CliError(localized(err)) from None
     _show(ranking, vocab, as_json, "profile", top)
 
 

@@ -10,6 +10,7 @@ from domain import matching
 from nbm import matching as service
 from nbm import stream_service as streams
 from nbm.i18n import _
+from nbm.localize import localized
 from nbm.service import ServiceError
 
 from .._common import (
@@ -139,7 +140,7 @@ def profile_function(
             try:
                 made = await service.function_from_future_job(client, future_job, vocab, **fields)
             except ServiceError as err:
-                raise CliError(str(err)) from None
+                raise CliError(localized(err)) from None
             extra = uris_of(skill, vocab)
             made = made.model_copy(
                 update={"required_skills": tuple(sorted({*made.required_skills, *extra}))}

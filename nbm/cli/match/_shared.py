@@ -10,6 +10,7 @@ import typer
 from domain.matching import Vocabulary, Weekday
 from nbm import matching as service
 from nbm.i18n import _
+from nbm.localize import localized
 from nbm.service import ServiceError
 
 from .._common import CliError, check_generated, has_control_characters
@@ -62,11 +63,11 @@ def vocab_of(esco_dir: Path | None) -> Vocabulary:
     try:
         return service.vocabulary(esco_dir)
     except ServiceError as err:
-        raise CliError(str(err)) from None
+        raise CliError(localized(err)) from None
 
 
 def uris_of(words: list[str] | None, vocab: Vocabulary) -> tuple[str, ...]:
     try:
         return service.skill_uris(words or [], vocab)
     except ServiceError as err:
-        raise CliError(str(err)) from None
+        raise CliError(localized(err)) from None

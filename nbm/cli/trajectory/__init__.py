@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from . import _aftercare, _coach, _handover, _lifecycle, _match
+from . import _aftercare, _coach, _handover, _lifecycle, _match, _search, _timeline_view
 
 app = typer.Typer(
     help="Trajectories: one candidate's path to a future job.",
@@ -20,5 +20,7 @@ app.add_typer(_coach.app)  # the coach's commands on a running trajectory
 app.add_typer(_match.app)  # match (step 4), with the personal data
 app.add_typer(_handover.app)  # hand-over into another programme
 app.add_typer(_aftercare.app)  # after the job: checkpoints, the wage value again
+app.add_typer(_search.app)  # search, from the read models
+app.add_typer(_timeline_view.app)  # timeline, from the event store
 
 __all__ = ["app"]

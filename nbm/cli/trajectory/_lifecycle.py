@@ -22,6 +22,7 @@ from domain.shared import DomainError
 from nbm import programmes, service
 from nbm import stream_service as streams
 from nbm.i18n import _
+from nbm.localize import localized
 from nbm.settings import Settings
 
 from .._common import (
@@ -45,6 +46,7 @@ from .._common import (
 )
 from .._keys import reveal
 from .._render import ERASED, Personal, result_json, state_json, state_view
+from ._limit import caseload_check, exists
 
 app = typer.Typer()
 
@@ -61,7 +63,7 @@ def chosen_programme(programme_id: str, municipality: str | None) -> trajectory.
     except trajectory.ProgrammeFileError as err:
         raise CliError(_("programme file refused: {err}").format(err=err)) from None
     except DomainError as err:
-        raise CliError(_("--municipality: {err}").format(err=err)) from None
+        raise CliError(_("--municipality: {err}").format(err=localized(err))) from None
 
 
 def work_to_work_start(
@@ -205,6 +207,24 @@ def start(
             show_default=False,
         ),
     ] = None,
+    override_by: Annotated[
+        str | None,
+        typer.Option(
+            help="Past the coach's caseload limit: the supervisor above the coach who allows "
+            "it (their id in nbm people list); needs --override-reason.",
+            show_default=False,
+        ),
+    ] = None,
+    override_reason: Annotated[
+        trajectory.OverrideReason | None,
+        typer.Option(
+            metavar="REASON",
+            help="Why the supervisor allows it: "
+            + ", ".join(r.value for r in trajectory.OverrideReason)
+            + " (a code: no free text about a person).",
+            show_default=False,
+        ),
+    ] = None,
     effective: Effective = None,
     request_id: RequestId = None,
     as_json: AsJson = False,
@@ -212,9 +232,14 @@ def start(
     """Start a trajectory towards a future job (toekomstige baan in beeld, step 1).
 
     A trajectory already under way (an existing caseload) is entered with `--effective` on
-    this and every later command: the dates it really happened, in order.
+    this and every later command: the dates it really happened, in order. A coach holds at
+    most their caseload limit of open trajectories (nbm people); past it only with
+    `--override-by` and `--override-reason`, which the start records.
     """
     who = actor(ctx)
+    if (override_by is None) != (override_reason is None):
+        raise CliError(_("give --override-by and --override-reason together"))
+    repeat = trajectory_id is not None
     rid, at = new_request(request_id), parse_effective(effective)
     if trajectory_id is None:
         trajectory_id = new_trajectory_id(request_id)
@@ -238,7 +263,17 @@ def start(
             )
         )
 
-    def start_command(job: dict[str, Any]) -> trajectory.StartTrajectory:
+    async def within_limit(client: Client, config: Settings) -> Any:
+        """The override to record, if the coach's caseload is full (a refusal otherwise)."""
+        if repeat and await exists(client, str(trajectory_id)):
+            return None  # a repeat of a start that took: it is answered, not counted again
+        return await caseload_check(
+            client, config, coach or who, override_by=override_by, reason=override_reason
+        )
+
+    def start_command(
+        job: dict[str, Any], override: trajectory.CaseloadOverride | None = None
+    ) -> trajectory.StartTrajectory:
         return build(
             trajectory.StartTrajectory,
             actor=who,
@@ -250,6 +285,7 @@ def start(
             coach_id=coach or who,
             future_job=job,
             work_to_work=work_to_work,
+            caseload_override=override,
         )
 
     if future_job_id is None:
@@ -262,15 +298,19 @@ def start(
                 "required_skills": tuple(skill or ()),
             }
         )
-        result = run(
-            lambda client, config: service.start_trajectory(client, config.task_queue, command),
-            request_id=rid,
-        )
+
+        async def plain_start(client: Client, config: Settings) -> service.CommandResult:
+            override = await within_limit(client, config)
+            limited = command.model_copy(update={"caseload_override": override})
+            return await service.start_trajectory(client, config.task_queue, limited)
+
+        result = run(plain_start, request_id=rid)
     else:
         fj_id = future_job_id
 
         async def attached_start(client: Any, config: Any) -> service.CommandResult:
             found = await streams.future_job_state(client, fj_id)
+            override = await within_limit(client, config)
             command = start_command(
                 {
                     "employer_id": found.employer_id,
@@ -279,7 +319,8 @@ def start(
                     "number_of_jobs": found.jobs,
                     "required_skills": found.required_skills,
                     "future_job_id": fj_id,
-                }
+                },
+                override,
             )
             # The start is checked before the place is claimed (a refused start takes none);
             # then the place: without a free one, nothing starts.
