@@ -235,7 +235,7 @@ def usage_problem(err: click.UsageError) -> str:
         # Words left over, e.g. a name typed without quotes: perhaps personal, never repeated.
         count = max(1, len(extra_arguments.split()))
         return ngettext(
-            "unexpected extra argument (a value with spaces needs quotes)",
+            "{count} unexpected extra argument (a value with spaces needs quotes)",
             "{count} unexpected extra arguments (a value with spaces needs quotes)",
             count,
         ).format(count=count)
