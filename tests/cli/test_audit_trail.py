@@ -197,6 +197,10 @@ async def test_replay_lists_each_run_as_ok_or_diverged(
     out = ok(["audit", "replay", trajectory_id], env)
     assert out.startswith(f"ok        {trajectory_id}")
     assert "1 runs replay with the current code" in out
+    runs = json.loads(ok(["audit", "replay", trajectory_id, "--json"], env))
+    assert [(r["workflow_id"], r["ok"], r["failure"]) for r in runs] == [
+        (trajectory_id, True, None)
+    ]
 
     # The CLI's code changed under the same workflow name, without a patch.
     monkeypatch.setattr("nbm.audit._trail.TrajectoryWorkflow", TrajectoryWithAnUnpatchedChange)

@@ -37,7 +37,8 @@ WITH_REQUIRED = [path for path, command in LEAVES if any(p.required for p in com
 
 READ_WORDS = frozenset(
     ("list", "show", "status", "events", "history", "as-of", "check", "verify", "log",
-     "vocabulary", "caseload", "outcomes", "projections", "access-log", "candidates", "jobs")
+     "vocabulary", "caseload", "outcomes", "projections", "access-log", "candidates", "jobs",
+     "replay", "timeline", "search", "statistics")
 )  # fmt: skip
 """A command named so only reads: it must answer `--json` for scripts."""
 

@@ -303,17 +303,30 @@ def replay(
         bool, typer.Option("--all", help="Closed trajectories too, not only running ones.")
     ] = False,
     limit: Annotated[int, typer.Option(help="At most this many runs.")] = 100,
+    as_json: AsJson = False,
 ) -> None:
     """Replay workflow histories against the current code; exit 1 if any diverges."""
     found = run(
-        lambda client, _: audit.replay_trajectories(
+        lambda client, _config: audit.replay_trajectories(
             client, trajectory_id, include_closed=include_closed, limit=limit
         ),
         timeout=600,
     )
     if not found:
         raise CliError(_("no trajectory workflows to replay"))
-    for r in found:
+    if as_json:
+        print_json(
+            [
+                {
+                    "workflow_id": r.workflow_id,
+                    "run_id": r.run_id,
+                    "ok": r.failure is None,
+                    "failure": None if r.failure is None else str(r.failure),
+                }
+                for r in found
+            ]
+        )
+    for r in found if not as_json else ():
         typer.echo(f"{'ok' if r.failure is None else 'DIVERGED':9} {r.workflow_id}  {r.run_id}")
         if r.failure is not None:
             typer.echo(f"          {r.failure}")
@@ -324,7 +337,8 @@ def replay(
                 diverged=len(diverged), found=len(found), diverged2=diverged[0]
             )
         )
-    typer.echo(_("{found} runs replay with the current code").format(found=len(found)))
+    if not as_json:
+        typer.echo(_("{found} runs replay with the current code").format(found=len(found)))
 
 
 # --- the access log ---------------------------------------------------------------------
