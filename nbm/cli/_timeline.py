@@ -11,6 +11,7 @@ from typing import Any
 
 from domain import trajectory
 from domain.shared import COACH_TIME_ZONE
+from nbm.i18n import N_, _, ngettext
 
 PERSONAL = "[personal data]"
 
@@ -26,23 +27,27 @@ def _text(value: Any) -> str:
 
 
 def _yes(value: bool | None) -> str:
-    return "does not apply" if value is None else "yes" if value else "no"
+    return _("does not apply") if value is None else _("yes") if value else _("no")
 
 
 _BENEFIT = {
-    trajectory.BenefitEnd.FULLY: "yes",
-    trajectory.BenefitEnd.PARTLY: "partly",
-    trajectory.BenefitEnd.CONTINUES: "no",
-    trajectory.BenefitEnd.NOT_APPLICABLE: "does not apply",
+    trajectory.BenefitEnd.FULLY: N_("yes"),
+    trajectory.BenefitEnd.PARTLY: N_("partly"),
+    trajectory.BenefitEnd.CONTINUES: N_("no"),
+    trajectory.BenefitEnd.NOT_APPLICABLE: N_("does not apply"),
 }
 
 
 def _benefit(kind: trajectory.BenefitEnd | None, ended: bool | None) -> str:
-    return _BENEFIT[kind or trajectory.BenefitEnd.of(ended)]
+    return _(_BENEFIT[kind or trajectory.BenefitEnd.of(ended)])
 
 
 def _signed(signed_by: tuple[trajectory.Signatory, ...]) -> str:
-    return f"; signed by {', '.join(s.value for s in signed_by)}" if signed_by else ""
+    return (
+        _("; signed by {join}").format(join=", ".join(s.value for s in signed_by))
+        if signed_by
+        else ""
+    )
 
 
 def why(e: trajectory.AnyEvent) -> str:
@@ -50,112 +55,214 @@ def why(e: trajectory.AnyEvent) -> str:
     match e:
         case trajectory.TrajectoryStarted():
             leaving = (
-                f"; leaves {e.work_to_work.outgoing_employer_id}, dismissal "
-                f"{e.work_to_work.dismissal_date}" if e.work_to_work else ""
-            )  # fmt: skip
-            return (
-                f"route {e.route.value}, programme {e.programme.programme_id} (version "
-                f"{e.programme.version}); future job {_text(e.future_job.function)} at "
-                f"{e.future_job.employer_id}{leaving}"
+                _("; leaves {employer}, dismissal {date}").format(
+                    employer=e.work_to_work.outgoing_employer_id,
+                    date=e.work_to_work.dismissal_date,
+                )
+                if e.work_to_work
+                else ""
+            )
+            return _(
+                "route {value}, programme {programme_id} (version {version}); future "
+                "job {function} at {employer_id}{leaving}"
+            ).format(
+                value=e.route.value,
+                programme_id=e.programme.programme_id,
+                version=e.programme.version,
+                function=_text(e.future_job.function),
+                employer_id=e.future_job.employer_id,
+                leaving=leaving,
             )
         case trajectory.PossibilitiesMapped():
-            return f"job guarantee possible: {_yes(e.preconditions.guarantee_possible)}"
-        case trajectory.AgreementEstablished():
-            return (
-                f"{e.commitment.value}, {e.duration_weeks} weeks, budget EUR {e.budget_eur:,}"
-                + _signed(e.signed_by)
+            return _("job guarantee possible: {guarantee_possible}").format(
+                guarantee_possible=_yes(e.preconditions.guarantee_possible)
             )
+        case trajectory.AgreementEstablished():
+            return _("{value}, {duration_weeks} weeks, budget EUR {budget_eur:,}").format(
+                value=e.commitment.value, duration_weeks=e.duration_weeks, budget_eur=e.budget_eur
+            ) + _signed(e.signed_by)
         case trajectory.AgreementAmended():
-            return (
-                f"amended: {e.commitment.value}, {e.duration_weeks} weeks, budget EUR "
-                f"{e.budget_eur:,}{_signed(e.signed_by)}: {_text(e.reason)}"
+            return _(
+                "amended: {value}, {duration_weeks} weeks, budget EUR "
+                "{budget_eur:,}{signed_by}: {reason}"
+            ).format(
+                value=e.commitment.value,
+                duration_weeks=e.duration_weeks,
+                budget_eur=e.budget_eur,
+                signed_by=_signed(e.signed_by),
+                reason=_text(e.reason),
             )
         case trajectory.CandidateMatched():
-            meeting = "; information meeting attended" if e.information_meeting_attended else ""
+            meeting = _("; information meeting attended") if e.information_meeting_attended else ""
             matters = (
-                f"; practical matters discussed: {len(e.practical_matters)}"
+                _("; practical matters discussed: {practical_matters}").format(
+                    practical_matters=len(e.practical_matters)
+                )
                 if e.practical_matters
                 else ""
             )
-            return f"candidate {e.candidate_ref}; identity {PERSONAL}{meeting}{matters}"
+            return _("candidate {candidate_ref}; identity {PERSONAL}{meeting}{matters}").format(
+                candidate_ref=e.candidate_ref, PERSONAL=PERSONAL, meeting=meeting, matters=matters
+            )
         case trajectory.LearningStarted():
-            return f"until {e.ends_at.date()}; benefits retained: {_yes(e.benefits_retained)}"
+            return _("until {date}; benefits retained: {benefits_retained}").format(
+                date=e.ends_at.date(), benefits_retained=_yes(e.benefits_retained)
+            )
         case trajectory.PlacementStarted():
-            deviation = f"; not as agreed: {_text(e.deviation)}" if e.deviation else ""
-            ladder = f"; ladder: {e.ladder_move.value}" if e.ladder_move else ""
+            deviation = (
+                _("; not as agreed: {deviation}").format(deviation=_text(e.deviation))
+                if e.deviation
+                else ""
+            )
+            ladder = (
+                _("; ladder: {value}").format(value=e.ladder_move.value) if e.ladder_move else ""
+            )
             skipped = f" ({', '.join(e.skipped)})" if e.skipped else ""
-            return (
-                f"placement {e.number}: {_text(e.name)}, {e.hours_per_week} h/week"
-                f"{ladder}{skipped}{deviation}"
+            return _(
+                "placement {number}: {name}, {hours_per_week} h/week{ladder}{skipped}{deviation}"
+            ).format(
+                number=e.number,
+                name=_text(e.name),
+                hours_per_week=e.hours_per_week,
+                ladder=ladder,
+                skipped=skipped,
+                deviation=deviation,
             )
         case trajectory.BenefitRetentionEnding():
-            return f"learning with benefits reaches its maximum {utc(e.ends_at)}"
+            return _("learning with benefits reaches its maximum {ends_at}").format(
+                ends_at=utc(e.ends_at)
+            )
         case trajectory.HandedOver():
             reason = f": {_text(e.reason)}" if e.reason is not None else ""
-            left = f"; place at {e.from_future_job_id} let go" if e.from_future_job_id else ""
-            return (
-                f"programme {e.from_programme_id} → {e.programme.programme_id} (version "
-                f"{e.programme.version}), route {e.route.value}; future job "
-                f"{_text(e.future_job.function)} at {e.future_job.employer_id}{left}{reason}"
+            left = (
+                _("; place at {from_future_job_id} let go").format(
+                    from_future_job_id=e.from_future_job_id
+                )
+                if e.from_future_job_id
+                else ""
+            )
+            return _(
+                "programme {from_programme_id} → {programme_id} (version {version}), "
+                "route {value}; future job {function} at {employer_id}{left}{reason}"
+            ).format(
+                from_programme_id=e.from_programme_id,
+                programme_id=e.programme.programme_id,
+                version=e.programme.version,
+                value=e.route.value,
+                function=_text(e.future_job.function),
+                employer_id=e.future_job.employer_id,
+                left=left,
+                reason=reason,
             )
         case trajectory.EvaluationDue():
-            return f"due {utc(e.due_at)}" + (" (already evaluated)" if e.already_evaluated else "")
-        case trajectory.EvaluationRecorded():
-            summary = f"; summary {PERSONAL}" if e.summary is not None else ""
-            return f"verdict {e.verdict.value}; employer present: {_yes(e.employer_present)}" + (
-                summary
+            return _("due {due_at}").format(due_at=utc(e.due_at)) + (
+                _(" (already evaluated)") if e.already_evaluated else ""
             )
+        case trajectory.EvaluationRecorded():
+            summary = (
+                _("; summary {PERSONAL}").format(PERSONAL=PERSONAL) if e.summary is not None else ""
+            )
+            return _("verdict {value}; employer present: {employer_present}").format(
+                value=e.verdict.value, employer_present=_yes(e.employer_present)
+            ) + (summary)
         case trajectory.CalamityRecorded():
-            summary = f"; summary {PERSONAL}" if e.summary is not None else ""
-            return f"calamity {e.number} ({e.calamity_kind.value})" + summary
+            summary = (
+                _("; summary {PERSONAL}").format(PERSONAL=PERSONAL) if e.summary is not None else ""
+            )
+            return (
+                _("calamity {number} ({value})").format(
+                    number=e.number, value=e.calamity_kind.value
+                )
+                + summary
+            )
         case trajectory.CalamityResolved():
-            return f"calamity {e.number} resolved"
+            return _("calamity {number} resolved").format(number=e.number)
         case trajectory.BarrierResolved():
-            return f"barrier {e.barrier.value} resolved"
+            return _("barrier {value} resolved").format(value=e.barrier.value)
         case trajectory.EscalationRaised():
             return f"{e.reason.value}: {_text(e.message)}"
         case trajectory.LearningExtended():
-            approved = f" (approved by {e.approved_by})" if e.approved_by else ""
-            return f"extended by {e.weeks} weeks{approved}: {_text(e.reason)}"
+            approved = (
+                _(" (approved by {approved_by})").format(approved_by=e.approved_by)
+                if e.approved_by
+                else ""
+            )
+            return _("extended by {weeks} weeks{approved}: {reason}").format(
+                weeks=e.weeks, approved=approved, reason=_text(e.reason)
+            )
         case trajectory.ProposedToOtherEmployer():
             return f"to {e.employer_id}: {_text(e.reason)}"
         case trajectory.RegularJobStarted():
-            kind = "work-study (BBL) job " if e.work_study else ""
-            return (
-                f"{kind}at {e.employer_id}, {e.contract_hours_per_week} h/week from "
-                f"{e.start_date}; benefit ended: {_benefit(e.benefit_end, e.benefit_ended)}"
+            kind = _("work-study (BBL) job ") if e.work_study else ""
+            return _(
+                "{kind}at {employer_id}, {contract_hours_per_week} h/week from "
+                "{start_date}; benefit ended: {benefit_end}"
+            ).format(
+                kind=kind,
+                employer_id=e.employer_id,
+                contract_hours_per_week=e.contract_hours_per_week,
+                start_date=e.start_date,
+                benefit_end=_benefit(e.benefit_end, e.benefit_ended),
             )
         case trajectory.WageCostSubsidyDecided():
-            return (
-                f"LKS {e.subsidy_pct}% on a wage value of {e.assessment.wage_value_pct}% "
-                f"(assessed {e.assessment.assessed_on} by {e.assessment.assessed_by}); decided "
-                f"{e.decided_on}; re-assessment {e.reassess_on}"
+            return _(
+                "LKS {subsidy_pct}% on a wage value of {wage_value_pct}% (assessed "
+                "{assessed_on} by {assessed_by}); decided {decided_on}; re-assessment "
+                "{reassess_on}"
+            ).format(
+                subsidy_pct=e.subsidy_pct,
+                wage_value_pct=e.assessment.wage_value_pct,
+                assessed_on=e.assessment.assessed_on,
+                assessed_by=e.assessment.assessed_by,
+                decided_on=e.decided_on,
+                reassess_on=e.reassess_on,
             )
         case trajectory.WageValueReassessmentDue():
-            return f"wage value to be assessed again ({e.reassess_on})"
+            return _("wage value to be assessed again ({reassess_on})").format(
+                reassess_on=e.reassess_on
+            )
         case trajectory.WageValueReassessed():
-            lks = f"LKS {e.subsidy_pct}%" if e.subsidy_pct else "LKS ends"
-            return (
-                f"wage value {e.assessment.wage_value_pct}% (assessed {e.assessment.assessed_on} "
-                f"by {e.assessment.assessed_by}); {lks}; next: {e.next_reassess_on or 'none'}"
+            lks = f"LKS {e.subsidy_pct}%" if e.subsidy_pct else _("LKS ends")
+            return _(
+                "wage value {wage_value_pct}% (assessed {assessed_on} by "
+                "{assessed_by}); {lks}; next: {value}"
+            ).format(
+                wage_value_pct=e.assessment.wage_value_pct,
+                assessed_on=e.assessment.assessed_on,
+                assessed_by=e.assessment.assessed_by,
+                lks=lks,
+                value=e.next_reassess_on or _("none"),
             )
         case trajectory.CheckpointsScheduled():
-            return "checkpoints at " + ", ".join(
-                f"{m} month{'s' * (m > 1)} ({t.astimezone(COACH_TIME_ZONE).date()})"
+            return _("checkpoints at ") + ", ".join(
+                ngettext("{count} month ({date})", "{count} months ({date})", m).format(
+                    count=m, date=t.astimezone(COACH_TIME_ZONE).date()
+                )
                 for m, t in zip(e.months, e.due_at, strict=True)
             )
         case trajectory.CheckpointDue() | trajectory.CheckpointMissed():
-            return f"the {e.month}-month checkpoint"
+            return _("the {month}-month checkpoint").format(month=e.month)
         case trajectory.CheckpointRecorded():
-            hours = f", {e.hours_per_week} h/week" if e.hours_per_week else ""
-            return (
-                f"{e.month} month{'s' * (e.month > 1)}: still employed: "
-                f"{_yes(e.still_employed)}{hours}; "
-                f"benefit ended: {_benefit(e.benefit_end, None)}"
+            hours = (
+                _(", {hours_per_week} h/week").format(hours_per_week=e.hours_per_week)
+                if e.hours_per_week
+                else ""
+            )
+            return ngettext(
+                "{count} month: still employed: {still_employed}{hours}; "
+                "benefit ended: {benefit_end}",
+                "{count} months: still employed: {still_employed}{hours}; "
+                "benefit ended: {benefit_end}",
+                e.month,
+            ).format(
+                count=e.month,
+                still_employed=_yes(e.still_employed),
+                hours=hours,
+                benefit_end=_benefit(e.benefit_end, None),
             )
         case trajectory.FollowUpRecorded():
-            return (
-                f"still employed: {_yes(e.still_employed)}; benefit ended: {_yes(e.benefit_ended)}"
+            return _("still employed: {still_employed}; benefit ended: {benefit_ended}").format(
+                still_employed=_yes(e.still_employed), benefit_ended=_yes(e.benefit_ended)
             )
         case trajectory.FollowOnEducationStarted():
             return f"{_text(e.institute)}: {_text(e.course)}"
