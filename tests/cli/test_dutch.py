@@ -210,3 +210,15 @@ def test_the_shell_completes_a_running_trajectory_s_id(cli: Cli, fresh_id: str) 
         time.sleep(0.2)
     assert fresh_id in done.stdout.split()
     assert all(word.startswith(fresh_id[:9]) for word in done.stdout.split())
+
+
+def test_the_timeline_tells_the_events_in_dutch(cli: Cli, fresh_id: str) -> None:
+    cli.ok("trajectory", "start", "--id", fresh_id, "--employer", "zorgcentrum", "--function",
+           "Helpende zorg", "--expected-date", str(date.today() + timedelta(days=200)),
+           "--skill", "ADL care")  # fmt: skip
+    dutch = invoke(["audit", "history", fresh_id], {**cli.env, "NBM_LANG": "nl", "COLUMNS": "200"})
+    assert dutch.exit_code == 0, dutch.output
+    assert "programma standard (versie" in dutch.stdout
+    assert "toekomstige baan Helpende zorg bij zorgcentrum" in dutch.stdout
+    english = invoke(["audit", "history", fresh_id], {**cli.env, "COLUMNS": "200"})
+    assert "future job Helpende zorg at zorgcentrum" in english.stdout
