@@ -20,6 +20,7 @@ from . import (
     cohort,
     employer,
     future_job,
+    import_,
     mail,
     match,
     people,
@@ -63,6 +64,7 @@ app.add_typer(tasks.app, name="tasks")
 app.add_typer(mail.app, name="mail")
 app.add_typer(match.app, name="match")
 app.command("status")(status.status)  # one command, not a noun
+app.command("import")(import_.import_)  # one command: a caseload from a CSV file
 
 
 @app.callback()
