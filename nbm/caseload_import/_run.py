@@ -286,7 +286,7 @@ class _Builder:
         employer = _id(row, "employer", required=True)
         function = row.cell("function")
         if function is None:
-            raise RowRefused("function", _("missing"))
+            raise RowRefused("function", _("missing (an empty cell)"))
         expected = _date(row, "expected_date", required=True)
         skills = tuple(s.strip() for s in (row.cell("skills") or "").split(LIST_SEPARATOR))
         if not any(skills):
@@ -308,7 +308,7 @@ def _id(row: Planned, name: str, *, required: bool = False) -> str:
     value = row.cell(name)
     if value is None:
         if required:
-            raise RowRefused(name, _("missing"))
+            raise RowRefused(name, _("missing (an empty cell)"))
         return ""
     if not is_opaque_id(value):
         raise RowRefused(name, _(NOT_AN_ID))
@@ -319,12 +319,12 @@ def _date(row: Planned, name: str, *, required: bool = False) -> date | None:
     value = row.cell(name)
     if value is None:
         if required:
-            raise RowRefused(name, _("missing"))
+            raise RowRefused(name, _("missing (an empty cell)"))
         return None
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise RowRefused(name, _("not a date; use YYYY-MM-DD")) from None
+        raise RowRefused(name, _("not a date (YYYY-MM-DD)")) from None
 
 
 def _count(row: Planned, name: str) -> int:

@@ -24,6 +24,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.table import Table
 from rich.text import Text
 from temporalio.client import Client
 
@@ -31,7 +32,19 @@ from nbm import caseload_import as imp
 from nbm.i18n import _, ngettext
 from nbm.settings import Settings, load_settings
 
-from ._common import AsJson, actor, connect_client, fail, print_json, safe_text
+from ._common import AsJson, actor, connect_client, console, fail, print_json, safe_text
+
+
+def _show_columns(value: bool) -> None:
+    if not value:
+        return
+    table = Table(show_edge=False)
+    for header in (_("column of the file"), _("must be given"), _("what the cell holds")):
+        table.add_column(header)
+    for c in imp.COLUMNS:
+        table.add_row(c.name, _("yes, in every row") if c.required else "", _(c.help))
+    console().print(table)
+    raise typer.Exit(0)
 
 
 def import_(
@@ -64,15 +77,25 @@ def import_(
         ),
     ] = None,
     as_json: AsJson = False,
+    _columns: Annotated[
+        bool,
+        typer.Option(
+            "--columns",
+            help="List the file's columns and what each holds, and stop.",
+            is_eager=True,
+            callback=_show_columns,
+        ),
+    ] = False,
 ) -> None:
     """Import an existing caseload from CSV: each row one trajectory, started at its date.
 
     Columns: coach and started_on (required); future_job (fj-...) or the job's own
     employer, function, expected_date and skills (separated by |); optional jobs,
-    programme, municipality, route, outgoing_employer, dismissal_date, request_id. See
-    docs/import.md. A file imported again (after an interruption, or corrected) starts
-    only the rows not started before: each row's request id comes from its content, or from
-    its request_id column. Exit code 0 when every row is there, 1 when rows were refused.
+    programme, municipality, route, outgoing_employer, dismissal_date, request_id (see
+    `nbm import --columns` and docs/import.md). A file imported again (after an
+    interruption, or corrected) starts only the rows not started before: each row's
+    request id comes from its content, or from its request_id column. Exit code 0 when
+    every row is there, 1 when rows were refused.
     """
     who = actor(ctx)
     found = imp.read_file(file)

@@ -91,7 +91,7 @@ async def test_good_and_bad_rows_the_report_and_the_same_file_again(
     line = assert_user_error(result, "7 of 9 rows refused")
     out = result.stdout
     for expected in (
-        "line 4, field started_on: not a date; use YYYY-MM-DD",
+        "line 4, field started_on: not a date (YYYY-MM-DD)",
         "line 5, field programme: unknown programme",
         "line 6, field coach: missing",
         "line 7, field future_job: no future job with this id",
@@ -146,7 +146,7 @@ def test_the_report_in_dutch(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     (line,) = result.stderr.splitlines()
     assert line.startswith("fout: 1 van 1 regels geweigerd")
-    assert "regel 2, veld started_on: geen datum; gebruik JJJJ-MM-DD" in result.stdout
+    assert "regel 2, veld started_on: geen datum (JJJJ-MM-DD)" in result.stdout
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
