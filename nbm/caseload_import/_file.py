@@ -13,6 +13,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from domain.shared import is_opaque_id
 from nbm.i18n import N_, _
@@ -199,7 +200,7 @@ def _text(path: Path) -> str:
         ) from None
 
 
-def _records(reader: csv.Reader) -> list[tuple[int, list[str]]]:  # type: ignore[name-defined]
+def _records(reader: Any) -> list[tuple[int, list[str]]]:
     """(line where the record begins, cells), blank lines left out."""
     out: list[tuple[int, list[str]]] = []
     before = 0

@@ -157,39 +157,40 @@ async def _start(
     job_id = command.future_job.future_job_id
     rid = command.request_id
     assert rid is not None, "an imported row's start has its request id"
-    try:
-        if job_id is not None:
-            # As `nbm trajectory start --future-job`: the place first, given back if the start
-            # is refused; both keyed by the row's request id, so a repeat claims no second one.
+    if job_id is not None:
+        # As `nbm trajectory start --future-job`: the start checked, then the place, given
+        # back if the start is refused after all; both keyed by the row's request id, so a
+        # repeat claims no second place.
+        try:
+            service.check_start(command, now=now)
+        except service.CommandRefused as err:
+            raise RowRefused(None, str(err)) from None
+        try:
             await streams.future_job_command(
                 client, job_id,
                 future_job.AttachCandidate(actor=command.actor, request_id=f"{rid}.attach",
                                            trajectory_id=command.trajectory_id),
             )  # fmt: skip
-        try:
-            _result, already = await service.start_or_find(client, task_queue, command, now=now)
-        except service.CommandRefused:
-            if job_id is not None:
-                await streams.future_job_command(
-                    client, job_id,
-                    future_job.DetachCandidate(
-                        actor=command.actor, request_id=f"{rid}.detach",
-                        trajectory_id=command.trajectory_id,
-                        reason=future_job.DetachReason.DROPPED_OUT,
-                    ),
-                )  # fmt: skip
-            raise
+        except service.ServiceError as err:
+            raise RowRefused("future_job", str(err)) from None
+    try:
+        _result, already = await service.start_or_find(client, task_queue, command, now=now)
     except service.CommandRefused as err:
         if err.code == "trajectory-closed":  # imported before, and closed since
             return Outcome.ALREADY
-        raise RowRefused("future_job" if _about_the_place(err) else None, str(err)) from None
+        if job_id is not None:
+            await streams.future_job_command(
+                client, job_id,
+                future_job.DetachCandidate(
+                    actor=command.actor, request_id=f"{rid}.detach",
+                    trajectory_id=command.trajectory_id,
+                    reason=future_job.DetachReason.DROPPED_OUT,
+                ),
+            )  # fmt: skip
+        raise RowRefused(None, str(err)) from None
     except service.ServiceError as err:
         raise RowRefused(None, str(err)) from None
     return Outcome.ALREADY if already else Outcome.STARTED
-
-
-def _about_the_place(err: service.ServiceError) -> bool:
-    return "place" in str(err) or "plaats" in str(err)
 
 
 class _Builder:

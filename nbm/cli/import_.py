@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -148,7 +149,7 @@ def import_(
         )
 
 
-def _run(work: object) -> None:
+def _run(work: Callable[[Client, Settings], Awaitable[None]]) -> None:
     config = load_settings()
     # A ConfigError (no server, no codec keys) before anything is read from the server.
     config.resolved_temporal_address()
@@ -156,7 +157,7 @@ def _run(work: object) -> None:
 
     async def main() -> None:
         client = await connect_client(config)
-        await work(client, config)  # type: ignore[operator]
+        await work(client, config)
 
     asyncio.run(main())
 
