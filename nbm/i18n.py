@@ -281,9 +281,11 @@ def missing_translations(lang: str = "nl", extra: Iterable[str] = ()) -> dict[st
     wanted = source_messages()
     for text in extra:
         wanted.setdefault(text, "help text")
+    # A plural form (`ngettext`'s second text) is translated with its singular's entry.
+    plurals = {m.id[1]: m for m in catalogue if isinstance(m.id, tuple) and len(m.id) > 1}
     missing: dict[str, str] = {}
     for text, where in wanted.items():
-        entry = catalogue.get(text)
+        entry = catalogue.get(text) or plurals.get(text)
         if entry is None or not entry.string or entry.fuzzy:
             missing[text] = where
     return missing

@@ -21,6 +21,7 @@ from . import (
     cohort,
     employer,
     future_job,
+    import_,
     mail,
     match,
     people,
@@ -65,6 +66,7 @@ app.add_typer(mail.app, name="mail")
 app.add_typer(match.app, name="match")
 app.command("status")(status.status)  # one command, not a noun
 app.command("caseload")(caseload.caseload)  # the coach's morning lists, one command
+app.command("import")(import_.import_)  # one command: a caseload from a CSV file
 
 
 @app.callback()
