@@ -212,6 +212,17 @@ async def send(
     )
 
 
+async def exists(client: Client, trajectory_id: str) -> bool:
+    """Whether a trajectory with this id was ever started (running or ended)."""
+    try:
+        await client.get_workflow_handle(trajectory_id).describe()
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise _rpc_error(err, trajectory_id) from None
+    return True
+
+
 async def state(client: Client, trajectory_id: str) -> trajectory.Trajectory:
     handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, trajectory_id)
     try:

@@ -29,8 +29,12 @@ from rich.table import Table
 from rich.text import Text
 from temporalio.client import Client
 
+from domain import trajectory
 from nbm import caseload_import as imp
+from nbm import service
+from nbm.caseload_limit import CaseloadBudget, CaseloadFull
 from nbm.i18n import _, ngettext
+from nbm.localize import localized
 from nbm.settings import Settings, load_settings
 
 from ._common import AsJson, actor, connect_client, console, fail, print_json, safe_text
@@ -119,9 +123,7 @@ def import_(
                 actor=who,
                 parallel=parallel,
                 check_only=check,
-                # The caseload limit per coach goes here: a `before_start` raising
-                # `imp.RowRefused("coach", ...)` refuses the row (see docs/import.md).
-                before_start=None,
+                before_start=None if check else _caseload_limit(client, config),
                 on_row=on_row,
                 report=report,
             )
@@ -160,6 +162,37 @@ def _run(work: Callable[[Client, Settings], Awaitable[None]]) -> None:
         await work(client, config)
 
     asyncio.run(main())
+
+
+def _caseload_limit(client: Client, config: Settings) -> imp.BeforeStart:
+    """Each coach's caseload limit over the rows of the file: a row past it is refused (no
+    override in a file: a supervisor's override is one start at a time, `nbm trajectory
+    start --override-by`). A row started by an earlier run of the same file is no new
+    trajectory: past the limit, whether it exists is asked before it is refused, and the
+    coach counted again from the server once."""
+    budget = CaseloadBudget(client, config.task_queue, default_limit=config.caseload_limit)
+    recounted: set[str] = set()
+
+    async def before_start(command: trajectory.StartTrajectory) -> None:
+        coach = command.coach_id
+        try:
+            await budget.admit(coach)
+            return
+        except CaseloadFull as full:
+            if await service.exists(client, command.trajectory_id):
+                return
+            refusal = full
+        if coach not in recounted:
+            recounted.add(coach)
+            await budget.recount(coach)
+            try:
+                await budget.admit(coach)
+                return
+            except CaseloadFull as full:
+                refusal = full
+        raise imp.RowRefused("coach", localized(refusal))
+
+    return before_start
 
 
 def _progress(visible: bool) -> Progress:
