@@ -13,6 +13,9 @@ subprocess per command, and prints each command with its output so a person can 
 - E: programmes as data: the catalogue of TOML files, a Werkfit trajectory on its ladder of
   modules (a rung waits for an evaluation; a skip needs a reason) handed over into a
   large-scale growth programme in the same history.
+- F (last): the coach's daily tool. An existing caseload imported from a CSV file (twice: the
+  second run starts nothing), `nbm caseload` (the coach's lists from the read models) and
+  `nbm report outcomes --html`, whose page with charts the demo's last line names.
 - D: employers and their future jobs on a demo clock (a day lasts 2 seconds): two employers
   are asked for their commitment by mail. One answers through the link in its mail (the
   demo fills in the employer page, as the employer would in a browser); the other stays
@@ -320,6 +323,37 @@ def demo_programmes(env: dict[str, str], expected: str) -> str:
     return tid
 
 
+def demo_caseload_and_report(env: dict[str, str], expected: str) -> str:
+    """F: an existing caseload imported from CSV, the coach's morning lists, the outcomes."""
+    banner("F. Caseload (caseload): an import from CSV, the coach's lists, the outcome report")
+    run = uuid.uuid4().hex[:6]
+    today = date.today()
+    rows = ["coach,started_on,employer,function,expected_date,skills,programme,request_id"]
+    rows += [
+        f"{env['NBM_ACTOR']},{(today - timedelta(weeks=3 * i + 1)).isoformat()},"
+        f"employer-import-demo,Orderpicker,{expected},orderpicken|VCA,standard,demo-{run}-{i}"
+        for i in range(8)
+    ]
+    settings = load_settings()
+    folder = settings.data_dir / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_file = folder / f"demo-caseload-{run}.csv"
+    csv_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    nbm("import", str(csv_file), env=env)
+    nbm("import", str(csv_file), env=env)  # again: nothing started twice
+    # The lists and reports read the read models: wait until the projector has caught up.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = json.loads(nbm("report", "projections", "--json", env=env, quiet=True))
+        if status["lag"] == 0:
+            break
+        time.sleep(1)
+    nbm("caseload", env=env)
+    page = settings.data_dir / "reports" / f"outcomes-{today.isoformat()}.html"
+    nbm("report", "outcomes", "--html", "--out", str(page), env=env)
+    return str(page.resolve())
+
+
 def main() -> int:
     try:
         settings = load_settings()
@@ -329,6 +363,9 @@ def main() -> int:
         return 1
     env = dict(os.environ)
     env.setdefault("NBM_ACTOR", "demo-coach")
+    # Each run gives the demo's coach new trajectories; the caseload limit (35 open by
+    # default, nbm people set-caseload-limit) would stop a demo run for the tenth time.
+    env.setdefault("NBM_CASELOAD_LIMIT", "500")
     started = time.monotonic()
     print(f"Demo against Temporal at {address}, task queue {settings.task_queue!r}.")
     expected = (date.today() + timedelta(days=270)).isoformat()
@@ -338,6 +375,7 @@ def main() -> int:
         c, c_ref = demo_ended_early(env, expected)
         e = demo_programmes(env, expected)
         d = demo_employers(env, expected)
+        page = demo_caseload_and_report(env, expected)
         banner("Where A stands now (the candidate's name and BSN stay masked)")
         nbm("trajectory", "show", a, env=env)
     except (DemoFailed, subprocess.TimeoutExpired, OSError) as err:
@@ -362,7 +400,10 @@ def main() -> int:
         f"  .venv/bin/nbm future-job show {d['silent']}   (D: the silent employer)\n"
         f"  .venv/bin/nbm --actor {d['manager']} tasks --mine   (climbs to the supervisor)\n"
         "  .venv/bin/nbm mail list   (and nbm mail show ID)\n"
-        "and the Temporal Web UI for the workflows and their timers.",
+        "  .venv/bin/nbm caseload   (the coach's lists; --json)\n"
+        "  .venv/bin/nbm report outcomes --by programme\n"
+        "and the Temporal Web UI for the workflows and their timers.\n"
+        f"The outcome report with its charts: {page}",
         flush=True,
     )
     return 0

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from bench import as_of_bench, core_bench, matching_bench, verify_bench
+from bench import as_of_bench, core_bench, import_bench, matching_bench, verify_bench
 from nbm.settings import DEFAULT_WORKFLOW_CACHE
 
 RESULTS = Path(__file__).parent / "results.json"
@@ -32,6 +32,7 @@ GOALS: list[tuple[str, str, float, str]] = [
     ("command_vs_raw_update", ">=", 0.8, "coach commands/s vs no-op updates/s"),
     ("p99_vs_raw_p99", "<=", 2.0, "coach command p99 vs no-op update p99"),
     ("start_vs_raw_start", ">=", 0.8, "trajectory starts/s vs no-op starts/s"),
+    ("import_vs_raw_start", ">=", 0.8, "nbm import rows/s (20,000-row CSV) vs no-op starts/s"),
     ("worker_rss_mb_20k_open", "<=", 300.0, "worker peak RSS (MB), open trajectories"),
     ("uncached_p99_vs_cached_p99", "<=", 3.0, "command p99, not cached vs cached"),
     ("two_years_vs_bare_timers", "<=", 2.0, "two years: trajectories vs bare timers"),
@@ -58,6 +59,7 @@ async def measure(quick: bool) -> dict[str, Any]:
         "open": 1000 if quick else int(os.environ.get("NBM_BENCH_OPEN", "20000")),
         "two_years": 10 if quick else 100,
         "verify_events": 5_000 if quick else 20_000,
+        "import_rows": 1_000 if quick else 20_000,
     }
     phases: dict[str, Any] = {}
     started = time.perf_counter()
@@ -82,6 +84,8 @@ async def measure(quick: bool) -> dict[str, Any]:
             )
             phases["large_city"]["workflow_cache"] = cache
             phases["large_city"]["workflow_sandbox"] = sandboxed
+    # Its own stack: 20,000 more open trajectories would weigh on the large city's worker.
+    phases["import"] = await import_bench.bench(n["import_rows"])
     phases["two_years"] = await core_bench.two_years(n["two_years"], sandboxed=sandboxed)
     phases["verify"] = core_bench.phase_end(await verify_bench.bench(n["verify_events"], 200, 25))
     phases["as_of"] = core_bench.phase_end(await as_of_bench.bench(385, 100, 20261123))
@@ -99,6 +103,7 @@ def keys(p: dict[str, Any]) -> dict[str, float]:
             p["trajectory_starts"]["trajectory_start_per_s"] / p["raw_starts"]["raw_start_per_s"],
             3,
         ),
+        "import_vs_raw_start": p["import"]["import_vs_raw_start"],
         "worker_rss_mb_20k_open": city["worker_rss_mb_peak"],
         "uncached_p99_vs_cached_p99": round(city["uncached_p99_ms"] / city["cached_p99_ms"], 2),
         "two_years_vs_bare_timers": round(
@@ -131,6 +136,8 @@ def table(results: dict[str, Any]) -> str:
         ("no-op updates/s, 8 clients", p["raw_updates"], "raw_update_per_s"),
         ("  p50 / p99 ms", p["raw_updates"], ("raw_update_p50_ms", "raw_update_p99_ms")),
         ("signal + completion/s", p["raw_signal_complete"], "raw_signal_complete_per_s"),
+        ("no-op starts/s at the import's concurrency: with finish / bare", p["import"],
+         ("import_raw_start_per_s", "import_bare_start_per_s")),
         ("PostgreSQL inserts/s, one per transaction", p["raw_postgres"],
          "raw_pg_insert_one_per_tx_per_s"),
         ("PostgreSQL inserts/s, batched 1,000", p["raw_postgres"], "raw_pg_insert_batched_per_s"),
@@ -145,6 +152,9 @@ def table(results: dict[str, Any]) -> str:
         ("  p50 / p99 ms", p["coach_commands"], ("command_p50_ms", "command_p99_ms")),
         ("  history events per command", p["coach_commands"], "history_events_per_command"),
         ("trajectory starts/s", p["trajectory_starts"], "trajectory_start_per_s"),
+        ("nbm import rows/s (rows, in flight)", p["import"],
+         ("import_rows_per_s", "import_rows", "import_parallel")),
+        ("  vs bare no-op starts (start and query only)", p["import"], "import_vs_bare_start"),
         ("open trajectories in one worker", p["large_city"], "open_trajectories"),
         ("  worker cache (workflows)", p["large_city"], "workflow_cache"),
         ("  workflows in the sandbox", p["large_city"], "workflow_sandbox"),

@@ -187,6 +187,11 @@ class CaseloadBudget:
         self._open[coach_id] = opened + 1
         return override
 
+    async def recount(self, coach_id: str) -> None:
+        """Count the coach's open trajectories again (rows of an import run before, already
+        in the server's count, were counted up here once more when admitted again)."""
+        self._open[coach_id] = await open_trajectories(self._client, self._queue, coach_id)
+
     def release(self, coach_id: str) -> None:
         """A start admitted that did not happen after all: its place back."""
         if self._open.get(coach_id):

@@ -74,13 +74,25 @@ def catalogue_files(lang: str, locale_dir: Path = LOCALE_DIR) -> list[Path]:
 
 
 def read_catalogue(lang: str, locale_dir: Path = LOCALE_DIR) -> Any:
-    """The language's `.po` files merged into one Babel catalogue. The same message in two
-    files must say the same, or the merge is refused (which file wins would be chance)."""
+    """The language's `.po` files merged into one Babel catalogue, in file-name order; the
+    first file's translation of a message wins. The same message translated otherwise in
+    two files is a mistake `catalogue_conflicts` names (and a unit test fails on), never a
+    reason for a coach's command to fail."""
+    return _merge(lang, locale_dir)[0]
+
+
+def catalogue_conflicts(lang: str, locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """Each message that two `.po` files of `lang` translate otherwise, with the files."""
+    return _merge(lang, locale_dir)[1]
+
+
+def _merge(lang: str, locale_dir: Path) -> tuple[Any, list[str]]:
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po
 
     merged = Catalog(locale=lang, domain=DOMAIN)
     seen: dict[str, tuple[Path, str]] = {}
+    conflicts: list[str] = []
     for path in catalogue_files(lang, locale_dir):
         with path.open("rb") as handle:
             part = read_po(handle, locale=lang, domain=DOMAIN)
@@ -88,13 +100,15 @@ def read_catalogue(lang: str, locale_dir: Path = LOCALE_DIR) -> Any:
             if not message.id:
                 continue
             key = message.id if isinstance(message.id, str) else message.id[0]
-            if key in seen and seen[key][1] != str(message.string):
-                raise ValueError(
-                    f"{path.name}: {key[:60]!r} is translated otherwise in {seen[key][0].name}"
-                )
+            if key in seen:
+                if seen[key][1] != str(message.string):
+                    conflicts.append(
+                        f"{path.name}: {key[:60]!r} is translated otherwise in {seen[key][0].name}"
+                    )
+                continue
             seen[key] = (path, str(message.string))
             merged[message.id] = message
-    return merged
+    return merged, conflicts
 
 
 def _cache_root() -> Path:
@@ -294,9 +308,11 @@ def missing_translations(lang: str = "nl", extra: Iterable[str] = ()) -> dict[st
     wanted = source_messages()
     for text in extra:
         wanted.setdefault(text, "help text")
+    # A plural form (`ngettext`'s second text) is translated with its singular's entry.
+    plurals = {m.id[1]: m for m in catalogue if isinstance(m.id, tuple) and len(m.id) > 1}
     missing: dict[str, str] = {}
     for text, where in wanted.items():
-        entry = catalogue.get(text)
+        entry = catalogue.get(text) or plurals.get(text)
         strings = entry.string if entry is not None and isinstance(entry.string, tuple) else None
         if entry is None or not entry.string or entry.fuzzy or (strings and not all(strings)):
             missing[text] = where

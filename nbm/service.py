@@ -154,9 +154,22 @@ async def start_trajectory(
     `now` is the time the start is checked against here (default: this machine's clock; a
     test on the time-skipping server passes the server's time).
     """
+    return (await start_or_find(client, task_queue, command, now=now))[0]
+
+
+async def start_or_find(
+    client: Client,
+    task_queue: str,
+    command: trajectory.StartTrajectory,
+    *,
+    now: datetime | None = None,
+) -> tuple[CommandResult, bool]:
+    """`start_trajectory`, and whether the trajectory was there already (started before by
+    this same request: `nbm import` run again)."""
     # The workflow runs the same check at its own time; doing it here first gives the coach
     # the reason without starting a workflow that would fail at once.
     check_start(command, now=now)
+    already = False
     try:
         handle = await client.start_workflow(
             TrajectoryWorkflow.run,
@@ -174,9 +187,11 @@ async def start_trajectory(
             ) from None
         # Perhaps this very start, sent before without an answer: the workflow knows.
         handle = client.get_workflow_handle_for(TrajectoryWorkflow.run, command.trajectory_id)
-    return await _update(
+        already = True
+    result = await _update(
         handle, command.trajectory_id, TrajectoryWorkflow.stored, command.request_id
     )
+    return result, already
 
 
 async def send(
@@ -195,6 +210,17 @@ async def send(
         CoachRequest(command=command),
         update_id=command.request_id,
     )
+
+
+async def exists(client: Client, trajectory_id: str) -> bool:
+    """Whether a trajectory with this id was ever started (running or ended)."""
+    try:
+        await client.get_workflow_handle(trajectory_id).describe()
+    except RPCError as err:
+        if err.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise _rpc_error(err, trajectory_id) from None
+    return True
 
 
 async def state(client: Client, trajectory_id: str) -> trajectory.Trajectory:

@@ -23,6 +23,7 @@ from . import (
     completion,
     employer,
     future_job,
+    import_,
     mail,
     match,
     people,
@@ -68,6 +69,7 @@ app.add_typer(match.app, name="match")
 app.command("status")(status.status)  # one command, not a noun
 app.command("completion")(completion.completion)
 app.command("caseload")(caseload.caseload)  # the coach's morning lists, one command
+app.command("import")(import_.import_)  # one command: a caseload from a CSV file
 
 
 @app.callback()

@@ -1,0 +1,243 @@
+"""The import file: its columns, its rows, and each row's request id.
+
+Nothing here talks to a server: a file is read, its header checked (a problem there refuses
+the whole file), and each row becomes a `Planned` row with its request id, or a `Refusal`
+naming its line and field. No refusal ever holds what a cell said.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from domain.shared import is_opaque_id
+from nbm.i18n import N_, _
+from nbm.service import ServiceError
+
+LIST_SEPARATOR = "|"
+"""Between the skills in one cell (`ADL care|communication`): the cell's own separator, so
+either delimiter of the file (`,` or `;`) can be used."""
+
+REQUEST_KEY = "nbm-import/v1"
+"""Part of every derived request id: the same row gives the same id in any file, on any
+machine, and never an id another command of this tool makes."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    help: str
+    required: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("coach", N_("the coach's id (the trajectory's werkcoach)"), required=True),
+    Column(
+        "started_on",
+        N_("the day the trajectory began, YYYY-MM-DD (its effective start; not in the future)"),
+        required=True,
+    ),
+    Column("future_job", N_("an existing future job (fj-...); or the job's own four columns")),
+    Column("employer", N_("without future_job: the employer's id")),
+    Column("function", N_("without future_job: the job's function")),
+    Column("expected_date", N_("without future_job: when the job is expected, YYYY-MM-DD")),
+    Column("skills", N_("without future_job: the skills it requires, separated by |")),
+    Column("jobs", N_("without future_job: how many such jobs (default 1)")),
+    Column("programme", N_("the programme (nbm programme list); default: standard")),
+    Column("municipality", N_("the municipality whose benefit maximum applies")),
+    Column("route", N_("the route; default: the programme's own")),
+    Column("outgoing_employer", N_("Van Werk naar Werk: the employer the worker leaves")),
+    Column("dismissal_date", N_("Van Werk naar Werk: the dismissal date, YYYY-MM-DD")),
+    Column(
+        "request_id",
+        N_("optional: your id for the row (letters, digits, . _ : -), never a client number"),
+    ),
+)
+BY_NAME: Mapping[str, Column] = {c.name: c for c in COLUMNS}
+OWN_JOB = ("employer", "function", "expected_date", "skills")
+
+
+class ImportFileError(ServiceError):
+    """The file as a whole cannot be imported (not readable, not a CSV, a wrong header)."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A row that was not imported: where, and why; never what the cell said."""
+
+    line: int
+    field: str | None
+    reason: str
+
+    def text(self) -> str:
+        if self.field is None:
+            return _("line {line}: {reason}").format(line=self.line, reason=self.reason)
+        return _("line {line}, field {field}: {reason}").format(
+            line=self.line, field=self.field, reason=self.reason
+        )
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A row of the file that can be tried: its cells by column, and its request id."""
+
+    line: int
+    request_id: str
+    cells: Mapping[str, str]
+
+    def cell(self, name: str) -> str | None:
+        return self.cells.get(name) or None
+
+
+@dataclass
+class ImportFile:
+    path: Path
+    columns: tuple[str, ...]
+    rows: list[Planned] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+    @property
+    def read(self) -> int:
+        return len(self.rows) + len(self.refused)
+
+
+def row_request_id(cells: Mapping[str, str]) -> str:
+    """The row's own request id: its `request_id` cell, else a digest of its content.
+
+    The digest covers every non-empty cell by column name, so the order of the columns, an
+    added empty column or the file's name do not change it: the same row is the same start.
+    """
+    given = cells.get("request_id")
+    if given:
+        return given
+    digest = hashlib.sha256(REQUEST_KEY.encode())
+    for name in sorted(cells):
+        if cells[name]:
+            digest.update(f"\0{name}\0{cells[name]}".encode())
+    return f"imp-{digest.hexdigest()[:24]}"
+
+
+def read_file(path: Path) -> ImportFile:
+    """The file's rows; `ImportFileError` if it cannot be imported at all."""
+    text = _text(path)
+    lines = text.splitlines()
+    header_line = next((line for line in lines if line.strip()), None)
+    if header_line is None:
+        raise ImportFileError(_("{file}: the file is empty").format(file=path.name))
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        records = list(_records(reader))
+    except csv.Error:
+        raise ImportFileError(
+            _("{file}: not a readable CSV file (an unclosed quote?)").format(file=path.name)
+        ) from None
+    _header_at, header = records[0]
+    columns = tuple(_columns(path, header))
+    found = ImportFile(path, columns)
+    seen: dict[str, int] = {}
+    for line, cells in records[1:]:
+        if len(cells) != len(columns):
+            found.refused.append(
+                Refusal(
+                    line,
+                    None,
+                    _("{count} cells where the header has {columns}").format(
+                        count=len(cells), columns=len(columns)
+                    ),
+                )
+            )
+            continue
+        by_name = {name: cell.strip() for name, cell in zip(columns, cells, strict=True)}
+        given = by_name.get("request_id")
+        if given and not is_opaque_id(given):
+            found.refused.append(Refusal(line, "request_id", _(NOT_AN_ID)))
+            continue
+        request_id = row_request_id(by_name)
+        if request_id in seen:
+            found.refused.append(
+                Refusal(
+                    line,
+                    "request_id" if given else None,
+                    _(
+                        "the same row as line {line} (imported once); two trajectories that "
+                        "look the same need their own request_id each"
+                    ).format(line=seen[request_id]),
+                )
+            )
+            continue
+        seen[request_id] = line
+        found.rows.append(Planned(line, request_id, by_name))
+    return found
+
+
+NOT_AN_ID = N_("not an id (letters, digits, '.', '_', ':', '-'; at most 64)")
+
+
+def _text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(_("{file}: no such file").format(file=path.name)) from None
+    except IsADirectoryError:
+        raise ImportFileError(_("{file}: a folder, not a file").format(file=path.name)) from None
+    except OSError as err:
+        raise ImportFileError(
+            _("{file}: cannot be read ({reason})").format(file=path.name, reason=err.strerror)
+        ) from None
+    if b"\0" in raw:
+        raise ImportFileError(_("{file}: not a CSV file (binary content)").format(file=path.name))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            _("{file}: not UTF-8 text; save the CSV as UTF-8").format(file=path.name)
+        ) from None
+
+
+def _records(reader: Any) -> list[tuple[int, list[str]]]:
+    """(line where the record begins, cells), blank lines left out."""
+    out: list[tuple[int, list[str]]] = []
+    before = 0
+    for cells in reader:
+        begins = before + 1
+        before = reader.line_num
+        if cells and any(c.strip() for c in cells):
+            out.append((begins, cells))
+    return out
+
+
+def _columns(path: Path, header: list[str]) -> list[str]:
+    names = [h.strip().lower() for h in header]
+    unknown = [n for n in names if n not in BY_NAME]
+    if unknown:
+        shown = repr(unknown[0][:40])
+        raise ImportFileError(
+            _("{file}: unknown column {column}; the columns are: {known}").format(
+                file=path.name, column=shown, known=", ".join(BY_NAME)
+            )
+        )
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ImportFileError(
+            _("{file}: column {column} appears twice").format(file=path.name, column=twice[0])
+        )
+    missing = [c.name for c in COLUMNS if c.required and c.name not in names]
+    if missing:
+        raise ImportFileError(
+            _("{file}: missing column(s): {columns}").format(
+                file=path.name, columns=", ".join(missing)
+            )
+        )
+    no_job = [n for n in OWN_JOB if n not in names]
+    if "future_job" not in names and no_job:
+        raise ImportFileError(
+            _("{file}: no future_job column, and of the job's own columns missing: "
+              "{columns}").format(file=path.name, columns=", ".join(no_job))
+        )  # fmt: skip
+    return names

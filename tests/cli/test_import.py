@@ -1,0 +1,235 @@
+"""`nbm import`: an existing caseload from CSV, against a real worker.
+
+Good and bad rows with the per-row report (line and column, never a cell's value), the
+same file again (nothing started twice), an import killed halfway and run again, and the
+file-level refusals (missing, not a CSV, a wrong header): one line, exit 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from nbm.caseload_import import read_file, trajectory_id_for
+from nbm.settings import PROJECT_ROOT
+
+from .conftest import Cli, assert_user_error
+
+HEADER = "coach,started_on,future_job,employer,function,expected_date,skills,programme"
+A_NAME = "Jan Jansen"
+"""Typed where an id belongs: the report says the column is wrong, never what it held."""
+
+
+def days(n: int) -> str:
+    return (date.today() + timedelta(days=n)).isoformat()
+
+
+def forecast(cli: Cli) -> str:
+    suffix = uuid.uuid4().hex[:8]
+    sup, am = f"sup-{suffix}", f"am-{suffix}"
+    cli.ok("people", "add", sup, "--role", "supervisor", "--name", "Petra Leiding",
+           "--email", "petra@wb.example")  # fmt: skip
+    cli.ok("people", "add", am, "--role", "account-manager", "--supervisor", sup,
+           "--name", "Ahmed Account", "--email", "ahmed@wb.example")  # fmt: skip
+    emp = cli.ok(
+        "employer", "add", "--organisation", "Zorgcentrum De Import", "--sector", "zorg",
+        "--account-manager", am, "--contact-name", "Gerda Contact",
+        "--contact-email", "gerda@zorg.example",
+    ).stdout.strip()  # fmt: skip
+    return cli.ok(
+        "future-job", "forecast", "--employer", emp, "--function", "helpende",
+        "--expected-date", days(300), "--skill", "ADL care", "--jobs", "3",
+    ).stdout.strip()  # fmt: skip
+
+
+async def starts_stored(database_url: str, trajectory_ids: list[str]) -> dict[str, int]:
+    """How many `TrajectoryStarted` events the store holds for each of these trajectories."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT stream_id, count(*) AS n FROM events WHERE stream_id = ANY($1) "
+            "AND event_type = 'TrajectoryStarted' GROUP BY stream_id",
+            trajectory_ids,
+        )
+    finally:
+        await conn.close()
+    return {r["stream_id"]: r["n"] for r in rows}
+
+
+async def test_good_and_bad_rows_the_report_and_the_same_file_again(
+    cli: Cli, tmp_path: Path, cli_database_url: str
+) -> None:
+    fj = forecast(cli)
+    coach = f"coach-{uuid.uuid4().hex[:8]}"
+    own = f"employer-zorgcentrum,Helpende zorg,{days(200)},ADL care|communication,standard"
+    rows = [
+        f"{coach},{days(-90)},,{own}",  # 2: good, its own job, 90 days back
+        f"{coach},{days(-30)},{fj},,,,,",  # 3: good, towards the future job
+        f"{coach},2026-13-45,,{own}",  # 4: a malformed date
+        f"{coach},{days(-10)},,{own[:-8]}no-such-programme",  # 5: an unknown programme
+        f",{days(-10)},,{own}",  # 6: no coach
+        f"{coach},{days(-10)},fj-000000000000,,,,,",  # 7: an unknown future job
+        f"{coach},{days(-90)},,{own}",  # 8: line 2 again
+        f"{A_NAME},{days(-10)},,{own}",  # 9: a name where the coach's id belongs
+        f"{coach},{days(5)},,{own}",  # 10: a start in the future
+    ]
+    csv = tmp_path / "caseload.csv"
+    csv.write_text("\n".join([HEADER, *rows]) + "\n")
+
+    result = cli("import", str(csv))
+    line = assert_user_error(result, "7 of 9 rows refused")
+    out = result.stdout
+    for expected in (
+        "line 4, field started_on: not a date (YYYY-MM-DD)",
+        "line 5, field programme: unknown programme",
+        "line 6, field coach: missing",
+        "line 7, field future_job: no future job with this id",
+        "line 8: the same row as line 2",
+        "line 9, field coach: not an id",
+        "line 10, field started_on: lies in the future",
+        "caseload.csv: 9 rows read: 2 started, 0 already there, 7 refused",
+    ):
+        assert expected in out, out
+    for value in (A_NAME, "2026-13-45", "no-such-programme", "fj-000000000000"):
+        assert value not in out and value not in line  # never a cell's value
+
+    # The two good rows are trajectories, started on the file's dates, by their row's id.
+    planned = {p.line: p for p in read_file(csv).rows}
+    first = json.loads(cli.ok("trajectory", "show", trajectory_id_for(planned[2].request_id),
+                              "--json").stdout)  # fmt: skip
+    assert first["started_at"].startswith(days(-90))
+    assert first["coach_id"] == coach
+    second = json.loads(cli.ok("trajectory", "show", trajectory_id_for(planned[3].request_id),
+                               "--json").stdout)  # fmt: skip
+    assert second["future_job"]["future_job_id"] == fj
+    taken = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
+    assert len(taken["attached"]) == 1
+
+    # The same file again: nothing started twice, the same refusals, as JSON and in a file.
+    report = tmp_path / "report.json"
+    again = cli("import", str(csv), "--json", "--report", str(report))
+    assert again.exit_code == 1
+    data = json.loads(again.stdout)
+    assert (data["read"], data["started"], data["already_there"], data["refused"]) == (9, 0, 2, 7)
+    assert json.loads(report.read_text()) == data
+    assert [(r["line"], r["field"]) for r in data["refusals"]] == [
+        (4, "started_on"), (5, "programme"), (6, "coach"), (7, "future_job"), (8, None),
+        (9, "coach"), (10, "started_on"),
+    ]  # fmt: skip
+    assert A_NAME not in again.stdout
+    ids = [trajectory_id_for(p.request_id) for p in read_file(csv).rows]
+    assert await starts_stored(cli_database_url, ids) == {
+        trajectory_id_for(planned[2].request_id): 1, trajectory_id_for(planned[3].request_id): 1
+    }  # fmt: skip
+    taken = json.loads(cli.ok("future-job", "show", fj, "--json").stdout)
+    assert len(taken["attached"]) == 1  # the place is claimed once
+
+
+def test_the_report_in_dutch(cli: Cli, tmp_path: Path) -> None:
+    csv = tmp_path / "lijst.csv"
+    csv.write_text(
+        "coach;started_on;future_job\n"  # a Dutch Excel's semicolons
+        "coach-nl;2026-02-30;fj-000000000000\n"
+    )
+    result = cli("--lang", "nl", "import", str(csv))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("fout: 1 van 1 regels geweigerd")
+    assert "regel 2, veld started_on: geen datum (JJJJ-MM-DD)" in result.stdout
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+async def test_interrupted_halfway_and_run_again_finishes_without_duplicates(
+    cli: Cli, tmp_path: Path, cli_database_url: str, stop: signal.Signals
+) -> None:
+    coach = f"coach-{uuid.uuid4().hex[:8]}"
+    total = 120
+    csv = tmp_path / "big.csv"
+    csv.write_text(
+        "coach,started_on,employer,function,expected_date,skills\n"
+        + "".join(
+            f"{coach},{days(-(i % 60))},employer-zorgcentrum,Functie {i},{days(300)},ADL care\n"
+            for i in range(total)
+        )
+    )
+    ids = [trajectory_id_for(p.request_id) for p in read_file(csv).rows]
+    assert len(set(ids)) == total
+    env = {**os.environ, **{k: v for k, v in cli.env.items() if v is not None}}
+    proc = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "nbm"), "import", str(csv), "--parallel", "4",
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while (started := len(await starts_stored(cli_database_url, ids))) < 20:
+        assert proc.returncode is None, await proc.communicate()
+        assert time.monotonic() < deadline, "the import did not start 20 rows in 60 s"
+        await asyncio.sleep(0.2)  # the subprocess's progress, read from the server
+    proc.send_signal(stop)
+    _out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode != 0
+    before = len(await starts_stored(cli_database_url, ids))
+    assert started <= before < total, "interrupted halfway, not at the end"
+    if stop is signal.SIGINT:
+        (line,) = err.decode().splitlines()
+        assert line.startswith("error: interrupted after ")
+        assert "import the same file again" in line
+
+    again = cli.ok("import", str(csv), "--json")
+    data = json.loads(again.stdout)
+    assert data["refused"] == 0
+    assert data["started"] + data["already_there"] == total
+    assert data["already_there"] >= before  # every one the first run started, found again
+    stored = await starts_stored(cli_database_url, ids)
+    assert len(stored) == total and set(stored.values()) == {1}  # each row once, exactly
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "no such file"),
+        (b"\x89PNG\r\n\x1a\n\0\0\0", "not a CSV file"),
+        (b"", "the file is empty"),
+        (b"coach,started_on\ncoach-a,2026-01-01\n", "no future_job column"),
+        (b"started_on,future_job\n2026-01-01,fj-1\n", "missing column(s): coach"),
+        (b"coach,started_on,future_job,bsn\n", "unknown column 'bsn'"),
+        (b"coach,started_on,future_job,coach\n", "column coach appears twice"),
+        (b'coach,started_on,future_job\n"coach-a,2026', "not a readable CSV"),
+        ("coach,started_on,future_job\nJosé".encode("latin-1"), "not UTF-8"),
+    ],
+    ids=[
+        "missing",
+        "binary",
+        "empty",
+        "no-job",
+        "no-coach",
+        "unknown",
+        "twice",
+        "quote",
+        "latin-1",
+    ],
+)
+def test_a_file_that_cannot_be_imported_is_one_line(
+    cli: Cli, tmp_path: Path, content: bytes | None, expected: str
+) -> None:
+    csv = tmp_path / "caseload.csv"
+    if content is not None:
+        csv.write_bytes(content)
+    assert_user_error(cli("import", str(csv)), expected)
+
+
+def test_the_example_file_passes_the_check(cli: Cli) -> None:
+    example = PROJECT_ROOT / "docs" / "examples" / "caseload.csv"
+    result = cli.ok("import", str(example), "--check", "--json")
+    data = json.loads(result.stdout)
+    assert data["refused"] == 0 and data["checked"] == data["read"] > 0

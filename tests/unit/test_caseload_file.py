@@ -1,0 +1,106 @@
+"""The import file without a server: its header, its rows' lines and request ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nbm.caseload_import import ImportFileError, read_file, row_request_id, trajectory_id_for
+
+HEADER = "coach,started_on,employer,function,expected_date,skills"
+
+
+def write(tmp_path: Path, text: str, name: str = "f.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_lines_are_the_files_own_even_after_blank_lines_and_a_cell_over_two_lines(
+    tmp_path: Path,
+) -> None:
+    found = read_file(
+        write(
+            tmp_path,
+            f"{HEADER}\n"
+            "c-1,2026-01-01,e-1,helpende,2026-09-01,zorg\n"
+            "\n"
+            'c-1,2026-01-02,e-1,"helpende\nzorg",2026-09-01,zorg\n'
+            "c-1,2026-01-03,e-1,helpende,2026-09-01\n",
+        )
+    )
+    assert [r.line for r in found.rows] == [2, 4]
+    assert [(r.line, r.field) for r in found.refused] == [(6, None)]  # 5 cells, not 6
+    assert "5 cells where the header has 6" in found.refused[0].reason
+
+
+def test_semicolons_a_bom_and_capitals_are_read_as_a_dutch_excel_saves_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffCoach;Started_On;Future_Job\nc-1;2026-01-01;fj-1\n".encode())
+    found = read_file(path)
+    assert found.columns == ("coach", "started_on", "future_job")
+    assert found.rows[0].cells == {"coach": "c-1", "started_on": "2026-01-01", "future_job": "fj-1"}
+
+
+def test_the_same_row_twice_is_refused_by_its_line_and_a_request_id_tells_two_apart(
+    tmp_path: Path,
+) -> None:
+    row = "c-1,2026-01-01,e-1,helpende,2026-09-01,zorg"
+    found = read_file(write(tmp_path, f"{HEADER}\n{row}\n{row}\n"))
+    assert [r.line for r in found.rows] == [2]
+    assert [(r.line, r.field) for r in found.refused] == [(3, None)]
+    assert "the same row as line 2" in found.refused[0].reason
+    found = read_file(write(tmp_path, f"{HEADER},request_id\n{row},a\n{row},b\n{row},a\n"))
+    assert [r.request_id for r in found.rows] == ["a", "b"]
+    assert [(r.line, r.field) for r in found.refused] == [(4, "request_id")]
+
+
+def test_a_request_id_that_is_not_an_id_is_refused_without_its_value(tmp_path: Path) -> None:
+    found = read_file(write(tmp_path, "coach,started_on,future_job,request_id\nc,d,f,BSN 123\n"))
+    assert [(r.line, r.field) for r in found.refused] == [(2, "request_id")]
+    assert "123" not in found.refused[0].text()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("coach,started_on,name\n", "unknown column 'name'"),
+        ("coach\n", "missing column(s): started_on"),
+        ("coach,started_on,employer\n", "missing: function, expected_date, skills"),
+        ("\n\n", "the file is empty"),
+    ],
+)
+def test_a_wrong_header_refuses_the_file(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ImportFileError, match=expected.replace("(", r"\(").replace(")", r"\)")):
+        read_file(write(tmp_path, text))
+
+
+CELLS = st.dictionaries(
+    st.sampled_from(["coach", "started_on", "future_job", "programme", "route", "jobs"]),
+    st.text(alphabet="abc-0123", max_size=6),
+    min_size=1,
+)
+
+
+@given(CELLS, st.randoms())
+def test_a_rows_request_id_is_its_content_whatever_the_columns_order(
+    cells: dict[str, str], rnd: object
+) -> None:
+    names = list(cells)
+    rnd.shuffle(names)  # type: ignore[attr-defined]
+    shuffled = {n: cells[n] for n in names}
+    with_empty = {**shuffled, "municipality": ""}
+    assert row_request_id(cells) == row_request_id(shuffled) == row_request_id(with_empty)
+    other = {**cells, "coach": cells.get("coach", "") + "x"}
+    assert row_request_id(other) != row_request_id(cells)
+
+
+def test_the_trajectory_id_is_the_one_trajectory_start_makes_from_the_same_request_id() -> None:
+    from nbm.cli._common import generated_id
+
+    assert trajectory_id_for("imp-0123") == generated_id("traj", "imp-0123")
