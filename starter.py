@@ -43,6 +43,7 @@ import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
+from nbm.i18n import _
 from nbm.settings import ConfigError, load_settings
 
 NBM = Path(sys.executable).parent / "nbm"
@@ -80,8 +81,13 @@ def banner(text: str) -> None:
     print(f"\n=== {text} ===", flush=True)
 
 
+def comment(text: str) -> None:
+    """A line of the demo's narration between commands."""
+    print(f"\n# {text}", flush=True)
+
+
 def demo_small_scale(env: dict[str, str], expected: str) -> str:
-    banner("A. Small-scale growth (kleinschalige groei) on the demo clock: 1 week = 10 s")
+    banner(_("A. Small-scale growth on the demo clock: 1 week = 10 s"))
     tid = nbm(
         "trajectory", "start", "--employer", "zorgcentrum-de-linde",
         "--function", "Helpende zorg en welzijn", "--expected-date", expected,
@@ -117,7 +123,7 @@ def demo_small_scale(env: dict[str, str], expected: str) -> str:
 
 
 def demo_wijkleerbedrijf(env: dict[str, str], expected: str) -> str:
-    banner("B. WijkLeerbedrijf: the match before the agreement, through to a regular job")
+    banner(_("B. WijkLeerbedrijf: the match before the agreement, through to a regular job"))
     tid = nbm(
         "trajectory", "start", "--employer", "thuiszorg-flevoland",
         "--function", "Medewerker thuiszorg", "--expected-date", expected, "--jobs", "20",
@@ -136,7 +142,7 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str) -> str:
         "--language-level", "B1", "--barrier", "transport", "--other-matters", "no-problem",
         env=env,
     )  # fmt: skip
-    print("\n# A placement before the agreement is refused, with the domain's reason:")
+    comment(_("A placement before the agreement is refused, with the domain's reason:"))
     nbm("trajectory", "start-placement", tid, "--name", "orientation", "--hours", "16",
         env=env, refused=True)  # fmt: skip
     nbm(
@@ -146,7 +152,7 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str) -> str:
         "--budget", "5000", *SIGNED, env=env,
     )  # fmt: skip
     nbm("trajectory", "start-learning", tid, env=env)
-    print("\n# Cohort 1's lesson: the job guarantee becomes an intention, with who and why:")
+    comment(_("Cohort 1's lesson: the job guarantee becomes an intention, with who and why:"))
     nbm(
         "trajectory", "amend-agreement", tid, "--commitment", "intention-to-hire",
         "--weeks", "52", "--placement", "orientation:8:16", "--placement", "ADL internship:20:16",
@@ -162,7 +168,7 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str) -> str:
 
 
 def demo_ended_early(env: dict[str, str], expected: str) -> tuple[str, str]:
-    banner("C. Ended early: the candidate withdrew")
+    banner(_("C. Ended early: the candidate withdrew"))
     tid = nbm(
         "trajectory", "start", "--employer", "logistiek-lelystad",
         "--function", "Orderpicker", "--expected-date", expected, "--skill", "order picking",
@@ -183,7 +189,7 @@ def demo_ended_early(env: dict[str, str], expected: str) -> tuple[str, str]:
         "trajectory", "end", tid, "--reason", "candidate-withdrew",
         "--explanation", "withdrew after the selection day", env=env,
     )  # fmt: skip
-    print("\n# The candidate asks for erasure: their key is destroyed, the facts stay.")
+    comment(_("The candidate asks for erasure: their key is destroyed, the facts stay."))
     nbm("candidate", "erase", ref, "--yes", env=env)
     nbm("trajectory", "show", tid, "--show-personal", env=env)
     return tid, ref
@@ -194,7 +200,7 @@ DEMO_DAY_SECONDS = 2
 
 
 def demo_employers(env: dict[str, str], expected: str) -> dict[str, str]:
-    banner("D. Employers (werkgevers): future jobs, commitments by mail, an answer by link")
+    banner(_("D. Employers: future jobs, commitments by mail, an answer by link"))
     run = uuid.uuid4().hex[:6]  # a new directory entry each run: the old ones stay in it
     supervisor, manager = f"sup-demo-{run}", f"am-demo-{run}"
     nbm("people", "add", supervisor, "--role", "supervisor", "--name", "Petra Leiding",
@@ -227,15 +233,18 @@ def demo_employers(env: dict[str, str], expected: str) -> dict[str, str]:
         )
         nbm("future-job", "request-commitment", fj, "--trajectory", trajectories[employer],
             env=env)  # fmt: skip
-    print("\n# Both employers get a mail asking for their commitment (the local SMTP server):")
+    comment(_("Both employers get a mail asking for their commitment (the local SMTP server):"))
     link = _wait_for_link(env, "hr@delinde.example")
     nbm("mail", "list", env=env)
-    print(f"\n# Zorgcentrum De Linde answers through its link (open it in a browser too):\n{link}")
+    comment(_("Zorgcentrum De Linde answers through its link (open it in a browser too):"))
+    print(link, flush=True)
     answer_through_page(link, places="1")
     nbm("future-job", "show", jobs[answering], env=env)
-    print(
-        "\n# Logistiek Lelystad stays silent: reminders after 5 and 10 working days, then a task"
-        f"\n# for account manager {manager} after 15 (a demo day lasts {DEMO_DAY_SECONDS} s)..."
+    comment(
+        _(
+            "Logistiek Lelystad stays silent: reminders after 5 and 10 working days, then a "
+            "task for account manager {manager} after 15 (a demo day lasts {seconds} s)..."
+        ).format(manager=manager, seconds=DEMO_DAY_SECONDS)
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and "silent-employer" not in nbm(
@@ -277,13 +286,13 @@ def answer_through_page(link: str, *, places: str) -> None:
     with opener.open(link, data=data, timeout=30) as page:
         answer = page.read().decode()
     title = re.search(r"<h1>(.*?)</h1>", answer)
-    print(f"employer page: {title.group(1) if title else '?'}", flush=True)
+    print(_("employer page: {title}").format(title=title.group(1) if title else "?"), flush=True)
     if "Dank u wel" not in answer:
         raise DemoFailed("the employer page did not take the answer")
 
 
 def demo_programmes(env: dict[str, str], expected: str) -> str:
-    banner("E. Programmes as data: Werkfit's ladder, then into an NBM programme")
+    banner(_("E. Programmes as data: Werkfit's ladder, then into an NBM programme"))
     nbm("programme", "list", env=env)
     nbm("programme", "show", "werkfit", env=env)
     tid = nbm(
@@ -308,13 +317,13 @@ def demo_programmes(env: dict[str, str], expected: str) -> str:
     nbm("trajectory", "start-learning", tid, env=env)
     nbm("trajectory", "start-placement", tid, "--name", "Nederlandse taal en werkcultuur",
         "--hours", "16", env=env)  # fmt: skip
-    print("\n# The next module waits for an evaluation of this one:")
+    comment(_("The next module waits for an evaluation of this one:"))
     nbm("trajectory", "start-placement", tid, "--name", "Vakjargon", "--hours", "16",
         env=env, refused=True)  # fmt: skip
     nbm("trajectory", "record-evaluation", tid, "--verdict", "on-track", "--employer-present",
         env=env)  # fmt: skip
     nbm("trajectory", "start-placement", tid, "--name", "Vakjargon", "--hours", "16", env=env)
-    print("\n# Werkfit done: the same trajectory continues in an NBM programme:")
+    comment(_("Werkfit done: the same trajectory continues in an NBM programme:"))
     nbm(
         "trajectory", "hand-over", tid, "--programme", "large-scale-growth",
         "--employer", "schoonmaak-noord", "--function", "Schoonmaker", "--expected-date",
@@ -325,7 +334,7 @@ def demo_programmes(env: dict[str, str], expected: str) -> str:
 
 def demo_caseload_and_report(env: dict[str, str], expected: str) -> str:
     """F: an existing caseload imported from CSV, the coach's morning lists, the outcomes."""
-    banner("F. Caseload (caseload): an import from CSV, the coach's lists, the outcome report")
+    banner(_("F. The caseload: an import from CSV, the coach's lists, the outcome report"))
     run = uuid.uuid4().hex[:6]
     today = date.today()
     rows = ["coach,started_on,employer,function,expected_date,skills,programme,request_id"]
@@ -359,7 +368,7 @@ def main() -> int:
         settings = load_settings()
         address = settings.resolved_temporal_address()
     except ConfigError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_("error: {message}").format(message=err), file=sys.stderr)
         return 1
     env = dict(os.environ)
     env.setdefault("NBM_ACTOR", "demo-coach")
@@ -367,7 +376,11 @@ def main() -> int:
     # default, nbm people set-caseload-limit) would stop a demo run for the tenth time.
     env.setdefault("NBM_CASELOAD_LIMIT", "500")
     started = time.monotonic()
-    print(f"Demo against Temporal at {address}, task queue {settings.task_queue!r}.")
+    print(
+        _("Demo against Temporal at {address}, task queue {queue}.").format(
+            address=address, queue=repr(settings.task_queue)
+        )
+    )
     expected = (date.today() + timedelta(days=270)).isoformat()
     try:
         a = demo_small_scale(env, expected)
@@ -376,36 +389,46 @@ def main() -> int:
         e = demo_programmes(env, expected)
         d = demo_employers(env, expected)
         page = demo_caseload_and_report(env, expected)
-        banner("Where A stands now (the candidate's name and BSN stay masked)")
+        banner(_("Where A stands now (the candidate's name and BSN stay masked)"))
         nbm("trajectory", "show", a, env=env)
     except (DemoFailed, subprocess.TimeoutExpired, OSError) as err:
-        print(f"\nThe demo stops: {err}", file=sys.stderr)
+        print("\n" + _("The demo stops: {reason}").format(reason=err), file=sys.stderr)
         return 1
     print(
-        f"\nDemo done in {time.monotonic() - started:.0f} s. The timers keep firing:\n"
-        "  A: an evaluation falls due every 30 s; one left unrecorded is escalated when the\n"
-        "     next falls due; learning ends after 2 minutes (escalated: an outcome is needed).\n"
-        "  B: the follow-up falls due 1 minute after the job.\n"
-        "Try:\n"
-        f"  .venv/bin/nbm trajectory show {a}\n"
-        f"  .venv/bin/nbm trajectory show {a} --show-personal\n"
-        f"  .venv/bin/nbm trajectory events {a}\n"
-        f"  .venv/bin/nbm trajectory show {b}\n"
-        f"  .venv/bin/nbm trajectory record-follow-up {b} --still-employed --benefit-ended"
-        "   (after 1 minute)\n"
-        f"  .venv/bin/nbm trajectory show {c} --json\n"
-        f"  .venv/bin/nbm candidate status {c_ref}\n"
-        f"  .venv/bin/nbm trajectory show {e}   (E: Werkfit handed over, one history)\n"
-        "  .venv/bin/nbm trajectory list --all\n"
-        f"  .venv/bin/nbm future-job show {d['silent']}   (D: the silent employer)\n"
-        f"  .venv/bin/nbm --actor {d['manager']} tasks --mine   (climbs to the supervisor)\n"
-        "  .venv/bin/nbm mail list   (and nbm mail show ID)\n"
-        "  .venv/bin/nbm caseload   (the coach's lists; --json)\n"
-        "  .venv/bin/nbm report outcomes --by programme\n"
-        "and the Temporal Web UI for the workflows and their timers.\n"
-        f"The outcome report with its charts: {page}",
+        "\n"
+        + _(
+            "Demo done in {seconds} s. The timers keep firing:\n"
+            "  A: an evaluation falls due every 30 s; one left unrecorded is escalated when\n"
+            "     the next falls due; learning ends after 2 minutes (escalated: an outcome\n"
+            "     is needed).\n"
+            "  B: the follow-up falls due 1 minute after the job.\n"
+            "Try:"
+        ).format(seconds=f"{time.monotonic() - started:.0f}"),
         flush=True,
     )
+    tries = [
+        (f"trajectory show {a}", ""),
+        (f"trajectory show {a} --show-personal", ""),
+        (f"trajectory timeline {a}", ""),
+        (f"trajectory show {b}", ""),
+        (
+            f"trajectory record-follow-up {b} --still-employed --benefit-ended",
+            _("(after 1 minute)"),
+        ),
+        (f"trajectory show {c} --json", ""),
+        (f"candidate status {c_ref}", ""),
+        (f"trajectory show {e}", _("(E: Werkfit handed over, one history)")),
+        ("trajectory list --all", ""),
+        (f"future-job show {d['silent']}", _("(D: the silent employer)")),
+        (f"--actor {d['manager']} tasks --mine", _("(climbs to the supervisor)")),
+        ("mail list", _("(and nbm mail show ID)")),
+        ("caseload", _("(the coach's lists; --json)")),
+        ("report outcomes --by programme", ""),
+    ]
+    for command, note in tries:
+        print(f"  .venv/bin/nbm {command}" + (f"   {note}" if note else ""), flush=True)
+    print(_("and the Temporal Web UI for the workflows and their timers."), flush=True)
+    print(_("The outcome report with its charts: {page}").format(page=page), flush=True)
     return 0
 
 

@@ -265,6 +265,8 @@ def _translate_attrs(obj: Any, attrs: Iterable[str]) -> None:
 # --- what has no translation -------------------------------------------------------------
 
 SOURCE_DIRS = ("nbm", "domain", "activities", "workflows", "privacy")
+SOURCE_FILES = ("starter.py", "worker.py")
+"""The composition roots' own messages (the demo's narration)."""
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
@@ -287,6 +289,21 @@ def _extracted(root: Path | None = None) -> Iterator[tuple[str, str, str | None]
             )
             if text:
                 yield text, f"{folder}/{filename}:{lineno}", plural
+    from babel.messages.extract import extract
+
+    for name in SOURCE_FILES:
+        path = base / name
+        if not path.exists():
+            continue
+        with path.open("rb") as handle:
+            for lineno, message, _comments, _context in extract(
+                "python", handle, keywords=KEYWORDS, comment_tags=()
+            ):
+                text, plural = (
+                    (message[0], message[1]) if isinstance(message, tuple) else (message, None)
+                )
+                if text:
+                    yield text, f"{name}:{lineno}", plural
 
 
 def source_messages(root: Path | None = None) -> dict[str, str]:
