@@ -265,6 +265,18 @@ def candidate_row(coach: str, rid: str, who: str, *, mapped: int, matched: int,
     )
 
 
+async def keys_stored(database_url: str, refs: list[str]) -> int:
+    """How many of these candidates have a key in the key store."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        found = await conn.fetchval(
+            "SELECT count(*) FROM candidate_keys WHERE candidate_ref = ANY($1)", refs
+        )
+    finally:
+        await conn.close()
+    return int(found)
+
+
 async def events_stored(database_url: str, trajectory_ids: list[str]) -> dict[str, list[str]]:
     """The event types the store holds for each of these trajectories, in order."""
     conn = await asyncpg.connect(database_url)
@@ -345,6 +357,10 @@ async def test_candidates_reach_the_match_sealed_and_the_report_names_no_one(
     assert stored[tid[8]] == ["TrajectoryStarted", "PossibilitiesMapped"]
     assert stored[tid[9]] == ["TrajectoryStarted"]
     assert tid[4] not in stored and tid[5] not in stored and tid[7] not in stored
+    ref = {n + 2: candidate_ref_for(f"{tag}-{c}") for n, c in enumerate("abcdefgh")}
+    assert await keys_stored(cli_database_url, [ref[2]]) == 1
+    # The refused match left no key behind; the rows refused before their start made none.
+    assert await keys_stored(cli_database_url, [ref[4], ref[5], ref[6], ref[7]]) == 0
 
     # At step 4, on the file's dates; the candidate readable only with the keys.
     masked = cli.ok("trajectory", "show", tid[2], "--json").stdout
@@ -383,6 +399,7 @@ async def test_candidates_reach_the_match_sealed_and_the_report_names_no_one(
     stored = await events_stored(cli_database_url, list(tid.values()))
     assert stored[tid[6]] == ["TrajectoryStarted", "PossibilitiesMapped", "CandidateMatched"]
     assert stored[tid[2]] == ["TrajectoryStarted", "PossibilitiesMapped", "CandidateMatched"]
+    assert await keys_stored(cli_database_url, [ref[6]]) == 1
 
 
 def test_a_refused_personal_cell_in_dutch(cli: Cli, tmp_path: Path) -> None:
@@ -442,11 +459,4 @@ async def test_candidates_interrupted_and_run_again_each_step_once(
     for events in stored.values():  # each step exactly once, in order
         assert events == ["TrajectoryStarted", "PossibilitiesMapped", "CandidateMatched"]
     refs = [candidate_ref_for(f"{tag}-{i}") for i in range(total)]
-    conn = await asyncpg.connect(cli_database_url)
-    try:
-        keys = await conn.fetchval(
-            "SELECT count(*) FROM candidate_keys WHERE candidate_ref = ANY($1)", refs
-        )
-    finally:
-        await conn.close()
-    assert keys == total  # one key per candidate, none left behind twice
+    assert await keys_stored(cli_database_url, refs) == total  # one key per candidate
