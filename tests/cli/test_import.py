@@ -414,6 +414,19 @@ def test_a_refused_personal_cell_in_dutch(cli: Cli, tmp_path: Path) -> None:
     )
     assert_no_personal_value(result.stdout, result.stderr)
 
+    # The domain's refusal of a step, after the start: in Dutch, naming the step's columns.
+    row = candidate_row("coach-nl", f"nl-{uuid.uuid4().hex[:6]}", "refused", mapped=-100,
+                        matched=-80, motivation="no")  # fmt: skip
+    csv.write_text(f"{CANDIDATE_HEADER}\n{row}\n")
+    result = cli("--lang", "nl", "import", str(csv))
+    assert result.exit_code == 1
+    assert (
+        "regel 2, stap 4 (de kolommen matched_on tot en met other_matters): een kandidaat die "
+        "niet door de motivatiescreening kwam kan niet gekoppeld worden"
+    ) in result.stdout, result.stdout
+    assert "waarvan 1 gestopt bij een latere stap" in result.stdout
+    assert_no_personal_value(result.stdout, result.stderr)
+
 
 async def test_candidates_interrupted_and_run_again_each_step_once(
     cli: Cli, tmp_path: Path, cli_database_url: str

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nbm.caseload_import import ImportFileError, read_file, row_request_id, trajectory_id_for
+from domain.shared import is_opaque_id
+from nbm.caseload_import import (
+    ImportFileError,
+    candidate_ref_for,
+    read_file,
+    row_request_id,
+    step_request_id,
+    trajectory_id_for,
+)
 
 HEADER = "coach,started_on,employer,function,expected_date,skills"
 
@@ -133,3 +141,11 @@ def test_a_step_s_columns_come_complete_or_not_at_all(tmp_path: Path, dropped: s
     with pytest.raises(ImportFileError, match=f"step 4 are incomplete; missing: {dropped}"):
         read_file(write(tmp_path, f"{columns}\n"))
     assert not read_file(write(tmp_path, f"{HEADER}\n")).has_candidates
+
+
+@pytest.mark.parametrize("rid", ["a", "lelystad-2026-0012", "x" * 64])
+def test_a_step_s_request_id_and_candidate_come_from_the_row_s_and_are_ids(rid: str) -> None:
+    ids = {step_request_id(rid, "map"), step_request_id(rid, "match"), candidate_ref_for(rid)}
+    assert len(ids) == 3 and all(is_opaque_id(i) for i in ids)
+    assert step_request_id(rid, "match") == step_request_id(rid, "match")
+    assert candidate_ref_for(rid) != candidate_ref_for(rid + "x")
