@@ -402,8 +402,16 @@ async def test_candidates_reach_the_match_sealed_and_the_report_names_no_one(
     assert await keys_stored(cli_database_url, [ref[6]]) == 1
 
 
-def test_a_refused_personal_cell_in_dutch(cli: Cli, tmp_path: Path) -> None:
+async def test_check_makes_no_key_and_the_refusals_in_dutch(
+    cli: Cli, tmp_path: Path, cli_database_url: str
+) -> None:
     csv = tmp_path / "lijst.csv"
+    good = f"nl-{uuid.uuid4().hex[:6]}"
+    checked = candidate_row("coach-nl", good, "good", mapped=-100, matched=-80)
+    csv.write_text(f"{CANDIDATE_HEADER}\n{checked}\n")
+    data = json.loads(cli.ok("import", str(csv), "--check", "--json").stdout)
+    assert data["rows"][0]["steps"] == {"map": "checked", "match": "checked"}
+    assert await keys_stored(cli_database_url, [candidate_ref_for(good)]) == 0  # none made
     row = candidate_row("coach-nl", f"nl-{uuid.uuid4().hex[:6]}", "bad-bsn", mapped=-100,
                         matched=-80)  # fmt: skip
     csv.write_text(f"{CANDIDATE_HEADER}\n{row}\n")
