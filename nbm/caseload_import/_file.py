@@ -28,11 +28,28 @@ REQUEST_KEY = "nbm-import/v1"
 machine, and never an id another command of this tool makes."""
 
 
+MAP, MATCH = "map", "match"
+"""The optional column groups: step 2 (`nbm trajectory map-possibilities`) and step 4
+(`nbm trajectory match`), each recorded after the start, in order, at its own date."""
+
+STEP_OF = {MAP: 2, MATCH: 4}
+GROUP_NAMES = {
+    2: N_("the columns mapped_on to training_institute"),
+    4: N_("the columns matched_on to other_matters"),
+}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
     help: str
     required: bool = False
+    group: str | None = None
+    """None: the start (step 1); else the step whose group the column is in."""
+    needed: bool = False
+    """In its group: required in every row that fills any cell of the group."""
+    personal: bool = False
+    """Personal data: sealed with the candidate's key in this process, never repeated."""
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -57,8 +74,54 @@ COLUMNS: tuple[Column, ...] = (
         "request_id",
         N_("optional: your id for the row (letters, digits, . _ : -), never a client number"),
     ),
-)
+    # Step 2, possibilities mapped (nbm trajectory map-possibilities).
+    Column("mapped_on", N_("step 2: the day the possibilities were mapped, YYYY-MM-DD"),
+           group=MAP, needed=True),
+    Column("profile_skills", N_("step 2: the profile's skills (no diploma), separated by |"),
+           group=MAP, needed=True),
+    Column("employer_role", N_("step 2: what the employer does, e.g. workplace and mentor"),
+           group=MAP, needed=True),
+    Column("werkbedrijf_role", N_("step 2: what the Werkbedrijf does, e.g. coach, budget"),
+           group=MAP, needed=True),
+    Column("guarantee_possible",
+           N_("step 2: yes if the employer can give a job guarantee, no for an intention only"),
+           group=MAP, needed=True),
+    Column("learning_location", N_("step 2: where the candidate learns"), group=MAP, needed=True),
+    Column("training_institute", N_("step 2: the training institute, if any"), group=MAP),
+    # Step 4, the match job-candidate (nbm trajectory match), with the personal data.
+    Column("matched_on", N_("step 4: the day of the match, YYYY-MM-DD"), group=MATCH,
+           needed=True),
+    Column("name", N_("step 4: the candidate's name (sealed, never stored in the clear)"),
+           group=MATCH, needed=True, personal=True),
+    Column("bsn", N_("step 4: the candidate's BSN (sealed, never stored in the clear)"),
+           group=MATCH, needed=True, personal=True),
+    Column("email", N_("step 4: e-mail address (sealed)"), group=MATCH, personal=True),
+    Column("phone", N_("step 4: phone number (sealed)"), group=MATCH, personal=True),
+    Column("external_ref", N_("step 4: another system's reference for the person (sealed)"),
+           group=MATCH, personal=True),
+    Column("motivation_passed", N_("step 4: the motivation screen's result, yes or no"),
+           group=MATCH, needed=True),
+    Column("candidate_skills", N_("step 4: skills the candidate has, separated by |"),
+           group=MATCH),
+    Column("language_level", N_("step 4: the level the language test found, e.g. A2"),
+           group=MATCH),
+    Column("information_meeting",
+           N_("step 4: yes if the candidate took part in the information meeting"), group=MATCH),
+    Column("barriers", N_("step 4: the practical matters to solve, separated by |"),
+           group=MATCH),
+    Column("no_problem", N_("step 4: practical matters discussed that are no problem, by |"),
+           group=MATCH),
+    Column("not_applicable", N_("step 4: practical matters that do not apply, by |"),
+           group=MATCH),
+    Column("other_matters",
+           N_("step 4: how every matter not named stands: no-problem or not-applicable"),
+           group=MATCH),
+)  # fmt: skip
 BY_NAME: Mapping[str, Column] = {c.name: c for c in COLUMNS}
+GROUPS: Mapping[str, tuple[Column, ...]] = {
+    g: tuple(c for c in COLUMNS if c.group == g) for g in (MAP, MATCH)
+}
+START_COLUMNS = frozenset(c.name for c in COLUMNS if c.group is None)
 OWN_JOB = ("employer", "function", "expected_date", "skills")
 
 
@@ -73,8 +136,16 @@ class Refusal:
     line: int
     field: str | None
     reason: str
+    step: int | None = None
+    """A step after the start that the domain refused (2 or 4): `field` is then None and the
+    text names the step's column group (the trajectory itself is there)."""
 
     def text(self) -> str:
+        if self.step is not None:
+            group = _(GROUP_NAMES[self.step])
+            return _("line {line}, step {step} ({group}): {reason}").format(
+                line=self.line, step=self.step, group=group, reason=self.reason
+            )
         if self.field is None:
             return _("line {line}: {reason}").format(line=self.line, reason=self.reason)
         return _("line {line}, field {field}: {reason}").format(
@@ -93,6 +164,10 @@ class Planned:
     def cell(self, name: str) -> str | None:
         return self.cells.get(name) or None
 
+    def has(self, group: str) -> bool:
+        """Whether the row fills any cell of this step's group (then it records the step)."""
+        return any(self.cell(c.name) for c in GROUPS[group])
+
 
 @dataclass
 class ImportFile:
@@ -105,19 +180,27 @@ class ImportFile:
     def read(self) -> int:
         return len(self.rows) + len(self.refused)
 
+    @property
+    def has_candidates(self) -> bool:
+        """Whether the header has the match's columns (then the import needs the key store)."""
+        return any(c.name in self.columns for c in GROUPS[MATCH])
+
 
 def row_request_id(cells: Mapping[str, str]) -> str:
-    """The row's own request id: its `request_id` cell, else a digest of its content.
+    """The row's own request id: its `request_id` cell, else a digest of its start.
 
-    The digest covers every non-empty cell by column name, so the order of the columns, an
-    added empty column or the file's name do not change it: the same row is the same start.
+    The digest covers every non-empty cell of the start's columns (step 1) by column name,
+    so the order of the columns, an added empty column or the file's name do not change it:
+    the same row is the same start. The later steps' cells are not in it: a personal cell
+    never goes into an id (a digest of a BSN is still the BSN), and a step corrected after a
+    refusal continues the same trajectory.
     """
     given = cells.get("request_id")
     if given:
         return given
     digest = hashlib.sha256(REQUEST_KEY.encode())
     for name in sorted(cells):
-        if cells[name]:
+        if cells[name] and name in START_COLUMNS:
             digest.update(f"\0{name}\0{cells[name]}".encode())
     return f"imp-{digest.hexdigest()[:24]}"
 
@@ -240,4 +323,12 @@ def _columns(path: Path, header: list[str]) -> list[str]:
             _("{file}: no future_job column, and of the job's own columns missing: "
               "{columns}").format(file=path.name, columns=", ".join(no_job))
         )  # fmt: skip
+    for group, columns in GROUPS.items():
+        lacking = [c.name for c in columns if c.needed and c.name not in names]
+        if lacking and any(c.name in names for c in columns):
+            raise ImportFileError(
+                _("{file}: the columns of step {step} are incomplete; missing: {columns}").format(
+                    file=path.name, step=STEP_OF[group], columns=", ".join(lacking)
+                )
+            )
     return names

@@ -7,6 +7,7 @@ The report names every refused row by its line and column, never by what the cel
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Awaitable, Callable
@@ -38,6 +39,7 @@ from nbm.localize import localized
 from nbm.settings import Settings, load_settings
 
 from ._common import AsJson, actor, connect_client, console, fail, print_json, safe_text
+from ._keys import key_store
 
 
 def _show_columns(value: bool) -> None:
@@ -47,7 +49,13 @@ def _show_columns(value: bool) -> None:
     for header in (_("column of the file"), _("must be given"), _("what the cell holds")):
         table.add_column(header)
     for c in imp.COLUMNS:
-        table.add_row(c.name, _("yes, in every row") if c.required else "", _(c.help))
+        if c.required:
+            must = _("yes, in every row")
+        elif c.needed:
+            must = _("yes, with step {step}").format(step=2 if c.group == "map" else 4)
+        else:
+            must = ""
+        table.add_row(c.name, must, _(c.help))
     console().print(table)
     raise typer.Exit(0)
 
@@ -96,11 +104,14 @@ def import_(
 
     Columns: coach and started_on (required); future_job (fj-...) or the job's own
     employer, function, expected_date and skills (separated by |); optional jobs,
-    programme, municipality, route, outgoing_employer, dismissal_date, request_id (see
-    `nbm import --columns` and docs/import.md). A file imported again (after an
-    interruption, or corrected) starts only the rows not started before: each row's
-    request id comes from its content, or from its request_id column. Exit code 0 when
-    every row is there, 1 when rows were refused.
+    programme, municipality, route, outgoing_employer, dismissal_date, request_id. A row
+    may bring its trajectory up to the match: step 2 (mapped_on, profile_skills, ...) and
+    step 4 with the candidate (matched_on, name, bsn, ...), whose personal cells are
+    sealed here with the candidate's own key (see `nbm import --columns` and
+    docs/import.md). A file imported again (after an interruption, or corrected) starts
+    only the rows not started before and records only the steps not recorded before: each
+    row's request id comes from its start's columns, or from its request_id column. Exit
+    code 0 when every row is there, 1 when rows were refused.
     """
     who = actor(ctx)
     found = imp.read_file(file)
@@ -115,18 +126,23 @@ def import_(
         def on_row(r: imp.ImportReport) -> None:
             bar.update(task, completed=r.done)
 
-        with bar:
-            await imp.run_import(
-                client,
-                config.task_queue,
-                found,
-                actor=who,
-                parallel=parallel,
-                check_only=check,
-                before_start=None if check else _caseload_limit(client, config),
-                on_row=on_row,
-                report=report,
-            )
+        async with contextlib.AsyncExitStack() as stack:
+            keys: imp.KeyStore | None = None
+            if found.has_candidates and not check:  # only then: the key store, NBM_KEK
+                keys = await stack.enter_async_context(key_store(config))
+            with bar:
+                await imp.run_import(
+                    client,
+                    config.task_queue,
+                    found,
+                    actor=who,
+                    parallel=parallel,
+                    check_only=check,
+                    before_start=None if check else _caseload_limit(client, config),
+                    on_row=on_row,
+                    report=report,
+                    keys=keys,
+                )
 
     try:
         _run(work)
@@ -244,6 +260,12 @@ def summary(report: imp.ImportReport) -> str:
         parts.insert(0, ngettext("{n} checked (nothing started)", "{n} checked (nothing started)",
                                  report.count(imp.Outcome.CHECKED)))  # fmt: skip
         counts.insert(0, report.count(imp.Outcome.CHECKED))
+    stopped = report.count(imp.Outcome.STOPPED)
+    if stopped:
+        parts.append(ngettext("{n} of them stopped at a later step (the trajectory is there)",
+                              "{n} of them stopped at a later step (the trajectories are there)",
+                              stopped))  # fmt: skip
+        counts.append(stopped)
     not_done = report.read - report.done
     if not_done:
         parts.append(ngettext("{n} not done", "{n} not done", not_done))

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nbm.caseload_import import ImportFileError, read_file, row_request_id, trajectory_id_for
+from domain.shared import is_opaque_id
+from nbm.caseload_import import (
+    ImportFileError,
+    candidate_ref_for,
+    read_file,
+    row_request_id,
+    step_request_id,
+    trajectory_id_for,
+)
 
 HEADER = "coach,started_on,employer,function,expected_date,skills"
 
@@ -69,7 +77,7 @@ def test_a_request_id_that_is_not_an_id_is_refused_without_its_value(tmp_path: P
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("coach,started_on,name\n", "unknown column 'name'"),
+        ("coach,started_on,health_notes\n", "unknown column 'health_notes'"),
         ("coach\n", "missing column(s): started_on"),
         ("coach,started_on,employer\n", "missing: function, expected_date, skills"),
         ("\n\n", "the file is empty"),
@@ -104,3 +112,40 @@ def test_the_trajectory_id_is_the_one_trajectory_start_makes_from_the_same_reque
     from nbm.cli._common import generated_id
 
     assert trajectory_id_for("imp-0123") == generated_id("traj", "imp-0123")
+
+
+MATCHED = (
+    ",mapped_on,profile_skills,employer_role,werkbedrijf_role,guarantee_possible,"
+    "learning_location,matched_on,name,bsn,motivation_passed,other_matters"
+)
+
+
+def test_the_request_id_is_the_start_s_never_a_personal_cell_s(tmp_path: Path) -> None:
+    start = "c-1,2026-01-01,e-1,helpende,2026-09-01,zorg"
+    steps = ",2026-02-01,zorg,mentor,coach,no,De Zorg,2026-03-01,Fenna Fictief,111222333,yes,"
+    alone = read_file(write(tmp_path, f"{HEADER}\n{start}\n", "a.csv")).rows[0]
+    found = read_file(write(tmp_path, f"{HEADER}{MATCHED}\n{start}{steps}no-problem\n"))
+    (row,) = found.rows
+    assert found.has_candidates and row.has("map") and row.has("match")
+    # The same start with or without its later steps: one trajectory, its id no digest of
+    # the name or the BSN (a row corrected at its match continues the same trajectory).
+    assert row.request_id == alone.request_id
+    other = steps.replace("Fenna Fictief", "Bert Bedacht").replace("111222333", "123456782")
+    again = read_file(write(tmp_path, f"{HEADER}{MATCHED}\n{start}{other}no-problem\n", "b.csv"))
+    assert again.rows[0].request_id == row.request_id
+
+
+@pytest.mark.parametrize("dropped", ["matched_on", "bsn", "motivation_passed"])
+def test_a_step_s_columns_come_complete_or_not_at_all(tmp_path: Path, dropped: str) -> None:
+    columns = ",".join(c for c in f"{HEADER}{MATCHED}".split(",") if c != dropped)
+    with pytest.raises(ImportFileError, match=f"step 4 are incomplete; missing: {dropped}"):
+        read_file(write(tmp_path, f"{columns}\n"))
+    assert not read_file(write(tmp_path, f"{HEADER}\n")).has_candidates
+
+
+@pytest.mark.parametrize("rid", ["a", "lelystad-2026-0012", "x" * 64])
+def test_a_step_s_request_id_and_candidate_come_from_the_row_s_and_are_ids(rid: str) -> None:
+    ids = {step_request_id(rid, "map"), step_request_id(rid, "match"), candidate_ref_for(rid)}
+    assert len(ids) == 3 and all(is_opaque_id(i) for i in ids)
+    assert step_request_id(rid, "match") == step_request_id(rid, "match")
+    assert candidate_ref_for(rid) != candidate_ref_for(rid + "x")
