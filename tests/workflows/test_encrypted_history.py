@@ -160,17 +160,26 @@ async def test_a_refused_update_reaches_a_reader_without_the_key_only_encrypted(
     now = await ts_env.get_current_time()
     start = f.start(now)
     await service.start_trajectory(ts_env.client, task_queue, start, now=now)
-    raw = (await raw_client(ts_env)).get_workflow_handle(start.trajectory_id)
     command = trajectory.StartPlacement(actor=f.COACH, name="introduction", hours_per_week=16)
 
+    # With the key: the code, the English message and the template with its parameters
+    # (which the CLI puts into the coach's language).
+    keyed = ts_env.client.get_workflow_handle(start.trajectory_id)
     with pytest.raises(WorkflowUpdateFailedError) as err:
-        await raw.execute_update(TrajectoryWorkflow.execute, CoachRequest(command=command))
+        await keyed.execute_update(TrajectoryWorkflow.execute, CoachRequest(command=command))
     cause = err.value.cause
     assert isinstance(cause, ApplicationError)
-    assert cause.type == "wrong-step"  # the code is not personal and stays readable ...
-    assert REFUSAL not in str(cause)  # ... the message only travels encrypted
-    assert cause.failure is not None
-    assert cause.failure.encoded_attributes.metadata["encoding"] == ENCODING
+    assert cause.type == "wrong-step"
+    assert REFUSAL in str(cause)
+    assert service.refusal_details(cause.details) is not None
+
+    # Without it: the message travels encrypted, and so do the template and its parameters
+    # (the refusal's details): the SDK cannot even decode them into an error, and says why.
+    raw = (await raw_client(ts_env)).get_workflow_handle(start.trajectory_id)
+    with pytest.raises(KeyError) as unreadable:
+        await raw.execute_update(TrajectoryWorkflow.execute, CoachRequest(command=command))
+    assert ENCODING.decode() in str(unreadable.value)
+    assert REFUSAL not in str(unreadable.value)
     assert_all_encrypted(await raw_history(ts_env, start.trajectory_id))
 
 
