@@ -40,14 +40,20 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from domain.shared import COACH_TIME_ZONE
 from nbm.i18n import _
 from nbm.settings import ConfigError, load_settings
 
 NBM = Path(sys.executable).parent / "nbm"
 COMMAND_TIMEOUT = 60  # seconds; a command waits for the worker at most this long
+
+
+def coach_today() -> date:
+    """Today where the coaches are (the CLI reads dates in their time zone)."""
+    return datetime.now(COACH_TIME_ZONE).date()
 
 
 class DemoFailed(Exception):
@@ -161,7 +167,7 @@ def demo_wijkleerbedrijf(env: dict[str, str], expected: str) -> str:
     )  # fmt: skip
     nbm(
         "trajectory", "record-regular-job", tid, "--employer", "thuiszorg-flevoland",
-        "--hours", "20", "--start-date", (date.today() + timedelta(days=14)).isoformat(),
+        "--hours", "20", "--start-date", (coach_today() + timedelta(days=14)).isoformat(),
         "--wage-cost-subsidy", "30", "--benefit-continues", env=env,
     )  # fmt: skip
     return tid
@@ -336,7 +342,7 @@ def demo_caseload_and_report(env: dict[str, str], expected: str) -> str:
     """F: an existing caseload imported from CSV, the coach's morning lists, the outcomes."""
     banner(_("F. The caseload: an import from CSV, the coach's lists, the outcome report"))
     run = uuid.uuid4().hex[:6]
-    today = date.today()
+    today = coach_today()
     rows = ["coach,started_on,employer,function,expected_date,skills,programme,request_id"]
     rows += [
         f"{env['NBM_ACTOR']},{(today - timedelta(weeks=3 * i + 1)).isoformat()},"
@@ -381,7 +387,7 @@ def main() -> int:
             address=address, queue=repr(settings.task_queue)
         )
     )
-    expected = (date.today() + timedelta(days=270)).isoformat()
+    expected = (coach_today() + timedelta(days=270)).isoformat()
     try:
         a = demo_small_scale(env, expected)
         b = demo_wijkleerbedrijf(env, expected)

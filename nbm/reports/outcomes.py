@@ -307,18 +307,26 @@ def suppress_primary(f: Figures, k: int) -> None:
     f.suppressed |= {n for n, x in f.counts.items() if _small(x, k)}
 
 
+WHOLE = "\0whole"
+"""`_hide_one_more`'s answer when no part is left to hide: the total itself must go."""
+
+
 def _hide_one_more(cells: dict[str, int], hidden: set[str], k: int) -> str | None:
     """Which further cell to hide so that the hidden ones of a partition with a shown total
-    cannot be worked out (their sum must be `k` or more, or two cells at least be hidden)."""
+    cannot be worked out (their sum must be `k` or more, or two cells at least be hidden):
+    the smallest shown cell above zero, else a shown zero (hiding a zero hides how the rest
+    is split), else `WHOLE` (every part is hidden already: only the total can go)."""
     hidden_here = [n for n in cells if n in hidden]
     if not hidden_here or sum(cells[n] for n in hidden_here) == 0:
         return None  # nothing hidden, or only zeros: nothing to work out
     if len(hidden_here) >= 2 and sum(cells[n] for n in hidden_here) >= k:
         return None
-    rest = sorted((x, n) for n, x in cells.items() if n not in hidden and x > 0)
-    if not rest and len(hidden_here) >= 2:
-        return None
-    return rest[0][1] if rest else None
+    shown = sorted(
+        ((x == 0, x, n) for n, x in cells.items() if n not in hidden), key=lambda t: t[:2]
+    )
+    if shown:
+        return shown[0][2]
+    return WHOLE
 
 
 def suppress_secondary(rows: list[Figures], total: Figures | None, k: int) -> None:
@@ -334,7 +342,7 @@ def suppress_secondary(rows: list[Figures], total: Figures | None, k: int) -> No
                     continue
                 more = _hide_one_more({p: f.counts[p] for p in parts}, f.suppressed, k)
                 if more:
-                    f.suppressed.add(more)
+                    f.suppressed.add(whole if more == WHOLE else more)
                     changed = True
         if total is None:
             continue
@@ -344,7 +352,10 @@ def suppress_secondary(rows: list[Figures], total: Figures | None, k: int) -> No
             column = {str(i): r.counts[name] for i, r in enumerate(rows)}
             hidden = {str(i) for i, r in enumerate(rows) if name in r.suppressed}
             more = _hide_one_more(column, hidden, k)
-            if more:
+            if more == WHOLE:
+                total.suppressed.add(name)
+                changed = True
+            elif more:
                 rows[int(more)].suppressed.add(name)
                 changed = True
     for f in rows + ([total] if total else []):

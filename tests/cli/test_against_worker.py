@@ -8,10 +8,11 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from tests import factories as f
+from tests.factories import coach_today
 
 from .conftest import Cli, assert_user_error
 
@@ -19,7 +20,7 @@ LIST_TIMEOUT = 10.0  # seconds; the server's list (visibility) trails a start sl
 
 
 def in_days(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (coach_today() + timedelta(days=days)).isoformat()
 
 
 def start(cli: Cli, trajectory_id: str, *extra: str) -> dict[str, object]:
@@ -160,7 +161,7 @@ def test_show_masks_the_candidate_unless_asked(cli: Cli, fresh_id: str) -> None:
 
 
 def test_refusals_and_unknown_ids_are_one_line(cli: Cli, fresh_id: str) -> None:
-    far = (date.today() + timedelta(days=800)).isoformat()
+    far = (coach_today() + timedelta(days=800)).isoformat()
     result = cli("trajectory", "start", "--employer", "e1", "--function", "Orderpicker",
                  "--expected-date", far, "--skill", "picking")  # fmt: skip
     assert_user_error(result, f"the expected date {far} is more than 24 months ahead")

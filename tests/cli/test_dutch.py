@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from typer.testing import Result
 
 from nbm.cli import app
 from nbm.settings import PROJECT_ROOT
+from tests.factories import coach_today
 
 from .conftest import Cli, invoke
 
@@ -195,7 +196,7 @@ def test_an_unknown_id_against_the_stack_is_one_dutch_line(cli: Cli, args: list[
 def test_the_shell_completes_a_running_trajectory_s_id(cli: Cli, fresh_id: str) -> None:
     """Tab after `nbm trajectory show traj-…`: the running trajectories' ids, from the stack."""
     cli.ok("trajectory", "start", "--id", fresh_id, "--employer", "zorgcentrum", "--function",
-           "Helpende zorg", "--expected-date", str(date.today() + timedelta(days=200)),
+           "Helpende zorg", "--expected-date", str(coach_today() + timedelta(days=200)),
            "--skill", "ADL care")  # fmt: skip
     env = {**os.environ, **{k: v for k, v in cli.env.items() if v is not None},
            "_NBM_COMPLETE": "complete_bash", "COMP_WORDS": f"nbm trajectory show {fresh_id[:9]}",
@@ -214,7 +215,7 @@ def test_the_shell_completes_a_running_trajectory_s_id(cli: Cli, fresh_id: str) 
 
 def test_the_timeline_tells_the_events_in_dutch(cli: Cli, fresh_id: str) -> None:
     cli.ok("trajectory", "start", "--id", fresh_id, "--employer", "zorgcentrum", "--function",
-           "Helpende zorg", "--expected-date", str(date.today() + timedelta(days=200)),
+           "Helpende zorg", "--expected-date", str(coach_today() + timedelta(days=200)),
            "--skill", "ADL care")  # fmt: skip
     dutch = invoke(["audit", "history", fresh_id], {**cli.env, "NBM_LANG": "nl", "COLUMNS": "200"})
     assert dutch.exit_code == 0, dutch.output

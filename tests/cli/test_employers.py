@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date, timedelta
+from datetime import timedelta
+
+from tests.factories import coach_today
 
 from .conftest import Cli, assert_user_error
 
@@ -14,7 +16,7 @@ CONTACT = "Geertruida Lindeboom-Vos"
 
 
 def in_days(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (coach_today() + timedelta(days=days)).isoformat()
 
 
 def until(check, what: str, seconds: float = 20.0):  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities import PostgresEventStore
 from devstack.servers import temporal_test_server
+from domain.shared import COACH_TIME_ZONE
 from nbm import service
 from nbm.temporal import register_search_attributes
 from tests import factories as f
@@ -61,7 +62,8 @@ async def test_the_checkpoints_once_due_close_a_lasting_placement(
         await nbm("trajectory", "start-learning", fresh_id, "--no-benefits")
         job = await nbm(
             "trajectory", "record-regular-job", fresh_id, "--employer", f.EMPLOYER,
-            "--hours", "20", "--start-date", now.date().isoformat(), "--benefit-continues",
+            "--hours", "20", "--start-date", now.astimezone(COACH_TIME_ZONE).date().isoformat(),
+            "--benefit-continues",
         )  # fmt: skip
         assert "RegularJobStarted, EscalationRaised" in job  # a small contract is visible
 

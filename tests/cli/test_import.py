@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -23,6 +23,7 @@ import pytest
 
 from nbm.caseload_import import candidate_ref_for, read_file, trajectory_id_for
 from nbm.settings import PROJECT_ROOT
+from tests.factories import coach_today
 
 from .conftest import Cli, assert_user_error
 
@@ -32,7 +33,7 @@ A_NAME = "Jan Jansen"
 
 
 def days(n: int) -> str:
-    return (date.today() + timedelta(days=n)).isoformat()
+    return (coach_today() + timedelta(days=n)).isoformat()
 
 
 def forecast(cli: Cli) -> str:

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
+
+from tests.factories import coach_today
 
 from .conftest import Cli, assert_user_error, invoke
 
@@ -28,7 +30,7 @@ def test_profiles_ranking_a_decision_against_the_proposal_and_the_register(cli: 
                  "--sector", "logistiek", "--account-manager", am, "--contact-name", "Karin Vos",
                  "--contact-email", "k.vos@dcf.example").stdout.strip()  # fmt: skip
     fj = cli.ok("future-job", "forecast", "--employer", emp, "--function", "orderpicker",
-                "--expected-date", (date.today() + timedelta(days=200)).isoformat(),
+                "--expected-date", (coach_today() + timedelta(days=200)).isoformat(),
                 "--skill", "orderpicken", "--skill", "heftruck", "--jobs", "2",
                 "--commitment", "intention-to-hire").stdout.strip()  # fmt: skip
 

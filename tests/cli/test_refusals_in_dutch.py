@@ -7,16 +7,18 @@ Each case is run twice, in both languages: one line on stderr, exit code 1, no t
 from __future__ import annotations
 
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 from typer.testing import Result
+
+from tests.factories import coach_today
 
 from .conftest import Cli, invoke
 from .test_against_worker import start
 
 
 def in_days(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (coach_today() + timedelta(days=days)).isoformat()
 
 
 def refused(cli: Cli, lang: str, *args: str) -> str:

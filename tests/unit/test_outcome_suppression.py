@@ -114,3 +114,15 @@ def test_months_are_calendar_months() -> None:
     assert add_months(date(2027, 1, 4), 6) == date(2027, 7, 4)
     assert add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
     assert add_months(date(2027, 12, 15), 1) == date(2028, 1, 15)
+
+
+def test_a_shown_zero_beside_a_lone_withheld_cell_is_withheld_too() -> None:
+    """Found by hypothesis: a group's bin withheld (2) beside another group's 0 under a shown
+    total of 2 gave the withheld cell away; hiding the zero (or, with no part left, the
+    total) closes it."""
+    from nbm.reports.outcomes import WHOLE, _hide_one_more
+
+    assert _hide_one_more({"a": 2, "b": 0}, {"a"}, 2) == "b"
+    assert _hide_one_more({"a": 2, "b": 0, "c": 3}, {"a"}, 2) == "c"
+    assert _hide_one_more({"a": 2}, {"a"}, 5) == WHOLE
+    assert _hide_one_more({"a": 2, "b": 4}, {"a", "b"}, 5) is None
