@@ -444,3 +444,29 @@ def _spaced(parts: list[RenderableType]) -> list[RenderableType]:
             spaced.append(Text(""))
         spaced.append(part)
     return spaced
+
+
+TASK_KINDS = {
+    "silent-employer": N_("silent employer"),
+    "mail-failed": N_("mail not delivered"),
+    "calamity": N_("calamity"),
+    "evaluation-missed": N_("evaluation missed"),
+    "vacancy-in-doubt": N_("vacancy in doubt"),
+    "escalation": N_("escalation"),
+    "place-lost": N_("place lost"),
+    "cohort-step": N_("cohort milestone"),
+}
+TASK_STATUSES = {
+    "open": N_("open"),
+    "acknowledged": N_("acknowledged"),
+    "resolved": N_("resolved"),
+}
+
+
+def task_kind(code: str) -> str:
+    """A task's kind in the coach's language (the code itself when it has no name)."""
+    return _(TASK_KINDS[code]) if code in TASK_KINDS else code
+
+
+def task_status(code: str) -> str:
+    return _(TASK_STATUSES[code]) if code in TASK_STATUSES else code

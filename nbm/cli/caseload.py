@@ -20,6 +20,7 @@ from nbm.i18n import N_, _, ngettext
 from nbm.settings import ConfigError
 
 from ._common import AsJson, CliError, actor, console, print_json, run, warn, when
+from ._render import task_kind, task_status
 from .report import read_models
 
 STEP_NAMES = {
@@ -203,7 +204,7 @@ def _print(c: service.Caseload, no_contact_weeks: int, within_weeks: int) -> Non
         (
             _("Open tasks"),
             (_("task"), _("kind"), _("about"), _("status"), _("acknowledge by")),
-            [[r["task_id"], r["task_kind"], r["about"], r["status"],
+            [[r["task_id"], task_kind(r["task_kind"]), r["about"], task_status(r["status"]),
               r["ack_due_on"].isoformat() + (" " + _("(late)") if r["overdue"] else "")]
              for r in c.tasks],
         ),

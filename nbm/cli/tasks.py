@@ -17,6 +17,7 @@ from nbm.i18n import _
 from workflows.stream_messages import TASK_WORKFLOW
 
 from ._common import AsJson, RequestId, actor, console, new_request, print_json, run, when
+from ._render import task_kind, task_status
 
 app = typer.Typer(
     help="Tasks: what the engine opened, with a deadline to acknowledge.",
@@ -97,8 +98,9 @@ def tasks(
     ):
         table.add_column(column, overflow="fold")  # ids wrap, never cut: they are copied
     for r in rows:
-        due = r["ack_due_on"] + (" (te laat)" if r["overdue"] else "")
-        table.add_row(r["task_id"], r["kind"], r["about"], r["assignee_id"], r["status"], due,
+        due = r["ack_due_on"] + (" " + _("(late)") if r["overdue"] else "")
+        table.add_row(r["task_id"], task_kind(r["kind"]), r["about"], r["assignee_id"],
+                      task_status(r["status"]), due,
                       " → ".join(r["climbed"]) or "—")  # fmt: skip
     console().print(table)
 
