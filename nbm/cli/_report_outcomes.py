@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from domain.shared import COACH_TIME_ZONE
-from nbm.i18n import _
+from nbm.i18n import N_, _
 from nbm.reports import html, layout
 from nbm.reports.outcomes import (
     COUNTS,
@@ -32,10 +32,10 @@ from nbm.reports.read import read_facts
 from nbm.reports.statistics import COLUMNS, statistics_rows
 from nbm.settings import load_settings
 
-from ._common import AsJson, CliError, console, excerpt, print_json, warn
+from ._common import AsJson, CliError, console, excerpt, parse_date, print_json, warn
 from ._db import Role, run_db
 
-NO_READ_MODELS = "the read models do not exist in this database; run the migrations first"
+NO_READ_MODELS = N_("the read models do not exist in this database; run the migrations first")
 
 By = Annotated[
     str | None,
@@ -121,17 +121,6 @@ OutFile = Annotated[
 ]
 
 
-def _date(value: str, option: str) -> date:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise CliError(
-            _("{option}: {value} is not a date; use YYYY-MM-DD").format(
-                option=option, value=excerpt(value)
-            )
-        ) from None
-
-
 def _year(year: int, option: str = "--year") -> int:
     if not 1990 <= year <= 2100:
         raise CliError(
@@ -146,14 +135,14 @@ def today() -> date:
 
 def window_of(year: int | None, start: str | None, end: str | None, as_of: str | None) -> Window:
     """The report's window from the options; a contradiction is a one-line error."""
-    asked = _date(as_of, "--as-of") if as_of else today()
+    asked = parse_date(as_of, "--as-of") if as_of else today()
     if year is not None:
         if start or end:
             raise CliError(_("give --year or --from/--to, not both"))
         _year(year)
         return Window(date(year, 1, 1), date(year, 12, 31), asked)
-    first = _date(start, "--from") if start else None
-    last = _date(end, "--to") if end else None
+    first = parse_date(start, "--from") if start else None
+    last = parse_date(end, "--to") if end else None
     if first and last and first > last:
         raise CliError(_("--from {start} lies after --to {end}").format(start=first, end=last))
     return Window(first, last, asked)
@@ -181,7 +170,7 @@ def _facts() -> list[TrajectoryFacts]:
             lag = await conn.fetchval(LAG)
         return await read_facts(pool), lag or 0
 
-    facts, lag = run_db(work, role=Role.AUDITOR, missing=NO_READ_MODELS)
+    facts, lag = run_db(work, role=Role.AUDITOR, missing=_(NO_READ_MODELS))
     if lag > 0:
         warn(
             _(
@@ -391,7 +380,7 @@ def statistics(
     data (columns in docs/statistics-export.md)."""
     settings = load_settings()
     _year(year)
-    asked = _date(as_of, "--as-of") if as_of else today()
+    asked = parse_date(as_of, "--as-of") if as_of else today()
     salt = settings.statistics_salt or settings.organisation
     rows = statistics_rows(_facts(), year, asked, salt)
     if as_json:

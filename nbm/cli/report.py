@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from activities.projections import Projector, Quarantined, Tracking
-from nbm.i18n import N_, _
+from nbm.i18n import _
 
 from . import _report_outcomes
 from ._bars import progress_bar
@@ -43,7 +43,7 @@ async def caseload_rows(pool: asyncpg.Pool) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-NO_READ_MODELS = N_("the read models do not exist in this database; run the migrations first")
+NO_READ_MODELS = _report_outcomes.NO_READ_MODELS
 
 
 def read_models(work: Callable[[asyncpg.Pool], Awaitable[T]], *, role: Role = Role.AUDITOR) -> T:
