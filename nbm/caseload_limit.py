@@ -17,6 +17,7 @@ count is behind is still in the workflow's events, and the next start counts it.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from temporalio.client import Client
@@ -157,6 +158,9 @@ class CaseloadBudget:
         self._client, self._queue, self._default = client, task_queue, default_limit
         self._directory: people.Directory | None = None
         self._open: dict[str, int] = {}
+        # Rows run concurrently: without it, each first row of a coach would count the
+        # server's figure afresh over the others' increments.
+        self._lock = asyncio.Lock()
 
     async def admit(
         self,
@@ -168,6 +172,15 @@ class CaseloadBudget:
         """As `check_caseload`, for one more start of the batch; counts it as started.
 
         Call `release` if the start then fails after all."""
+        async with self._lock:
+            return await self._admit(coach_id, override_by, reason)
+
+    async def _admit(
+        self,
+        coach_id: str,
+        override_by: str | None,
+        reason: trajectory.OverrideReason | None,
+    ) -> trajectory.CaseloadOverride | None:
         if self._directory is None:
             self._directory = await streams.directory(self._client)
         if override_by is not None:
@@ -186,11 +199,6 @@ class CaseloadBudget:
             )
         self._open[coach_id] = opened + 1
         return override
-
-    async def recount(self, coach_id: str) -> None:
-        """Count the coach's open trajectories again (rows of an import run before, already
-        in the server's count, were counted up here once more when admitted again)."""
-        self._open[coach_id] = await open_trajectories(self._client, self._queue, coach_id)
 
     def release(self, coach_id: str) -> None:
         """A start admitted that did not happen after all: its place back."""

@@ -22,6 +22,7 @@ from ._file import (
 )
 from ._run import (
     DEFAULT_PARALLEL,
+    AfterStart,
     BeforeStart,
     ImportReport,
     KeyStore,
@@ -39,6 +40,7 @@ __all__ = [
     "DEFAULT_PARALLEL",
     "GROUPS",
     "LIST_SEPARATOR",
+    "AfterStart",
     "BeforeStart",
     "Column",
     "ImportFile",

@@ -105,6 +105,9 @@ class RowRefused(Exception):
 
 
 BeforeStart = Callable[[trajectory.StartTrajectory], Awaitable[None]]
+AfterStart = Callable[[trajectory.StartTrajectory, "Outcome | None"], None]
+"""Told what became of a start `before_start` let through: `Outcome.STARTED`, `ALREADY`
+(started by an earlier run: no new trajectory) or None (the start was refused after all)."""
 """A check on each row's start before it is sent (e.g. a coach's caseload limit): raises
 `RowRefused` to refuse the row. Called for rows that are new and for rows already there."""
 
@@ -176,6 +179,7 @@ async def run_import(
     parallel: int = DEFAULT_PARALLEL,
     check_only: bool = False,
     before_start: BeforeStart | None = None,
+    after_start: AfterStart | None = None,
     on_row: Callable[[ImportReport], None] | None = None,
     report: ImportReport | None = None,
     now: datetime | None = None,
@@ -204,17 +208,26 @@ async def run_import(
         async with limiter:
             steps: dict[str, StepOutcome] = {}
             tid: str | None = None
+            admitted: trajectory.StartTrajectory | None = None
             try:
                 command = await builder.command(row)
                 later = builder.steps(row, command)
                 if before_start is not None:
                     await before_start(command)
+                    admitted = command
                 tid = command.trajectory_id
                 if check_only:
                     outcome = Outcome.CHECKED
                     steps.update({g: StepOutcome.CHECKED for g in later.groups})
                 else:
-                    outcome = await _start(client, task_queue, command, builder.now)
+                    try:
+                        outcome = await _start(client, task_queue, command, builder.now)
+                    except RowRefused:
+                        if admitted is not None and after_start is not None:
+                            after_start(admitted, None)
+                        raise
+                    if admitted is not None and after_start is not None:
+                        after_start(admitted, outcome)
                     if later.groups:
                         await _later_steps(client, command, later, outcome, keys, steps)
             except RowRefused as err:

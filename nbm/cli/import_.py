@@ -119,6 +119,7 @@ def import_(
     bar = _progress(not as_json and sys.stderr.isatty())
 
     async def work(client: Client, config: Settings) -> None:
+        limit = None if check else _caseload_limit(client, config)
         task = bar.add_task(
             _("importing"), total=found.read, completed=found.read - len(found.rows)
         )
@@ -138,7 +139,8 @@ def import_(
                     actor=who,
                     parallel=parallel,
                     check_only=check,
-                    before_start=None if check else _caseload_limit(client, config),
+                    before_start=limit[0] if limit else None,
+                    after_start=limit[1] if limit else None,
                     on_row=on_row,
                     report=report,
                     keys=keys,
@@ -180,35 +182,32 @@ def _run(work: Callable[[Client, Settings], Awaitable[None]]) -> None:
     asyncio.run(main())
 
 
-def _caseload_limit(client: Client, config: Settings) -> imp.BeforeStart:
+def _caseload_limit(client: Client, config: Settings) -> tuple[imp.BeforeStart, imp.AfterStart]:
     """Each coach's caseload limit over the rows of the file: a row past it is refused (no
     override in a file: a supervisor's override is one start at a time, `nbm trajectory
-    start --override-by`). A row started by an earlier run of the same file is no new
-    trajectory: past the limit, whether it exists is asked before it is refused, and the
-    coach counted again from the server once."""
+    start --override-by`). The coach's open trajectories are counted once from the server,
+    then each row let through counts one more; a row that turns out to be started by an
+    earlier run of the same file (already in the server's count) or whose start is refused
+    gives its place back. Past the limit, a row whose trajectory exists already is let
+    through (it is no new trajectory)."""
     budget = CaseloadBudget(client, config.task_queue, default_limit=config.caseload_limit)
-    recounted: set[str] = set()
+    counted: set[str] = set()  # the rows the budget counted, by trajectory id
 
     async def before_start(command: trajectory.StartTrajectory) -> None:
-        coach = command.coach_id
         try:
-            await budget.admit(coach)
-            return
+            await budget.admit(command.coach_id)
         except CaseloadFull as full:
             if await service.exists(client, command.trajectory_id):
-                return
-            refusal = full
-        if coach not in recounted:
-            recounted.add(coach)
-            await budget.recount(coach)
-            try:
-                await budget.admit(coach)
-                return
-            except CaseloadFull as full:
-                refusal = full
-        raise imp.RowRefused("coach", localized(refusal))
+                return  # started before: neither new nor counted here
+            raise imp.RowRefused("coach", localized(full)) from None
+        counted.add(command.trajectory_id)
 
-    return before_start
+    def after_start(command: trajectory.StartTrajectory, outcome: imp.Outcome | None) -> None:
+        if command.trajectory_id in counted and outcome is not imp.Outcome.STARTED:
+            counted.discard(command.trajectory_id)
+            budget.release(command.coach_id)
+
+    return before_start, after_start
 
 
 def _progress(visible: bool) -> Progress:
