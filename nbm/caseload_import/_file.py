@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,9 +298,15 @@ def _records(reader: Any) -> list[tuple[int, list[str]]]:
 
 def _columns(path: Path, header: list[str]) -> list[str]:
     names = [h.strip().lower() for h in header]
-    unknown = [n for n in names if n not in BY_NAME]
+    unknown = [(i, n) for i, n in enumerate(names, start=1) if n not in BY_NAME]
     if unknown:
-        shown = repr(unknown[0][:40])
+        position, name = unknown[0]
+        # Named only when it reads as a column's name (`client_number`): a file without its
+        # header row has a person's name or BSN where the header belongs.
+        if re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)+", name) and len(name) <= 40:
+            shown = repr(name)
+        else:
+            shown = _("number {n} (not repeated: is the first line the header?)").format(n=position)
         raise ImportFileError(
             _("{file}: unknown column {column}; the columns are: {known}").format(
                 file=path.name, column=shown, known=", ".join(BY_NAME)

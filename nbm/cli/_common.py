@@ -34,7 +34,7 @@ from typer._click.formatting import HelpFormatter
 from typer.core import TyperGroup
 
 from activities.chain import UnreadableEvent
-from domain.shared import COACH_TIME_ZONE, DomainError, is_opaque_id
+from domain.shared import COACH_TIME_ZONE, DomainError, is_opaque_id, is_valid_bsn
 from nbm import i18n, service
 from nbm.i18n import N_, _, ngettext
 from nbm.localize import localized, validation_rule
@@ -142,6 +142,14 @@ class ErrorHandlingGroup(TyperGroup):
         except i18n.UnknownLanguage as err:
             fail(str(err))
         i18n.translate_commands(self)
+        where = _personal_where_an_id_belongs(args)
+        if where is not None:
+            fail(
+                _(
+                    "{where}: this looks like a BSN or an e-mail address; ids and codes never "
+                    "hold personal data (what was typed is not repeated)"
+                ).format(where=where)
+            )
         for command in i18n.walk_commands(self):
             command.context_class = TranslatedContext  # `Usage:` in the language
             helper = command.get_help_option(ctx)
@@ -421,10 +429,53 @@ EXCERPT = 40
 """At most this many characters of what was typed are repeated in an error line."""
 
 
+def looks_personal(value: str) -> bool:
+    """What a person's data looks like when typed where an id or a code belongs: a BSN
+    (nine digits passing the eleven-test), an e-mail address, or words with spaces between
+    them (a name). Such a value is never repeated in an error line."""
+    text = value.strip()
+    return (
+        is_valid_bsn(text)
+        or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) is not None
+        or re.search(r"[^\W\d_]\s+[^\W\d_]", text) is not None
+    )
+
+
 def excerpt(value: str) -> str:
-    """A short, quoted and escaped excerpt of what was typed, for an error line."""
+    """A short, quoted and escaped excerpt of what was typed, for an error line; nothing of
+    it when it looks like personal data (`looks_personal`)."""
+    if looks_personal(value):
+        return _("(not repeated: it looks like personal data)")
     short = value if len(value) <= EXCERPT else value[:EXCERPT] + "…"
     return repr(safe_text(short))
+
+
+def _personal_where_an_id_belongs(args: list[str]) -> str | None:
+    """The option (or `an argument`) whose value typed on the command line looks like a BSN
+    or an e-mail address, outside the options meant for personal data; None if none."""
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            break
+        name, eq, inline = word.partition("=")
+        if name.startswith("--") and eq:
+            if name not in PERSONAL_OPTIONS and _bsn_or_mail(inline):
+                return name
+        elif name.startswith("--"):
+            if name in PERSONAL_OPTIONS:
+                i += 1  # its value is meant to be personal: sealed, never echoed
+            elif i + 1 < len(args) and _bsn_or_mail(args[i + 1]):
+                return name
+        elif _bsn_or_mail(word):
+            return _("an argument")
+        i += 1
+    return None
+
+
+def _bsn_or_mail(value: str) -> bool:
+    text = value.strip()
+    return is_valid_bsn(text) or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) is not None
 
 
 def has_control_characters(value: str) -> bool:

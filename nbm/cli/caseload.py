@@ -19,7 +19,7 @@ from nbm import stream_service as streams
 from nbm.i18n import N_, _, ngettext
 from nbm.settings import ConfigError
 
-from ._common import AsJson, CliError, actor, console, print_json, run, warn, when
+from ._common import AsJson, CliError, actor, console, excerpt, print_json, run, warn, when
 from ._render import task_kind, task_status
 from .report import read_models
 
@@ -50,7 +50,9 @@ def parse_at(value: str | None) -> datetime:
 
 def _checked_id(value: str, option: str) -> str:
     if not is_opaque_id(value):
-        raise CliError(_("{option}: {value} is not an id").format(option=option, value=value[:40]))
+        raise CliError(
+            _("{option}: {value} is not an id").format(option=option, value=excerpt(value))
+        )
     return value
 
 

@@ -15,7 +15,7 @@ from domain.shared import COACH_TIME_ZONE, is_opaque_id
 from nbm import caseload as service
 from nbm.i18n import _
 
-from .._common import AsJson, CliError, console, print_json
+from .._common import AsJson, CliError, console, excerpt, print_json
 from ..report import read_models
 
 app = typer.Typer()
@@ -23,7 +23,9 @@ app = typer.Typer()
 
 def _id(value: str | None, option: str) -> str | None:
     if value is not None and not is_opaque_id(value):
-        raise CliError(_("{option}: {value} is not an id").format(option=option, value=value[:40]))
+        raise CliError(
+            _("{option}: {value} is not an id").format(option=option, value=excerpt(value))
+        )
     return value
 
 
