@@ -320,6 +320,13 @@ def outcomes(
     cell = settings.report_min_cell if min_cell is None else min_cell
     if cell < 1:
         raise CliError(_("--min-cell must be 1 or more, not {n}").format(n=cell))
+    if cell < settings.report_min_cell:
+        # The threshold protects the people counted: a reader may raise it, not lower it
+        # (NBM_REPORT_MIN_CELL, the Werkbedrijf's setting, decides how low it goes).
+        raise CliError(
+            _("--min-cell can raise the threshold, not lower it below {n} (NBM_REPORT_MIN_CELL)")
+            .format(n=settings.report_min_cell)
+        )  # fmt: skip
     goal = settings.accord_target_per_year if target is None else target
     if goal < 0:
         raise CliError(_("--target must be 0 or more, not {n}").format(n=goal))
@@ -381,7 +388,17 @@ def statistics(
     settings = load_settings()
     _year(year)
     asked = parse_date(as_of, "--as-of") if as_of else today()
-    salt = settings.statistics_salt or settings.organisation
+    salt = settings.statistics_salt
+    if salt is None or len(salt) < 16:
+        # Keyed with anything guessable (the organisation's name, printed on every report),
+        # a record's pseudonym is worked back to its trajectory id by anyone with the ids.
+        raise CliError(
+            _(
+                "set NBM_STATISTICS_SALT to a secret of at least 16 characters, kept for the "
+                "years a delivery is compared with the next: the records' pseudonyms are "
+                "keyed with it"
+            )
+        )
     rows = statistics_rows(_facts(), year, asked, salt)
     if as_json:
         print_json(rows)

@@ -76,7 +76,8 @@ async def test_a_poison_row_is_quarantined_and_named_while_the_stack_runs_on(
         (held,) = status["quarantined"]
         assert (held["stream_id"], held["version"]) == (poisoned, 2)
         assert "another stream or version" in held["reason"]
-        shown = nbm(data_dir, "report", "outcomes", "--json", "--min-cell", "1")
+        shown = nbm(data_dir, "report", "outcomes", "--json", "--min-cell", "1",
+                    settings={"NBM_REPORT_MIN_CELL": "1"})  # fmt: skip
         outcomes = json.loads(shown.stdout)
         assert outcomes["total"]["closed"] == 1  # the healthy one's end counted
 

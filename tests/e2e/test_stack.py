@@ -47,9 +47,12 @@ def stack_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def nbm(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`nbm args` as a coach on this machine: the stack's own servers and keys."""
-    env = {**stack_env(data_dir), "NBM_ACTOR": "coach-e2e", "COLUMNS": "200"}
+def nbm(
+    data_dir: Path, *args: str, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`nbm args` as a coach on this machine: the stack's own servers and keys (and the
+    Werkbedrijf's `settings`, e.g. NBM_REPORT_MIN_CELL)."""
+    env = {**stack_env(data_dir), "NBM_ACTOR": "coach-e2e", "COLUMNS": "200", **(settings or {})}
     return subprocess.run(
         [sys.executable, "-m", "nbm.cli", *args],
         cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60,

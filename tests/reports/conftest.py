@@ -40,4 +40,5 @@ def report_env(
         "NBM_AUDITOR_DATABASE_URL": as_user(database_url, AUDITOR_ROLE),
         "NBM_DATA_DIR": str(tmp_path / "data"),
         "TEMPORAL_ADDRESS": None,
+        "NBM_STATISTICS_SALT": "a-test-salt-of-32-characters-xx",
     }

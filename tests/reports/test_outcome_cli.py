@@ -107,6 +107,7 @@ def test_a_page_of_the_same_figures_is_the_same_page(
         (["--from", "2028-01-01", "--to", "2027-01-01"], "lies after --to"),
         (["--as-of", "yesterday"], "--as-of: 'yesterday' is not a date"),
         (["--min-cell", "0"], "--min-cell must be 1 or more, not 0"),
+        (["--min-cell", "1"], "--min-cell can raise the threshold, not lower it below 5"),
         (["--html", "--out", "/proc/nbm-report/outcomes.html"], "cannot write"),
     ],
 )
@@ -165,6 +166,15 @@ def test_the_statistics_export_has_its_columns_and_nothing_personal(
                           report_env))  # fmt: skip
     assert {r["record_id"] for r in later} <= {r["record_id"] for r in rows}
     assert len(later) == 20  # t10 closed in January 2027
+
+
+def test_the_statistics_export_needs_a_secret_salt(report_env: dict[str, str | None]) -> None:
+    # Found by a trial: keyed with the organisation's name (printed on every report), the
+    # pseudonyms led straight back to the trajectory ids.
+    for salt in (None, "short"):
+        result = invoke(["report", "statistics", "--year", "2027"],
+                        {**report_env, "NBM_STATISTICS_SALT": salt})  # fmt: skip
+        assert_user_error(result, "NBM_STATISTICS_SALT")
 
 
 def test_the_statistics_export_needs_a_good_year(report_env: dict[str, str | None]) -> None:
