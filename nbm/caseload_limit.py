@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from temporalio.client import Client
 
 from domain import people, trajectory
-from domain.shared import is_opaque_id
+from domain.shared import N_, is_opaque_id
 from workflows import WORKFLOW_TYPE
 from workflows.search import COACH_ID, STEP
 
@@ -36,8 +36,11 @@ class CaseloadFull(ServiceError):
 
     def __init__(self, coach_id: str, open_trajectories: int, limit: int) -> None:
         super().__init__(
-            f"coach {coach_id} has {open_trajectories} open trajectories already (limit {limit})",
+            N_("coach {coach} has {open} open trajectories already (limit {limit})"),
             code="caseload-full",
+            coach=coach_id,
+            open=open_trajectories,
+            limit=limit,
         )
         self.coach_id, self.open_trajectories, self.limit = coach_id, open_trajectories, limit
 
@@ -48,10 +51,12 @@ class OverrideRefused(ServiceError):
 
     def __init__(self, by: str, coach_id: str, *, unknown: bool) -> None:
         super().__init__(
-            f"{by} is not in the people directory"
+            N_("{who} is not in the people directory")
             if unknown
-            else f"{by} is not an active supervisor above coach {coach_id}",
+            else N_("{who} is not an active supervisor above coach {coach}"),
             code="override-refused",
+            who=by,
+            coach=coach_id,
         )
         self.by, self.coach_id, self.unknown = by, coach_id, unknown
 

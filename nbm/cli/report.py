@@ -130,5 +130,9 @@ def rebuild_(as_json: AsJson = False) -> None:
             }
         )
         return
-    held = f"; {done.quarantined} event(s) quarantined" if done.quarantined else ""
-    typer.echo(f"rebuilt the read models from {done.events} events in {done.seconds:.2f} s{held}")
+    line = _("rebuilt the read models from {events} events in {seconds} s").format(
+        events=done.events, seconds=f"{done.seconds:.2f}"
+    )
+    if done.quarantined:
+        line += "; " + _("{n} event(s) quarantined").format(n=done.quarantined)
+    typer.echo(line)

@@ -224,6 +224,12 @@ async def test_search_by_each_filter(made: dict[str, Any], env: dict[str, str | 
     assert found("--cohort", "coh-unknown") == []
     table = ok(["trajectory", "search", "--cohort", "coh-caseload"], env)
     assert ids["quiet"] in table and "coh-caseload" in table
+    # Found by a trial: a search that stops at its limit says so (on stderr, beside JSON).
+    capped = invoke(["trajectory", "search", "--limit", "1", "--json"], env)
+    assert capped.exit_code == 0 and len(json.loads(capped.stdout)) == 1
+    assert "the first 1 shown; there may be more" in capped.stderr
+    whole = invoke(["trajectory", "search", "--coach", "coach-bram", "--json"], env)
+    assert "there may be more" not in whole.stderr
 
 
 async def test_search_refuses_bad_filters(made: dict[str, Any], env: dict[str, str | None]) -> None:

@@ -15,7 +15,7 @@ from domain.shared import COACH_TIME_ZONE, is_opaque_id
 from nbm import caseload as service
 from nbm.i18n import _
 
-from .._common import AsJson, CliError, console, excerpt, print_json
+from .._common import AsJson, CliError, console, excerpt, print_json, warn
 from ..report import read_models
 
 app = typer.Typer()
@@ -72,6 +72,12 @@ def search(
         return await service.search(pool, query)
 
     rows = read_models(work)
+    if len(rows) == limit:  # on stderr: the JSON on stdout stays the rows
+        warn(
+            _("the first {n} shown; there may be more (--limit, or narrow the search)").format(
+                n=limit
+            )
+        )
     if as_json:
         print_json([{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in r.items()}
                     for r in rows])  # fmt: skip
