@@ -108,7 +108,7 @@ RequestId = Annotated[
 PERSONAL_OPTIONS = frozenset(
     ("--name", "--bsn", "--email", "--phone", "--address", "--health-notes", "--debt-notes",
      "--family-notes", "--summary", "--reason", "--explanation", "--external-ref",
-     "--strengths")
+     "--strengths", "--contact-name", "--contact-email")
 )  # fmt: skip
 """Options whose values are personal data: never repeated in an error line."""
 
@@ -431,13 +431,14 @@ EXCERPT = 40
 
 def looks_personal(value: str) -> bool:
     """What a person's data looks like when typed where an id or a code belongs: a BSN
-    (nine digits passing the eleven-test), an e-mail address, or words with spaces between
-    them (a name). Such a value is never repeated in an error line."""
+    (nine digits passing the eleven-test), an e-mail address, or two or more capitalised
+    words (a name: `Jan Jansen`, `Jan de Vries`). Such a value is never repeated in an error
+    line."""
     text = value.strip()
     return (
         is_valid_bsn(text)
         or re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) is not None
-        or re.search(r"[^\W\d_]\s+[^\W\d_]", text) is not None
+        or len(re.findall(r"(?:^|\s)[A-ZÀ-Þ][^\W\d_]*", text)) >= 2
     )
 
 
@@ -460,10 +461,10 @@ def _personal_where_an_id_belongs(args: list[str]) -> str | None:
             break
         name, eq, inline = word.partition("=")
         if name.startswith("--") and eq:
-            if name not in PERSONAL_OPTIONS and _bsn_or_mail(inline):
+            if not _meant_for_personal(name) and _bsn_or_mail(inline):
                 return name
         elif name.startswith("--"):
-            if name in PERSONAL_OPTIONS:
+            if _meant_for_personal(name):
                 i += 1  # its value is meant to be personal: sealed, never echoed
             elif i + 1 < len(args) and _bsn_or_mail(args[i + 1]):
                 return name
@@ -471,6 +472,12 @@ def _personal_where_an_id_belongs(args: list[str]) -> str | None:
             return _("an argument")
         i += 1
     return None
+
+
+def _meant_for_personal(option: str) -> bool:
+    return option in PERSONAL_OPTIONS or any(
+        word in option for word in ("mail", "phone", "name", "bsn", "address")
+    )
 
 
 def _bsn_or_mail(value: str) -> bool:

@@ -98,7 +98,11 @@ def test_bad_input_is_one_line_and_no_traceback(cli: Cli) -> None:
     )  # fmt: skip
     # A reference is one this tool made: never a client number or a name.
     assert_user_error(cli("match", "profile", "candidate", "Jan Jansen"), "not a reference")
-    assert_user_error(cli("match", "jobs", "--candidate", "123456782"), "not a reference")
+    # A BSN typed where a reference belongs: refused before anything runs, never repeated.
+    refused = assert_user_error(
+        cli("match", "jobs", "--candidate", "123456782"), "looks like a BSN"
+    )
+    assert "123456782" not in refused
     nobody = f"cand-{uuid.uuid4().hex[:12]}"
     assert_user_error(cli("match", "jobs", "--candidate", nobody), "no candidate profile")
     assert_user_error(cli("match", "candidates"), "--future-job or --profile")
