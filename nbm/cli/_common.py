@@ -305,6 +305,11 @@ class TranslatedContext(ClickContext):
     formatter_class = TranslatedFormatter
 
 
+# The root's own context is made before its arguments are read (and its subcommands' class
+# set): `nbm --help` and a bare `nbm` say `Gebruik:` too.
+ErrorHandlingGroup.context_class = TranslatedContext
+
+
 def fail(message: str) -> NoReturn:
     """Print one error line on stderr and exit 1; nothing in it can steer the terminal."""
     line = _("error: {message}").format(message=safe_text(one_line(message)))

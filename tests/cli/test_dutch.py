@@ -223,3 +223,16 @@ def test_the_timeline_tells_the_events_in_dutch(cli: Cli, fresh_id: str) -> None
     assert "toekomstige baan Helpende zorg bij zorgcentrum" in dutch.stdout
     english = invoke(["audit", "history", fresh_id], {**cli.env, "COLUMNS": "200"})
     assert "future job Helpende zorg at zorgcentrum" in english.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], []])
+def test_the_root_help_says_gebruik_too(
+    args: list[str], offline_env: dict[str, str | None]
+) -> None:
+    """Found by a trial: the root's own help kept click's `Usage:` (its context is made
+    before the language is read)."""
+    result = invoke(args, {**offline_env, "NBM_LANG": "nl"})
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Gebruik: ")  # (CliRunner names the program `root`)
+    english = invoke(args, {**offline_env, "NBM_LANG": "en"})
+    assert english.stdout.startswith("Usage: ")
