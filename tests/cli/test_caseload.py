@@ -230,6 +230,9 @@ async def test_search_by_each_filter(made: dict[str, Any], env: dict[str, str | 
     assert "the first 1 shown; there may be more" in capped.stderr
     whole = invoke(["trajectory", "search", "--coach", "coach-bram", "--json"], env)
     assert "there may be more" not in whole.stderr
+    unknown = invoke(["trajectory", "search", "--programme", "nope", "--json"], env)
+    assert unknown.exit_code == 0 and json.loads(unknown.stdout) == []
+    assert "no programme nope in the catalogue" in unknown.stderr
 
 
 async def test_search_refuses_bad_filters(made: dict[str, Any], env: dict[str, str | None]) -> None:

@@ -13,6 +13,7 @@ from rich.text import Text
 from domain import trajectory
 from domain.shared import COACH_TIME_ZONE, is_opaque_id
 from nbm import caseload as service
+from nbm import programmes
 from nbm.i18n import _
 
 from .._common import AsJson, CliError, console, excerpt, print_json, warn
@@ -71,6 +72,9 @@ def search(
     async def work(pool: asyncpg.Pool) -> list[dict[str, Any]]:
         return await service.search(pool, query)
 
+    if programme is not None and programme not in programmes.catalogue():
+        # A warning, not a refusal: a trajectory keeps a programme whose file is gone.
+        warn(_("no programme {id} in the catalogue (nbm programme list)").format(id=programme))
     rows = read_models(work)
     if len(rows) == limit:  # on stderr: the JSON on stdout stays the rows
         warn(
