@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -218,7 +219,8 @@ async def run_import(
                 tid = command.trajectory_id
                 if check_only:
                     outcome = Outcome.CHECKED
-                    steps.update({g: StepOutcome.CHECKED for g in later.groups})
+                    if later.groups:
+                        _check_steps(command, later, builder.now, steps)
                 else:
                     try:
                         outcome = await _start(client, task_queue, command, builder.now)
@@ -232,7 +234,8 @@ async def run_import(
                         await _later_steps(client, command, later, outcome, keys, steps)
             except RowRefused as err:
                 report.refused.append(Refusal(row.line, err.field, err.reason, err.step))
-                started = err.step is not None  # the start is there; a later step refused
+                # The start is there and a later step refused (never with --check: nothing is).
+                started = err.step is not None and not check_only
                 report.outcomes[row.line] = (
                     (Outcome.STOPPED, tid) if started else (Outcome.REFUSED, None)
                 )
@@ -306,6 +309,43 @@ class _LaterSteps:
 UNSEALED = Sealed(key_id="unsealed", nonce="AA==", ciphertext="AA==")
 """Stands in for the sealed data while the row is checked, before any key is made (a typo
 must not leave a key behind); replaced by the real seal before anything is sent."""
+
+
+def _check_steps(
+    start: trajectory.StartTrajectory,
+    later: _LaterSteps,
+    now: datetime,
+    steps: dict[str, StepOutcome],
+) -> None:
+    """`--check`: the row's steps decided by the domain on the state its start would make,
+    as the workflow decides them (found by a trial: a check that only read the cells passed
+    a row the import then left stopped at its match). Nothing is sent or kept; the match's
+    personal data is sealed with a throwaway key, as the domain wants it sealed."""
+    try:
+        state = trajectory.fold(trajectory.decide(None, start, now))
+    except DomainError as err:
+        raise RowRefused(None, localized(err)) from None
+    match = later.match
+    if match is not None and later.personal is not None:
+        throwaway = os.urandom(32)
+        match = match.model_copy(
+            update={"personal": seal_personal(later.personal, throwaway, match.candidate_ref)}
+        )
+    commands: tuple[
+        tuple[str, int, trajectory.MapPossibilities | trajectory.MatchCandidate | None], ...
+    ] = (
+        (MAP, 2, later.map),
+        (MATCH, 4, match),
+    )
+    for group, number, command in commands:
+        if command is None:
+            continue
+        try:
+            state = trajectory.fold(trajectory.decide(state, command, now), state)
+        except DomainError as err:
+            steps[group] = StepOutcome.REFUSED
+            raise RowRefused(None, localized(err), number) from None
+        steps[group] = StepOutcome.CHECKED
 
 
 async def _later_steps(

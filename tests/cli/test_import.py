@@ -427,6 +427,15 @@ async def test_check_makes_no_key_and_the_refusals_in_dutch(
     row = candidate_row("coach-nl", f"nl-{uuid.uuid4().hex[:6]}", "refused", mapped=-100,
                         matched=-80, motivation="no")  # fmt: skip
     csv.write_text(f"{CANDIDATE_HEADER}\n{row}\n")
+    # --check decides the steps as the workflow would (found by a trial: it passed such a
+    # row, which the import then left stopped at its match), and keeps nothing.
+    checked = cli("--lang", "nl", "import", str(csv), "--check", "--json")
+    assert checked.exit_code == 1
+    report = json.loads(checked.stdout)
+    assert report["refused"] == 1 and report["stopped"] == 0, report
+    assert report["refusals"][0]["step"] == 4, report
+    assert "motivatiescreening" in report["refusals"][0]["reason"]
+    assert_no_personal_value(checked.stdout, checked.stderr)
     result = cli("--lang", "nl", "import", str(csv))
     assert result.exit_code == 1
     assert (
