@@ -14,7 +14,8 @@ rebuilt from position zero:
 
 - for the coach's morning lists (`nbm caseload`, 0204): `trajectory_contact` (the latest
   contact with the candidate), `cohort_members` (from the cohorts' events) and `task_summary`
-  (from the tasks' events: who has each, until when to acknowledge).
+  (from the tasks' events: who has each, until when to acknowledge), read by
+  `projection_streams.OtherStreams`.
 
 They hold only non-personal facts: ids of trajectories, coaches, employers and programmes,
 codes, dates and counts. No name, BSN, candidate reference, free text or sealed blob.
@@ -32,16 +33,14 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
 import structlog
 
-from domain import cohort, task, trajectory
+from domain import trajectory
 from domain.streams import (
-    COHORT_EVENT_TYPES,
-    TASK_EVENT_TYPES,
     TRAJECTORY_EVENT_TYPES,
     as_trajectory_event,
 )
@@ -57,21 +56,18 @@ from .outcome_rows import (
     fact_row,
     milestone_rows,
 )
+from .projection_streams import HELD, OtherStreams, Quarantined, unusable
+from .read_model_rows import READ_MODELS as SUMMARY_READ_MODELS
 from .read_model_rows import (  # summary_row: also read from here
-    DROP_COHORT_MEMBER,
     REFRESH_CASELOAD,
     REFRESH_OUTCOMES,
     REPLACE_CHECKPOINTS,
-    UPSERT_COHORT_MEMBER,
     UPSERT_CONTACT,
     UPSERT_SUMMARY,
-    UPSERT_TASK,
     checkpoint_rows,
     contact_at,
     summary_row,
-    task_row,
 )
-from .read_model_rows import READ_MODELS as SUMMARY_READ_MODELS
 
 READ_MODELS = (*SUMMARY_READ_MODELS, *OUTCOME_READ_MODELS)
 """Every read model the projector keeps (a rebuild empties them all)."""
@@ -113,16 +109,6 @@ class _History:
     employers: list[tuple[object, ...]]
 
 
-@dataclass(frozen=True)
-class Quarantined:
-    """An event set aside: where it is and why, never what it says."""
-
-    position: int
-    stream_id: str
-    version: int
-    reason: str
-
-
 class Projector:
     """Keeps the read models up to date from the store's global order, exactly once.
 
@@ -137,6 +123,7 @@ class Projector:
             raise ValueError("a projector needs a pool of at least two connections")
         self._pool = pool
         self._store = store or PostgresEventStore(pool)
+        self._others = OtherStreams(self._store)
         # The state of a stream at a version is a fact (events never change), so a cached
         # state is right whenever its version is the one wanted, whatever was committed or
         # rolled back since. It only saves re-reading streams; the store stays the authority.
@@ -219,8 +206,8 @@ class Projector:
         if contacts:
             await conn.executemany(UPSERT_CONTACT, sorted(contacts.items()))
         await _write_history(conn, history)
-        others = await self._others_after(stored, held)
-        await self._write_others(conn, others)
+        others = await self._others.after(stored, held)
+        await others.write(conn)
         quarantined = sorted([*quarantined, *others.quarantined], key=lambda q: q.position)
         if quarantined:
             await conn.executemany(
@@ -266,8 +253,7 @@ class Projector:
                 continue  # another aggregate's: the trajectories' read models do not hold it
             sid = record.stream_id
             if sid in held:
-                reason = "an earlier event of this stream is quarantined"
-                quarantined.append(Quarantined(record.position, sid, record.version, reason))
+                quarantined.append(Quarantined(record.position, sid, record.version, HELD))
                 continue
             try:
                 # Outside the broad catch below: a database error is no reason to set aside.
@@ -275,12 +261,8 @@ class Projector:
                 try:
                     event = as_trajectory_event(record.event())
                     state = trajectory.evolve(before, event)
-                except UnreadableEvent as err:
-                    raise _Unusable(f"cannot be read: {err.reason}") from None
                 except Exception as err:  # a bug on one event must not stop every stream
-                    raise _Unusable(
-                        f"cannot be applied ({type(err).__name__}: {_first_line(err)})"
-                    ) from None
+                    raise _Unusable(unusable(err)) from None
             except _Unusable as err:
                 reason = err.reason
             else:
@@ -294,53 +276,6 @@ class Projector:
             held.add(sid)
             quarantined.append(Quarantined(record.position, sid, record.version, reason))
         return states, quarantined, contacts
-
-    async def _others_after(self, stored: Sequence[StoredEvent], held: set[str]) -> _Others:
-        """What the tasks' and cohorts' events in `stored` change, with the same quarantine
-        as a trajectory's (an event that cannot be read or applied holds its stream)."""
-        others = _Others()
-        for record in stored:
-            is_task = record.event_type in TASK_EVENT_TYPES
-            if not is_task and record.event_type not in COHORT_EVENT_TYPES:
-                continue
-            sid = record.stream_id
-            if sid in held:
-                reason = "an earlier event of this stream is quarantined"
-                others.quarantined.append(Quarantined(record.position, sid, record.version, reason))
-                continue
-            try:
-                event = record.event()
-                if is_task:
-                    before = others.tasks.get(sid) or await self._task_at(sid, record.version - 1)
-                    others.tasks[sid] = task.evolve(before, event)  # type: ignore[arg-type]
-                elif isinstance(event, cohort.CohortStarted):
-                    others.joined += [(c.trajectory_id, sid) for c in event.candidates]
-                elif isinstance(event, cohort.CandidateDroppedOut):
-                    others.dropped.append((event.trajectory_id, sid))
-            except UnreadableEvent as err:
-                reason = f"cannot be read: {err.reason}"
-            except Exception as err:  # as for a trajectory: one bad event stops one stream
-                reason = f"cannot be applied ({type(err).__name__}: {_first_line(err)})"
-            else:
-                continue
-            held.add(sid)
-            others.quarantined.append(Quarantined(record.position, sid, record.version, reason))
-        return others
-
-    async def _task_at(self, stream_id: str, version: int) -> task.Task | None:
-        """A task's state after `version` events, folded from the store (a task has a few)."""
-        if version == 0:
-            return None
-        events = await self._store.read(stream_id, until_version=version)
-        return task.fold(events)  # type: ignore[arg-type]
-
-    async def _write_others(self, conn: asyncpg.Connection, others: _Others) -> None:
-        if others.tasks:
-            await conn.executemany(UPSERT_TASK, [task_row(t) for t in others.tasks.values()])
-        if others.joined:
-            await conn.executemany(UPSERT_COHORT_MEMBER, others.joined)
-        if others.dropped:
-            await conn.executemany(DROP_COHORT_MEMBER, others.dropped)
 
     async def _state_at(self, stream_id: str, version: int) -> trajectory.Trajectory | None:
         """The stream's state after `version` events: from the cache, else folded from the store."""
@@ -394,16 +329,6 @@ class Projector:
             await conn.executemany(REPLACE_CHECKPOINTS[1], rows)
 
 
-@dataclass
-class _Others:
-    """A batch's changes to the tasks and the cohorts' members."""
-
-    tasks: dict[str, task.Task] = field(default_factory=dict)
-    joined: list[tuple[str, str]] = field(default_factory=list)
-    dropped: list[tuple[str, str]] = field(default_factory=list)
-    quarantined: list[Quarantined] = field(default_factory=list)
-
-
 class _Unusable(Exception):
     """The event before this one cannot be read or applied (the reason is for the quarantine)."""
 
@@ -419,10 +344,6 @@ async def _write_history(conn: asyncpg.Connection, history: _History) -> None:
     ):
         if rows:
             await conn.executemany(statement, rows)
-
-
-def _first_line(err: Exception) -> str:
-    return " ".join(str(err).split())[:160]
 
 
 _HELD_STREAMS = "SELECT DISTINCT stream_id FROM projection_quarantine"
