@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import assert_never
 
 from ..shared import N_
+from . import _contact as contact
 from . import _rules as rules
 from ._commands import (
     AnyCommand,
@@ -76,21 +77,21 @@ def decide(state: FutureJob | None, command: AnyCommand, now: datetime) -> list[
         case ReachExpiry():
             drafts = rules.expire(state, command, now)
         case RequestCommitment():
-            drafts = rules.request_commitment(state, command, now)
+            drafts = contact.request_commitment(state, command, now)
         case RecordCommitment():
-            drafts = rules.record_commitment(state, command)
+            drafts = contact.record_commitment(state, command)
         case MoveChase():
-            drafts = rules.move_chase(state, command, now)
+            drafts = contact.move_chase(state, command, now)
         case ReachChaseStep():
-            drafts = rules.chase_step(state, command, now)
+            drafts = contact.chase_step(state, command, now)
         case PlanLearning():
-            drafts = rules.plan_learning(state, command, now)
+            drafts = contact.plan_learning(state, command, now)
         case InviteToEvaluation():
-            drafts = rules.invite_to_evaluation(state, command)
+            drafts = contact.invite_to_evaluation(state, command)
         case ReachVacancyCheck():
-            drafts = rules.vacancy_check(state, command, now)
+            drafts = contact.vacancy_check(state, command, now)
         case ReachCheckIn():
-            drafts = rules.check_in(state, command, now)
+            drafts = contact.check_in(state, command, now)
         case ForecastFutureJob():  # pragma: no cover - handled above
             raise AssertionError
         case _:
